@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { durationSchema } from '../config/units.js';
+import type { Logger } from '../observability/logger.js';
+import type { Action } from './action.js';
+
+/** Fields every action accepts besides its own. */
+export const commonActionFields = {
+  /** Whether resolved alerts reach the action (Alertmanager's send_resolved). */
+  send_resolved: z.boolean().default(true),
+  /** How long one attempt may take. */
+  timeout: durationSchema.default(10_000),
+};
+
+/** What an action factory may use besides its config section. */
+export interface ActionDeps {
+  readonly logger: Logger;
+}
+
+/**
+ * One action type: the schema of its config section (with `type: z.literal(...)`) and the factory
+ * that builds the action from the validated section. `actions/registry.ts` lists them all.
+ */
+export interface ActionType<S extends z.ZodType> {
+  readonly schema: S;
+  readonly create: (name: string, config: z.output<S>, deps: ActionDeps) => Action;
+}
+
+export function defineActionType<S extends z.ZodType>(type: ActionType<S>): ActionType<S> {
+  return type;
+}

@@ -1,0 +1,46 @@
+import type { Logger } from '../observability/logger.js';
+import type { EnrichedNotification } from '../pipeline/model.js';
+
+export interface ActionContext {
+  /** A child logger bound to the notification and the action. */
+  readonly logger: Logger;
+  /** Aborted when the attempt times out or the process shuts down. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/** What a successful attempt reports; it is kept in the notification's history. */
+export interface ActionResult {
+  /** One line for the history and the log, e.g. "posted 3 alerts" or "dry run: would scale to 4". */
+  readonly detail?: string;
+  /** Anything worth keeping: the PagerDuty dedup keys, the replica counts, the exit codes. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** A limit on how fast one destination may be called, shared by every action that names the same key. */
+export interface RateLimit {
+  /** Identifies the destination (a webhook URL, a routing key); never logged as is. */
+  readonly key: string;
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/**
+ * An action receives an enriched notification, holding only the alerts routed to it, and does
+ * one thing with it: post, page, run, scale, call.
+ *
+ * To fail, throw. Throw `ActionError` (actions/action-error.ts) to say whether a retry could help;
+ * any other error counts as retryable. Actions never retry by themselves: delivery does, with
+ * backoff, and records every attempt.
+ */
+export interface Action {
+  /** The name routes refer to (the key under `actions:` in the config). */
+  readonly name: string;
+  /** The action type: `log`, `slack`, `pagerduty`, `exec`, `scale`, `webhook`, or a custom one. */
+  readonly type: string;
+  /** Whether resolved alerts reach this action, as Alertmanager's `send_resolved`. */
+  readonly sendResolved: boolean;
+  readonly rateLimit?: RateLimit;
+  handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;
+}

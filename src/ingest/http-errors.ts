@@ -1,0 +1,48 @@
+/**
+ * Errors that answer an HTTP request. Each has a constant `statusCode`; one middleware turns them
+ * into the JSON answer, so no handler decides a status by looking at a message.
+ */
+
+export interface ProblemDetail {
+  /** Dotted path into the body, e.g. `alerts.0.startsAt`; empty for the body itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class HttpError extends Error {
+  abstract readonly statusCode: number;
+  readonly issues: readonly ProblemDetail[];
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(message: string, issues: readonly ProblemDetail[] = [], headers: Record<string, string> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.issues = issues;
+    this.headers = headers;
+  }
+}
+
+export class ValidationError extends HttpError {
+  readonly statusCode = 400;
+}
+
+export class UnauthorizedError extends HttpError {
+  readonly statusCode = 401;
+}
+
+export class NotFoundError extends HttpError {
+  readonly statusCode = 404;
+}
+
+export class PayloadTooLargeError extends HttpError {
+  readonly statusCode = 413;
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  readonly statusCode = 415;
+}
+
+/** Refused for now; Alertmanager retries a 503 later, so nothing is lost. */
+export class ServiceUnavailableError extends HttpError {
+  readonly statusCode = 503;
+}

@@ -1,0 +1,86 @@
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { createSecretMasker, maskDeep } from './mask-secrets.js';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogMeta = Readonly<Record<string, unknown>>;
+
+/**
+ * The logger everything receives. Messages are constant strings; what varies goes in `meta`, so
+ * lines can be counted and searched. `child` binds context (a notification's id and groupKey).
+ */
+export interface Logger {
+  error(message: string, meta?: LogMeta): void;
+  warn(message: string, meta?: LogMeta): void;
+  info(message: string, meta?: LogMeta): void;
+  debug(message: string, meta?: LogMeta): void;
+  child(meta: LogMeta): Logger;
+  isLevelEnabled(level: LogLevel): boolean;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** `json` for machines, `pretty` for a terminal. Defaults to pretty on a TTY. */
+  format?: 'json' | 'pretty';
+  /** Values that must never appear in output (webhook URLs, routing keys, tokens). */
+  secrets?: readonly string[];
+  /** Where lines go; stdout by default. Tests pass a stream that captures them. */
+  stream?: Writable;
+}
+
+const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+
+export function parseLogLevel(value: string | undefined): LogLevel {
+  const level = (value ?? 'info').toLowerCase();
+  return (LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : 'info';
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const mask = createSecretMasker(options.secrets ?? []);
+  const maskFormat = winston.format((info) => {
+    for (const key of Object.keys(info)) {
+      info[key] = maskDeep(info[key], mask);
+    }
+    return info;
+  });
+  const stream = options.stream ?? process.stdout;
+  const pretty = (options.format ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  const logger = winston.createLogger({
+    level: options.level ?? 'info',
+    format: winston.format.combine(
+      maskFormat(),
+      winston.format.timestamp(),
+      pretty ? prettyFormat() : winston.format.json(),
+    ),
+    transports: [new winston.transports.Stream({ stream })],
+  });
+  return wrap(logger);
+}
+
+/** A logger that drops everything, for tests that do not look at logs. */
+export function createSilentLogger(): Logger {
+  return wrap(winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] }));
+}
+
+function wrap(logger: winston.Logger): Logger {
+  return {
+    error: (message, meta) => void logger.error(message, meta),
+    warn: (message, meta) => void logger.warn(message, meta),
+    info: (message, meta) => void logger.info(message, meta),
+    debug: (message, meta) => void logger.debug(message, meta),
+    child: (meta) => wrap(logger.child(meta)),
+    isLevelEnabled: (level) => logger.isLevelEnabled(level),
+  };
+}
+
+/** `12:04:34.053 info  notification accepted id=… alerts=2` — one line, readable on a terminal. */
+function prettyFormat(): winston.Logform.Format {
+  return winston.format.printf((info) => {
+    const { level, message, timestamp, ...meta } = info;
+    const time = String(timestamp).slice(11, 23);
+    const rest = Object.entries(meta)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(' ');
+    return `${time} ${level.padEnd(5)} ${String(message)}${rest ? ` ${rest}` : ''}`;
+  });
+}

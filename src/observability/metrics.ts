@@ -1,0 +1,110 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric alertpipe exports, on a registry of its own (never prom-client's global one, so two
+ * apps in one test process do not share counters).
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly notificationsReceived: Counter<'endpoint' | 'shape'>;
+  readonly alertsReceived: Counter<'status'>;
+  readonly invalidRequests: Counter<'reason'>;
+  readonly enrichmentDuration: Histogram<'enricher'>;
+  readonly enrichmentErrors: Counter<'enricher' | 'reason'>;
+  readonly prometheusQueries: Counter<'endpoint' | 'outcome'>;
+  readonly prometheusQueryDuration: Histogram<'endpoint'>;
+  readonly prometheusCacheHits: Counter<'endpoint'>;
+  readonly actionOutcomes: Counter<'action' | 'type' | 'outcome'>;
+  readonly actionDuration: Histogram<'action' | 'type'>;
+  readonly alertsUnrouted: Counter<string>;
+  readonly queueDepth: Gauge<string>;
+}
+
+export interface MetricsOptions {
+  /** Process and Node.js runtime metrics (off in unit tests to keep output small). */
+  defaultMetrics?: boolean;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    notificationsReceived: new Counter({
+      name: 'alertpipe_notifications_received_total',
+      help: 'Notifications accepted, by endpoint and input shape.',
+      labelNames: ['endpoint', 'shape'],
+      registers,
+    }),
+    alertsReceived: new Counter({
+      name: 'alertpipe_alerts_received_total',
+      help: 'Alerts accepted, by their own status.',
+      labelNames: ['status'],
+      registers,
+    }),
+    invalidRequests: new Counter({
+      name: 'alertpipe_invalid_requests_total',
+      help: 'Requests refused before acceptance, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    enrichmentDuration: new Histogram({
+      name: 'alertpipe_enrichment_duration_seconds',
+      help: 'Time each enricher took for one notification.',
+      labelNames: ['enricher'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    enrichmentErrors: new Counter({
+      name: 'alertpipe_enrichment_errors_total',
+      help: 'Enricher runs that failed or ran out of time.',
+      labelNames: ['enricher', 'reason'],
+      registers,
+    }),
+    prometheusQueries: new Counter({
+      name: 'alertpipe_prometheus_queries_total',
+      help: 'PromQL queries sent to Prometheus (cache hits excluded), by API endpoint and outcome.',
+      labelNames: ['endpoint', 'outcome'],
+      registers,
+    }),
+    prometheusQueryDuration: new Histogram({
+      name: 'alertpipe_prometheus_query_duration_seconds',
+      help: 'Time Prometheus took to answer a query.',
+      labelNames: ['endpoint'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    prometheusCacheHits: new Counter({
+      name: 'alertpipe_prometheus_query_cache_hits_total',
+      help: 'PromQL queries answered from the short-lived cache (or joined to one in flight).',
+      labelNames: ['endpoint'],
+      registers,
+    }),
+    actionOutcomes: new Counter({
+      name: 'alertpipe_action_outcomes_total',
+      help: 'Action attempts, by action, type and outcome.',
+      labelNames: ['action', 'type', 'outcome'],
+      registers,
+    }),
+    actionDuration: new Histogram({
+      name: 'alertpipe_action_duration_seconds',
+      help: 'Time one action attempt took.',
+      labelNames: ['action', 'type'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    alertsUnrouted: new Counter({
+      name: 'alertpipe_alerts_unrouted_total',
+      help: 'Alerts that matched no route and so ran no action.',
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'alertpipe_queue_depth',
+      help: 'Notifications accepted and not yet processed.',
+      registers,
+    }),
+  };
+}

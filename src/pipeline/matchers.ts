@@ -1,0 +1,103 @@
+import type { LabelSet } from './model.js';
+
+/**
+ * Alertmanager's label matchers: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`,
+ * alone or as a list `{a="1", b=~"2|3"}`. Regexes are anchored at both ends, as in Alertmanager,
+ * and a missing label matches as the empty string.
+ */
+
+export type MatchOperator = '=' | '!=' | '=~' | '!~';
+
+export interface Matcher {
+  readonly name: string;
+  readonly operator: MatchOperator;
+  readonly value: string;
+  readonly matches: (labels: LabelSet) => boolean;
+}
+
+export class MatcherSyntaxError extends Error {
+  constructor(input: string, reason: string) {
+    super(`bad matcher ${JSON.stringify(input)}: ${reason}`);
+    this.name = 'MatcherSyntaxError';
+  }
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Parses one matcher, or a `{...}` list of them. */
+export function parseMatchers(input: string): Matcher[] {
+  let text = input.trim();
+  if (text.startsWith('{')) {
+    if (!text.endsWith('}')) throw new MatcherSyntaxError(input, 'missing closing "}"');
+    text = text.slice(1, -1);
+  }
+  return splitOutsideQuotes(text, input)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => parseOne(part, input));
+}
+
+export function matchesAll(matchers: readonly Matcher[], labels: LabelSet): boolean {
+  return matchers.every((matcher) => matcher.matches(labels));
+}
+
+function parseOne(text: string, whole: string): Matcher {
+  const found = /^\s*("(?:[^"\\]|\\.)*"|[^=!~\s]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s.exec(text);
+  if (!found) throw new MatcherSyntaxError(whole, `expected name, one of = != =~ !~, then a value; got ${JSON.stringify(text)}`);
+  const [, rawName = '', operator = '=', rawValue = ''] = found;
+  const name = rawName.startsWith('"') ? unquote(rawName, whole) : rawName;
+  if (!NAME.test(name) && !rawName.startsWith('"')) {
+    throw new MatcherSyntaxError(whole, `${JSON.stringify(name)} is not a valid label name`);
+  }
+  const value = rawValue.startsWith('"') ? unquote(rawValue, whole) : rawValue;
+  return build(name, operator as MatchOperator, value, whole);
+}
+
+function build(name: string, operator: MatchOperator, value: string, whole: string): Matcher {
+  if (operator === '=' || operator === '!=') {
+    const equal = operator === '=';
+    return { name, operator, value, matches: (labels) => ((labels[name] ?? '') === value) === equal };
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^(?:${value})$`, 's');
+  } catch (error) {
+    throw new MatcherSyntaxError(whole, `invalid regular expression: ${(error as Error).message}`);
+  }
+  const positive = operator === '=~';
+  return { name, operator, value, matches: (labels) => regex.test(labels[name] ?? '') === positive };
+}
+
+function unquote(quoted: string, whole: string): string {
+  if (quoted.length < 2 || !quoted.endsWith('"')) throw new MatcherSyntaxError(whole, `unterminated string ${quoted}`);
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    // Alertmanager accepts escapes JSON does not (such as `\.` in a regex); keep those as written.
+    return quoted.slice(1, -1).replace(/\\(["\\])/g, '$1');
+  }
+}
+
+function splitOutsideQuotes(text: string, whole: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (quoted && char === '\\') {
+      current += char + (text[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    if (char === ',' && !quoted) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  if (quoted) throw new MatcherSyntaxError(whole, 'unterminated string');
+  parts.push(current);
+  return parts;
+}
