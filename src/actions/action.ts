@@ -42,5 +42,7 @@ export interface Action {
   /** Whether resolved alerts reach this action, as Alertmanager's `send_resolved`. */
   readonly sendResolved: boolean;
   readonly rateLimit?: RateLimit;
+  /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
+  readonly timeoutMs?: number;
   handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;
 }

@@ -24,18 +24,25 @@ const timestamp = z
   });
 
 function nameValueMap(valueLength: number) {
-  return z
+  const map = z
     .record(
       z
         .string()
         .min(1, 'names must not be empty')
-        .max(INPUT_LIMITS.labelNameLength, `names are at most ${INPUT_LIMITS.labelNameLength} characters`)
-        .refine((name) => name !== '__proto__', 'the name __proto__ is not allowed'),
+        .max(INPUT_LIMITS.labelNameLength, `names are at most ${INPUT_LIMITS.labelNameLength} characters`),
       z.string().max(valueLength, `values are at most ${valueLength} characters`),
     )
-    .refine((map) => Object.keys(map).length <= INPUT_LIMITS.labelsPerAlert, {
+    .refine((entries) => Object.keys(entries).length <= INPUT_LIMITS.labelsPerAlert, {
       message: `at most ${INPUT_LIMITS.labelsPerAlert} entries`,
     });
+  // zod's record silently drops a `__proto__` key, which would change the alert's fingerprint
+  // without a word; refuse it instead.
+  return z.preprocess((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', message: 'the name __proto__ is not allowed', path: ['__proto__'], input: value });
+    }
+    return value;
+  }, map);
 }
 
 export const labelSetSchema = nameValueMap(INPUT_LIMITS.labelValueLength);

@@ -69,7 +69,7 @@ function fromAlerts(shape: InputShape, inputs: readonly AlertInput[], ctx: Conte
     shape,
     receiver: '',
     status: groupStatus(alerts),
-    groupKey: groupKeyOf(commonLabels),
+    groupKey: groupKeyOf(groupLabels),
     groupLabels,
     commonLabels,
     commonAnnotations: intersect(alerts.map((a) => a.annotations)),

@@ -1,0 +1,37 @@
+import type { ConfigProblem } from './config-error.js';
+import type { Config } from './schema.js';
+
+/** Names of the enrichers that ship with alertpipe. */
+export const BUILTIN_ENRICHER_NAMES: readonly string[] = ['pod-resources', 'node-resources'];
+
+/**
+ * What zod cannot see one field at a time: routes naming actions that do not exist, unknown
+ * enricher names, built-in enrichers without a Prometheus to ask.
+ */
+export function checkReferences(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const actionNames = new Set([...Object.keys(config.actions), 'log']);
+  config.routes?.forEach((route, index) => {
+    route.actions.forEach((name, position) => {
+      if (!actionNames.has(name)) {
+        problems.push({
+          path: `routes.${index}.actions.${position}`,
+          message: `no action named ${JSON.stringify(name)}; defined: ${[...actionNames].join(', ')}`,
+        });
+      }
+    });
+  });
+  config.enrichers?.forEach((entry, index) => {
+    const name = typeof entry === 'string' ? entry : 'name' in entry ? entry.name : undefined;
+    if (name === undefined) return;
+    if (!BUILTIN_ENRICHER_NAMES.includes(name)) {
+      problems.push({
+        path: `enrichers.${index}`,
+        message: `no built-in enricher named ${JSON.stringify(name)}; built in: ${BUILTIN_ENRICHER_NAMES.join(', ')} (use module: for your own)`,
+      });
+    } else if (config.prometheus.url === undefined) {
+      problems.push({ path: `enrichers.${index}`, message: `${name} asks Prometheus; set prometheus.url or PROMETHEUS_URL` });
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { envConfigInput } from './env-config.js';
+import { interpolateEnv } from './interpolate-env.js';
+import { checkReferences } from './check-references.js';
+import { configSchema, type Config } from './schema.js';
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Where it came from: the environment alone, or a file. */
+  readonly source: 'environment' | 'file';
+  /** Directory that relative paths in the config (enricher modules, TLS files) are resolved against. */
+  readonly baseDir: string;
+}
+
+/**
+ * Loads the config: the file named by `CONFIG_FILE` (or given), or, with none, one made from the
+ * environment alone. Every problem is collected and thrown together as a `ConfigError`, so one run
+ * of `alertpipe check-config` shows all of them.
+ */
+export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string }): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? options.env.CONFIG_FILE;
+  if (file === undefined || file === '') {
+    return { config: validate(envConfigInput(options.env), 'environment'), source: 'environment', baseDir: cwd };
+  }
+  const absolute = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  return { config: parseConfigText(text, file, options.env), source: 'file', baseDir: path.dirname(absolute) };
+}
+
+/** Parses and validates config YAML; `source` names it in errors. */
+export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv): Config {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => ({
+        path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '',
+        message: error.message.split('\n')[0] ?? error.message,
+      })),
+    );
+  }
+  const parsed: unknown = document.toJS() ?? {};
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping at the top level' }]);
+  }
+  const problems: ConfigProblem[] = [];
+  const interpolated = interpolateEnv(parsed, env, problems) as Record<string, unknown>;
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return validate(withEnvDefaults(interpolated, env), source);
+}
+
+/**
+ * Settings a platform passes as environment variables (the Helm chart does) fill what the file
+ * leaves out; anything the file says wins.
+ */
+function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const defaults = envConfigInput({ PORT: env.PORT, PROMETHEUS_URL: env.PROMETHEUS_URL, DATA_DIR: env.DATA_DIR });
+  const merged: Record<string, unknown> = { ...input };
+  for (const section of ['server', 'prometheus', 'delivery'] as const) {
+    const fromEnv = defaults[section];
+    const fromFile = input[section] ?? {};
+    // A section of the wrong type is left for validation to report.
+    if (isRecord(fromEnv) && isRecord(fromFile)) merged[section] = { ...fromEnv, ...fromFile };
+  }
+  return merged;
+}
+
+function validate(input: unknown, source: string): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(source, toProblems(result.error));
+  const problems = checkReferences(result.data);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+function toProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

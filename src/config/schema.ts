@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { actionConfigSchema } from '../actions/registry.js';
+import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
+import { durationSchema, sizeSchema } from './units.js';
+
+/**
+ * The config file, as zod validates it. `config.schema.json` (for editor completion) is generated
+ * from this schema by `npm run schema`; a test keeps the two in step.
+ */
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+const clientAuthSchema = z
+  .object({
+    bearer_token: z.string().min(1).optional(),
+    basic: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+  })
+  .strict();
+
+const serverSchema = z
+  .object({
+    /** `host:port` or `:port` (every interface). */
+    listen: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]*):\d{1,5}$/, 'expected host:port or :port, such as :8080 or 127.0.0.1:8080')
+      .default(':8080'),
+    tls: z.object({ cert_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
+    /** Credentials senders must present; Alertmanager's `http_config` sends either kind. */
+    auth: clientAuthSchema.optional(),
+    body_limit: sizeSchema.default(5 * 1024 * 1024),
+    request_timeout: durationSchema.default(30_000),
+  })
+  .strict();
+
+const prometheusSchema = z
+  .object({
+    url: httpUrl.optional(),
+    timeout: durationSchema.default(2_000),
+    auth: clientAuthSchema.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    /** How long identical PromQL queries are answered from memory. */
+    cache_ttl: durationSchema.default(10_000),
+  })
+  .strict();
+
+const enricherOptions = z.record(z.string(), z.unknown()).default({});
+
+/** A built-in by name, a built-in with options, or a module of your own; `timeout` defaults to 3s. */
+const enricherEntrySchema = z.union([
+  z.string().min(1),
+  z.object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
+  z.object({ module: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
+]);
+
+const matchersSchema = z
+  .union([z.string(), z.array(z.string())])
+  .default([])
+  .transform((value, ctx): Matcher[] => {
+    const list = typeof value === 'string' ? [value] : value;
+    const matchers: Matcher[] = [];
+    list.forEach((text, index) => {
+      try {
+        matchers.push(...parseMatchers(text));
+      } catch (error) {
+        if (!(error instanceof MatcherSyntaxError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message, path: typeof value === 'string' ? [] : [index] });
+      }
+    });
+    return matchers;
+  });
+
+const routeSchema = z
+  .object({
+    matchers: matchersSchema,
+    status: z.enum(['firing', 'resolved']).optional(),
+    actions: z.array(z.string().min(1)).min(1, 'a route names at least one action'),
+    continue: z.boolean().default(false),
+  })
+  .strict();
+
+const deliverySchema = z
+  .object({
+    queue: z.enum(['memory']).default('memory'),
+    data_dir: z.string().min(1).optional(),
+    /** Notifications accepted and not yet finished; past it, ingest answers 503 so the sender retries. */
+    max_pending: z.number().int().positive().default(10_000),
+    /** Notifications processed at once. */
+    concurrency: z.number().int().positive().max(64).default(4),
+    /** How long a failing delivery is retried before it is dead-lettered. */
+    max_age: durationSchema.default(3_600_000),
+  })
+  .strict();
+
+const ACTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    server: serverSchema.default(() => serverSchema.parse({})),
+    prometheus: prometheusSchema.default(() => prometheusSchema.parse({})),
+    enrichers: z.array(enricherEntrySchema).optional(),
+    routes: z.array(routeSchema).optional(),
+    actions: z
+      .record(z.string().regex(ACTION_NAME, 'action names are letters, digits, _, . and -'), actionConfigSchema)
+      .default({}),
+    delivery: deliverySchema.default(() => deliverySchema.parse({})),
+  })
+  .strict();
+
+/** The validated config, durations in milliseconds and sizes in bytes. */
+export type Config = z.output<typeof configSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+export type EnricherEntry = z.output<typeof enricherEntrySchema>;
+export type ClientAuth = z.output<typeof clientAuthSchema>;

@@ -1,0 +1,93 @@
+import type { EnrichedNotification, Notification } from '../pipeline/model.js';
+
+/**
+ * The queue port. A notification is stored before its 2xx goes out; processing enriches and routes
+ * it into jobs, one per (notification, action); jobs are attempted until they succeed, fail for
+ * good, or grow too old. Adapters: memory (memory-store.ts) and SQLite.
+ */
+
+export type NotificationState = 'queued' | 'processing' | 'delivering' | 'done';
+export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'dead';
+
+/** One try of one job, as kept in the history. */
+export interface AttemptRecord {
+  readonly at: number;
+  readonly durationMs: number;
+  readonly outcome: 'success' | 'retry' | 'failed' | 'dead';
+  readonly error?: string;
+  readonly detail?: string;
+}
+
+export interface Job {
+  readonly id: string;
+  readonly notificationId: string;
+  readonly action: string;
+  /** The alerts this action receives (routing, `send_resolved` and dedup already applied). */
+  readonly fingerprints: readonly string[];
+  readonly state: JobState;
+  readonly createdAt: number;
+  readonly nextAttemptAt: number;
+  readonly attempts: readonly AttemptRecord[];
+  readonly result?: Readonly<Record<string, unknown>>;
+}
+
+export interface NewJob {
+  readonly action: string;
+  readonly fingerprints: readonly string[];
+}
+
+export interface ClaimedJob {
+  readonly job: Job;
+  readonly notification: EnrichedNotification;
+}
+
+/** How a finished attempt changes its job. */
+export interface JobUpdate {
+  readonly attempt: AttemptRecord;
+  readonly state: Exclude<JobState, 'running'>;
+  /** For `pending`: when to try next. */
+  readonly nextAttemptAt?: number;
+  readonly result?: Readonly<Record<string, unknown>>;
+}
+
+/** A notification as the history shows it. */
+export interface NotificationRecord {
+  readonly id: string;
+  readonly state: NotificationState;
+  readonly receivedAt: number;
+  readonly notification: Notification | EnrichedNotification;
+  readonly jobs: readonly Job[];
+}
+
+export class QueueFullError extends Error {
+  readonly retryAfterSeconds: number;
+
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(`the queue holds its limit of ${limit} unfinished notifications (delivery.max_pending); retry later`);
+    this.name = 'QueueFullError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export interface DeliveryStore {
+  /** Stores a newly accepted notification as `queued`. Throws `QueueFullError` at capacity. */
+  add(notification: Notification): Promise<void>;
+  /** Up to `limit` queued notifications, oldest first, now `processing`. */
+  claimNotifications(limit: number): Promise<Notification[]>;
+  /** Keeps the enriched notification and the jobs routing made for it, in one step. */
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void>;
+  /** Up to `limit` pending jobs due at `now`, now `running`, each with its notification. */
+  claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]>;
+  /** When the earliest pending job falls due; `undefined` when none waits. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Puts a claimed job back without counting an attempt (a rate limit, a shutdown). */
+  releaseJob(jobId: string, nextAttemptAt: number): Promise<void>;
+  finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
+  /** After a restart: whatever was `processing` or `running` is queued or pending again. */
+  recover(): Promise<{ notifications: number; jobs: number }>;
+  /** Notifications not yet `done`: the queue depth the limit applies to. */
+  unfinishedCount(): number;
+  listNotifications(limit: number): Promise<NotificationRecord[]>;
+  getNotification(id: string): Promise<NotificationRecord | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,166 @@
+import type { EnrichedNotification, Notification } from '../pipeline/model.js';
+import {
+  QueueFullError,
+  type ClaimedJob,
+  type DeliveryStore,
+  type Job,
+  type JobUpdate,
+  type NewJob,
+  type NotificationRecord,
+  type NotificationState,
+} from './delivery-store.js';
+
+export interface StoreLimits {
+  /** Unfinished notifications accepted before `add` refuses. */
+  readonly maxPending: number;
+  /** Finished notifications kept for the history. */
+  readonly historyLimit: number;
+}
+
+interface Entry {
+  state: NotificationState;
+  notification: Notification | EnrichedNotification;
+  jobIds: string[];
+}
+
+/**
+ * The in-memory queue: fast and simple, and gone on restart. For tests and for users who accept
+ * that (`delivery.queue: memory`).
+ */
+export class MemoryStore implements DeliveryStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly jobs = new Map<string, Job>();
+  private readonly queued: string[] = [];
+  private readonly finished: string[] = [];
+  private unfinished = 0;
+
+  constructor(private readonly limits: StoreLimits) {}
+
+  async add(notification: Notification): Promise<void> {
+    if (this.unfinished >= this.limits.maxPending) throw new QueueFullError(this.limits.maxPending, 5);
+    this.entries.set(notification.id, { state: 'queued', notification, jobIds: [] });
+    this.queued.push(notification.id);
+    this.unfinished++;
+  }
+
+  async claimNotifications(limit: number): Promise<Notification[]> {
+    const claimed: Notification[] = [];
+    while (claimed.length < limit && this.queued.length > 0) {
+      const entry = this.entries.get(this.queued.shift() as string);
+      if (entry === undefined || entry.state !== 'queued') continue;
+      entry.state = 'processing';
+      claimed.push(entry.notification);
+    }
+    return claimed;
+  }
+
+  async saveRouted(enriched: EnrichedNotification, newJobs: readonly NewJob[]): Promise<void> {
+    const entry = this.entries.get(enriched.id);
+    if (entry === undefined) return;
+    entry.notification = enriched;
+    const now = Date.now();
+    for (const job of newJobs) {
+      const id = `${enriched.id}:${job.action}`;
+      this.jobs.set(id, {
+        id,
+        notificationId: enriched.id,
+        action: job.action,
+        fingerprints: job.fingerprints,
+        state: 'pending',
+        createdAt: now,
+        nextAttemptAt: now,
+        attempts: [],
+      });
+      entry.jobIds.push(id);
+    }
+    entry.state = 'delivering';
+    this.finishIfDone(enriched.id, entry);
+  }
+
+  async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
+    const claimed: ClaimedJob[] = [];
+    for (const job of this.jobs.values()) {
+      if (claimed.length >= limit) break;
+      if (job.state !== 'pending' || job.nextAttemptAt > now) continue;
+      const running: Job = { ...job, state: 'running' };
+      this.jobs.set(job.id, running);
+      const entry = this.entries.get(job.notificationId) as Entry;
+      claimed.push({ job: running, notification: entry.notification as EnrichedNotification });
+    }
+    return claimed;
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    let earliest: number | undefined;
+    for (const job of this.jobs.values()) {
+      if (job.state === 'pending' && (earliest === undefined || job.nextAttemptAt < earliest)) earliest = job.nextAttemptAt;
+    }
+    return earliest;
+  }
+
+  async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job?.state === 'running') this.jobs.set(jobId, { ...job, state: 'pending', nextAttemptAt });
+  }
+
+  async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return;
+    this.jobs.set(jobId, {
+      ...job,
+      state: update.state,
+      nextAttemptAt: update.nextAttemptAt ?? job.nextAttemptAt,
+      attempts: [...job.attempts, update.attempt],
+      ...(update.result === undefined ? {} : { result: update.result }),
+    });
+    const entry = this.entries.get(job.notificationId);
+    if (entry !== undefined) this.finishIfDone(job.notificationId, entry);
+  }
+
+  async recover(): Promise<{ notifications: number; jobs: number }> {
+    return { notifications: 0, jobs: 0 }; // nothing survives a restart in memory
+  }
+
+  unfinishedCount(): number {
+    return this.unfinished;
+  }
+
+  async listNotifications(limit: number): Promise<NotificationRecord[]> {
+    return [...this.entries.keys()].reverse().slice(0, limit).map((id) => this.record(id) as NotificationRecord);
+  }
+
+  async getNotification(id: string): Promise<NotificationRecord | undefined> {
+    return this.record(id);
+  }
+
+  async close(): Promise<void> {}
+
+  private record(id: string): NotificationRecord | undefined {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return undefined;
+    return {
+      id,
+      state: entry.state,
+      receivedAt: entry.notification.receivedAt.getTime(),
+      notification: entry.notification,
+      jobs: entry.jobIds.map((jobId) => this.jobs.get(jobId) as Job),
+    };
+  }
+
+  private finishIfDone(id: string, entry: Entry): void {
+    if (entry.state !== 'delivering') return;
+    const open = entry.jobIds.some((jobId) => {
+      const state = this.jobs.get(jobId)?.state;
+      return state === 'pending' || state === 'running';
+    });
+    if (open) return;
+    entry.state = 'done';
+    this.unfinished--;
+    this.finished.push(id);
+    while (this.finished.length > this.limits.historyLimit) {
+      const evicted = this.finished.shift() as string;
+      for (const jobId of this.entries.get(evicted)?.jobIds ?? []) this.jobs.delete(jobId);
+      this.entries.delete(evicted);
+    }
+  }
+}

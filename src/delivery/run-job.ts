@@ -1,0 +1,84 @@
+import type { Action } from '../actions/action.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { EnrichedNotification } from '../pipeline/model.js';
+import type { ClaimedJob, JobUpdate } from './delivery-store.js';
+import { decideRetry, type RetryPolicy } from './retry-policy.js';
+
+export interface RunJobDeps {
+  readonly actions: ReadonlyMap<string, Action>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly retryPolicy: RetryPolicy;
+  /** Aborts every running attempt (shutdown after the grace period). */
+  readonly shutdownSignal: AbortSignal;
+}
+
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+
+/**
+ * One attempt of one job: hands the action its share of the notification, times it, and says
+ * what becomes of the job. Never throws: every outcome is an update for the store.
+ */
+export async function runJob(claimed: ClaimedJob, deps: RunJobDeps): Promise<JobUpdate> {
+  const { job, notification } = claimed;
+  const logger = deps.logger.child({ notification: notification.id, groupKey: notification.groupKey, action: job.action });
+  const action = deps.actions.get(job.action);
+  const started = Date.now();
+  if (action === undefined) {
+    logger.error('job names an action that is no longer configured');
+    return { state: 'failed', attempt: { at: started, durationMs: 0, outcome: 'failed', error: `no action named ${job.action}` } };
+  }
+  const attemptNumber = job.attempts.length + 1;
+  const timeoutMs = action.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const signal = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(timeoutMs)]);
+  const labels = { action: action.name, type: action.type };
+  try {
+    const result = await untilAborted(action.handle(viewFor(notification, job.fingerprints), { logger, signal, attempt: attemptNumber }), signal, timeoutMs);
+    const durationMs = Date.now() - started;
+    deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'success' });
+    deps.metrics.actionDuration.observe(labels, durationMs / 1000);
+    logger.info('action succeeded', { attempt: attemptNumber, durationMs, detail: result?.detail });
+    return {
+      state: 'succeeded',
+      attempt: { at: started, durationMs, outcome: 'success', ...(result?.detail ? { detail: result.detail } : {}) },
+      ...(result?.data ? { result: result.data } : {}),
+    };
+  } catch (error) {
+    const durationMs = Date.now() - started;
+    const message = error instanceof Error ? error.message : String(error);
+    const decision = decideRetry(error, attemptNumber, job.createdAt, Date.now(), deps.retryPolicy);
+    deps.metrics.actionDuration.observe(labels, durationMs / 1000);
+    if (decision.retry) {
+      deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'retry' });
+      logger.warn('action failed; will retry', { attempt: attemptNumber, error: message, retryInMs: decision.at - Date.now() });
+      return { state: 'pending', nextAttemptAt: decision.at, attempt: { at: started, durationMs, outcome: 'retry', error: message } };
+    }
+    const outcome = decision.reason === 'too old' ? 'dead' : 'failed';
+    deps.metrics.actionOutcomes.inc({ ...labels, outcome });
+    logger.error(outcome === 'dead' ? 'action failed past its maximum age; dead-lettered' : 'action failed; not retryable', {
+      attempt: attemptNumber,
+      error: message,
+    });
+    return { state: outcome, attempt: { at: started, durationMs, outcome, error: message } };
+  }
+}
+
+/** The notification as one action sees it: only its alerts, and the group status they imply. */
+export function viewFor(notification: EnrichedNotification, fingerprints: readonly string[]): EnrichedNotification {
+  const wanted = new Set(fingerprints);
+  const alerts = notification.alerts.filter((alert) => wanted.has(alert.fingerprint));
+  if (alerts.length === notification.alerts.length) return notification;
+  return { ...notification, alerts, status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved' };
+}
+
+/** An action that ignores its signal still cannot hold a job past its timeout. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(signal.reason instanceof Error && signal.reason.name !== 'TimeoutError' ? signal.reason : new Error(`no result within ${timeoutMs} ms`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,43 @@
+import type { DeliveryStore } from '../delivery/delivery-store.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { normalize } from './normalize.js';
+import { parseJsonBody } from './parse-json.js';
+
+export interface AcceptedNotification {
+  readonly id: string;
+  readonly alerts: number;
+}
+
+export interface IntakeDeps {
+  readonly store: DeliveryStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Wakes the dispatcher so the work starts now. */
+  readonly onAccepted: () => void;
+}
+
+export type AcceptNotification = (bodyText: string, endpoint: string) => Promise<AcceptedNotification>;
+
+/**
+ * The use case behind every ingest endpoint: parse, normalize, store, and only then acknowledge.
+ * Once this resolves, delivering the notification is alertpipe's job alone.
+ */
+export function createIntake(deps: IntakeDeps): AcceptNotification {
+  return async (bodyText, endpoint) => {
+    const notification = normalize(parseJsonBody(bodyText));
+    await deps.store.add(notification);
+    deps.onAccepted();
+    deps.metrics.notificationsReceived.inc({ endpoint, shape: notification.shape });
+    for (const alert of notification.alerts) deps.metrics.alertsReceived.inc({ status: alert.status });
+    if (deps.logger.isLevelEnabled('debug')) {
+      deps.logger.debug('notification accepted', {
+        notification: notification.id,
+        groupKey: notification.groupKey,
+        alerts: notification.alerts.length,
+        endpoint,
+      });
+    }
+    return { id: notification.id, alerts: notification.alerts.length };
+  };
+}

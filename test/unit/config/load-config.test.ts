@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/config-error.js';
+import { loadConfig, parseConfigText } from '../../../src/config/load-config.js';
+
+function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): { path: string; message: string }[] {
+  try {
+    parseConfigText(text, 'test.yml', env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('builds a working config from the environment alone', async () => {
+    const { config, source } = await loadConfig({ env: { PORT: '9999', PROMETHEUS_URL: 'http://prom:9090' } });
+    expect(source).toBe('environment');
+    expect(config.server.listen).toBe(':9999');
+    expect(config.prometheus.url).toBe('http://prom:9090');
+    expect(Object.keys(config.actions)).toEqual(['log']);
+    expect(config.routes).toBeUndefined();
+  });
+
+  it('listens on 8080 with nothing set', async () => {
+    const { config } = await loadConfig({ env: {} });
+    expect(config.server.listen).toBe(':8080');
+    expect(config.server.body_limit).toBe(5 * 1024 * 1024);
+  });
+
+  it('reads CONFIG_FILE, resolving relative paths against the working directory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-config-'));
+    writeFileSync(path.join(dir, 'c.yml'), 'server:\n  listen: 127.0.0.1:7000\n');
+    const loaded = await loadConfig({ env: { CONFIG_FILE: 'c.yml' }, cwd: dir });
+    expect(loaded.config.server.listen).toBe('127.0.0.1:7000');
+    expect(loaded.baseDir).toBe(dir);
+  });
+
+  it('says when the file cannot be read', async () => {
+    await expect(loadConfig({ env: {}, file: '/nonexistent/alertpipe.yml' })).rejects.toThrow(/cannot read the file: ENOENT/);
+  });
+});
+
+describe('parseConfigText', () => {
+  it('parses durations and sizes into milliseconds and bytes', () => {
+    const config = parseConfigText('server:\n  body_limit: 1mb\n  request_timeout: 1m30s\nprometheus:\n  url: http://p:9090\n  timeout: 500ms\n', 't', {});
+    expect(config.server.body_limit).toBe(1024 * 1024);
+    expect(config.server.request_timeout).toBe(90_000);
+    expect(config.prometheus.timeout).toBe(500);
+  });
+
+  it('takes ${VAR} and ${VAR:-default} from the environment, and $$ as a literal dollar', () => {
+    const config = parseConfigText('prometheus:\n  url: ${PROM}\n  headers:\n    X-Org: ${ORG:-acme}\n    X-Price: $$5\n', 't', {
+      PROM: 'http://prom:9090',
+    });
+    expect(config.prometheus.url).toBe('http://prom:9090');
+    expect(config.prometheus.headers).toEqual({ 'X-Org': 'acme', 'X-Price': '$5' });
+  });
+
+  it('does not let a variable change the structure of the file', () => {
+    const config = parseConfigText('prometheus:\n  headers:\n    X: "${V}"\n', 't', { V: 'a\nb: c' });
+    expect(config.prometheus.headers).toEqual({ X: 'a\nb: c' });
+  });
+
+  it('lets the file win over PORT and PROMETHEUS_URL, which fill only what it leaves out', () => {
+    const config = parseConfigText('server:\n  listen: :7000\n', 't', { PORT: '9000', PROMETHEUS_URL: 'http://p:9090' });
+    expect(config.server.listen).toBe(':7000');
+    expect(config.prometheus.url).toBe('http://p:9090');
+  });
+
+  it('reports every problem with its path, not just the first', () => {
+    const problems = problemsOf(
+      [
+        'server:',
+        '  listen: nowhere',
+        '  body_limit: lots',
+        'prometheus:',
+        '  url: ftp://x',
+        'routes:',
+        '  - matchers: [\'severity=~"("\']',
+        '    actions: [pager]',
+        'actions:',
+        '  loud:',
+        '    type: siren',
+        'unknown_section: 1',
+      ].join('\n'),
+    );
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['server.listen', 'server.body_limit', 'prometheus.url', 'routes.0.matchers.0', 'actions.loud.type', '']),
+    );
+    expect(problems.find((p) => p.path === 'routes.0.matchers.0')!.message).toContain('invalid regular expression');
+  });
+
+  it('reports routes that name actions which do not exist', () => {
+    expect(problemsOf('routes:\n  - actions: [pager]\n')).toEqual([
+      { path: 'routes.0.actions.0', message: 'no action named "pager"; defined: log' },
+    ]);
+  });
+
+  it('reports unknown enrichers and built-in enrichers without a Prometheus', () => {
+    const problems = problemsOf('enrichers:\n  - pod-resources\n  - crystal-ball\n');
+    expect(problems.map((p) => p.path)).toEqual(['enrichers.0', 'enrichers.1']);
+    expect(problems[0]!.message).toContain('PROMETHEUS_URL');
+  });
+
+  it('reports unset variables with their path', () => {
+    expect(problemsOf('prometheus:\n  url: ${NOPE}\n')[0]).toEqual({
+      path: 'prometheus.url',
+      message: 'environment variable NOPE is not set (write ${NOPE:-default} for a default)',
+    });
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    expect(problemsOf('server:\n  listen: [\n')[0]!.path).toMatch(/^line \d+, column \d+$/);
+  });
+});

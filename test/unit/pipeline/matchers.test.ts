@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { MatcherSyntaxError, matchesAll, parseMatchers } from '../../../src/pipeline/matchers.js';
+
+const labels = { alertname: 'KubePodCrashLooping', severity: 'critical', namespace: 'shop' };
+const matches = (text: string, set: Record<string, string> = labels) => matchesAll(parseMatchers(text), set);
+
+describe('parseMatchers', () => {
+  it('reads the four operators', () => {
+    expect(matches('severity="critical"')).toBe(true);
+    expect(matches('severity!="critical"')).toBe(false);
+    expect(matches('severity=~"crit.*"')).toBe(true);
+    expect(matches('severity!~"crit.*"')).toBe(false);
+  });
+
+  it('anchors regexes at both ends, as Alertmanager does', () => {
+    expect(matches('severity=~"crit"')).toBe(false);
+    expect(matches('namespace=~"sh|shop"')).toBe(true);
+    expect(matches('namespace=~"sh|sho"')).toBe(false);
+  });
+
+  it('treats a missing label as the empty string', () => {
+    expect(matches('team=""')).toBe(true);
+    expect(matches('team!="db"')).toBe(true);
+    expect(matches('team=~".+"')).toBe(false);
+  });
+
+  it('reads a {...} list, with commas inside quotes left alone', () => {
+    const list = parseMatchers('{alertname="KubePodCrashLooping", namespace=~"shop|a,b"}');
+    expect(list.map((m) => [m.name, m.operator, m.value])).toEqual([
+      ['alertname', '=', 'KubePodCrashLooping'],
+      ['namespace', '=~', 'shop|a,b'],
+    ]);
+    expect(matchesAll(list, labels)).toBe(true);
+  });
+
+  it('accepts unquoted values and escaped quotes', () => {
+    expect(matches('severity=critical')).toBe(true);
+    expect(matches('summary="say \\"hi\\""', { summary: 'say "hi"' })).toBe(true);
+  });
+
+  it('keeps regex escapes JSON does not know', () => {
+    expect(matches('instance=~"10\\.0\\.0\\.1:.*"', { instance: '10.0.0.1:9100' })).toBe(true);
+    expect(matches('instance=~"10\\.0\\.0\\.1:.*"', { instance: '10x0x0x1:9100' })).toBe(false);
+  });
+
+  it('says what is wrong with a bad matcher', () => {
+    expect(() => parseMatchers('severity')).toThrow(MatcherSyntaxError);
+    expect(() => parseMatchers('severity=~"("')).toThrow(/invalid regular expression/);
+    expect(() => parseMatchers('{a="b"')).toThrow(/closing/);
+    expect(() => parseMatchers('a="b')).toThrow(/unterminated/);
+    expect(() => parseMatchers('1a="b"')).toThrow(/not a valid label name/);
+  });
+});
