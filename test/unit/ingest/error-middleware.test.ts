@@ -23,7 +23,7 @@ describe('error middleware', () => {
     });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    expect((await response.json()).error).toContain('delivery.max_pending');
+    expect(((await response.json()) as { error: string }).error).toContain('delivery.max_pending');
   });
 
   it('answers 500 without details for an unexpected failure', async () => {
