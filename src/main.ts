@@ -12,6 +12,7 @@ import type { DeliveryStore } from './delivery/delivery-store.js';
 import { MemoryStore } from './delivery/memory-store.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './delivery/retry-policy.js';
+import { runBeforeAck } from './delivery/run-before-ack.js';
 import { runJob } from './delivery/run-job.js';
 import { createPrometheusClient, type PrometheusClient } from './enrichers/prometheus-client.js';
 import { createIntake } from './ingest/accept-notification.js';
@@ -83,7 +84,14 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
 
   let accepting = true;
   const app = createApp({
-    accept: createIntake({ store, metrics, logger, onAccepted: () => dispatcher.kick() }),
+    accept: createIntake({
+      store,
+      metrics,
+      logger,
+      onAccepted: () => dispatcher.kick(),
+      runBeforeAck: (notification) =>
+        runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal }),
+    }),
     logger,
     metrics,
     bodyLimit: config.server.body_limit,

@@ -42,6 +42,13 @@ export interface Action {
   /** Whether resolved alerts reach this action, as Alertmanager's `send_resolved`. */
   readonly sendResolved: boolean;
   readonly rateLimit?: RateLimit;
+  /**
+   * When the action runs. `after-ack` (the default): from the queue, after the sender has its 2xx,
+   * enriched, retried on failure. `before-ack`: while the sender waits, once, without enrichment,
+   * and a failure makes the answer a 500 so that Alertmanager sends the notification again; this
+   * is how prometheus-am-executor runs commands with `notify_on_failure`.
+   */
+  readonly timing?: 'after-ack' | 'before-ack';
   /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
   readonly timeoutMs?: number;
   handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;

@@ -80,6 +80,8 @@ export interface DeliveryStore {
   claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]>;
   /** When the earliest pending job falls due; `undefined` when none waits. */
   nextDueAt(): Promise<number | undefined>;
+  /** Keeps the outcome of a `before-ack` action, which ran outside the queue, in the history. */
+  recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void>;
   /** Puts a claimed job back without counting an attempt (a rate limit, a shutdown). */
   releaseJob(jobId: string, nextAttemptAt: number): Promise<void>;
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;

@@ -77,6 +77,24 @@ export class MemoryStore implements DeliveryStore {
     this.finishIfDone(enriched.id, entry);
   }
 
+  async recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
+    const entry = this.entries.get(notificationId);
+    if (entry === undefined) return;
+    const id = `${notificationId}:${job.action}`;
+    this.jobs.set(id, {
+      id,
+      notificationId,
+      action: job.action,
+      fingerprints: job.fingerprints,
+      state: update.state === 'pending' ? 'failed' : update.state,
+      createdAt: update.attempt.at,
+      nextAttemptAt: update.attempt.at,
+      attempts: [update.attempt],
+      ...(update.result === undefined ? {} : { result: update.result }),
+    });
+    entry.jobIds.push(id);
+  }
+
   async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
     const claimed: ClaimedJob[] = [];
     for (const job of this.jobs.values()) {

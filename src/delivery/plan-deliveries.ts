@@ -34,6 +34,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   const jobs: NewJob[] = [];
   for (const [name, alerts] of byAction) {
     const action = deps.actions.get(name);
+    if (action?.timing === 'before-ack') continue; // ran while the sender waited
     const wanted = action?.sendResolved === false ? alerts.filter((a) => a.status === 'firing') : alerts;
     if (wanted.length > 0) jobs.push({ action: name, fingerprints: wanted.map((a) => a.fingerprint) });
   }

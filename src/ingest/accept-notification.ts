@@ -1,8 +1,11 @@
 import type { DeliveryStore } from '../delivery/delivery-store.js';
+import type { BeforeAckFailure } from '../delivery/run-before-ack.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { BeforeAckActionError } from './http-errors.js';
 import { normalize } from './normalize.js';
 import { parseJsonBody } from './parse-json.js';
+import type { Notification } from '../pipeline/model.js';
 
 export interface AcceptedNotification {
   readonly id: string;
@@ -15,6 +18,8 @@ export interface IntakeDeps {
   readonly logger: Logger;
   /** Wakes the dispatcher so the work starts now. */
   readonly onAccepted: () => void;
+  /** Runs the actions that must finish before the answer; returns those that failed. */
+  readonly runBeforeAck: (notification: Notification) => Promise<BeforeAckFailure[]>;
 }
 
 export type AcceptNotification = (bodyText: string, endpoint: string) => Promise<AcceptedNotification>;
@@ -37,6 +42,12 @@ export function createIntake(deps: IntakeDeps): AcceptNotification {
         alerts: notification.alerts.length,
         endpoint,
       });
+    }
+    const failures = await deps.runBeforeAck(notification);
+    if (failures.length > 0) {
+      throw new BeforeAckActionError(
+        `${failures.length} action${failures.length === 1 ? '' : 's'} failed: ${failures.map((f) => `${f.action}: ${f.error}`).join('; ')}`,
+      );
     }
     return { id: notification.id, alerts: notification.alerts.length };
   };

@@ -20,7 +20,9 @@ export function createErrorMiddleware(logger: Logger, metrics: Metrics): ErrorRe
     const known = toHttpError(error);
     const status = known?.statusCode ?? 500;
     if (status >= 500 && status !== 503) {
-      logger.error('request failed', { method: req.method, path: req.path, error: error instanceof Error ? error.stack : String(error) });
+      // A known 500 (an am-executor command failed) has said all there is; anything else needs its stack.
+      const detail = known?.message ?? (error instanceof Error ? error.stack : String(error));
+      logger.error('request failed', { method: req.method, path: req.path, error: detail });
     } else {
       metrics.invalidRequests.inc({ reason: String(status) });
     }

@@ -46,3 +46,11 @@ export class UnsupportedMediaTypeError extends HttpError {
 export class ServiceUnavailableError extends HttpError {
   readonly statusCode = 503;
 }
+
+/**
+ * An action that runs before the acknowledgement (a prometheus-am-executor command with
+ * `notify_on_failure`) failed: the sender should try again, and a 500 makes Alertmanager do so.
+ */
+export class BeforeAckActionError extends HttpError {
+  readonly statusCode = 500;
+}
