@@ -21,9 +21,6 @@ export interface BeforeAckFailure {
   readonly error: string;
 }
 
-// Never retried here: the sender retries the whole notification when it gets the 500.
-const NO_RETRY = { initialBackoffMs: 0, maxBackoffMs: 0, maxAgeMs: -1 };
-
 /**
  * Runs the `before-ack` actions a notification routes to, side by side, while the sender waits,
  * records each outcome in the history, and returns the failures. Alerts go unenriched: the sender
@@ -45,8 +42,9 @@ export async function runBeforeAck(notification: Notification, deps: BeforeAckDe
         job: { ...job, id: `${notification.id}:${action.name}`, notificationId: notification.id, state: 'running', createdAt: now, nextAttemptAt: now, attempts: [] },
         notification: view,
       },
-      { actions: deps.actions, logger: deps.logger, metrics: deps.metrics, retryPolicy: NO_RETRY, shutdownSignal: deps.shutdownSignal },
+      { actions: deps.actions, logger: deps.logger, metrics: deps.metrics, retryPolicy: 'never', shutdownSignal: deps.shutdownSignal },
     );
+    // Never retried here: the sender retries the whole notification when it gets the 500.
     await deps.store.recordBeforeAck(notification.id, job, update);
     return update.state === 'succeeded' ? undefined : { action: action.name, error: update.attempt.error ?? update.state };
   });

@@ -9,7 +9,8 @@ export interface RunJobDeps {
   readonly actions: ReadonlyMap<string, Action>;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly retryPolicy: RetryPolicy;
+  /** `never` for actions that run once while the sender waits: the sender retries, not us. */
+  readonly retryPolicy: RetryPolicy | 'never';
   /** Aborts every running attempt (shutdown after the grace period). */
   readonly shutdownSignal: AbortSignal;
 }
@@ -47,7 +48,10 @@ export async function runJob(claimed: ClaimedJob, deps: RunJobDeps): Promise<Job
   } catch (error) {
     const durationMs = Date.now() - started;
     const message = error instanceof Error ? error.message : String(error);
-    const decision = decideRetry(error, attemptNumber, job.createdAt, Date.now(), deps.retryPolicy);
+    const decision =
+      deps.retryPolicy === 'never'
+        ? ({ retry: false, reason: 'not retryable' } as const)
+        : decideRetry(error, attemptNumber, job.createdAt, Date.now(), deps.retryPolicy);
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);
     if (decision.retry) {
       deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'retry' });
