@@ -1,9 +1,13 @@
 import express, { type Express } from 'express';
 import type { AcceptNotification } from './ingest/accept-notification.js';
+import type { DeliveryStore } from './delivery/delivery-store.js';
+import { createAuthMiddleware, type InboundAuth } from './ingest/auth-middleware.js';
 import { createErrorMiddleware, notFoundHandler } from './ingest/error-middleware.js';
+import { createHistoryRouter } from './ingest/history-routes.js';
 import { createIngestRouter } from './ingest/ingest-routes.js';
 import { createHealthRouter, type ReadinessCheck } from './observability/health-routes.js';
 import type { Logger } from './observability/logger.js';
+import type { SecretMasker } from './observability/mask-secrets.js';
 import type { Metrics } from './observability/metrics.js';
 
 export interface AppDeps {
@@ -13,6 +17,11 @@ export interface AppDeps {
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
   /** Largest request body, in bytes. */
   readonly bodyLimit: number;
+  /** Credentials required on ingest and the history API; none when undefined. */
+  readonly auth: InboundAuth | undefined;
+  /** The history API reads from here. */
+  readonly store: DeliveryStore;
+  readonly mask: SecretMasker;
 }
 
 /**
@@ -23,8 +32,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const auth = createAuthMiddleware(deps.auth);
+  // Probes and scrapes stay open: kubelets and Prometheus rarely carry credentials, and these leak nothing.
   app.use(createHealthRouter(deps.metrics, deps.readiness));
-  app.use(createIngestRouter(deps.accept, deps.bodyLimit));
+  app.use(createHistoryRouter(deps.store, deps.mask, auth));
+  app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(deps.logger, deps.metrics));
   return app;

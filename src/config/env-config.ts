@@ -1,12 +1,19 @@
 /**
- * The config that the environment alone describes, before validation: every sink whose variable
+ * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL,
+ * AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD, DATA_DIR), before validation: every sink whose variable
  * is set, plus the log, with no routes (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const actions: Record<string, unknown> = { log: { type: 'log' } };
   if (env.SLACK_WEBHOOK_URL) actions.slack = { type: 'slack', webhook_url: env.SLACK_WEBHOOK_URL };
   const input: Record<string, unknown> = { actions };
-  if (env.PORT) input.server = { listen: `:${env.PORT}` };
+  const server: Record<string, unknown> = {};
+  if (env.PORT) server.listen = `:${env.PORT}`;
+  const auth: Record<string, unknown> = {};
+  if (env.AUTH_TOKEN) auth.bearer_token = env.AUTH_TOKEN;
+  if (env.AUTH_USER || env.AUTH_PASSWORD) auth.basic = { username: env.AUTH_USER ?? '', password: env.AUTH_PASSWORD ?? '' };
+  if (Object.keys(auth).length > 0) server.auth = auth;
+  if (Object.keys(server).length > 0) input.server = server;
   if (env.PROMETHEUS_URL) input.prometheus = { url: env.PROMETHEUS_URL };
   if (env.DATA_DIR) input.delivery = { data_dir: env.DATA_DIR };
   return input;

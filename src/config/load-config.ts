@@ -64,7 +64,14 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
  * leaves out; anything the file says wins.
  */
 function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const defaults = envConfigInput({ PORT: env.PORT, PROMETHEUS_URL: env.PROMETHEUS_URL, DATA_DIR: env.DATA_DIR });
+  const defaults = envConfigInput({
+    PORT: env.PORT,
+    PROMETHEUS_URL: env.PROMETHEUS_URL,
+    DATA_DIR: env.DATA_DIR,
+    AUTH_TOKEN: env.AUTH_TOKEN,
+    AUTH_USER: env.AUTH_USER,
+    AUTH_PASSWORD: env.AUTH_PASSWORD,
+  });
   const merged: Record<string, unknown> = { ...input };
   for (const section of ['server', 'prometheus', 'delivery'] as const) {
     const fromEnv = defaults[section];

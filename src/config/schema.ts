@@ -80,14 +80,29 @@ const routeSchema = z
 
 const deliverySchema = z
   .object({
-    queue: z.enum(['memory']).default('memory'),
-    data_dir: z.string().min(1).optional(),
+    /** `sqlite` survives a restart (under `data_dir`); `memory` does not. */
+    queue: z.enum(['sqlite', 'memory']).default('sqlite'),
+    data_dir: z.string().min(1).default('./data'),
+    /** `full` also survives a power loss, at an fsync per write; `normal` survives any process crash. */
+    sqlite_sync: z.enum(['normal', 'full']).default('normal'),
     /** Notifications accepted and not yet finished; past it, ingest answers 503 so the sender retries. */
     max_pending: z.number().int().positive().default(10_000),
-    /** Notifications processed at once. */
+    /** Notifications enriched and routed at once; four times as many action attempts run at once. */
     concurrency: z.number().int().positive().max(64).default(4),
     /** How long a failing delivery is retried before it is dead-lettered. */
     max_age: durationSchema.default(3_600_000),
+    initial_backoff: durationSchema.default(1_000),
+    max_backoff: durationSchema.default(300_000),
+    /**
+     * An alert acted on with the same status and startsAt (and endsAt once resolved) within this
+     * window is not acted on again: Alertmanager retries, HA pairs and Prometheus resends. Keep it
+     * below Alertmanager's repeat_interval so reminders still go out. 0 turns it off.
+     */
+    dedup_window: durationSchema.default(600_000),
+    /** Finished notifications kept for the history API. */
+    history_limit: z.number().int().positive().default(1_000),
+    /** On SIGTERM, how long running work may take to finish; what is left stays queued. */
+    shutdown_grace: durationSchema.default(10_000),
   })
   .strict();
 

@@ -87,6 +87,13 @@ export interface DeliveryStore {
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
   /** After a restart: whatever was `processing` or `running` is queued or pending again. */
   recover(): Promise<{ notifications: number; jobs: number }>;
+  /**
+   * Records that `notificationId` acts on these dedup keys for `windowMs`, and returns the keys
+   * that another notification already acted on within its window (the duplicates to drop). A key
+   * held by the same notification is not a duplicate: a notification planned again after a crash
+   * must not deduplicate itself away.
+   */
+  claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>>;
   /** Notifications not yet `done`: the queue depth the limit applies to. */
   unfinishedCount(): number;
   listNotifications(limit: number): Promise<NotificationRecord[]>;

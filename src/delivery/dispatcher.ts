@@ -8,6 +8,8 @@ export interface DispatcherDeps {
   readonly store: DeliveryStore;
   readonly plan: (notification: Notification) => Promise<Plan>;
   readonly runJob: (claimed: ClaimedJob) => Promise<JobUpdate>;
+  /** How long a claimed job must still wait (a destination's rate limit); 0 to run it now. */
+  readonly delayFor: (claimed: ClaimedJob, now: number) => number;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Notifications enriched and routed at once. */
@@ -20,12 +22,28 @@ export interface Dispatcher {
   start(): void;
   /** Something new is queued: look now rather than at the next tick. */
   kick(): void;
-  /** Stops taking work and waits up to `graceMs` for what is running; the rest stays queued. */
-  stop(graceMs: number): Promise<{ unfinished: number }>;
+  /**
+   * Stops taking work and waits up to `graceMs` for what is running; then calls `abort` (which
+   * cancels the running attempts) and waits briefly for them to record themselves. What is left
+   * stays queued.
+   */
+  stop(graceMs: number, abort?: () => void): Promise<{ unfinished: number }>;
 }
 
 // A safety net: work is found through kick() and due times, but a missed wake-up costs at most this.
 const IDLE_POLL_MS = 1_000;
+// After the grace period, aborted attempts get this long to record their outcome before the store closes.
+const ABORT_SETTLE_MS = 2_000;
+
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
 
 /**
  * Moves work through the store: claims queued notifications and plans them into jobs, claims due
@@ -85,7 +103,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     }
     if (attempting < deps.jobConcurrency) {
-      for (const claimed of await store.claimDueJobs(Date.now(), deps.jobConcurrency - attempting)) {
+      const now = Date.now();
+      for (const claimed of await store.claimDueJobs(now, deps.jobConcurrency - attempting)) {
+        const delay = deps.delayFor(claimed, now);
+        if (delay > 0) {
+          await store.releaseJob(claimed.job.id, now + delay);
+          continue;
+        }
         attempting++;
         track(attemptOne(claimed));
       }
@@ -125,12 +149,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (loop === undefined) loop = run();
     },
     kick,
-    async stop(graceMs) {
+    async stop(graceMs, abort) {
       stopping = true;
       kick();
       await loop;
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([Promise.all(running), grace]);
+      if (!(await settlesWithin(Promise.all(running), graceMs))) {
+        abort?.();
+        await settlesWithin(Promise.all(running), ABORT_SETTLE_MS);
+      }
       return { unfinished: store.unfinishedCount() };
     },
   };

@@ -32,6 +32,7 @@ export class MemoryStore implements DeliveryStore {
   private readonly jobs = new Map<string, Job>();
   private readonly queued: string[] = [];
   private readonly finished: string[] = [];
+  private readonly dedup = new Map<string, { owner: string; expires: number }>();
   private unfinished = 0;
 
   constructor(private readonly limits: StoreLimits) {}
@@ -137,6 +138,19 @@ export class MemoryStore implements DeliveryStore {
 
   async recover(): Promise<{ notifications: number; jobs: number }> {
     return { notifications: 0, jobs: 0 }; // nothing survives a restart in memory
+  }
+
+  async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
+    if (this.dedup.size > 10 * this.limits.maxPending) {
+      for (const [key, entry] of this.dedup) if (entry.expires <= now) this.dedup.delete(key);
+    }
+    const duplicates = new Set<string>();
+    for (const key of keys) {
+      const held = this.dedup.get(key);
+      if (held !== undefined && held.expires > now && held.owner !== notificationId) duplicates.add(key);
+      else this.dedup.set(key, { owner: notificationId, expires: now + windowMs });
+    }
+    return duplicates;
   }
 
   unfinishedCount(): number {

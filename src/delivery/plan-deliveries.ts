@@ -4,7 +4,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { enrichNotification, type EnrichChainDeps, type EnricherStep } from '../pipeline/enrich-chain.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import { routeAlerts, type Route } from '../pipeline/router.js';
-import type { NewJob } from './delivery-store.js';
+import type { DeliveryStore, NewJob } from './delivery-store.js';
 
 export interface PlanDeps {
   readonly routes: readonly Route[];
@@ -13,6 +13,10 @@ export interface PlanDeps {
   readonly enrichDeps: EnrichChainDeps;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Holds the dedup keys. */
+  readonly store: DeliveryStore;
+  /** 0 turns deduplication off. */
+  readonly dedupWindowMs: number;
 }
 
 export interface Plan {
@@ -22,8 +26,9 @@ export interface Plan {
 
 /**
  * Decides what a notification turns into: routes each alert, drops resolved alerts for actions
- * that do not want them, enriches only the alerts that go somewhere (Prometheus is not asked about
- * alerts nobody will read), and makes one job per action.
+ * that do not want them and alerts the same action already acted on (dedup), enriches only the
+ * alerts that go somewhere (Prometheus is not asked about alerts nobody will read), and makes one
+ * job per action.
  */
 export async function planDeliveries(notification: Notification, deps: PlanDeps): Promise<Plan> {
   const { byAction, unrouted } = routeAlerts(notification.alerts, deps.routes);
@@ -31,13 +36,14 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
     deps.metrics.alertsUnrouted.inc(unrouted.length);
     deps.logger.warn('alerts matched no route', { fingerprints: unrouted.map((a) => a.fingerprint) });
   }
-  const jobs: NewJob[] = [];
+  const candidates: NewJob[] = [];
   for (const [name, alerts] of byAction) {
     const action = deps.actions.get(name);
     if (action?.timing === 'before-ack') continue; // ran while the sender waited
     const wanted = action?.sendResolved === false ? alerts.filter((a) => a.status === 'firing') : alerts;
-    if (wanted.length > 0) jobs.push({ action: name, fingerprints: wanted.map((a) => a.fingerprint) });
+    if (wanted.length > 0) candidates.push({ action: name, fingerprints: wanted.map((a) => a.fingerprint) });
   }
+  const jobs = await dropDuplicates(notification, candidates, deps);
   const delivered = new Set(jobs.flatMap((job) => job.fingerprints));
   const toEnrich = { ...notification, alerts: notification.alerts.filter((a) => delivered.has(a.fingerprint)) };
   const enrichedAlerts = new Map(
@@ -48,4 +54,28 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
     alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: [] }),
   };
   return { enriched, jobs };
+}
+
+/**
+ * The same alert in the same state (status and startsAt, and endsAt once resolved) reaching the
+ * same action again within the window is a duplicate: an Alertmanager retry, the other half of an
+ * HA pair, or Prometheus resending what still fires. A firing alert's endsAt is left out of the
+ * key because Prometheus moves it forward with every resend.
+ */
+async function dropDuplicates(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<NewJob[]> {
+  if (deps.dedupWindowMs <= 0 || jobs.length === 0) return [...jobs];
+  const alerts = new Map(notification.alerts.map((a) => [a.fingerprint, a]));
+  const keyOf = (action: string, fingerprint: string): string => {
+    const alert = alerts.get(fingerprint);
+    const ended = alert?.status === 'resolved' ? (alert.endsAt?.toISOString() ?? '') : '';
+    return [action, fingerprint, alert?.status, alert?.startsAt.toISOString(), ended].join('|');
+  };
+  const keys = jobs.flatMap((job) => job.fingerprints.map((fp) => keyOf(job.action, fp)));
+  const duplicates = await deps.store.claimDedupKeys(notification.id, keys, Date.now(), deps.dedupWindowMs);
+  if (duplicates.size === 0) return [...jobs];
+  deps.metrics.alertsDeduplicated.inc(duplicates.size);
+  deps.logger.info('duplicate alerts skipped', { duplicates: duplicates.size });
+  return jobs
+    .map((job) => ({ ...job, fingerprints: job.fingerprints.filter((fp) => !duplicates.has(keyOf(job.action, fp))) }))
+    .filter((job) => job.fingerprints.length > 0);
 }

@@ -2,7 +2,7 @@ import type { DeliveryStore } from '../delivery/delivery-store.js';
 import type { BeforeAckFailure } from '../delivery/run-before-ack.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { BeforeAckActionError } from './http-errors.js';
+import { BeforeAckActionError, ServiceUnavailableError } from './http-errors.js';
 import { normalize } from './normalize.js';
 import { parseJsonBody } from './parse-json.js';
 import type { Notification } from '../pipeline/model.js';
@@ -20,6 +20,8 @@ export interface IntakeDeps {
   readonly onAccepted: () => void;
   /** Runs the actions that must finish before the answer; returns those that failed. */
   readonly runBeforeAck: (notification: Notification) => Promise<BeforeAckFailure[]>;
+  /** False once shutdown has begun: new work goes to another replica, or comes back later. */
+  readonly isAccepting: () => boolean;
 }
 
 export type AcceptNotification = (bodyText: string, endpoint: string) => Promise<AcceptedNotification>;
@@ -30,6 +32,7 @@ export type AcceptNotification = (bodyText: string, endpoint: string) => Promise
  */
 export function createIntake(deps: IntakeDeps): AcceptNotification {
   return async (bodyText, endpoint) => {
+    if (!deps.isAccepting()) throw new ServiceUnavailableError('shutting down; send again later', [], { 'Retry-After': '5' });
     const notification = normalize(parseJsonBody(bodyText));
     await deps.store.add(notification);
     deps.onAccepted();

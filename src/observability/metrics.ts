@@ -17,6 +17,7 @@ export interface Metrics {
   readonly actionOutcomes: Counter<'action' | 'type' | 'outcome'>;
   readonly actionDuration: Histogram<'action' | 'type'>;
   readonly alertsUnrouted: Counter<string>;
+  readonly alertsDeduplicated: Counter<string>;
   readonly queueDepth: Gauge<string>;
 }
 
@@ -106,6 +107,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     alertsUnrouted: new Counter({
       name: 'alertpipe_alerts_unrouted_total',
       help: 'Alerts that matched no route and so ran no action.',
+      registers,
+    }),
+    alertsDeduplicated: new Counter({
+      name: 'alertpipe_alerts_deduplicated_total',
+      help: 'Alerts not acted on again because the same action acted on them within the dedup window.',
       registers,
     }),
     queueDepth: new Gauge({

@@ -7,7 +7,8 @@ import { startTestService, type TestService } from '../support/test-service.js';
 let app: TestService;
 
 beforeAll(async () => {
-  app = await startTestService('server:\n  body_limit: 64kb\n');
+  // Every fixture goes to every endpoint: dedup would rightly drop the repeats, so it is off here.
+  app = await startTestService('server:\n  body_limit: 64kb\ndelivery:\n  dedup_window: 0\n');
 });
 afterAll(() => app.stop());
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfigText } from '../../src/config/load-config.js';
 import { startService, type Service, type ServiceOptions } from '../../src/main.js';
@@ -21,14 +24,16 @@ export interface TestService {
 }
 
 /**
- * Starts the real service (config parsed as a file would be, memory queue) on 127.0.0.1 and a
- * free port, with its JSON log captured for assertions.
+ * Starts the real service (config parsed as a file would be; the default SQLite queue in a fresh
+ * temporary DATA_DIR unless `env` names one) on 127.0.0.1 and a free port, with its JSON log
+ * captured for assertions.
  */
 export async function startTestService(
   yaml = '',
   env: NodeJS.ProcessEnv = {},
   options: Omit<ServiceOptions, 'logger' | 'listen'> & { secrets?: string[] } = {},
 ): Promise<TestService> {
+  const dataDir = env.DATA_DIR === undefined ? mkdtempSync(path.join(tmpdir(), 'alertpipe-test-')) : undefined;
   const logs: LogLine[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -36,7 +41,7 @@ export async function startTestService(
       callback();
     },
   });
-  const config = parseConfigText(yaml, 'test config', env);
+  const config = parseConfigText(yaml, 'test config', dataDir ? { ...env, DATA_DIR: dataDir } : env);
   const logger = createLogger({ level: 'debug', format: 'json', stream, secrets: options.secrets ?? [] });
   const service = await startService({ config, source: 'file', baseDir: process.cwd() }, { ...options, logger, listen: '127.0.0.1:0' });
   return {
@@ -61,6 +66,9 @@ export async function startTestService(
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
     },
-    stop: () => service.stop(2000),
+    async stop() {
+      await service.stop(2000);
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { QueueFullError } from '../../../src/delivery/delivery-store.js';
+import { MemoryStore } from '../../../src/delivery/memory-store.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 
 async function answerOf(accept: () => Promise<never>): Promise<Response> {
-  const app = createApp({ accept, logger: createSilentLogger(), metrics: createMetrics({ defaultMetrics: false }), readiness: {}, bodyLimit: 1024 });
+  const app = createApp({
+    accept,
+    logger: createSilentLogger(),
+    metrics: createMetrics({ defaultMetrics: false }),
+    readiness: {},
+    bodyLimit: 1024,
+    auth: undefined,
+    store: new MemoryStore({ maxPending: 1, historyLimit: 1 }),
+    mask: (text) => text,
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };

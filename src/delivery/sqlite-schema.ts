@@ -1,0 +1,47 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The SQLite layout, versioned with `PRAGMA user_version` so that a newer alertpipe can migrate a
+ * data directory an older one left behind. Bodies are JSON text; the columns are what queries
+ * select and order on.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE notifications (
+     id          TEXT PRIMARY KEY,
+     state       TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     body        TEXT NOT NULL
+   );
+   CREATE INDEX notifications_by_state ON notifications (state);
+   CREATE TABLE jobs (
+     id              TEXT PRIMARY KEY,
+     notification_id TEXT NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+     action          TEXT NOT NULL,
+     fingerprints    TEXT NOT NULL,
+     state           TEXT NOT NULL,
+     created_at      INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     attempts        TEXT NOT NULL DEFAULT '[]',
+     result          TEXT
+   );
+   CREATE INDEX jobs_due ON jobs (state, next_attempt_at);
+   CREATE INDEX jobs_by_notification ON jobs (notification_id);
+   CREATE TABLE dedup (
+     key             TEXT PRIMARY KEY,
+     notification_id TEXT NOT NULL,
+     expires_at      INTEGER NOT NULL
+   );`,
+];
+
+export function migrate(db: Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`the data directory was written by a newer alertpipe (schema ${version}, this one knows ${MIGRATIONS.length})`);
+  }
+  for (let next = version; next < MIGRATIONS.length; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next] as string);
+      db.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}

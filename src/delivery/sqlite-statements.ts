@@ -1,0 +1,40 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** Every statement the SQLite store runs, prepared once when it opens. */
+const SQL = {
+  countUnfinished: `SELECT count(*) AS n FROM notifications WHERE state != 'done'`,
+  insertNotification: `INSERT INTO notifications (id, state, received_at, body) VALUES (?, 'queued', ?, ?)`,
+  claimNotifications: `UPDATE notifications SET state = 'processing'
+    WHERE rowid IN (SELECT rowid FROM notifications WHERE state = 'queued' ORDER BY rowid LIMIT ?)
+    RETURNING body, rowid AS seq`,
+  saveEnriched: `UPDATE notifications SET state = 'delivering', body = ? WHERE id = ?`,
+  insertJob: `INSERT OR REPLACE INTO jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  claimDueJobs: `UPDATE jobs SET state = 'running'
+    WHERE rowid IN (SELECT rowid FROM jobs WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
+    RETURNING *`,
+  notificationBody: `SELECT body FROM notifications WHERE id = ?`,
+  nextDue: `SELECT min(next_attempt_at) AS due FROM jobs WHERE state = 'pending'`,
+  releaseJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state = 'running'`,
+  jobNotification: `SELECT notification_id FROM jobs WHERE id = ?`,
+  finishAttempt: `UPDATE jobs SET state = ?, next_attempt_at = coalesce(?, next_attempt_at),
+    attempts = json_insert(attempts, '$[#]', json(?)), result = coalesce(?, result) WHERE id = ?`,
+  markDone: `UPDATE notifications SET state = 'done' WHERE id = ? AND state = 'delivering'
+    AND NOT EXISTS (SELECT 1 FROM jobs WHERE notification_id = ? AND state IN ('pending', 'running'))`,
+  pruneHistory: `DELETE FROM notifications WHERE state = 'done' AND rowid <=
+    (SELECT rowid FROM notifications WHERE state = 'done' ORDER BY rowid DESC LIMIT 1 OFFSET ?)`,
+  requeueNotifications: `UPDATE notifications SET state = 'queued' WHERE state = 'processing'`,
+  requeueJobs: `UPDATE jobs SET state = 'pending' WHERE state = 'running'`,
+  dedupGet: `SELECT notification_id, expires_at FROM dedup WHERE key = ?`,
+  dedupPut: `INSERT OR REPLACE INTO dedup (key, notification_id, expires_at) VALUES (?, ?, ?)`,
+  pruneDedup: `DELETE FROM dedup WHERE expires_at <= ?`,
+  recentNotifications: `SELECT id, state, received_at, body FROM notifications ORDER BY rowid DESC LIMIT ?`,
+  oneNotification: `SELECT id, state, received_at, body FROM notifications WHERE id = ?`,
+  jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
+} as const;
+
+export type Statements = { readonly [K in keyof typeof SQL]: Statement };
+
+export function prepareStatements(db: Database): Statements {
+  return Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, db.prepare(text)])) as Statements;
+}
