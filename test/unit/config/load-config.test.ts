@@ -25,6 +25,16 @@ describe('loadConfig', () => {
     expect(config.routes).toBeUndefined();
   });
 
+  it('takes inbound credentials from AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD', async () => {
+    const { config } = await loadConfig({ env: { AUTH_TOKEN: 't0ken', AUTH_USER: 'am', AUTH_PASSWORD: 'pw' } });
+    expect(config.server.auth).toEqual({ bearer_token: 't0ken', basic: { username: 'am', password: 'pw' } });
+  });
+
+  it('uses the SQLite queue under ./data by default, and DATA_DIR when set', async () => {
+    expect((await loadConfig({ env: {} })).config.delivery).toMatchObject({ queue: 'sqlite', data_dir: './data' });
+    expect((await loadConfig({ env: { DATA_DIR: '/var/lib/alertpipe' } })).config.delivery.data_dir).toBe('/var/lib/alertpipe');
+  });
+
   it('listens on 8080 with nothing set', async () => {
     const { config } = await loadConfig({ env: {} });
     expect(config.server.listen).toBe(':8080');
