@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -16,8 +16,15 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function configFile(text: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'alertpipe-cli-')), 'alertpipe.yml');
+  const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-cli-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'alertpipe.yml');
   writeFileSync(file, text);
   return file;
 }

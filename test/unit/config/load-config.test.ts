@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,9 +44,13 @@ describe('loadConfig', () => {
   it('reads CONFIG_FILE, resolving relative paths against the working directory', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-config-'));
     writeFileSync(path.join(dir, 'c.yml'), 'server:\n  listen: 127.0.0.1:7000\n');
-    const loaded = await loadConfig({ env: { CONFIG_FILE: 'c.yml' }, cwd: dir });
-    expect(loaded.config.server.listen).toBe('127.0.0.1:7000');
-    expect(loaded.baseDir).toBe(dir);
+    try {
+      const loaded = await loadConfig({ env: { CONFIG_FILE: 'c.yml' }, cwd: dir });
+      expect(loaded.config.server.listen).toBe('127.0.0.1:7000');
+      expect(loaded.baseDir).toBe(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says when the file cannot be read', async () => {
