@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binariesAvailable } from '../support/binaries.js';
@@ -31,10 +31,9 @@ describe.skipIf(!tools.available)('the example rules and Alertmanager config, ch
     const result = run('promtool', ['test', 'rules', ...testFiles], rules);
     expect(result.output).not.toContain('FAILED');
     expect(result.code).toBe(0);
-    const tested = new Set(
-      testFiles.flatMap((f) => [...spawnSync('cat', [path.join(rules, f)], { encoding: 'utf8' }).stdout.matchAll(/alertname: (\w+)/g)].map((m) => m[1])),
-    );
-    const defined = ruleFiles.flatMap((f) => [...spawnSync('cat', [path.join(rules, f)], { encoding: 'utf8' }).stdout.matchAll(/- alert: (\w+)/g)].map((m) => m[1]));
+    const textOf = (file: string): string => readFileSync(path.join(rules, file), 'utf8');
+    const tested = new Set(testFiles.flatMap((f) => [...textOf(f).matchAll(/alertname: (\w+)/g)].map((m) => m[1])));
+    const defined = ruleFiles.flatMap((f) => [...textOf(f).matchAll(/- alert: (\w+)/g)].map((m) => m[1]));
     for (const alert of defined) expect(tested, `no promtool test for ${alert}`).toContain(alert);
   });
 
