@@ -2,6 +2,8 @@ import type { Action } from './actions/action.js';
 import { logActionType } from './actions/log-action.js';
 import { createAction } from './actions/registry.js';
 import type { Config } from './config/schema.js';
+import { createBuiltinEnricher, DEFAULT_ENRICHERS, type BuiltinEnricherName } from './enrichers/builtin-enrichers.js';
+import { loadEnricherModule } from './enrichers/load-enricher-module.js';
 import { createPrometheusClient, type PrometheusClient } from './enrichers/prometheus-client.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -35,6 +37,20 @@ export function routesOf(config: Config, actions: ReadonlyMap<string, Action>): 
   return config.routes ?? [{ matchers: [], actions: [...actions.keys()], continue: false }];
 }
 
-export async function buildEnricherSteps(_config: Config, _baseDir: string): Promise<EnricherStep[]> {
-  return [];
+const DEFAULT_ENRICHER_TIMEOUT_MS = 3_000;
+
+/**
+ * The configured enrichers, or, when the config names none, the built-ins, as long as there is a
+ * Prometheus to ask. Modules of your own are loaded here, once, at start-up.
+ */
+export async function buildEnricherSteps(config: Config, baseDir: string): Promise<EnricherStep[]> {
+  const entries = config.enrichers ?? (config.prometheus.url ? DEFAULT_ENRICHERS : []);
+  return Promise.all(
+    entries.map(async (entry): Promise<EnricherStep> => {
+      if (typeof entry === 'string') return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName, {}), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
+      const timeoutMs = entry.timeout ?? DEFAULT_ENRICHER_TIMEOUT_MS;
+      if ('module' in entry) return { enricher: await loadEnricherModule(entry.module, baseDir, entry.options), timeoutMs };
+      return { enricher: createBuiltinEnricher(entry.name as BuiltinEnricherName, entry.options), timeoutMs };
+    }),
+  );
 }

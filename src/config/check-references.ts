@@ -1,8 +1,6 @@
+import { BUILTIN_ENRICHER_NAMES, checkBuiltinOptions, isBuiltinEnricher } from '../enrichers/builtin-enrichers.js';
 import type { ConfigProblem } from './config-error.js';
 import type { Config } from './schema.js';
-
-/** Names of the enrichers that ship with alertpipe. */
-export const BUILTIN_ENRICHER_NAMES: readonly string[] = ['pod-resources', 'node-resources'];
 
 /**
  * What zod cannot see one field at a time: routes naming actions that do not exist, unknown
@@ -24,13 +22,20 @@ export function checkReferences(config: Config): ConfigProblem[] {
   config.enrichers?.forEach((entry, index) => {
     const name = typeof entry === 'string' ? entry : 'name' in entry ? entry.name : undefined;
     if (name === undefined) return;
-    if (!BUILTIN_ENRICHER_NAMES.includes(name)) {
+    if (!isBuiltinEnricher(name)) {
       problems.push({
         path: `enrichers.${index}`,
         message: `no built-in enricher named ${JSON.stringify(name)}; built in: ${BUILTIN_ENRICHER_NAMES.join(', ')} (use module: for your own)`,
       });
-    } else if (config.prometheus.url === undefined) {
+      return;
+    }
+    if (config.prometheus.url === undefined) {
       problems.push({ path: `enrichers.${index}`, message: `${name} asks Prometheus; set prometheus.url or PROMETHEUS_URL` });
+    }
+    if (typeof entry !== 'string') {
+      for (const problem of checkBuiltinOptions(name, entry.options)) {
+        problems.push({ path: `enrichers.${index}.options${problem.path ? `.${problem.path}` : ''}`, message: problem.message });
+      }
     }
   });
   return problems;

@@ -105,10 +105,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       return cached('query', promql, async () => parseVector(await call('query', { query: promql })), signal);
     },
     queryRange(promql, range, signal) {
-      // End on a step boundary so that notifications seconds apart ask the very same query.
-      const end = Math.floor(Date.now() / 1000 / range.stepSeconds) * range.stepSeconds;
+      // Ends now: the last minutes are the ones an incident is about. The cache key leaves the
+      // time out, so notifications within the cache TTL share one answer.
+      const end = Math.floor(Date.now() / 1000);
       const start = end - range.rangeSeconds;
-      const key = `${promql}\n${start}\n${end}\n${range.stepSeconds}`;
+      const key = `${promql}\n${range.rangeSeconds}\n${range.stepSeconds}`;
       return cached(
         'query_range',
         key,

@@ -38,7 +38,9 @@ export async function enrichNotification(
         continue;
       }
       const found = lookup(outcome.results, alert.fingerprint);
-      if (found !== undefined) enrichment[outcome.name] = found;
+      if (found === undefined) continue;
+      enrichment[outcome.name] = found;
+      for (const note of found.notes ?? []) notes.push(`${outcome.name}: ${note}`);
     }
     return { ...alert, enrichment, notes };
   });

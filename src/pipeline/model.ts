@@ -55,6 +55,8 @@ export interface Enrichment {
   readonly fields: readonly EnrichmentField[];
   /** Machine-readable values for webhooks, PagerDuty custom details and the history. */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** What the enricher could not find ("no cAdvisor metrics for shop/cart-1"); shown with the alert's notes. */
+  readonly notes?: readonly string[];
 }
 
 export interface EnrichedAlert extends Alert {
