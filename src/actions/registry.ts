@@ -2,15 +2,17 @@ import { z } from 'zod';
 import type { Action } from './action.js';
 import type { ActionDeps, ActionType } from './action-config.js';
 import { logActionType } from './log-action.js';
+import { slackActionType } from './slack-action.js';
 
 /**
  * Every action type alertpipe knows. Adding one is a file in this folder and its entry in the two
  * lists below (the schemas are spelled out so that zod can type the union).
  */
-export const actionConfigSchema = z.discriminatedUnion('type', [logActionType.schema]);
+export const actionConfigSchema = z.discriminatedUnion('type', [logActionType.schema, slackActionType.schema]);
 
 const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
   log: logActionType,
+  slack: slackActionType,
 };
 
 export type ActionConfig = z.output<typeof actionConfigSchema>;

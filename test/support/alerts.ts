@@ -14,16 +14,19 @@ export function alertWith(labels: Record<string, string>, status: AlertStatus = 
   };
 }
 
+/** A notification of these alerts, with common labels computed as Alertmanager does. */
 export function notificationOf(alerts: readonly Alert[], id = 'n-test'): Notification {
+  const [first, ...rest] = alerts;
+  const commonLabels = Object.fromEntries(Object.entries(first?.labels ?? {}).filter(([k, v]) => rest.every((a) => a.labels[k] === v)));
   return {
     id,
     receivedAt: new Date('2026-11-22T12:31:00Z'),
     shape: 'alertmanager',
     receiver: 'test',
     status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
-    groupKey: '{}:{alertname="Test"}',
-    groupLabels: { alertname: 'Test' },
-    commonLabels: {},
+    groupKey: `{}:{alertname=${JSON.stringify(commonLabels.alertname ?? '')}}`,
+    groupLabels: commonLabels.alertname === undefined ? {} : { alertname: commonLabels.alertname },
+    commonLabels,
     commonAnnotations: {},
     externalURL: 'http://alertmanager.example:9093',
     truncatedAlerts: 0,

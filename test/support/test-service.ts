@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { parseConfigText } from '../../src/config/load-config.js';
+import { collectSecrets } from '../../src/config/collect-secrets.js';
+import { loadConfig, parseConfigText } from '../../src/config/load-config.js';
 import { startService, type Service, type ServiceOptions } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 
@@ -24,12 +25,12 @@ export interface TestService {
 }
 
 /**
- * Starts the real service (config parsed as a file would be; the default SQLite queue in a fresh
- * temporary DATA_DIR unless `env` names one) on 127.0.0.1 and a free port, with its JSON log
- * captured for assertions.
+ * Starts the real service on 127.0.0.1 and a free port, with its JSON log captured for assertions:
+ * configured by `yaml` parsed as a file would be, or, with `yaml` null, by the environment alone.
+ * The default SQLite queue lives in a fresh temporary DATA_DIR unless `env` names one.
  */
 export async function startTestService(
-  yaml = '',
+  yaml: string | null = '',
   env: NodeJS.ProcessEnv = {},
   options: Omit<ServiceOptions, 'logger' | 'listen'> & { secrets?: string[] } = {},
 ): Promise<TestService> {
@@ -41,8 +42,10 @@ export async function startTestService(
       callback();
     },
   });
-  const config = parseConfigText(yaml, 'test config', dataDir ? { ...env, DATA_DIR: dataDir } : env);
-  const logger = createLogger({ level: 'debug', format: 'json', stream, secrets: options.secrets ?? [] });
+  const fullEnv = dataDir ? { ...env, DATA_DIR: dataDir } : env;
+  const config = yaml === null ? (await loadConfig({ env: fullEnv })).config : parseConfigText(yaml, 'test config', fullEnv);
+  // As in production, the config's own secrets are masked; tests may add more.
+  const logger = createLogger({ level: 'debug', format: 'json', stream, secrets: [...collectSecrets(config), ...(options.secrets ?? [])] });
   const service = await startService({ config, source: 'file', baseDir: process.cwd() }, { ...options, logger, listen: '127.0.0.1:0' });
   return {
     service,
