@@ -32,7 +32,7 @@ export interface TestService {
 export async function startTestService(
   yaml: string | null = '',
   env: NodeJS.ProcessEnv = {},
-  options: Omit<ServiceOptions, 'logger' | 'listen'> & { secrets?: string[] } = {},
+  options: Omit<ServiceOptions, 'logger' | 'listen'> & { secrets?: string[]; port?: number } = {},
 ): Promise<TestService> {
   const dataDir = env.DATA_DIR === undefined ? mkdtempSync(path.join(tmpdir(), 'alertpipe-test-')) : undefined;
   const logs: LogLine[] = [];
@@ -46,7 +46,7 @@ export async function startTestService(
   const config = yaml === null ? (await loadConfig({ env: fullEnv })).config : parseConfigText(yaml, 'test config', fullEnv);
   // As in production, the config's own secrets are masked; tests may add more.
   const logger = createLogger({ level: 'debug', format: 'json', stream, secrets: [...collectSecrets(config), ...(options.secrets ?? [])] });
-  const service = await startService({ config, source: 'file', baseDir: process.cwd() }, { ...options, logger, listen: '127.0.0.1:0' });
+  const service = await startService({ config, source: 'file', baseDir: process.cwd() }, { ...options, logger, listen: `127.0.0.1:${options.port ?? 0}` });
   return {
     service,
     url: service.url,
