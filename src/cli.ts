@@ -11,7 +11,8 @@ const USAGE = `Usage:
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
-SLACK_WEBHOOK_URL, LOG_LEVEL, DATA_DIR. CONFIG_FILE names a file as -f does.`;
+SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR.
+CONFIG_FILE names a file as -f does.`;
 
 interface Invocation {
   command: 'serve' | 'check-config' | 'help' | 'version';
@@ -65,7 +66,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const service = await startService(loaded, {
-    logOptions: { level: parseLogLevel(process.env.LOG_LEVEL) },
+    logOptions: {
+      level: parseLogLevel(process.env.LOG_LEVEL),
+      ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
+    },
     ...(invocation.listen ? { listen: invocation.listen } : {}),
   });
   await new Promise<void>((resolve) => {
