@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { parseLogLevel } from './observability/logger.js';
 import { startService } from './main.js';
+import { VERSION } from './version.js';
 
 const USAGE = `Usage:
   alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR]   run the service
@@ -53,8 +53,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (invocation.command === 'version') {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`alertpipe ${pkg.version}\n`);
+    process.stdout.write(`alertpipe ${VERSION}\n`);
     return 0;
   }
   const loaded = await loadConfig({ env: process.env, ...(invocation.file ? { file: invocation.file } : {}) });

@@ -3,16 +3,22 @@ import type { Action } from './action.js';
 import type { ActionDeps, ActionType } from './action-config.js';
 import { logActionType } from './log-action.js';
 import { slackActionType } from './slack-action.js';
+import { webhookActionType } from './webhook-action.js';
 
 /**
  * Every action type alertpipe knows. Adding one is a file in this folder and its entry in the two
  * lists below (the schemas are spelled out so that zod can type the union).
  */
-export const actionConfigSchema = z.discriminatedUnion('type', [logActionType.schema, slackActionType.schema]);
+export const actionConfigSchema = z.discriminatedUnion('type', [
+  logActionType.schema,
+  slackActionType.schema,
+  webhookActionType.schema,
+]);
 
 const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
   log: logActionType,
   slack: slackActionType,
+  webhook: webhookActionType,
 };
 
 export type ActionConfig = z.output<typeof actionConfigSchema>;

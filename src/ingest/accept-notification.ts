@@ -33,7 +33,7 @@ export type AcceptNotification = (bodyText: string, endpoint: string) => Promise
 export function createIntake(deps: IntakeDeps): AcceptNotification {
   return async (bodyText, endpoint) => {
     if (!deps.isAccepting()) throw new ServiceUnavailableError('shutting down; send again later', [], { 'Retry-After': '5' });
-    const notification = normalize(parseJsonBody(bodyText));
+    const notification = normalize(parseJsonBody(bodyText), { originalBody: bodyText });
     await deps.store.add(notification);
     deps.onAccepted();
     deps.metrics.notificationsReceived.inc({ endpoint, shape: notification.shape });

@@ -10,6 +10,8 @@ export interface NormalizeOptions {
   now?: Date;
   /** Injected for tests; a random UUID otherwise. */
   id?: string;
+  /** The request body's text, kept for actions that forward it; JSON of `body` when absent. */
+  originalBody?: string;
 }
 
 /**
@@ -20,12 +22,13 @@ export interface NormalizeOptions {
 export function normalize(body: unknown, options: NormalizeOptions = {}): Notification {
   const now = options.now ?? new Date();
   const id = options.id ?? randomUUID();
+  const original = options.originalBody ?? JSON.stringify(body) ?? '';
   if (Array.isArray(body)) {
-    return fromAlerts('alert-array', validate(alertArraySchema, body), { id, now, original: body });
+    return fromAlerts('alert-array', validate(alertArraySchema, body), { id, now, original });
   }
   if (body !== null && typeof body === 'object') {
-    if ('alerts' in body) return fromWebhook(validate(webhookSchema, body), { id, now, original: body });
-    return fromAlerts('single-alert', [validate(alertSchema, body)], { id, now, original: body });
+    if ('alerts' in body) return fromWebhook(validate(webhookSchema, body), { id, now, original });
+    return fromAlerts('single-alert', [validate(alertSchema, body)], { id, now, original });
   }
   throw new ValidationError(
     'expected a JSON object (an alert or an Alertmanager notification) or an array of alerts',
@@ -36,7 +39,7 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Notifi
 interface Context {
   id: string;
   now: Date;
-  original: unknown;
+  original: string;
 }
 
 function fromWebhook(input: WebhookInput, ctx: Context): Notification {
@@ -55,7 +58,7 @@ function fromWebhook(input: WebhookInput, ctx: Context): Notification {
     externalURL: input.externalURL ?? '',
     truncatedAlerts: input.truncatedAlerts ?? 0,
     alerts,
-    original: ctx.original,
+    originalBody: ctx.original,
   };
 }
 
@@ -76,7 +79,7 @@ function fromAlerts(shape: InputShape, inputs: readonly AlertInput[], ctx: Conte
     externalURL: '',
     truncatedAlerts: 0,
     alerts,
-    original: ctx.original,
+    originalBody: ctx.original,
   };
 }
 

@@ -39,8 +39,11 @@ export interface Notification {
   readonly externalURL: string;
   readonly truncatedAlerts: number;
   readonly alerts: readonly Alert[];
-  /** The body as it was received, for actions that forward it unchanged. */
-  readonly original: unknown;
+  /**
+   * The request body exactly as received, for actions that forward it unchanged (a parsed and
+   * re-serialized copy would lose a v3 groupKey's digits and the sender's formatting).
+   */
+  readonly originalBody: string;
 }
 
 /** One line of context an enricher adds to an alert, shown as-is by chat actions. */

@@ -31,7 +31,7 @@ export function notificationOf(alerts: readonly Alert[], id = 'n-test'): Notific
     externalURL: 'http://alertmanager.example:9093',
     truncatedAlerts: 0,
     alerts,
-    original: {},
+    originalBody: '{}',
   };
 }
 
