@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Action } from './action.js';
 import type { ActionDeps, ActionType } from './action-config.js';
+import { execActionType } from './exec-action.js';
 import { logActionType } from './log-action.js';
 import { slackActionType } from './slack-action.js';
 import { webhookActionType } from './webhook-action.js';
@@ -13,12 +14,14 @@ export const actionConfigSchema = z.discriminatedUnion('type', [
   logActionType.schema,
   slackActionType.schema,
   webhookActionType.schema,
+  execActionType.schema,
 ]);
 
 const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
   log: logActionType,
   slack: slackActionType,
   webhook: webhookActionType,
+  exec: execActionType,
 };
 
 export type ActionConfig = z.output<typeof actionConfigSchema>;

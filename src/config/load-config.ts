@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { isAmExecutorConfig, translateAmExecutorConfig } from './am-executor-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { envConfigInput } from './env-config.js';
 import { interpolateEnv } from './interpolate-env.js';
@@ -17,8 +18,8 @@ export interface LoadedConfig {
 }
 
 /**
- * Loads the config: the file named by `CONFIG_FILE` (or given), or, with none, one made from the
- * environment alone. Every problem is collected and thrown together as a `ConfigError`, so one run
+ * Loads the config: the file named by `CONFIG_FILE` (or given; a prometheus-am-executor
+ * `executor.yml` is read as it is), or, with none, one made from the environment alone. Every problem is collected and thrown together as a `ConfigError`, so one run
  * of `alertpipe check-config` shows all of them.
  */
 export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string }): Promise<LoadedConfig> {
@@ -55,8 +56,9 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   }
   const problems: ConfigProblem[] = [];
   const interpolated = interpolateEnv(parsed, env, problems) as Record<string, unknown>;
+  const input = isAmExecutorConfig(interpolated) ? translateAmExecutorConfig(interpolated, problems) : interpolated;
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return validate(withEnvDefaults(interpolated, env), source);
+  return validate(withEnvDefaults(input, env), source);
 }
 
 /**

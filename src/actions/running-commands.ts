@@ -1,0 +1,56 @@
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * The instances of one command still running, by the fingerprint of the alert they run for: what
+ * `max` counts, and what a resolved notification signals.
+ */
+export class RunningCommands {
+  private readonly byFingerprint = new Map<string, Set<ChildProcess>>();
+  private readonly signalled = new WeakSet<ChildProcess>();
+
+  count(fingerprint: string): number {
+    return this.byFingerprint.get(fingerprint)?.size ?? 0;
+  }
+
+  add(fingerprint: string, child: ChildProcess): void {
+    const set = this.byFingerprint.get(fingerprint) ?? new Set();
+    set.add(child);
+    this.byFingerprint.set(fingerprint, set);
+  }
+
+  remove(fingerprint: string, child: ChildProcess): void {
+    const set = this.byFingerprint.get(fingerprint);
+    set?.delete(child);
+    if (set?.size === 0) this.byFingerprint.delete(fingerprint);
+  }
+
+  /** Sends `signal` to the process group of every instance running for the fingerprint; returns how many. */
+  signal(fingerprint: string, signal: NodeJS.Signals | number): number {
+    let sent = 0;
+    for (const child of this.byFingerprint.get(fingerprint) ?? []) {
+      if (!signalGroup(child, signal)) continue;
+      this.signalled.add(child);
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Whether this instance was told to stop because its alert resolved. */
+  wasSignalled(child: ChildProcess): boolean {
+    return this.signalled.has(child);
+  }
+}
+
+/**
+ * Signals the child's whole process group (it was started as a group leader), so a script's own
+ * children stop with it; falls back to the child alone.
+ */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals | number): boolean {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return child.kill(signal);
+  }
+}
