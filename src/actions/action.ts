@@ -24,6 +24,11 @@ export interface RateLimit {
   readonly key: string;
   readonly perSecond: number;
   readonly burst: number;
+  /**
+   * What one token pays for: a `notification` (a Slack message per group) or each `alert` in it
+   * (PagerDuty takes one event per alert). A job never costs more than the burst.
+   */
+  readonly per?: 'notification' | 'alert';
 }
 
 /**

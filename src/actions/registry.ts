@@ -3,6 +3,7 @@ import type { Action } from './action.js';
 import type { ActionDeps, ActionType } from './action-config.js';
 import { execActionType } from './exec-action.js';
 import { logActionType } from './log-action.js';
+import { pagerdutyActionType } from './pagerduty-action.js';
 import { slackActionType } from './slack-action.js';
 import { webhookActionType } from './webhook-action.js';
 
@@ -13,6 +14,7 @@ import { webhookActionType } from './webhook-action.js';
 export const actionConfigSchema = z.discriminatedUnion('type', [
   logActionType.schema,
   slackActionType.schema,
+  pagerdutyActionType.schema,
   webhookActionType.schema,
   execActionType.schema,
 ]);
@@ -20,6 +22,7 @@ export const actionConfigSchema = z.discriminatedUnion('type', [
 const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
   log: logActionType,
   slack: slackActionType,
+  pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   exec: execActionType,
 };

@@ -1,11 +1,18 @@
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL,
- * AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD, DATA_DIR), before validation: every sink whose variable
+ * PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD, DATA_DIR), before validation: every sink whose variable
  * is set, plus the log, with no routes (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const actions: Record<string, unknown> = { log: { type: 'log' } };
   if (env.SLACK_WEBHOOK_URL) actions.slack = { type: 'slack', webhook_url: env.SLACK_WEBHOOK_URL };
+  if (env.PAGERDUTY_ROUTING_KEY) {
+    actions.pagerduty = {
+      type: 'pagerduty',
+      routing_key: env.PAGERDUTY_ROUTING_KEY,
+      ...(env.PAGERDUTY_EVENTS_URL ? { url: env.PAGERDUTY_EVENTS_URL } : {}),
+    };
+  }
   const input: Record<string, unknown> = { actions };
   const server: Record<string, unknown> = {};
   if (env.PORT) server.listen = `:${env.PORT}`;

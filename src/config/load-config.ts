@@ -81,6 +81,14 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
     // A section of the wrong type is left for validation to report.
     if (isRecord(fromEnv) && isRecord(fromFile)) merged[section] = { ...fromEnv, ...fromFile };
   }
+  // A proxy in front of PagerDuty applies to every pagerduty action that names no URL of its own.
+  if (env.PAGERDUTY_EVENTS_URL && isRecord(input.actions)) {
+    merged.actions = Object.fromEntries(
+      Object.entries(input.actions).map(([name, action]) =>
+        isRecord(action) && action.type === 'pagerduty' && action.url === undefined ? [name, { ...action, url: env.PAGERDUTY_EVENTS_URL }] : [name, action],
+      ),
+    );
+  }
   return merged;
 }
 

@@ -13,17 +13,21 @@ interface Bucket {
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  /** 0 when the call may go now (and takes a token), else how many milliseconds until it may. */
-  delayFor(limit: RateLimit | undefined, now: number): number {
+  /**
+   * 0 when the call may go now (and takes `cost` tokens), else how many milliseconds until it may.
+   * The cost is capped at the burst so that a large group waits for a full bucket, never forever.
+   */
+  delayFor(limit: RateLimit | undefined, now: number, cost = 1): number {
     if (limit === undefined) return 0;
+    const tokensNeeded = Math.max(1, Math.min(cost, limit.burst));
     const bucket = this.buckets.get(limit.key) ?? { tokens: limit.burst, updatedAt: now };
     bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.perSecond);
     bucket.updatedAt = now;
     this.buckets.set(limit.key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= tokensNeeded) {
+      bucket.tokens -= tokensNeeded;
       return 0;
     }
-    return Math.ceil(((1 - bucket.tokens) / limit.perSecond) * 1000);
+    return Math.ceil(((tokensNeeded - bucket.tokens) / limit.perSecond) * 1000);
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { collectSecrets } from '../../src/config/collect-secrets.js';
 import { loadConfig, parseConfigText } from '../../src/config/load-config.js';
+import type { NotificationRecord } from '../../src/delivery/delivery-store.js';
 import { startService, type Service, type ServiceOptions } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 
@@ -21,6 +22,8 @@ export interface TestService {
   /** Resolves with the first log line that satisfies `predicate`, or rejects after `timeoutMs`. */
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   post(path: string, body: string | object, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+  /** The notification's record once every job of it is finished (delivered, failed or skipped). */
+  untilDone(id: string, timeoutMs?: number): Promise<NotificationRecord>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +71,15 @@ export async function startTestService(
       });
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
+    },
+    async untilDone(id, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const record = await service.store.getNotification(id);
+        if (record?.state === 'done') return record;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`notification ${id} not done within ${timeoutMs} ms`);
     },
     async stop() {
       await service.stop(2000);

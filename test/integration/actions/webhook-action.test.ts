@@ -92,25 +92,16 @@ describe('webhook failures', () => {
     let calls = 0;
     controller.respondWith(() => (++calls <= 2 ? { status: 500, body: 'busy' } : { status: 200, body: 'ok' }));
     const { body } = await service.post('/alert', fixtureText('singleAlert'));
-    const record = await untilDone(service, String(body.id));
+    const record = await service.untilDone(String(body.id));
     expect(record.jobs[0]!.attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'success']);
   });
 
   it('does not retry a 404', async () => {
     controller.respondWith(() => ({ status: 404, body: 'no such endpoint' }));
     const { body } = await service.post('/alert', fixtureText('singleAlert'));
-    const record = await untilDone(service, String(body.id));
+    const record = await service.untilDone(String(body.id));
     expect(record.jobs[0]!.state).toBe('failed');
     expect(record.jobs[0]!.attempts).toHaveLength(1);
     expect(record.jobs[0]!.attempts[0]!.error).toBe('webhook enriched answered 404: no such endpoint');
   });
 });
-
-async function untilDone(svc: TestService, id: string) {
-  for (let i = 0; i < 200; i++) {
-    const record = await svc.service.store.getNotification(id);
-    if (record?.state === 'done') return record;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`notification ${id} did not finish`);
-}

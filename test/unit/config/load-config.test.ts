@@ -85,6 +85,13 @@ describe('parseConfigText', () => {
     expect(config.prometheus.url).toBe('http://p:9090');
   });
 
+  it('points every pagerduty action without a url of its own at PAGERDUTY_EVENTS_URL', () => {
+    const text = 'actions:\n  a: { type: pagerduty, routing_key: k }\n  b: { type: pagerduty, routing_key: k, url: "http://own:1/v2/enqueue" }\n';
+    const urls = (env: NodeJS.ProcessEnv) => Object.values(parseConfigText(text, 't', env).actions).map((a) => (a.type === 'pagerduty' ? a.url : ''));
+    expect(urls({})).toEqual(['https://events.pagerduty.com/v2/enqueue', 'http://own:1/v2/enqueue']);
+    expect(urls({ PAGERDUTY_EVENTS_URL: 'http://proxy:8080/v2/enqueue' })).toEqual(['http://proxy:8080/v2/enqueue', 'http://own:1/v2/enqueue']);
+  });
+
   it('reports every problem with its path, not just the first', () => {
     const problems = problemsOf(
       [
