@@ -4,6 +4,7 @@ import type { ActionDeps, ActionType } from './action-config.js';
 import { execActionType } from './exec-action.js';
 import { logActionType } from './log-action.js';
 import { pagerdutyActionType } from './pagerduty-action.js';
+import { scaleActionType } from './scale-action.js';
 import { slackActionType } from './slack-action.js';
 import { webhookActionType } from './webhook-action.js';
 
@@ -17,6 +18,7 @@ export const actionConfigSchema = z.discriminatedUnion('type', [
   pagerdutyActionType.schema,
   webhookActionType.schema,
   execActionType.schema,
+  scaleActionType.schema,
 ]);
 
 const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
@@ -25,6 +27,7 @@ const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   exec: execActionType,
+  scale: scaleActionType,
 };
 
 export type ActionConfig = z.output<typeof actionConfigSchema>;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { isAmExecutorConfig, translateAmExecutorConfig } from './am-executor-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
@@ -50,6 +50,7 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
       })),
     );
   }
+  keepExplicitPlusSigns(document);
   const parsed: unknown = document.toJS() ?? {};
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping at the top level' }]);
@@ -59,6 +60,20 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   const input = isAmExecutorConfig(interpolated) ? translateAmExecutorConfig(interpolated, problems) : interpolated;
   if (problems.length > 0) throw new ConfigError(source, problems);
   return validate(withEnvDefaults(input, env), source);
+}
+
+/**
+ * YAML reads `replicas: +1` as the number 1, which would make a relative change ("one more") an
+ * absolute one ("scale to one"). A plain `+N` under `replicas` keeps its sign, as written.
+ */
+function keepExplicitPlusSigns(document: Document): void {
+  visit(document, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'replicas' && isScalar(pair.value) && pair.value.type === 'PLAIN' && /^\+\d+$/.test(pair.value.source ?? '')) {
+        pair.value.value = pair.value.source;
+      }
+    },
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,13 +37,16 @@ export interface HttpStandIn {
  * A local HTTP server standing in for an upstream (Slack, PagerDuty, Kubernetes, Prometheus): it
  * records every request and answers through a handler the test sets. Listens on 127.0.0.1 only.
  */
-export async function startHttpStandIn(handler: StandInHandler = () => ({ status: 200, body: 'ok' })): Promise<HttpStandIn> {
+export async function startHttpStandIn(
+  handler: StandInHandler = () => ({ status: 200, body: 'ok' }),
+  options: { readonly tls?: { readonly key: Buffer; readonly cert: Buffer } } = {},
+): Promise<HttpStandIn> {
   let current = handler;
   const requests: RecordedRequest[] = [];
   const waiters: Array<() => void> = [];
   const sockets = new Set<import('node:net').Socket>();
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -66,7 +70,8 @@ export async function startHttpStandIn(handler: StandInHandler = () => ({ status
         res.end(isText ? (answer.body as string | undefined) ?? '' : JSON.stringify(answer.body));
       });
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, onRequest) : createServer(onRequest);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -75,7 +80,7 @@ export async function startHttpStandIn(handler: StandInHandler = () => ({ status
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     respondWith(next) {

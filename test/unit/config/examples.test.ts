@@ -15,7 +15,7 @@ describe('examples/actions', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 
   it('has an example for every action type', () => {
-    expect(files.map((f) => f.replace('.yml', '')).sort()).toEqual(expect.arrayContaining(['exec', 'pagerduty', 'slack', 'webhook']));
+    expect(files.map((f) => f.replace('.yml', '')).sort()).toEqual(expect.arrayContaining(['exec', 'pagerduty', 'scale', 'slack', 'webhook']));
   });
 
   for (const file of files) {

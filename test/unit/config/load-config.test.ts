@@ -92,6 +92,14 @@ describe('parseConfigText', () => {
     expect(urls({ PAGERDUTY_EVENTS_URL: 'http://proxy:8080/v2/enqueue' })).toEqual(['http://proxy:8080/v2/enqueue', 'http://own:1/v2/enqueue']);
   });
 
+  it('keeps the sign of replicas: +1 (a change) even unquoted, where YAML would read the number 1', () => {
+    const replicas = (value: string) => {
+      const action = parseConfigText(`actions:\n  s: { type: scale, max: 9, replicas: ${value} }\n`, 't', {}).actions.s;
+      return action?.type === 'scale' ? action.replicas : undefined;
+    };
+    expect([replicas('+1'), replicas('"+1"'), replicas('-2'), replicas('5')]).toEqual(['+1', '+1', -2, 5]);
+  });
+
   it('reports every problem with its path, not just the first', () => {
     const problems = problemsOf(
       [
