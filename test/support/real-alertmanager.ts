@@ -11,11 +11,11 @@ export interface RealAlertmanager extends ManagedProcess {
  * Debian's Alertmanager (`prometheus-alertmanager`) on a free loopback port, with gossip turned
  * off (an empty cluster address; otherwise it binds 9094), and the given config YAML.
  */
-export async function startAlertmanager(configYaml: string): Promise<RealAlertmanager> {
+export async function startAlertmanager(configYaml: string, binary = 'prometheus-alertmanager'): Promise<RealAlertmanager> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const managed = await startManagedProcess({
-    binary: 'prometheus-alertmanager',
+    binary,
     prepare: (dir) => writeFileSync(path.join(dir, 'alertmanager.yml'), configYaml),
     args: (dir) => [
       `--config.file=${path.join(dir, 'alertmanager.yml')}`,
