@@ -1,0 +1,331 @@
+/**
+ * `npm run bench`: alertpipe against its platform's ceiling, measured side by side in one run and
+ * printed as a markdown table. Every figure is the median of BENCH_RUNS runs (default 3) of
+ * BENCH_SECONDS seconds (default 4); every throughput is also given as a ratio to a bare
+ * `node:http` server that reads the same body and JSON.parses it. Servers run as child processes;
+ * the load generator (autocannon) runs here, so each has a core of a 2-core machine.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from '../test/support/child-service.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = 10;
+const scratch = mkdtempSync(path.join(tmpdir(), 'alertpipe-bench-'));
+
+// The real Alertmanager fixture (2 alerts), and a 100-alert group made from it.
+const FIXTURE = readFileSync(path.join(ROOT, 'test/fixtures/alertmanager-0.25-firing-group.json'), 'utf8');
+const GROUP_100 = (() => {
+  const body = JSON.parse(FIXTURE) as { alerts: Array<{ labels: Record<string, string>; fingerprint?: string }> };
+  const template = body.alerts[0]!;
+  body.alerts = Array.from({ length: 100 }, (_, i) => {
+    const { fingerprint: _fingerprint, ...rest } = structuredClone(template);
+    return { ...rest, labels: { ...template.labels, pod: `cart-7d9f8b6c5-${String(i).padStart(5, '0')}` } };
+  });
+  return JSON.stringify(body);
+})();
+
+interface Child {
+  readonly url: string;
+  readonly process: ChildProcess;
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+async function startChild(args: string[], env: NodeJS.ProcessEnv, readyPath: string, port: number): Promise<Child> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}${readyPath}`, { method: readyPath === '/alert' ? 'POST' : 'GET', body: readyPath === '/alert' ? '{}' : null, headers: { 'content-type': 'application/json' } });
+      if (response.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not start`);
+    await sleep(100);
+  }
+  return {
+    url,
+    process: child,
+    rssMiB: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+type Target = 'ceiling' | 'express' | 'alertpipe-memory' | 'alertpipe-sqlite';
+
+async function startTarget(target: Target, config = ''): Promise<Child> {
+  const port = await freePort();
+  if (target === 'ceiling') return startChild(['bench/servers/ceiling.mjs', String(port)], {}, '/alert', port);
+  if (target === 'express') return startChild(['bench/servers/bare-express.mjs', String(port)], {}, '/alert', port);
+  const dir = mkdtempSync(path.join(scratch, `${target}-`));
+  const file = path.join(dir, 'alertpipe.yml');
+  const queue = target === 'alertpipe-memory' ? 'memory' : 'sqlite';
+  writeFileSync(file, config || `delivery: { queue: ${queue}, data_dir: ${JSON.stringify(path.join(dir, 'data'))}, max_pending: 200000 }\nactions: { log: { type: log } }\n`);
+  // The log action's line is at info: at warn the bench measures the pipeline, not the terminal.
+  return startChild(['dist/cli.js', '-f', file, '-l', `127.0.0.1:${port}`], { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/readyz', port);
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  failed: number;
+}
+
+async function load(url: string, body: string, options: { seconds?: number; rate?: number; amount?: number } = {}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${url}/alert`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? SECONDS }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    p999: (result.latency as unknown as { p99_9: number }).p99_9,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function medianOf(results: LoadResult[]): LoadResult {
+  return {
+    rps: median(results.map((r) => r.rps)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    p999: median(results.map((r) => r.p999)),
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+  };
+}
+
+async function throughput(target: Target, body: string): Promise<LoadResult> {
+  const server = await startTarget(target);
+  try {
+    await load(server.url, body, { seconds: 1 }); // warm-up: JIT, connections, SQLite pages
+    const runs: LoadResult[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await load(server.url, body));
+    return medianOf(runs);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A Prometheus that answers every query with an empty result after 5 ms, counting them. */
+async function prometheusStandIn(): Promise<{ url: string; queries: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      count += 1;
+      const resultType = req.url?.startsWith('/api/v1/query_range') ? 'matrix' : 'vector';
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType, result: [] } })), 5);
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, queries: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A Slack that answers `ok` and notes when each bench pod first appears in a message. */
+async function slackStandIn(): Promise<{ url: string; receivedAt: Map<string, number>; close: () => Promise<void> }> {
+  const receivedAt = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const now = performance.now();
+      for (const match of Buffer.concat(chunks).toString('utf8').matchAll(/bench-(\d+)-(\d+)/g)) if (!receivedAt.has(match[0])) receivedAt.set(match[0], now);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, receivedAt, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const SHARDS = 20;
+
+function alertBody(round: number, pods: number, shard: number): string {
+  return JSON.stringify({
+    version: '4',
+    status: 'firing',
+    receiver: 'bench',
+    groupKey: `{}:{alertname="Bench${round}"}`,
+    alerts: Array.from({ length: pods }, (_, i) => ({
+      status: 'firing',
+      labels: { alertname: `Bench${round}`, namespace: 'bench', pod: `bench-${round}-${i}`, container: 'app', shard: String(shard) },
+      annotations: { summary: 'bench' },
+      startsAt: new Date().toISOString(),
+    })),
+  });
+}
+
+/** POST → Slack stand-in latency, and PromQL queries per notification at 1, 10 and 100 pods. */
+async function endToEnd(): Promise<{ p50: number; p99: number; samples: number; queries: Record<number, number> }> {
+  const prometheus = await prometheusStandIn();
+  const slack = await slackStandIn();
+  // One Slack webhook per shard: Slack's own limit (about 1 a second per webhook) would otherwise
+  // be what this measures.
+  const config = [
+    `prometheus: { url: "${prometheus.url}" }`,
+    'enrichers: [pod-resources]',
+    `delivery: { queue: sqlite, data_dir: ${JSON.stringify(path.join(scratch, 'e2e-data'))} }`,
+    'routes:',
+    ...Array.from({ length: SHARDS }, (_, i) => `  - { matchers: ['shard="${i}"'], actions: [slack${i}] }`),
+    'actions:',
+    ...Array.from({ length: SHARDS }, (_, i) => `  slack${i}: { type: slack, webhook_url: "${slack.url}/services/T0/B0/shard${i}" }`),
+  ].join('\n');
+  const server = await startTarget('alertpipe-sqlite', config);
+  try {
+    const sentAt = new Map<string, number>();
+    const post = async (body: string, key: string): Promise<void> => {
+      sentAt.set(key, performance.now());
+      const response = await fetch(`${server.url}/alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (response.status !== 200) throw new Error(`POST answered ${response.status}`);
+    };
+    const samples = 100;
+    for (let round = 0; round < samples; round++) {
+      await post(alertBody(round, 1, round % SHARDS), `bench-${round}-0`);
+      await sleep(1000 / SHARDS); // each shard once a second
+    }
+    await until(() => [...sentAt.keys()].every((key) => slack.receivedAt.has(key)), 30_000);
+    const latencies = [...sentAt].map(([key, at]) => slack.receivedAt.get(key)! - at);
+
+    const queries: Record<number, number> = {};
+    for (const [index, pods] of [1, 10, 100].entries()) {
+      await sleep(1100);
+      const before = prometheus.queries();
+      const round = 1000 + index;
+      await post(alertBody(round, pods, 0), `bench-${round}-0`);
+      await until(() => slack.receivedAt.has(`bench-${round}-0`), 30_000);
+      queries[pods] = prometheus.queries() - before;
+    }
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples, queries };
+  } finally {
+    await server.stop();
+    await prometheus.close();
+    await slack.close();
+  }
+}
+
+/** Resident memory after 50,000 and 100,000 notifications through the default (SQLite) setup. */
+async function memory(): Promise<{ start: number; at50k: number; at100k: number }> {
+  const server = await startTarget('alertpipe-sqlite');
+  try {
+    await sleep(500);
+    const start = server.rssMiB();
+    await load(server.url, FIXTURE, { amount: 50_000 });
+    await sleep(1000);
+    const at50k = server.rssMiB();
+    await load(server.url, FIXTURE, { amount: 50_000 });
+    await sleep(1000);
+    return { start, at50k, at100k: server.rssMiB() };
+  } finally {
+    await server.stop();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} connections`;
+  console.error(`bench: ${machine}`);
+  const rows: string[] = [];
+  for (const [label, body, alerts] of [['fixture (2 alerts)', FIXTURE, 2], ['100-alert group', GROUP_100, 100]] as const) {
+    const results = new Map<Target, LoadResult>();
+    for (const target of ['ceiling', 'express', 'alertpipe-memory', 'alertpipe-sqlite'] as const) {
+      console.error(`bench: ${target}, ${label}`);
+      results.set(target, await throughput(target, body));
+    }
+    const ceiling = results.get('ceiling')!.rps;
+    for (const [target, r] of results) {
+      rows.push(`| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${r.failed} |`);
+    }
+  }
+
+  console.error('bench: p99 at a fixed 1,000 requests/s');
+  const fixed = await startTarget('alertpipe-sqlite');
+  const fixedRuns: LoadResult[] = [];
+  try {
+    await load(fixed.url, FIXTURE, { seconds: 1, rate: 1000 });
+    for (let i = 0; i < RUNS; i++) fixedRuns.push(await load(fixed.url, FIXTURE, { rate: 1000 }));
+  } finally {
+    await fixed.stop();
+  }
+  const atRate = medianOf(fixedRuns);
+
+  console.error('bench: end to end, and queries per notification');
+  const e2e = await endToEnd();
+  console.error('bench: memory over 100,000 notifications');
+  const rss = await memory();
+
+  const out = [
+    `Machine: ${machine}.`,
+    '',
+    '| body | server | requests/s | alerts/s | p50 ms | p99 ms | p99.9 ms | ratio to ceiling | non-2xx |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    '| measure | result |',
+    '| --- | --- |',
+    `| acknowledgement latency at a fixed 1,000 requests/s (SQLite queue, fixture) | p50 ${fmt(atRate.p50, 1)} ms, p99 ${fmt(atRate.p99, 1)} ms, p99.9 ${fmt(atRate.p999, 1)} ms, ${atRate.failed} non-2xx |`,
+    `| end to end, POST to the Slack stand-in's receipt, Prometheus answering in 5 ms (${e2e.samples} notifications) | p50 ${fmt(e2e.p50, 1)} ms, p99 ${fmt(e2e.p99, 1)} ms |`,
+    `| PromQL queries per notification at 1, 10, 100 pods | ${e2e.queries[1]}, ${e2e.queries[10]}, ${e2e.queries[100]} |`,
+    `| resident memory: at start, after 50,000, after 100,000 notifications (SQLite queue) | ${fmt(rss.start)} MiB, ${fmt(rss.at50k)} MiB, ${fmt(rss.at100k)} MiB (${rss.at100k >= rss.at50k ? '+' : ''}${fmt(((rss.at100k - rss.at50k) / rss.at50k) * 100, 1)}% from 50,000 to 100,000) |`,
+    '',
+    `Took ${fmt((Date.now() - started) / 1000)} s.`,
+  ];
+  console.log(out.join('\n'));
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(scratch, { recursive: true, force: true }));
