@@ -14,7 +14,7 @@ WORKDIR /app
 
 # Dependencies first, so they stay cached while only the sources change. Install scripts are held
 # back (the `prepare` script would build before the sources are here), then better-sqlite3's is run.
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3
 
