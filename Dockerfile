@@ -12,8 +12,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 
-# Dependencies first, so they stay cached while only the sources change. Install scripts are held
-# back (the `prepare` script would build before the sources are here), then better-sqlite3's is run.
+# Dependencies first, so they stay cached while only the sources change (.npmrc: peer dependencies
+# are not installed). Install scripts are held back (the `prepare` script would build before the
+# sources are here), then better-sqlite3's is run.
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3
