@@ -31,6 +31,18 @@ const MIGRATIONS: readonly string[] = [
      notification_id TEXT NOT NULL,
      expires_at      INTEGER NOT NULL
    );`,
+  // Bodies move to a table of their own. SQLite rewrites a whole row, overflow pages included,
+  // whenever a column of it changes size; a notification's state changes four times, and with
+  // the body beside it each change rewrote up to ~140 KB (a 100-alert group). The request as
+  // received is kept apart from the parsed body, so enrichment rewrites only the latter.
+  `CREATE TABLE bodies (
+     id       TEXT PRIMARY KEY REFERENCES notifications (id) ON DELETE CASCADE,
+     original TEXT NOT NULL,
+     body     TEXT NOT NULL
+   );
+   INSERT INTO bodies (id, original, body)
+     SELECT id, coalesce(json_extract(body, '$.originalBody'), ''), body FROM notifications;
+   ALTER TABLE notifications DROP COLUMN body;`,
 ];
 
 export function migrate(db: Database): void {

@@ -3,17 +3,21 @@ import type { Database, Statement } from 'better-sqlite3';
 /** Every statement the SQLite store runs, prepared once when it opens. */
 const SQL = {
   countUnfinished: `SELECT count(*) AS n FROM notifications WHERE state != 'done'`,
-  insertNotification: `INSERT INTO notifications (id, state, received_at, body) VALUES (?, 'queued', ?, ?)`,
+  insertNotification: `INSERT INTO notifications (id, state, received_at) VALUES (?, 'queued', ?)`,
+  insertBody: `INSERT INTO bodies (id, original, body) VALUES (?, ?, ?)`,
+  anyQueued: `SELECT 1 FROM notifications WHERE state = 'queued' LIMIT 1`,
   claimNotifications: `UPDATE notifications SET state = 'processing'
     WHERE rowid IN (SELECT rowid FROM notifications WHERE state = 'queued' ORDER BY rowid LIMIT ?)
-    RETURNING body, rowid AS seq`,
-  saveEnriched: `UPDATE notifications SET state = 'delivering', body = ? WHERE id = ?`,
+    RETURNING id, rowid AS seq`,
+  markDelivering: `UPDATE notifications SET state = 'delivering' WHERE id = ?`,
+  saveEnriched: `UPDATE bodies SET body = ? WHERE id = ?`,
   insertJob: `INSERT OR REPLACE INTO jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  anyDue: `SELECT 1 FROM jobs WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1`,
   claimDueJobs: `UPDATE jobs SET state = 'running'
     WHERE rowid IN (SELECT rowid FROM jobs WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
     RETURNING *`,
-  notificationBody: `SELECT body FROM notifications WHERE id = ?`,
+  notificationBody: `SELECT body, original FROM bodies WHERE id = ?`,
   nextDue: `SELECT min(next_attempt_at) AS due FROM jobs WHERE state = 'pending'`,
   releaseJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state = 'running'`,
   jobNotification: `SELECT notification_id FROM jobs WHERE id = ?`,
@@ -28,8 +32,9 @@ const SQL = {
   dedupGet: `SELECT notification_id, expires_at FROM dedup WHERE key = ?`,
   dedupPut: `INSERT OR REPLACE INTO dedup (key, notification_id, expires_at) VALUES (?, ?, ?)`,
   pruneDedup: `DELETE FROM dedup WHERE expires_at <= ?`,
-  recentNotifications: `SELECT id, state, received_at, body FROM notifications ORDER BY rowid DESC LIMIT ?`,
-  oneNotification: `SELECT id, state, received_at, body FROM notifications WHERE id = ?`,
+  recentNotifications: `SELECT n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id
+    ORDER BY n.rowid DESC LIMIT ?`,
+  oneNotification: `SELECT n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
   jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
 } as const;
 

@@ -69,17 +69,24 @@ export class SqliteStore implements DeliveryStore {
 
   async add(notification: Notification): Promise<void> {
     if (this.unfinished >= this.options.maxPending) throw new QueueFullError(this.options.maxPending, 5);
-    this.sql.insertNotification.run(notification.id, notification.receivedAt.getTime(), encodeNotification(notification));
+    this.db.transaction(() => {
+      this.sql.insertNotification.run(notification.id, notification.receivedAt.getTime());
+      this.sql.insertBody.run(notification.id, notification.originalBody, encodeNotification(notification));
+    })();
     this.unfinished++;
   }
 
   async claimNotifications(limit: number): Promise<Notification[]> {
-    const rows = this.sql.claimNotifications.all(limit) as { body: string; seq: number }[];
-    return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body));
+    // The dispatcher asks after every event, mostly finding nothing; a read answers that without
+    // the write transaction (and its commit) that the UPDATE would open.
+    if (this.sql.anyQueued.get() === undefined) return [];
+    const rows = this.sql.claimNotifications.all(limit) as { id: string; seq: number }[];
+    return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody<Notification>(row.id));
   }
 
   async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
     this.db.transaction(() => {
+      this.sql.markDelivering.run(enriched.id);
       this.sql.saveEnriched.run(encodeNotification(enriched), enriched.id);
       const now = Date.now();
       for (const job of jobs) {
@@ -97,6 +104,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
+    if (this.sql.anyDue.get(now) === undefined) return [];
     const rows = this.sql.claimDueJobs.all(now, limit) as JobRow[];
     const notifications = new Map<string, EnrichedNotification>();
     return rows
@@ -104,8 +112,7 @@ export class SqliteStore implements DeliveryStore {
       .map((row) => {
         let notification = notifications.get(row.notification_id);
         if (notification === undefined) {
-          const { body } = this.sql.notificationBody.get(row.notification_id) as { body: string };
-          notification = decodeNotification<EnrichedNotification>(body);
+          notification = this.loadBody<EnrichedNotification>(row.notification_id);
           notifications.set(row.notification_id, notification);
         }
         return { job: toJob(row), notification };
@@ -176,9 +183,14 @@ export class SqliteStore implements DeliveryStore {
       id: row.id,
       state: row.state,
       receivedAt: row.received_at,
-      notification: decodeNotification(row.body),
+      notification: decodeNotification(row.body, row.original),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
     };
+  }
+
+  private loadBody<T extends Notification | EnrichedNotification>(id: string): T {
+    const { body, original } = this.sql.notificationBody.get(id) as { body: string; original: string };
+    return decodeNotification<T>(body, original);
   }
 
   /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */
@@ -197,6 +209,7 @@ interface NotificationRow {
   state: NotificationState;
   received_at: number;
   body: string;
+  original: string;
 }
 
 function toJob(row: JobRow): Job {

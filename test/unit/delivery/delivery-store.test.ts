@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueFullError, type DeliveryStore } from '../../../src/delivery/delivery-store.js';
 import { MemoryStore, type StoreLimits } from '../../../src/delivery/memory-store.js';
@@ -152,6 +153,27 @@ describe('sqlite store across a restart', () => {
     expect(second.unfinishedCount()).toBe(3);
     expect((await second.claimNotifications(10)).map((n) => n.id)).toEqual(['a', 'c']);
     expect((await second.claimDueJobs(Date.now(), 10)).map((c) => c.job.id)).toEqual(['b:slack']);
+  });
+
+  it('migrates a data directory written before bodies had a table of their own, losing nothing', async () => {
+    const dir = tempDir();
+    const old = new Database(path.join(dir, 'alertpipe.db'));
+    old.exec(`CREATE TABLE notifications (id TEXT PRIMARY KEY, state TEXT NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX notifications_by_state ON notifications (state);
+      CREATE TABLE jobs (id TEXT PRIMARY KEY, notification_id TEXT NOT NULL REFERENCES notifications (id) ON DELETE CASCADE, action TEXT NOT NULL,
+        fingerprints TEXT NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, attempts TEXT NOT NULL DEFAULT '[]', result TEXT);
+      CREATE INDEX jobs_due ON jobs (state, next_attempt_at);
+      CREATE INDEX jobs_by_notification ON jobs (notification_id);
+      CREATE TABLE dedup (key TEXT PRIMARY KEY, notification_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+      PRAGMA user_version = 1;`);
+    const queued = { ...note('old'), originalBody: '{"receiver":"old"}' };
+    old.prepare(`INSERT INTO notifications VALUES ('old', 'queued', 1, ?)`).run(JSON.stringify(queued));
+    old.close();
+
+    const store = factories.sqlite!({}, dir);
+    expect(store.unfinishedCount()).toBe(1);
+    const [claimed] = await store.claimNotifications(10);
+    expect(claimed).toMatchObject({ id: 'old', originalBody: '{"receiver":"old"}', receivedAt: queued.receivedAt });
   });
 
   it('keeps only the newest finished notifications', async () => {
