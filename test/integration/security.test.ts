@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBinary } from '../support/binaries.js';
+import { canMakeCertificates, makeTestCertificate } from '../support/test-certificate.js';
 import { fixtureText } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
@@ -63,18 +62,12 @@ describe('inbound auth', () => {
   });
 });
 
-const openssl = findBinary('openssl');
-
-describe.skipIf(!openssl)('TLS listener (needs openssl to make a test certificate)', () => {
+describe.skipIf(!canMakeCertificates)('TLS listener (needs openssl to make a test certificate)', () => {
   let app: TestService;
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    makeTestCertificate(dir);
     app = await startTestService(`server:\n  tls:\n    cert_file: ${dir}/cert.pem\n    key_file: ${dir}/key.pem\n`);
   });
   afterAll(async () => {

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromKubeconfig, resolveKubernetesConnection } from '../../../src/actions/kubernetes-connection.js';
 import { KubernetesScaleClient } from '../../../src/actions/kubernetes-scale-client.js';
-import { findBinary } from '../../support/binaries.js';
+import { canMakeCertificates, makeTestCertificate } from '../../support/test-certificate.js';
 import { startFakeKubernetes, type FakeKubernetes } from '../../support/fake-kubernetes.js';
 
 const TOKEN = 'in-cluster-token';
@@ -56,20 +55,16 @@ describe('resolveKubernetesConnection', () => {
   });
 });
 
-const openssl = findBinary('openssl');
-
-describe.skipIf(!openssl)('in-cluster over TLS (needs openssl to make a test certificate)', () => {
+describe.skipIf(!canMakeCertificates)('in-cluster over TLS (needs openssl to make a test certificate)', () => {
   let dir: string;
   let kube: FakeKubernetes;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-sa-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'ca.crt'),
-    ], { stdio: 'ignore' });
+    // The service account directory: token and ca.crt, as the kubelet mounts them.
+    const { keyFile, certFile } = makeTestCertificate(dir);
+    copyFileSync(certFile, path.join(dir, 'ca.crt'));
     writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
-    kube = await startFakeKubernetes({ token: TOKEN, tls: { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'ca.crt')) } });
+    kube = await startFakeKubernetes({ token: TOKEN, tls: { key: readFileSync(keyFile), cert: readFileSync(certFile) } });
     kube.workloads.set('deployments/shop/cart', { replicas: 2, resourceVersion: 1 });
   });
   afterAll(async () => {
