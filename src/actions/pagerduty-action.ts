@@ -52,6 +52,7 @@ export const pagerdutyActionType = defineActionType({
       ...(config.class ? { class: config.class } : {}),
       ...(config.client_url ? { clientUrl: config.client_url } : {}),
     };
+    const resolved = new ResolvedAlerts();
     return {
       name,
       type: 'pagerduty',
@@ -60,11 +61,19 @@ export const pagerdutyActionType = defineActionType({
       rateLimit: { key: `pagerduty:${config.url}:${config.routing_key}`, ...PAGERDUTY_RATE },
       async handle(notification, ctx) {
         const sent: { dedup_key: string; event_action: string }[] = [];
+        let stale = 0;
         for (const alert of notification.alerts) {
           const event = pagerDutyEvent(alert, notification, options);
+          // A trigger retried after its own resolve went out would reopen an incident for an alert
+          // that has ended, and nothing would resolve it again: skip it.
+          if (event.event_action === 'trigger' && resolved.endedSince(event.dedup_key, alert.startsAt)) {
+            stale += 1;
+            continue;
+          }
           try {
             const answer = await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal: ctx.signal });
             sent.push({ dedup_key: answer.dedupKey, event_action: event.event_action });
+            if (event.event_action === 'resolve') resolved.remember(event.dedup_key, alert.endsAt ?? new Date());
           } catch (error) {
             if (!(error instanceof ActionError) || sent.length === 0) throw error;
             // Say how far the group got; the retry sends it all again.
@@ -78,11 +87,32 @@ export const pagerdutyActionType = defineActionType({
         }
         const triggers = sent.filter((e) => e.event_action === 'trigger').length;
         const resolves = sent.length - triggers;
-        return {
-          detail: [triggers > 0 ? `triggered ${triggers}` : '', resolves > 0 ? `resolved ${resolves}` : ''].filter(Boolean).join(', '),
-          data: { events: sent },
-        };
+        const parts = [triggers > 0 ? `triggered ${triggers}` : '', resolves > 0 ? `resolved ${resolves}` : '', stale > 0 ? `skipped ${stale} resolved since` : ''];
+        return { detail: parts.filter(Boolean).join(', '), data: { events: sent, skippedResolved: stale } };
       },
     };
   },
 });
+
+// Enough for every alert of a large outage; the oldest are forgotten first.
+const RESOLVED_KEPT = 10_000;
+
+/**
+ * When each dedup key was last resolved (the alert's endsAt), so that a trigger for the same
+ * firing (same startsAt or older) arriving afterwards, from a retried notification, is not sent.
+ * In memory: after a restart the guard starts empty, and such a trigger goes out as before.
+ */
+class ResolvedAlerts {
+  private readonly endedAt = new Map<string, number>();
+
+  remember(dedupKey: string, endsAt: Date): void {
+    this.endedAt.delete(dedupKey);
+    this.endedAt.set(dedupKey, endsAt.getTime());
+    if (this.endedAt.size > RESOLVED_KEPT) this.endedAt.delete(this.endedAt.keys().next().value as string);
+  }
+
+  endedSince(dedupKey: string, startsAt: Date): boolean {
+    const ended = this.endedAt.get(dedupKey);
+    return ended !== undefined && startsAt.getTime() <= ended;
+  }
+}

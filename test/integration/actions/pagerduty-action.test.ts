@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pagerdutyActionType } from '../../../src/actions/pagerduty-action.js';
 import type { Job, NotificationRecord } from '../../../src/delivery/delivery-store.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { alertWith, enriched, notificationOf } from '../../support/alerts.js';
 import { fixtureText } from '../../support/fixtures.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../support/fake-pagerduty.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
@@ -128,6 +131,29 @@ describe('pagerduty action', () => {
     const history = await fetch(`${service.url}/api/notifications/${String(body.id)}`).then((r) => r.text());
     expect(history).toContain('triggered 1');
     expect(history).not.toContain(ROUTING_KEY);
+  });
+});
+
+describe('pagerduty action, a trigger retried after its resolve', () => {
+  it('is not sent: it would reopen an incident for an alert that has ended', async () => {
+    const action = pagerdutyActionType.create('page', pagerdutyActionType.schema.parse({ type: 'pagerduty', routing_key: ROUTING_KEY, url: pagerduty.url }), {
+      logger: createLogger({ level: 'error', format: 'json' }),
+    });
+    const ctx = { logger: createLogger({ level: 'error', format: 'json' }), signal: AbortSignal.timeout(5000), attempt: 1 };
+    const labels = { alertname: 'InstanceDown', instance: 'db-1:9100' };
+    const firing = enriched(notificationOf([alertWith(labels)]));
+    const resolved = enriched(notificationOf([alertWith(labels, 'resolved')]));
+
+    // The firing notification's delivery failed and waits for its retry; the resolve goes first.
+    await action.handle(resolved, ctx);
+    const retried = await action.handle(firing, ctx);
+    expect(retried).toMatchObject({ detail: 'skipped 1 resolved since' });
+    expect(pagerduty.accepted.map((e) => e.event_action)).toEqual(['resolve']);
+
+    // The same alert firing again later is a new incident.
+    const again = enriched(notificationOf([{ ...alertWith(labels), startsAt: new Date('2026-11-22T13:00:00Z') }]));
+    expect(await action.handle(again, ctx)).toMatchObject({ detail: 'triggered 1' });
+    expect(pagerduty.open.size).toBe(1);
   });
 });
 
