@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError } from './action-error.js';
 import { PAGERDUTY_EVENTS_URL, sendPagerDutyEvent } from './pagerduty-client.js';
+import { ResolvedAlerts } from './resolved-alerts.js';
 import { DEFAULT_SEVERITY_MAP, pagerDutyEvent, type PagerDutyEventOptions } from './pagerduty-event.js';
 
 const severity = z.enum(['critical', 'error', 'warning', 'info']);
@@ -93,26 +94,3 @@ export const pagerdutyActionType = defineActionType({
     };
   },
 });
-
-// Enough for every alert of a large outage; the oldest are forgotten first.
-const RESOLVED_KEPT = 10_000;
-
-/**
- * When each dedup key was last resolved (the alert's endsAt), so that a trigger for the same
- * firing (same startsAt or older) arriving afterwards, from a retried notification, is not sent.
- * In memory: after a restart the guard starts empty, and such a trigger goes out as before.
- */
-class ResolvedAlerts {
-  private readonly endedAt = new Map<string, number>();
-
-  remember(dedupKey: string, endsAt: Date): void {
-    this.endedAt.delete(dedupKey);
-    this.endedAt.set(dedupKey, endsAt.getTime());
-    if (this.endedAt.size > RESOLVED_KEPT) this.endedAt.delete(this.endedAt.keys().next().value as string);
-  }
-
-  endedSince(dedupKey: string, startsAt: Date): boolean {
-    const ended = this.endedAt.get(dedupKey);
-    return ended !== undefined && startsAt.getTime() <= ended;
-  }
-}

@@ -5,6 +5,7 @@ import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError } from './action-error.js';
 import { KubernetesConfigError, resolveKubernetesConnection } from './kubernetes-connection.js';
 import { describeTarget, KubernetesScaleClient, type ScaleTarget } from './kubernetes-scale-client.js';
+import { ResolvedAlerts } from './resolved-alerts.js';
 import { scaleTargetOf, targetKey } from './scale-target.js';
 
 /** What happened to one target, as the history shows it. */
@@ -67,6 +68,7 @@ export const scaleActionType = defineActionType({
       ...(config.allowed_namespaces ? { allowedNamespaces: config.allowed_namespaces } : {}),
     };
     const lastScaledAt = new Map<string, number>();
+    const resolvedAlerts = new ResolvedAlerts();
     const restoreTo = new Map<string, number>();
     let client: KubernetesScaleClient | undefined;
 
@@ -145,7 +147,13 @@ export const scaleActionType = defineActionType({
         const firing = new Map<string, ScaleTarget>();
         const resolved = new Map<string, ScaleTarget>();
         const problems: string[] = [];
+        let stale = 0;
         for (const alert of notification.alerts) {
+          if (alert.status === 'firing' && resolvedAlerts.endedSince(alert.fingerprint, alert.startsAt)) {
+            stale += 1; // resolved (and perhaps restored) since this notification was sent
+            continue;
+          }
+          if (alert.status === 'resolved') resolvedAlerts.remember(alert.fingerprint, alert.endsAt ?? new Date());
           const found = scaleTargetOf(alert, templates);
           if ('problem' in found) problems.push(found.problem);
           else (alert.status === 'firing' ? firing : resolved).set(targetKey(found.target), found.target);
@@ -162,7 +170,8 @@ export const scaleActionType = defineActionType({
           throw new ActionError(`nothing to scale: ${problems.join('; ')}`, { retryable: false });
         }
         const detail = outcomes.map((o) => `${o.target}: ${o.outcome}${o.from !== undefined ? ` ${o.from}→${o.to}` : ''}`);
-        return { detail: [...detail, ...problems].join('; ') || 'nothing to do', data: { targets: outcomes, problems, dryRun: config.dry_run } };
+        if (stale > 0) detail.push(`skipped ${stale} alert${stale === 1 ? '' : 's'} resolved since`);
+        return { detail: [...detail, ...problems].join('; ') || 'nothing to do', data: { targets: outcomes, problems, skippedResolved: stale, dryRun: config.dry_run } };
       },
     };
   },

@@ -99,6 +99,21 @@ describe('scale action', () => {
     }
   });
 
+  it('does not scale for a firing that arrives after its alert resolved (a retried notification)', async () => {
+    const service = await startTestService(configWith({ scale: 'replicas: 5, max: 10, on_resolved: restore' }));
+    try {
+      await send(service, [backlog('resolved')]);
+      const stale = await send(service, [backlog('firing')]);
+      expect(stale.result).toMatchObject({ skippedResolved: 1, targets: [] });
+      expect(patches()).toHaveLength(0);
+      // The alert firing again, later, is acted on.
+      const again = await send(service, [{ ...backlog('firing'), startsAt: '2026-11-22T13:00:00Z' }]);
+      expect(again.result).toMatchObject({ targets: [{ outcome: 'scaled', from: 2, to: 5 }] });
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('removes with -N down to min, on a fixed StatefulSet target', async () => {
     const service = await startTestService(configWith({ down: 'kind: statefulset, namespace: data, name: kafka, replicas: -2, min: 2, max: 5' }));
     try {
