@@ -122,6 +122,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // With every job slot taken, a due job waits for a slot (whose end kicks), not for its time.
     const due = attempting < deps.jobConcurrency ? await store.nextDueAt() : undefined;
     const delay = Math.max(0, Math.min(IDLE_POLL_MS, due === undefined ? IDLE_POLL_MS : due - Date.now()));
+    // A kick that came while the store answered (a turn of the event loop) found no one to wake.
+    if (kicked) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);
       wake = () => {

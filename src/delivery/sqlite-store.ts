@@ -53,6 +53,7 @@ export class SqliteStore implements DeliveryStore {
   private readonly sql: Statements;
   private unfinished: number;
   private finishedSincePrune = 0;
+  private readonly queued: Array<{ change: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private dedupClaimsSincePrune = 0;
 
   constructor(private readonly options: SqliteStoreOptions) {
@@ -69,23 +70,31 @@ export class SqliteStore implements DeliveryStore {
 
   async add(notification: Notification): Promise<void> {
     if (this.unfinished >= this.options.maxPending) throw new QueueFullError(this.options.maxPending, 5);
-    this.db.transaction(() => {
-      this.sql.insertNotification.run(notification.id, notification.receivedAt.getTime());
-      this.sql.insertBody.run(notification.id, notification.originalBody, encodeNotification(notification));
-    })();
+    // The slot is taken now, so that adds waiting for the same commit respect the bound together.
     this.unfinished++;
+    try {
+      await this.write(() => {
+        this.sql.insertNotification.run(notification.id, notification.receivedAt.getTime());
+        this.sql.insertBody.run(notification.id, notification.originalBody, encodeNotification(notification));
+      });
+    } catch (error) {
+      this.unfinished--;
+      throw error;
+    }
   }
 
-  async claimNotifications(limit: number): Promise<Notification[]> {
-    // The dispatcher asks after every event, mostly finding nothing; a read answers that without
-    // the write transaction (and its commit) that the UPDATE would open.
-    if (this.sql.anyQueued.get() === undefined) return [];
-    const rows = this.sql.claimNotifications.all(limit) as { id: string; seq: number }[];
-    return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody<Notification>(row.id));
+  claimNotifications(limit: number): Promise<Notification[]> {
+    return this.write(() => {
+      // The dispatcher asks after every event, mostly finding nothing; a read answers that
+      // without writing anything.
+      if (this.sql.anyQueued.get() === undefined) return [];
+      const rows = this.sql.claimNotifications.all(limit) as { id: string; seq: number }[];
+      return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody<Notification>(row.id));
+    });
   }
 
-  async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
-    this.db.transaction(() => {
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
+    return this.write(() => {
       this.sql.markDelivering.run(enriched.id);
       this.sql.saveEnriched.run(encodeNotification(enriched), enriched.id);
       const now = Date.now();
@@ -93,59 +102,66 @@ export class SqliteStore implements DeliveryStore {
         this.sql.insertJob.run(`${enriched.id}:${job.action}`, enriched.id, job.action, JSON.stringify(job.fingerprints), 'pending', now, now, '[]', null);
       }
       this.finishIfDone(enriched.id);
-    })();
+    });
   }
 
-  async recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
-    const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
-    const at = update.attempt.at;
-    const result = update.result === undefined ? null : JSON.stringify(update.result);
-    this.sql.insertJob.run(`${notificationId}:${job.action}`, notificationId, job.action, JSON.stringify(job.fingerprints), state, at, at, JSON.stringify([update.attempt]), result);
+  recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
+    return this.write(() => {
+      const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
+      const at = update.attempt.at;
+      const result = update.result === undefined ? null : JSON.stringify(update.result);
+      this.sql.insertJob.run(`${notificationId}:${job.action}`, notificationId, job.action, JSON.stringify(job.fingerprints), state, at, at, JSON.stringify([update.attempt]), result);
+    });
   }
 
-  async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
-    if (this.sql.anyDue.get(now) === undefined) return [];
-    const rows = this.sql.claimDueJobs.all(now, limit) as JobRow[];
-    const notifications = new Map<string, EnrichedNotification>();
-    return rows
-      .sort((a, b) => a.next_attempt_at - b.next_attempt_at)
-      .map((row) => {
-        let notification = notifications.get(row.notification_id);
-        if (notification === undefined) {
-          notification = this.loadBody<EnrichedNotification>(row.notification_id);
-          notifications.set(row.notification_id, notification);
-        }
-        return { job: toJob(row), notification };
-      });
+  claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
+    return this.write(() => {
+      if (this.sql.anyDue.get(now) === undefined) return [];
+      const rows = this.sql.claimDueJobs.all(now, limit) as JobRow[];
+      const notifications = new Map<string, EnrichedNotification>();
+      return rows
+        .sort((a, b) => a.next_attempt_at - b.next_attempt_at)
+        .map((row) => {
+          let notification = notifications.get(row.notification_id);
+          if (notification === undefined) {
+            notification = this.loadBody<EnrichedNotification>(row.notification_id);
+            notifications.set(row.notification_id, notification);
+          }
+          return { job: toJob(row), notification };
+        });
+    });
   }
 
-  async nextDueAt(): Promise<number | undefined> {
-    return (this.sql.nextDue.get() as { due: number | null }).due ?? undefined;
+  // In the write order, so that it never answers from before a claim that is waiting to commit.
+  nextDueAt(): Promise<number | undefined> {
+    return this.write(() => (this.sql.nextDue.get() as { due: number | null }).due ?? undefined);
   }
 
-  async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
-    this.sql.releaseJob.run(nextAttemptAt, jobId);
+  releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
+    return this.write(() => {
+      this.sql.releaseJob.run(nextAttemptAt, jobId);
+    });
   }
 
-  async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
-    this.db.transaction(() => {
+  finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    return this.write(() => {
       const row = this.sql.jobNotification.get(jobId) as { notification_id: string } | undefined;
       if (row === undefined) return;
       const result = update.result === undefined ? null : JSON.stringify(update.result);
       this.sql.finishAttempt.run(update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result, jobId);
       if (update.state !== 'pending') this.finishIfDone(row.notification_id);
-    })();
+    });
   }
 
-  async recover(): Promise<{ notifications: number; jobs: number }> {
-    return this.db.transaction(() => ({
+  recover(): Promise<{ notifications: number; jobs: number }> {
+    return this.write(() => ({
       notifications: this.sql.requeueNotifications.run().changes,
       jobs: this.sql.requeueJobs.run().changes,
-    }))();
+    }));
   }
 
-  async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
-    return this.db.transaction(() => {
+  claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
+    return this.write(() => {
       if (++this.dedupClaimsSincePrune >= PRUNE_EVERY) {
         this.dedupClaimsSincePrune = 0;
         this.sql.pruneDedup.run(now);
@@ -157,7 +173,7 @@ export class SqliteStore implements DeliveryStore {
         else this.sql.dedupPut.run(key, notificationId, now + windowMs);
       }
       return duplicates;
-    })();
+    });
   }
 
   unfinishedCount(): number {
@@ -175,7 +191,52 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+  }
+
+  /**
+   * Group commit. Every change waits for the end of the current turn of the event loop and is
+   * committed with the others made in it, in order, each in a savepoint of its own (one that
+   * fails is undone alone). A commit costs as much as the rest of a small change together, and
+   * under load one turn holds several: ingest answers only once its notification is committed,
+   * as before; it just shares the commit.
+   */
+  private write<T>(change: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      if (this.queued.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queued.splice(0);
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      for (const item of batch) item.reject(new Error('the queue is closed'));
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, value: this.db.transaction(item.change)() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
   }
 
   private toRecord(row: NotificationRow): NotificationRecord {

@@ -176,6 +176,19 @@ describe('sqlite store across a restart', () => {
     expect(claimed).toMatchObject({ id: 'old', originalBody: '{"receiver":"old"}', receivedAt: queued.receivedAt });
   });
 
+  it('commits the changes of one turn together, undoing a failing one alone', async () => {
+    const dir = tempDir();
+    const store = factories.sqlite!({}, dir);
+    // Three adds in the same turn, the second a duplicate id that SQLite refuses.
+    const results = await Promise.allSettled([store.add(note('x')), store.add(note('x')), store.add(note('y'))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(store.unfinishedCount()).toBe(2);
+    await store.close();
+    // Committed: a second process sees exactly the two that were acknowledged.
+    const reopened = factories.sqlite!({}, dir);
+    expect((await reopened.claimNotifications(10)).map((n) => n.id)).toEqual(['x', 'y']);
+  });
+
   it('keeps only the newest finished notifications', async () => {
     const store = factories.sqlite!({ historyLimit: 5 });
     for (let i = 0; i < 120; i++) {
