@@ -87,7 +87,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       }),
     delayFor: (claimed, now) => {
       const limit = actions.get(claimed.job.action)?.rateLimit;
-      return limiter.delayFor(limit, now, limit?.per === 'alert' ? claimed.notification.alerts.length : 1);
+      return limiter.delayFor(limit, now, limit?.per === 'alert' ? claimed.job.fingerprints.length : 1);
     },
   });
 
