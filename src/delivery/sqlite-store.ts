@@ -53,6 +53,7 @@ export class SqliteStore implements DeliveryStore {
   private readonly sql: Statements;
   private unfinished: number;
   private finishedSincePrune = 0;
+  private readonly inSavepoint: (change: () => unknown) => unknown;
   private readonly queued: Array<{ change: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private dedupClaimsSincePrune = 0;
 
@@ -65,6 +66,9 @@ export class SqliteStore implements DeliveryStore {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.sql = prepareStatements(this.db);
+    // Made once: called inside the batch's transaction, it is a savepoint (making one per change
+    // costs more than the change).
+    this.inSavepoint = this.db.transaction((change: () => unknown) => change());
     this.unfinished = (this.sql.countUnfinished.get() as { n: number }).n;
   }
 
@@ -222,7 +226,7 @@ export class SqliteStore implements DeliveryStore {
       this.db.transaction(() => {
         for (const item of batch) {
           try {
-            outcomes.push({ ok: true, value: this.db.transaction(item.change)() });
+            outcomes.push({ ok: true, value: this.inSavepoint(item.change) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
