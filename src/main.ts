@@ -85,10 +85,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
         shutdownSignal: shutdown.signal,
       }),
-    delayFor: (claimed, now) => {
-      const limit = actions.get(claimed.job.action)?.rateLimit;
-      return limiter.delayFor(limit, now, limit?.per === 'alert' ? claimed.job.fingerprints.length : 1);
-    },
+    delayFor: (claimed, now) => limiter.delayFor(actions.get(claimed.job.action)?.rateLimit, now, claimed.job.fingerprints.length),
   });
 
   let accepting = true;

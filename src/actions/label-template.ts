@@ -17,8 +17,3 @@ export function renderLabelTemplate(template: string, labels: LabelSet): { value
   });
   return missing === undefined ? { value } : { missing };
 }
-
-/** The label names a template refers to, for checking a config before any alert arrives. */
-export function templateLabels(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string);
-}

@@ -14,12 +14,13 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   /**
-   * 0 when the call may go now (and takes `cost` tokens), else how many milliseconds until it may.
-   * The cost is capped at the burst so that a large group waits for a full bucket, never forever.
+   * 0 when a job of `alerts` alerts may go now (and takes its tokens), else how many milliseconds
+   * until it may. It costs one token, or one per alert when the limit is `per: 'alert'`, capped at
+   * the burst so that a large group waits for a full bucket, never forever.
    */
-  delayFor(limit: RateLimit | undefined, now: number, cost = 1): number {
+  delayFor(limit: RateLimit | undefined, now: number, alerts = 1): number {
     if (limit === undefined) return 0;
-    const tokensNeeded = Math.max(1, Math.min(cost, limit.burst));
+    const tokensNeeded = limit.per === 'alert' ? Math.max(1, Math.min(alerts, limit.burst)) : 1;
     const bucket = this.buckets.get(limit.key) ?? { tokens: limit.burst, updatedAt: now };
     bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.perSecond);
     bucket.updatedAt = now;

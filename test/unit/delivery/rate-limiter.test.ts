@@ -28,6 +28,12 @@ describe('RateLimiter', () => {
     expect(limiter.delayFor(pagerduty, 2000, 1)).toBe(500);
   });
 
+  it('charges a per-notification limit one token, whatever the number of alerts', () => {
+    const limiter = new RateLimiter();
+    expect([0, 1, 2].map(() => limiter.delayFor(slack, 0, 50))).toEqual([0, 0, 0]);
+    expect(limiter.delayFor(slack, 0, 50)).toBe(1000);
+  });
+
   it('never limits an action without a limit', () => {
     expect(new RateLimiter().delayFor(undefined, 0, 50)).toBe(0);
   });
