@@ -1,7 +1,8 @@
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL,
- * PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD, DATA_DIR), before validation: every sink whose variable
- * is set, plus the log, with no routes (so every alert goes to all of them).
+ * PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * DATA_DIR), before validation: every sink whose variable is set, plus the log, with no routes
+ * (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const actions: Record<string, unknown> = { log: { type: 'log' } };

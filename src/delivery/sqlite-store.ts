@@ -53,7 +53,7 @@ export class SqliteStore implements DeliveryStore {
   private readonly sql: Statements;
   private unfinished: number;
   private finishedSincePrune = 0;
-  private readonly inSavepoint: (change: () => unknown) => unknown;
+  private readonly transact: (change: () => unknown) => unknown;
   private readonly queued: Array<{ change: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private dedupClaimsSincePrune = 0;
 
@@ -66,9 +66,9 @@ export class SqliteStore implements DeliveryStore {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.sql = prepareStatements(this.db);
-    // Made once: called inside the batch's transaction, it is a savepoint (making one per change
-    // costs more than the change).
-    this.inSavepoint = this.db.transaction((change: () => unknown) => change());
+    // Made once (making one per change costs more than the change). Called at the top it is a
+    // transaction; called inside one, a savepoint.
+    this.transact = this.db.transaction((change: () => unknown) => change());
     this.unfinished = (this.sql.countUnfinished.get() as { n: number }).n;
   }
 
@@ -223,15 +223,15 @@ export class SqliteStore implements DeliveryStore {
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.db.transaction(() => {
+      this.transact(() => {
         for (const item of batch) {
           try {
-            outcomes.push({ ok: true, value: this.inSavepoint(item.change) });
+            outcomes.push({ ok: true, value: this.transact(item.change) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
         }
-      })();
+      });
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;

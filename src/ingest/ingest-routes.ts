@@ -10,8 +10,8 @@ export function createIngestRouter(accept: AcceptNotification, bodyLimit: number
   for (const path of INGEST_PATHS) {
     router.post(path, auth, async (req, res) => {
       const accepted = await accept(await readBody(req, bodyLimit), path);
-      // Written directly: res.json() costs as much again as the rest of the answer (it serializes
-      // through res.send, which sets charset, length and freshness headers one by one).
+      // Written directly: res.json() goes through res.send, which sets charset, length and
+      // freshness headers one by one; under load it showed in the profile of the path to the 2xx.
       const body = `{"status":"success","id":${JSON.stringify(accepted.id)},"alerts":${accepted.alerts}}`;
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
