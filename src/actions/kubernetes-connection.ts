@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -153,7 +153,7 @@ function firstPath(list: string | undefined): string | undefined {
 
 function readable(file: string): boolean {
   try {
-    readFileSync(file);
+    accessSync(file, constants.R_OK);
     return true;
   } catch {
     return false;

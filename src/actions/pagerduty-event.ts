@@ -105,10 +105,16 @@ export function pagerDutyEvent(alert: EnrichedAlert, notification: EnrichedNotif
 
 function summaryOf(alert: EnrichedAlert): string {
   const summary = alert.annotations.summary?.trim();
-  const name = alert.labels.alertname ?? 'alert';
-  const where = alert.labels.pod ? `${alert.labels.namespace ? `${alert.labels.namespace}/` : ''}${alert.labels.pod}` : alert.labels.instance;
   if (summary) return summary;
+  const name = alert.labels.alertname ?? 'alert';
+  const where = podOf(alert.labels) ?? alert.labels.instance;
   return where ? `${name} on ${where}` : name;
+}
+
+/** `namespace/pod`, or the pod alone without a namespace label. */
+function podOf(labels: LabelSet): string | undefined {
+  if (!labels.pod) return undefined;
+  return labels.namespace ? `${labels.namespace}/${labels.pod}` : labels.pod;
 }
 
 function severityOf(labels: LabelSet, options: PagerDutyEventOptions): PagerDutySeverity {
@@ -120,8 +126,7 @@ function severityOf(labels: LabelSet, options: PagerDutyEventOptions): PagerDuty
 function defaultSource(labels: LabelSet, notification: EnrichedNotification): string {
   if (labels.instance) return labels.instance;
   if (labels.node) return labels.node;
-  if (labels.pod) return labels.namespace ? `${labels.namespace}/${labels.pod}` : labels.pod;
-  return notification.receiver || 'alertpipe';
+  return podOf(labels) ?? (notification.receiver || 'alertpipe');
 }
 
 function customDetails(alert: EnrichedAlert, notification: EnrichedNotification): Record<string, unknown> {
