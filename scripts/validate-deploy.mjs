@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import * as zlib from 'node:zlib';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
@@ -802,6 +803,13 @@ export function checkRenderedOptions(objects, values) {
   };
   expect('PersistentVolumeClaim', values.persistence?.enabled && !values.persistence?.existingClaim, 'persistence is enabled');
   expect('ServiceMonitor', values.serviceMonitor?.enabled, 'serviceMonitor is enabled');
+  expect('PrometheusRule', values.prometheusRule?.enabled, 'prometheusRule is enabled');
+  const selfRules = path.join(ROOT, 'examples', 'rules', 'alertpipe.yml');
+  for (const rule of kinds('PrometheusRule')) {
+    if (!isDeepStrictEqual(rule.spec?.groups, parse(readFileSync(selfRules, 'utf8')).groups)) {
+      problems.push('the PrometheusRule does not hold the groups of examples/rules/alertpipe.yml');
+    }
+  }
   expect('PodDisruptionBudget', values.podDisruptionBudget?.enabled, 'podDisruptionBudget is enabled');
   expect('ConfigMap', Boolean(values.config), 'config is set');
   const ownSecret = !values.existingSecret && Object.values(values.secrets ?? {}).some(Boolean);
