@@ -13,12 +13,13 @@ import type { Route } from './pipeline/router.js';
 /** How the config becomes the pipeline's parts: the Prometheus client, actions, enrichers, routes. */
 
 export function buildPrometheusClient(config: Config, metrics: Metrics): PrometheusClient | undefined {
-  const { url, timeout, auth, headers, cache_ttl } = config.prometheus;
+  const { url, timeout, auth, headers, cache_ttl, max_response_size } = config.prometheus;
   if (url === undefined) return undefined;
   return createPrometheusClient({
     url,
     timeoutMs: timeout,
     cacheTtlMs: cache_ttl,
+    maxResponseBytes: max_response_size,
     metrics,
     ...(auth?.bearer_token ? { bearerToken: auth.bearer_token } : {}),
     ...(auth?.basic ? { basicAuth: auth.basic } : {}),

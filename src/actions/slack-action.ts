@@ -1,7 +1,7 @@
-import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { z } from 'zod';
 import { commonActionFields, defineActionType } from './action-config.js';
-import { ActionError, parseRetryAfter } from './action-error.js';
+import { ActionError } from './action-error.js';
+import { httpPost } from './http-post.js';
 import { buildSlackMessage } from './slack-message.js';
 
 // Slack allows about one message a second per incoming webhook, with short bursts above it
@@ -9,9 +9,10 @@ import { buildSlackMessage } from './slack-message.js';
 const SLACK_RATE = { perSecond: 1, burst: 5 };
 
 /**
- * Posts one Block Kit message per group to an incoming webhook, through `@slack/webhook`. Retries
- * are delivery's, not the library's; a 429's Retry-After (which the library does not expose) is
- * read by the fetch it is given.
+ * Posts one Block Kit message per group to an incoming webhook, through the shared outbound layer
+ * (its deadline, its answer-size cap, the attempt's signal). An incoming webhook is one POST of
+ * JSON answered `ok`; `@slack/webhook` added nothing to that but its own timeout and an unbounded
+ * read of the answer. Retries are delivery's; a 429's Retry-After is honoured.
  */
 export const slackActionType = defineActionType({
   schema: z
@@ -34,24 +35,17 @@ export const slackActionType = defineActionType({
       timeoutMs: config.timeout,
       rateLimit: { key: `slack:${url}`, ...SLACK_RATE },
       async handle(notification, ctx) {
-        let retryAfter: string | null = null;
-        const webhook = new IncomingWebhook(url, {
-          timeout: config.timeout,
-          fetch: async (input, init) => {
-            const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
-            retryAfter = response.headers.get('retry-after');
-            return response;
-          },
-        });
         const message = buildSlackMessage(notification, { maxAlerts: config.max_alerts });
         try {
-          await webhook.send({ text: message.text, blocks: [...message.blocks] });
+          await httpPost(url, JSON.stringify({ text: message.text, blocks: message.blocks }), {
+            destination: 'Slack',
+            timeoutMs: config.timeout,
+            signal: ctx.signal,
+          });
         } catch (error) {
-          if (error instanceof IncomingWebhookHTTPError) {
-            throw ActionError.fromHttpStatus('Slack', error.statusCode, scrub(error.body), parseRetryAfter(retryAfter));
-          }
-          const cause = error instanceof IncomingWebhookRequestError ? error.original : error;
-          throw ActionError.network('Slack', new Error(scrub(describeCause(cause))));
+          // Slack echoes parts of a bad request in its answer; the URL must not travel on in it.
+          if (error instanceof ActionError) throw scrubbed(error, scrub);
+          throw error;
         }
         return { detail: `posted ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}`, data: { blocks: message.blocks.length } };
       },
@@ -59,10 +53,10 @@ export const slackActionType = defineActionType({
   },
 });
 
-/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, a timeout) is its cause. */
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'no answer in time';
-  return cause?.code ?? cause?.message ?? error.message;
+function scrubbed(error: ActionError, scrub: (text: string) => string): ActionError {
+  return new ActionError(scrub(error.message), {
+    retryable: error.retryable,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  });
 }

@@ -40,6 +40,8 @@ const prometheusSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     /** How long identical PromQL queries are answered from memory. */
     cache_ttl: durationSchema.default(10_000),
+    /** The largest answer read from Prometheus; a larger one fails the query with a note. */
+    max_response_size: sizeSchema.default(10 * 1024 * 1024),
   })
   .strict();
 

@@ -50,13 +50,37 @@ export interface JobUpdate {
   readonly result?: Readonly<Record<string, unknown>>;
 }
 
-/** A notification as the history shows it. */
+/**
+ * A notification as the history shows it. Its `notification.originalBody` is empty when it comes
+ * from `listNotifications`: the request as received stays in the store, where only the `original`
+ * webhook body needs it, and reading it back would double what a page weighs.
+ */
 export interface NotificationRecord {
   readonly id: string;
+  /** Where it stands in arrival order, larger being newer; what a history cursor points at. */
+  readonly position: number;
   readonly state: NotificationState;
   readonly receivedAt: number;
   readonly notification: Notification | EnrichedNotification;
   readonly jobs: readonly Job[];
+}
+
+/** One page of the history, newest first. */
+export interface HistoryQuery {
+  readonly limit: number;
+  /** Only notifications older than this position (the last one of the previous page). */
+  readonly before?: number;
+  /**
+   * Stop once the stored notifications read pass this many bytes; the first one is always read,
+   * so a page always moves on. Without it, `limit` alone bounds the page.
+   */
+  readonly maxBytes?: number;
+}
+
+export interface HistoryPage {
+  readonly records: readonly NotificationRecord[];
+  /** Older notifications remain past the last record. */
+  readonly more: boolean;
 }
 
 export class QueueFullError extends Error {
@@ -96,7 +120,8 @@ export interface DeliveryStore {
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>>;
   /** Notifications not yet `done`: the queue depth the limit applies to. */
   unfinishedCount(): number;
-  listNotifications(limit: number): Promise<NotificationRecord[]>;
+  /** A page of the history, newest first, bounded by count and by bytes (see `HistoryQuery`). */
+  listNotifications(query: HistoryQuery): Promise<HistoryPage>;
   getNotification(id: string): Promise<NotificationRecord | undefined>;
   close(): Promise<void>;
 }

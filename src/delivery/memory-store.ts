@@ -6,6 +6,8 @@ import {
   type Job,
   type JobUpdate,
   type NewJob,
+  type HistoryPage,
+  type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
 } from './delivery-store.js';
@@ -18,6 +20,7 @@ export interface StoreLimits {
 }
 
 interface Entry {
+  readonly position: number;
   state: NotificationState;
   notification: Notification | EnrichedNotification;
   jobIds: string[];
@@ -34,12 +37,13 @@ export class MemoryStore implements DeliveryStore {
   private readonly finished: string[] = [];
   private readonly dedup = new Map<string, { owner: string; expires: number }>();
   private unfinished = 0;
+  private added = 0;
 
   constructor(private readonly limits: StoreLimits) {}
 
   async add(notification: Notification): Promise<void> {
     if (this.unfinished >= this.limits.maxPending) throw new QueueFullError(this.limits.maxPending, 5);
-    this.entries.set(notification.id, { state: 'queued', notification, jobIds: [] });
+    this.entries.set(notification.id, { position: ++this.added, state: 'queued', notification, jobIds: [] });
     this.queued.push(notification.id);
     this.unfinished++;
   }
@@ -157,8 +161,18 @@ export class MemoryStore implements DeliveryStore {
     return this.unfinished;
   }
 
-  async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    return [...this.entries.keys()].reverse().slice(0, limit).map((id) => this.record(id) as NotificationRecord);
+  async listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    const before = query.before ?? Number.POSITIVE_INFINITY;
+    const older = [...this.entries.values()].filter((entry) => entry.position < before).reverse();
+    const records: NotificationRecord[] = [];
+    let bytes = 0;
+    for (const entry of older.slice(0, query.limit)) {
+      // What the SQLite store would have read; memory holds it anyway, so the estimate may be rough.
+      bytes += JSON.stringify(entry.notification).length;
+      if (records.length > 0 && bytes > (query.maxBytes ?? Number.POSITIVE_INFINITY)) break;
+      records.push(this.record(entry.notification.id) as NotificationRecord);
+    }
+    return { records, more: records.length < older.length };
   }
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {
@@ -172,6 +186,7 @@ export class MemoryStore implements DeliveryStore {
     if (entry === undefined) return undefined;
     return {
       id,
+      position: entry.position,
       state: entry.state,
       receivedAt: entry.notification.receivedAt.getTime(),
       notification: entry.notification,

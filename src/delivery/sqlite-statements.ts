@@ -32,9 +32,13 @@ const SQL = {
   dedupGet: `SELECT notification_id, expires_at FROM dedup WHERE key = ?`,
   dedupPut: `INSERT OR REPLACE INTO dedup (key, notification_id, expires_at) VALUES (?, ?, ?)`,
   pruneDedup: `DELETE FROM dedup WHERE expires_at <= ?`,
-  recentNotifications: `SELECT n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id
-    ORDER BY n.rowid DESC LIMIT ?`,
-  oneNotification: `SELECT n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
+  // A keyset page on rowid, the arrival order every other statement here already relies on
+  // (alertpipe never runs VACUUM, the one thing that could renumber it). The request as received
+  // is left out: the history does not serve it.
+  historyPage: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body FROM notifications n JOIN bodies b ON b.id = n.id
+    WHERE n.rowid < ? ORDER BY n.rowid DESC LIMIT ?`,
+  olderExists: `SELECT 1 FROM notifications WHERE rowid < ? LIMIT 1`,
+  oneNotification: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
   jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
 } as const;
 

@@ -11,6 +11,8 @@ import {
   type JobState,
   type JobUpdate,
   type NewJob,
+  type HistoryPage,
+  type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
 } from './delivery-store.js';
@@ -184,9 +186,21 @@ export class SqliteStore implements DeliveryStore {
     return this.unfinished;
   }
 
-  async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    const rows = this.sql.recentNotifications.all(limit) as NotificationRow[];
-    return rows.map((row) => this.toRecord(row));
+  async listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    const records: NotificationRecord[] = [];
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    const maxBytes = query.maxBytes ?? Number.POSITIVE_INFINITY;
+    let bytes = 0;
+    // Row by row, so a page of large bodies stops reading at its budget instead of holding them all.
+    for (const row of this.sql.historyPage.iterate(before, query.limit) as IterableIterator<NotificationRow>) {
+      bytes += row.body.length;
+      if (records.length > 0 && bytes > maxBytes) {
+        return { records, more: true };
+      }
+      records.push(this.toRecord(row));
+    }
+    const last = records.at(-1);
+    return { records, more: last !== undefined && this.sql.olderExists.get(last.position) !== undefined };
   }
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {
@@ -246,9 +260,10 @@ export class SqliteStore implements DeliveryStore {
   private toRecord(row: NotificationRow): NotificationRecord {
     return {
       id: row.id,
+      position: row.position,
       state: row.state,
       receivedAt: row.received_at,
-      notification: decodeNotification(row.body, row.original),
+      notification: decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
     };
   }
@@ -270,11 +285,13 @@ export class SqliteStore implements DeliveryStore {
 }
 
 interface NotificationRow {
+  position: number;
   id: string;
   state: NotificationState;
   received_at: number;
   body: string;
-  original: string;
+  /** Absent from history pages. */
+  original?: string;
 }
 
 function toJob(row: JobRow): Job {
