@@ -17,6 +17,8 @@ export interface LoadedConfig {
   readonly source: 'environment' | 'file';
   /** Directory that relative paths in the config (enricher modules, TLS files) are resolved against. */
   readonly baseDir: string;
+  /** The file as it was named, for messages. */
+  readonly file?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEn
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
-  return { config: parseConfigText(text, file, options.env), source: 'file', baseDir: path.dirname(absolute) };
+  return { config: parseConfigText(text, file, options.env), source: 'file', baseDir: path.dirname(absolute), file };
 }
 
 /**
