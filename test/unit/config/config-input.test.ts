@@ -88,3 +88,10 @@ describe('hostile YAML', () => {
     expect(Object.keys(config.actions)).toEqual(['a', 'b']);
   });
 });
+
+describe('route regexes', () => {
+  it('reports RE2-only syntax at the route’s path, saying why', () => {
+    const error = problemsOf("routes:\n  - actions: [log]\n  - matchers: ['severity=\"critical\"', 'pod=~\"(?!canary-).*\"']\n    actions: [log]\n");
+    expect(error.problems).toEqual([{ path: 'routes.1.matchers.1', message: expect.stringMatching(/invalid regular expression \(RE2 syntax.*lookaheads/) }]);
+  });
+});
