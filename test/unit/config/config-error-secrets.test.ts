@@ -47,3 +47,11 @@ describe('a secret typed into the wrong field', () => {
     });
   }
 });
+
+describe('a secret typed into a built-in enricher’s options', () => {
+  it('is not repeated in the error either', () => {
+    const text = `prometheus: { url: "http://prometheus:9090" }\nenrichers:\n  - { name: node-resources, options: { fill_window: "${TOKEN}" } }\n`;
+    expect(() => parseConfigText(text, 'alertpipe.yml', {})).toThrow(/enrichers\.0\.options\.fill_window/);
+    expect(() => parseConfigText(text, 'alertpipe.yml', {})).not.toThrow(/s3cr3t/);
+  });
+});
