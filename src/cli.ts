@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
-import { parseLogLevel } from './observability/logger.js';
+import { preflight } from './config/preflight.js';
+import { createSilentLogger, parseLogLevel } from './observability/logger.js';
 import { startService } from './main.js';
 import { VERSION } from './version.js';
 
@@ -58,6 +59,8 @@ async function main(): Promise<number> {
   }
   const loaded = await loadConfig({ env: process.env, ...(invocation.file ? { file: invocation.file } : {}) });
   if (invocation.command === 'check-config') {
+    // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory).
+    await preflight(loaded, { logger: createSilentLogger() });
     const { config } = loaded;
     process.stdout.write(
       `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,

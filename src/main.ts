@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { buildActions, buildEnricherSteps, buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildPrometheusClient, routesOf } from './build-pipeline.js';
 import { collectSecrets } from './config/collect-secrets.js';
 import type { LoadedConfig } from './config/load-config.js';
+import { preflight, type Prepared } from './config/preflight.js';
 import type { Config } from './config/schema.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
@@ -49,8 +49,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
   const prometheus = buildPrometheusClient(config, metrics);
-  const actions = buildActions(config, logger);
-  const enrichers = await buildEnricherSteps(config, baseDir);
+  const prepared = await preflight(loaded, { logger, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
   const store = openStore(config, baseDir);
   const recovered = await store.recover();
@@ -110,8 +110,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         store.unfinishedCount() < delivery.max_pending ? { ok: true } : { ok: false, reason: `queue full (${delivery.max_pending})` },
     },
   });
-  const server = createServer(config, baseDir, app);
-  const { host, port } = parseListen(options.listen ?? config.server.listen);
+  const server = createServer(config, prepared, app);
+  const { host, port } = prepared.listen;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -156,17 +156,10 @@ function openStore(config: Config, baseDir: string): DeliveryStore {
   return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync });
 }
 
-function createServer(config: Config, baseDir: string, app: ReturnType<typeof createApp>): Server {
-  const { tls, request_timeout } = config.server;
+function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {
+  const { request_timeout } = config.server;
   if (tls === undefined) return createHttpServer({ requestTimeout: request_timeout }, app);
-  return createHttpsServer(
-    {
-      requestTimeout: request_timeout,
-      cert: readFileSync(path.resolve(baseDir, tls.cert_file)),
-      key: readFileSync(path.resolve(baseDir, tls.key_file)),
-    },
-    app,
-  );
+  return createHttpsServer({ requestTimeout: request_timeout, cert: tls.cert, key: tls.key }, app);
 }
 
 /** `:8080` listens on every interface; `127.0.0.1:8080` on one. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionConfigSchema } from '../actions/registry.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
+import { LISTEN_FORMAT_MESSAGE, LISTEN_PORT_MESSAGE, LISTEN_SHAPE, portOutOfRange } from './listen-address.js';
 import { durationSchema, sizeSchema } from './units.js';
 
 /**
@@ -22,7 +23,8 @@ const serverSchema = z
     /** `host:port` or `:port` (every interface). */
     listen: z
       .string()
-      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]*):\d{1,5}$/, 'expected host:port or :port, such as :8080 or 127.0.0.1:8080')
+      .regex(LISTEN_SHAPE, LISTEN_FORMAT_MESSAGE)
+      .refine((text) => !portOutOfRange(text), LISTEN_PORT_MESSAGE)
       .default(':8080'),
     tls: z.object({ cert_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
     /** Credentials senders must present; Alertmanager's `http_config` sends either kind. */

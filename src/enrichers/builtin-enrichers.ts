@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesToProblems } from '../config/issue-problems.js';
 import { durationSchema } from '../config/units.js';
 import type { Enricher } from './enricher.js';
 import { createNodeResourcesEnricher } from './node-resources-enricher.js';
@@ -40,7 +41,7 @@ export function isBuiltinEnricher(name: string): name is BuiltinEnricherName {
 /** Problems with a built-in's options, as `[path within options, message]`. */
 export function checkBuiltinOptions(name: BuiltinEnricherName, options: unknown): { path: string; message: string }[] {
   const result = BUILTIN[name].options.safeParse(options ?? {});
-  return result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return result.success ? [] : issuesToProblems(result.error.issues, options ?? {});
 }
 
 export function createBuiltinEnricher(name: BuiltinEnricherName, options: unknown): Enricher {

@@ -50,7 +50,7 @@ describe('alertpipe check-config', () => {
     const file = configFile('routes:\n  - actions: [pager]\n');
     const result = cli(['check-config', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('routes.0.actions.0: no action named "pager"');
+    expect(result.stderr).toContain('routes.0.actions.0: no action by that name');
   });
 
   it('explains a usage mistake', () => {

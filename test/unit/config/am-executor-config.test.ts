@@ -29,6 +29,6 @@ describe('a prometheus-am-executor executor.yml', () => {
       const problems = (error as ConfigError).problems.map((p) => p.path);
       expect(problems).toEqual(['listen', 'commands.0.retries']);
     }
-    expect(() => parseConfigText('commands:\n  - cmd: /bin/true\n    resolved_signal: SIGNOPE\n', 'x', {})).toThrow(/unknown signal "SIGNOPE"/);
+    expect(() => parseConfigText('commands:\n  - cmd: /bin/true\n    resolved_signal: SIGNOPE\n', 'x', {})).toThrow(/unknown signal/);
   });
 });
