@@ -45,7 +45,7 @@ function present(record: NotificationRecord): Record<string, unknown> {
       annotations: alert.annotations,
       startsAt: alert.startsAt.toISOString(),
       endsAt: alert.endsAt?.toISOString() ?? null,
-      ...('enrichment' in alert ? { enrichment: alert.enrichment, notes: alert.notes } : {}),
+      ...('enrichment' in alert ? { enrichment: alert.enrichment, notes: alert.notes } : alert.notes ? { notes: alert.notes } : {}),
     })),
     actions: record.jobs.map((job) => ({
       action: job.action,

@@ -1,3 +1,4 @@
+import { labelValue } from './label-value.js';
 import type { LabelSet } from './model.js';
 
 /**
@@ -56,7 +57,7 @@ function parseOne(text: string, whole: string): Matcher {
 function build(name: string, operator: MatchOperator, value: string, whole: string): Matcher {
   if (operator === '=' || operator === '!=') {
     const equal = operator === '=';
-    return { name, operator, value, matches: (labels) => ((labels[name] ?? '') === value) === equal };
+    return { name, operator, value, matches: (labels) => (labelValue(labels, name) === value) === equal };
   }
   let regex: RegExp;
   try {
@@ -65,7 +66,7 @@ function build(name: string, operator: MatchOperator, value: string, whole: stri
     throw new MatcherSyntaxError(whole, `invalid regular expression: ${(error as Error).message}`);
   }
   const positive = operator === '=~';
-  return { name, operator, value, matches: (labels) => regex.test(labels[name] ?? '') === positive };
+  return { name, operator, value, matches: (labels) => regex.test(labelValue(labels, name)) === positive };
 }
 
 function unquote(quoted: string, whole: string): string {
