@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_LIMITS } from './limit-alert-fields.js';
 
 /**
  * The three shapes alerts arrive in, as zod schemas. Only the boundary uses zod; the rest of the
@@ -60,8 +61,9 @@ function isStringMap(value: unknown, ctx: z.RefinementCtx): value is StringMap {
   return valid;
 }
 
+/** A label that survives `limitLabels`: a value, and a name it would not leave out. */
 function hasValue(labels: StringMap): boolean {
-  return Object.keys(labels).some((name) => labels[name] !== '');
+  return Object.keys(labels).some((name) => labels[name] !== '' && name !== '' && name.length <= INPUT_LIMITS.nameLength);
 }
 
 const optionalString = z.string().nullish();

@@ -146,6 +146,7 @@ describe('payloads real senders emit are accepted, not refused', () => {
     };
     expect(issues({ labels: null })).toEqual(['labels']);
     expect(issues({ labels: { alertname: '' } })).toEqual(['labels']);
+    expect(issues({ labels: { '': 'empty name' } })).toEqual(['labels']);
     expect(issues({ alerts: [{ labels: { alertname: 'A' } }, { labels: ['alertname'] }] })).toEqual(['alerts.1.labels']);
     expect(issues({ labels: { alertname: 'A', replicas: 3 } })).toEqual(['labels.replicas']);
     expect(issues({ labels: { alertname: 'A' }, annotations: { value: null } })).toEqual(['annotations.value']);
