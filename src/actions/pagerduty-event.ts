@@ -1,3 +1,4 @@
+import { labelValue } from '../pipeline/label-value.js';
 import type { EnrichedAlert, EnrichedNotification, LabelSet } from '../pipeline/model.js';
 import { alertLinks } from './alert-links.js';
 import { renderLabelTemplate } from './label-template.js';
@@ -118,8 +119,9 @@ function podOf(labels: LabelSet): string | undefined {
 }
 
 function severityOf(labels: LabelSet, options: PagerDutyEventOptions): PagerDutySeverity {
-  const value = labels[options.severityLabel]?.trim().toLowerCase();
-  return (value !== undefined ? options.severityMap[value] : undefined) ?? options.defaultSeverity;
+  // Own properties only: a severity label reading `constructor` must not find Object's.
+  const value = labelValue(labels, options.severityLabel).trim().toLowerCase();
+  return (Object.hasOwn(options.severityMap, value) ? options.severityMap[value] : undefined) ?? options.defaultSeverity;
 }
 
 // PagerDuty wants the affected system, "preferably a hostname or FQDN".

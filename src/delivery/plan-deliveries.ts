@@ -51,7 +51,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   );
   const enriched: EnrichedNotification = {
     ...notification,
-    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: [] }),
+    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: alert.notes ?? [] }),
   };
   return { enriched, jobs };
 }

@@ -30,7 +30,7 @@ export async function runBeforeAck(notification: Notification, deps: BeforeAckDe
   const actions = [...deps.actions.values()].filter((action) => action.timing === 'before-ack');
   if (actions.length === 0) return [];
   const { byAction } = routeAlerts(notification.alerts, deps.routes);
-  const view: EnrichedNotification = { ...notification, alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: [] })) };
+  const view: EnrichedNotification = { ...notification, alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: a.notes ?? [] })) };
   const runs = actions.map(async (action): Promise<BeforeAckFailure | undefined> => {
     const routed = byAction.get(action.name) ?? [];
     const alerts = action.sendResolved ? routed : routed.filter((a) => a.status === 'firing');

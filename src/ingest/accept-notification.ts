@@ -33,7 +33,10 @@ export type AcceptNotification = (bodyText: string, endpoint: string) => Promise
 export function createIntake(deps: IntakeDeps): AcceptNotification {
   return async (bodyText, endpoint) => {
     if (!deps.isAccepting()) throw new ServiceUnavailableError('shutting down; send again later', [], { 'Retry-After': '5' });
-    const notification = normalize(parseJsonBody(bodyText), { originalBody: bodyText });
+    const notification = normalize(parseJsonBody(bodyText), {
+      originalBody: bodyText,
+      onTruncated: (field) => deps.metrics.alertFieldsTruncated.inc({ field }),
+    });
     await deps.store.add(notification);
     deps.onAccepted();
     deps.metrics.notificationsReceived.inc({ endpoint, shape: notification.shape });

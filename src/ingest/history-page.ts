@@ -51,7 +51,7 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
       annotations: alert.annotations,
       startsAt: alert.startsAt.toISOString(),
       endsAt: alert.endsAt?.toISOString() ?? null,
-      ...('enrichment' in alert ? { enrichment: alert.enrichment, notes: alert.notes } : {}),
+      ...('enrichment' in alert ? { enrichment: alert.enrichment, notes: alert.notes } : alert.notes ? { notes: alert.notes } : {}),
     })),
     actions: record.jobs.map((job) => ({
       action: job.action,

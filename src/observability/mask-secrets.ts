@@ -58,7 +58,9 @@ export function maskDeep(value: unknown, mask: SecretMasker, depth = 0): unknown
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask, depth + 1));
   if (value instanceof Error) return mask(value.message);
   if (value instanceof Date) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = typeof v === 'string' && v !== '' && isSecretName(key) ? MASK : maskDeep(v, mask, depth + 1);
-  return out;
+  // fromEntries defines own properties: a label named `__proto__` stays a label (assigning it
+  // would drop it, or with an object value replace the copy's prototype).
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key, typeof v === 'string' && v !== '' && isSecretName(key) ? MASK : maskDeep(v, mask, depth + 1)]),
+  );
 }

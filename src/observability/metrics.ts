@@ -9,6 +9,7 @@ export interface Metrics {
   readonly notificationsReceived: Counter<'endpoint' | 'shape'>;
   readonly alertsReceived: Counter<'status'>;
   readonly invalidRequests: Counter<'reason'>;
+  readonly alertFieldsTruncated: Counter<'field'>;
   readonly enrichmentDuration: Histogram<'enricher'>;
   readonly enrichmentErrors: Counter<'enricher' | 'reason'>;
   readonly prometheusQueries: Counter<'endpoint' | 'outcome'>;
@@ -57,6 +58,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_invalid_requests_total',
       help: 'Requests refused before acceptance, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    alertFieldsTruncated: new Counter({
+      name: 'alertpipe_alert_fields_truncated_total',
+      help: 'Fields of accepted alerts cut or left out for being past the input limits, by field.',
+      labelNames: ['field'],
       registers,
     }),
     enrichmentDuration: new Histogram({

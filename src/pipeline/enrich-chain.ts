@@ -30,7 +30,7 @@ export async function enrichNotification(
   const outcomes = await Promise.all(steps.map((step) => runStep(notification, step, deps)));
   const alerts: EnrichedAlert[] = notification.alerts.map((alert) => {
     const enrichment: Record<string, Enrichment> = {};
-    const notes: string[] = [];
+    const notes: string[] = alert.notes ? [...alert.notes] : [];
     for (const outcome of outcomes) {
       if (!outcome.applied.has(alert.fingerprint)) continue;
       if (outcome.failure !== undefined) {

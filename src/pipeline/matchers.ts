@@ -1,4 +1,5 @@
 import { compileAnchoredRegex, RegexSyntaxError } from './anchored-regex.js';
+import { labelValue } from './label-value.js';
 import type { LabelSet } from './model.js';
 
 /**
@@ -58,7 +59,7 @@ function parseOne(text: string): Matcher {
 function build(name: string, operator: MatchOperator, value: string): Matcher {
   if (operator === '=' || operator === '!=') {
     const equal = operator === '=';
-    return { name, operator, value, matches: (labels) => ((labels[name] ?? '') === value) === equal };
+    return { name, operator, value, matches: (labels) => (labelValue(labels, name) === value) === equal };
   }
   let test: (value: string) => boolean;
   try {
@@ -68,7 +69,7 @@ function build(name: string, operator: MatchOperator, value: string): Matcher {
     throw new MatcherSyntaxError(`invalid regular expression (RE2 syntax, as in Alertmanager): ${error.message}`);
   }
   const positive = operator === '=~';
-  return { name, operator, value, matches: (labels) => test(labels[name] ?? '') === positive };
+  return { name, operator, value, matches: (labels) => test(labelValue(labels, name)) === positive };
 }
 
 function unquote(quoted: string): string {

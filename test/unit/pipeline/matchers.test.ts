@@ -5,6 +5,17 @@ const labels = { alertname: 'KubePodCrashLooping', severity: 'critical', namespa
 const matches = (text: string, set: Record<string, string> = labels) => matchesAll(parseMatchers(text), set);
 
 describe('parseMatchers', () => {
+  it('matches labels named constructor or __proto__ only when the alert has them (no inherited property)', () => {
+    expect(matches('constructor=""')).toBe(true);
+    expect(matches('constructor!=""')).toBe(false);
+    expect(matches('constructor=~".+"')).toBe(false);
+    expect(matches('__proto__=""')).toBe(true);
+    expect(matches('toString=~".*Object.*"')).toBe(false);
+    const own = JSON.parse('{"alertname":"A","constructor":"web","__proto__":"p"}') as Record<string, string>;
+    expect(matches('constructor="web"', own)).toBe(true);
+    expect(matches('__proto__="p"', own)).toBe(true);
+  });
+
   it('reads the four operators', () => {
     expect(matches('severity="critical"')).toBe(true);
     expect(matches('severity!="critical"')).toBe(false);
