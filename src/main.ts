@@ -95,7 +95,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       metrics,
       logger,
       onAccepted: () => dispatcher.kick(),
-      runBeforeAck: (notification) => runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal }),
+      runBeforeAck: (notification) =>
+        runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal, maxTimeoutMs: config.server.request_timeout }),
       isAccepting: () => accepting,
     }),
     logger,

@@ -1,5 +1,6 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { z } from 'zod';
+import { startDeadline } from '../lib/deadline.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError, parseRetryAfter } from './action-error.js';
 import { buildSlackMessage } from './slack-message.js';
@@ -38,7 +39,10 @@ export const slackActionType = defineActionType({
         const webhook = new IncomingWebhook(url, {
           timeout: config.timeout,
           fetch: async (input, init) => {
-            const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
+            // The library's own timeout and the attempt's, held strongly (see lib/deadline.ts). Not
+            // cleared after the headers: reading the body must stay abortable too.
+            const linked = startDeadline(Infinity, { parents: [init?.signal ?? undefined, ctx.signal] });
+            const response = await fetch(input, { ...init, signal: linked.signal });
             retryAfter = response.headers.get('retry-after');
             return response;
           },
