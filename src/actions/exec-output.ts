@@ -51,7 +51,7 @@ export function captureStream(stream: Readable, name: 'stdout' | 'stderr', logge
     let rest = chunk;
     while (rest.length > 0 && headOpen()) {
       const newline = rest.indexOf(0x0a);
-      const room = MAX_LINE_BYTES - pending.length;
+      const room = Math.min(MAX_LINE_BYTES, HEAD_BYTES - headBytes) - pending.length;
       if (newline !== -1 && newline <= room) {
         logLine(Buffer.concat([pending, rest.subarray(0, newline)]));
         headBytes++;
