@@ -56,9 +56,10 @@ export function runCommand(spec: CommandSpec): Promise<CommandExit> {
   );
 
   // The SIGKILL stays scheduled even if the leader exits first: what it left must stop too.
+  let killTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {
     terminate(child);
-    setTimeout(() => terminate(child, 'SIGKILL'), KILL_GRACE_MS);
+    killTimer = setTimeout(() => terminate(child, 'SIGKILL'), KILL_GRACE_MS);
   };
   if (spec.signal.aborted) stop();
   else spec.signal.addEventListener('abort', stop, { once: true });
@@ -78,6 +79,8 @@ export function runCommand(spec: CommandSpec): Promise<CommandExit> {
       }, OUTPUT_DRAIN_MS);
       void Promise.all(outputs).then((summaries) => {
         clearTimeout(drain);
+        // Nothing of the group left: no SIGKILL to send, and nothing to keep the process up for.
+        if (!groupAlive(child)) clearTimeout(killTimer);
         const droppedBytes = summaries.reduce((sum, s) => sum + s.droppedBytes, 0);
         resolve({ code, signal, durationMs: Date.now() - started, droppedBytes, replacedVariables: replaced });
       });
@@ -92,6 +95,16 @@ function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): voi
     process.kill(-child.pid, signal);
   } catch {
     signalGroup(child, signal);
+  }
+}
+
+function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
