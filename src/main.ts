@@ -147,6 +147,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       server.closeIdleConnections();
       const abort = (): void => shutdown.abort(new Error('shutting down'));
       const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort)]);
+      // A request already past the door when shutdown began may start its before-ack run only now.
+      abort();
+      await beforeAckRuns.stop(0, abort);
       server.closeAllConnections();
       await closed;
       await store.close();

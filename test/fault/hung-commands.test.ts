@@ -40,6 +40,9 @@ function configFile(name: string): { file: string; pids: string } {
       '    actions: [hung-before-ack]',
       '  - matchers: [\'kind="normal"\']',
       '    actions: [receiver]',
+      'server:',
+      // The before-ack commands are bounded by this: far longer than the shutdown may take.
+      '  request_timeout: 5m',
       'delivery:',
       `  data_dir: ${path.join(dir, `${name}-data`)}`,
       '  shutdown_grace: 1s',
@@ -96,16 +99,18 @@ describe('hung commands', () => {
     try {
       for (let i = 0; i < 16; i++) expect((await post(child.url, { alertname: 'Hung', kind: 'hung', seq: String(i) })).status).toBe(200);
       const waiting = [0, 1].map((i) => post(child.url, { alertname: 'Hung', kind: 'hung-before-ack', seq: String(i) }).then((r) => r.status, () => 'no answer'));
-      await until(() => pidsIn(pids).length >= 2 * 4, 30_000, 'commands started');
+      await until(() => pidsIn(pids).length >= 2 * 18, 30_000, 'the 16 queued and 2 before-ack commands started');
       const signalled = Date.now();
       child.process.kill('SIGTERM');
-      // Before the fix: the process stayed up as long as the commands did (1000 s).
-      const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 60_000))]);
+      // Before the fix: the process stayed up as long as the commands did (1000 s, or the 5 min cap).
+      const exit = await Promise.race([child.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
       const exitedAfterMs = Date.now() - signalled;
       const answers = await Promise.all(waiting);
       await until(() => pidsIn(pids).every((pid) => !alive(pid)), 10_000, 'every command and background child gone');
       reportFigure('SIGTERM with hung commands', { exit, exitedAfterMs, beforeAckAnswers: answers, processesLeft: pidsIn(pids).filter(alive).length });
       expect(exit).toBe(0);
+      // Each waiting sender got an answer it can act on (a 500 to send again), not a dropped connection.
+      expect(answers).toEqual([500, 500]);
     } finally {
       child.process.kill('SIGKILL');
       for (const pid of pidsIn(pids)) if (alive(pid)) process.kill(pid, 'SIGKILL');
