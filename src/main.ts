@@ -9,6 +9,7 @@ import type { LoadedConfig } from './config/load-config.js';
 import { preflight, type Prepared } from './config/preflight.js';
 import type { Config } from './config/schema.js';
 import { createDispatcher } from './delivery/dispatcher.js';
+import { InFlightWork } from './delivery/in-flight-work.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
 import { MemoryStore } from './delivery/memory-store.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
@@ -55,6 +56,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const store = openStore(config, baseDir);
   const recovered = await store.recover();
   const shutdown = new AbortController();
+  const beforeAckRuns = new InFlightWork();
   const limiter = new RateLimiter();
   const { delivery } = config;
 
@@ -95,7 +97,10 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       metrics,
       logger,
       onAccepted: () => dispatcher.kick(),
-      runBeforeAck: (notification) => runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal }),
+      runBeforeAck: (notification) =>
+        beforeAckRuns.track(
+          runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal, maxTimeoutMs: config.server.request_timeout }),
+        ),
       isAccepting: () => accepting,
     }),
     logger,
@@ -140,7 +145,11 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       accepting = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const { unfinished } = await dispatcher.stop(graceMs, () => shutdown.abort(new Error('shutting down')));
+      const abort = (): void => shutdown.abort(new Error('shutting down'));
+      const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort)]);
+      // A request already past the door when shutdown began may start its before-ack run only now.
+      abort();
+      await beforeAckRuns.stop(0, abort);
       server.closeAllConnections();
       await closed;
       await store.close();

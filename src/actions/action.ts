@@ -54,6 +54,12 @@ export interface Action {
    * is how prometheus-am-executor runs commands with `notify_on_failure`.
    */
   readonly timing?: 'after-ack' | 'before-ack';
+  /**
+   * `never`: an attempt that fails in any way, its timeout included, is final; for actions whose
+   * effect must not repeat (a remediation command). Absent: delivery retries what the error says
+   * is worth retrying (an `ActionError`'s `retryable`; anything else, and a timeout, counts as yes).
+   */
+  readonly retry?: 'never';
   /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
   readonly timeoutMs?: number;
   handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { constants as os } from 'node:os';
 import { z } from 'zod';
 import { durationSchema } from '../config/units.js';
@@ -6,9 +6,12 @@ import type { EnrichedAlert, EnrichedNotification } from '../pipeline/model.js';
 import type { ActionContext, ActionResult } from './action.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError } from './action-error.js';
+import { runCommand } from './command-process.js';
 import { amxEnvironment } from './exec-environment.js';
-import { logOutput } from './exec-output.js';
-import { RunningCommands, signalGroup } from './running-commands.js';
+import { RunningCommands } from './running-commands.js';
+
+// A command line and an environment are C strings: a NUL byte can never reach the command.
+const noNul = z.string().regex(/^[^\0]*$/, 'cannot contain a NUL byte');
 
 const signalSchema = z.union([z.string(), z.number().int().positive()]).transform((value, ctx) => {
   const name = typeof value === 'number' ? value : value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
@@ -29,8 +32,8 @@ export const execActionType = defineActionType({
   schema: z
     .object({
       type: z.literal('exec'),
-      cmd: z.string().min(1),
-      args: z.array(z.string()).default([]),
+      cmd: noNul.min(1),
+      args: z.array(noNul).default([]),
       /** Every one must equal the group's common label of the same name. */
       match_labels: z.record(z.string(), z.string()).default({}),
       notify_on_failure: z.boolean().default(true),
@@ -40,7 +43,7 @@ export const execActionType = defineActionType({
       /** Sent to still-running instances when their alert resolves. */
       resolved_signal: signalSchema.default('SIGKILL'),
       /** Extra environment, on top of alertpipe's own and the AMX_ variables. */
-      env: z.record(z.string(), z.string()).default({}),
+      env: z.record(noNul.regex(/^[^=]+$/, 'an environment variable name cannot contain "="'), noNul).default({}),
       ...commonActionFields,
       // am-executor had no limit; a remediation may take minutes, but not forever.
       timeout: durationSchema.default(600_000),
@@ -58,6 +61,9 @@ export const execActionType = defineActionType({
       // Resolutions are how running commands learn to stop.
       sendResolved: true,
       timing: config.notify_on_failure ? 'before-ack' : 'after-ack',
+      // Once means once: a remediation that timed out is not started again (before-ack, the sender
+      // decides; from the queue, nobody does).
+      retry: 'never',
       timeoutMs: config.timeout,
       async handle(notification, ctx): Promise<ActionResult> {
         if (!matches(notification)) return { detail: 'skipped: match_labels differ from the group’s common labels' };
@@ -77,41 +83,32 @@ export const execActionType = defineActionType({
       },
     };
 
-    function run(notification: EnrichedNotification, fingerprint: string, ctx: ActionContext): Promise<ActionResult> {
-      const started = Date.now();
-      const child = spawn(config.cmd, config.args, {
-        shell: false,
-        // A group of its own, so that a signal reaches the script's children too.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+    async function run(notification: EnrichedNotification, fingerprint: string, ctx: ActionContext): Promise<ActionResult> {
+      let child: ChildProcess | undefined;
+      const exit = await runCommand({
+        cmd: config.cmd,
+        args: config.args,
         env: { ...process.env, ...config.env, ...amxEnvironment(notification) },
+        signal: ctx.signal,
+        logger: ctx.logger.child({ command: commandLine }),
+        onStart: (started) => {
+          child = started;
+          running.add(fingerprint, started);
+        },
+      }).finally(() => {
+        if (child !== undefined) running.remove(fingerprint, child);
       });
-      running.add(fingerprint, child);
-      const logger = ctx.logger.child({ command: commandLine, pid: child.pid });
-      logOutput(child, logger);
-      const stop = (): void => void signalGroup(child, 'SIGKILL');
-      ctx.signal.addEventListener('abort', stop, { once: true });
-
-      return new Promise<ActionResult>((resolve, reject) => {
-        child.once('error', (error: NodeJS.ErrnoException) => {
-          running.remove(fingerprint, child);
-          reject(new ActionError(`cannot run ${config.cmd}: ${error.code ?? error.message}`, { retryable: false }));
-        });
-        child.once('close', (code, signal) => {
-          running.remove(fingerprint, child);
-          ctx.signal.removeEventListener('abort', stop);
-          const durationMs = Date.now() - started;
-          const data = { exitCode: code, signal, durationMs, fingerprint };
-          logger.info('command finished', data);
-          if (code === 0) return resolve({ detail: `${commandLine}: exit 0 in ${durationMs} ms`, data });
-          if (ctx.signal.aborted) return reject(new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)`, { retryable: false }));
-          // Told to stop when its alert resolved: what was asked for, however it ended (as in am-executor).
-          if (running.wasSignalled(child)) {
-            return resolve({ detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved`, data });
-          }
-          reject(new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}`, { retryable: false }));
-        });
-      });
+      const { code, signal, durationMs, droppedBytes, replacedVariables } = exit;
+      const data = { exitCode: code, signal, durationMs, fingerprint, ...(droppedBytes > 0 ? { droppedBytes } : {}), ...(replacedVariables > 0 ? { replacedVariables } : {}) };
+      ctx.logger.info('command finished', { command: commandLine, ...data });
+      const dropped = droppedBytes > 0 ? `; ${droppedBytes} bytes of output dropped` : '';
+      if (code === 0) return { detail: `${commandLine}: exit 0 in ${durationMs} ms${dropped}`, data };
+      if (ctx.signal.aborted) throw new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)${dropped}`, { retryable: false });
+      // Told to stop when its alert resolved: what was asked for, however it ended (as in am-executor).
+      if (child !== undefined && running.wasSignalled(child)) {
+        return { detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved${dropped}`, data };
+      }
+      throw new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}${dropped}`, { retryable: false });
     }
   },
 });

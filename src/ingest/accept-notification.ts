@@ -2,7 +2,7 @@ import type { DeliveryStore } from '../delivery/delivery-store.js';
 import type { BeforeAckFailure } from '../delivery/run-before-ack.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { BeforeAckActionError, ServiceUnavailableError } from './http-errors.js';
+import { BeforeAckActionError, BeforeAckRejectedError, ServiceUnavailableError } from './http-errors.js';
 import { normalize } from './normalize.js';
 import { parseJsonBody } from './parse-json.js';
 import type { Notification } from '../pipeline/model.js';
@@ -51,9 +51,10 @@ export function createIntake(deps: IntakeDeps): AcceptNotification {
     }
     const failures = await deps.runBeforeAck(notification);
     if (failures.length > 0) {
-      throw new BeforeAckActionError(
-        `${failures.length} action${failures.length === 1 ? '' : 's'} failed: ${failures.map((f) => `${f.action}: ${f.error}`).join('; ')}`,
-      );
+      const message = `${failures.length} action${failures.length === 1 ? '' : 's'} failed: ${failures.map((f) => `${f.action}: ${f.error}`).join('; ')}`;
+      // Sent again, a notification no action can take would fail again, forever: say so with a 4xx.
+      // If any failure might pass on a retry, the 500 stands, so that the sender does retry.
+      throw failures.every((f) => f.permanent) ? new BeforeAckRejectedError(message) : new BeforeAckActionError(message);
     }
     return { id: notification.id, alerts: notification.alerts.length };
   };
