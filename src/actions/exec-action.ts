@@ -10,7 +10,9 @@ import { amxEnvironment } from './exec-environment.js';
 import { logOutput } from './exec-output.js';
 import { RunningCommands, signalGroup } from './running-commands.js';
 
+// A number may come as text ("10", as am-executor's YAML library gave every value to its string field).
 const signalSchema = z.union([z.string(), z.number().int().positive()]).transform((value, ctx) => {
+  if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) > 0) value = Number(value);
   const name = typeof value === 'number' ? value : value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
   if (typeof name === 'number' || name in os.signals) return name as NodeJS.Signals | number;
   ctx.addIssue({ code: 'custom', message: `unknown signal ${JSON.stringify(value)}; use a name such as SIGTERM or SIGUSR1, or a number` });
