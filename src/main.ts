@@ -49,7 +49,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
   const prometheus = buildPrometheusClient(config, metrics);
-  const actions = buildActions(config, logger);
+  const actions = buildActions(config, logger, metrics);
   const enrichers = await buildEnricherSteps(config, baseDir);
   const routes = routesOf(config, actions);
   const store = openStore(config, baseDir);
@@ -104,6 +104,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     mask: createSecretMasker(secrets),
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
+    anyPath: config.server.any_path,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>

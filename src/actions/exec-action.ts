@@ -41,6 +41,13 @@ export const execActionType = defineActionType({
       ignore_resolved: z.boolean().default(false),
       /** Sent to still-running instances when their alert resolves. */
       resolved_signal: signalSchema.default('SIGKILL'),
+      /**
+       * A copy of a notification this command already ran for (same group, same alerts in the same
+       * states) within this window is not run again: the other Alertmanager of an HA pair, or
+       * Prometheus resending. Alertmanager's repeats come later and run it, as in am-executor.
+       * 0: every notification runs it. Applies to commands run from the queue (notify_on_failure: false).
+       */
+      dedup_window: durationSchema.default(60_000),
       /** Extra environment, on top of alertpipe's own and the AMX_ variables. */
       env: z.record(z.string(), z.string()).default({}),
       ...commonActionFields,
@@ -48,8 +55,9 @@ export const execActionType = defineActionType({
       timeout: durationSchema.default(600_000),
     })
     .strict(),
-  create(name, config) {
+  create(name, config, deps) {
     const running = new RunningCommands();
+    const amx = deps.metrics?.amExecutor;
     const commandLine = [config.cmd, ...config.args].join(' ');
     const matches = (notification: EnrichedNotification): boolean =>
       Object.entries(config.match_labels).every(([label, value]) => notification.commonLabels[label] === value);
@@ -60,19 +68,29 @@ export const execActionType = defineActionType({
       // Resolutions are how running commands learn to stop.
       sendResolved: true,
       timing: config.notify_on_failure ? 'before-ack' : 'after-ack',
+      dedup: { scope: 'group', windowMs: config.dedup_window },
       timeoutMs: config.timeout,
       async handle(notification, ctx): Promise<ActionResult> {
-        if (!matches(notification)) return { detail: 'skipped: match_labels differ from the group’s common labels' };
+        if (!matches(notification)) {
+          if (notification.status === 'firing') amx?.skipped.inc({ reason: 'nomatch' });
+          return { detail: 'skipped: match_labels differ from the group’s common labels' };
+        }
         const resolved = notification.alerts.filter((a) => a.status === 'resolved');
         let signalled = 0;
         if (!config.ignore_resolved) {
-          for (const alert of resolved) signalled += running.signal(alert.fingerprint, config.resolved_signal);
+          for (const alert of resolved) {
+            const { sent, failed } = running.signal(alert.fingerprint, config.resolved_signal);
+            signalled += sent;
+            if (sent > 0) amx?.signalled.inc({ result: 'ok' }, sent);
+            if (failed > 0) amx?.signalled.inc({ result: 'fail' }, failed);
+          }
         }
         if (notification.status !== 'firing') {
           return { detail: signalled > 0 ? `signalled ${signalled} running instance(s) with ${config.resolved_signal}` : 'resolved: nothing running', data: { signalled } };
         }
         const fingerprint = firstMatching(notification.alerts, config.match_labels)?.fingerprint ?? '';
         if (config.max > 0 && running.count(fingerprint) >= config.max) {
+          amx?.skipped.inc({ reason: 'fingerover' });
           return { detail: `skipped: ${config.max} instance(s) already running for ${fingerprint}`, data: { skipped: 'max' } };
         }
         return run(notification, fingerprint, ctx);
@@ -89,6 +107,16 @@ export const execActionType = defineActionType({
         env: { ...process.env, ...config.env, ...amxEnvironment(notification) },
       });
       running.add(fingerprint, child);
+      amx?.processesCurrent.inc();
+      let ended = false;
+      // Counted once per run, however it ends ('error' and 'close' may both come).
+      const end = (failed: boolean): void => {
+        if (ended) return;
+        ended = true;
+        amx?.processesCurrent.dec();
+        amx?.processDuration.observe((Date.now() - started) / 1000);
+        if (failed && config.notify_on_failure) amx?.errors.inc({ stage: 'start' });
+      };
       const logger = ctx.logger.child({ command: commandLine, pid: child.pid });
       logOutput(child, logger);
       const stop = (): void => void signalGroup(child, 'SIGKILL');
@@ -97,6 +125,7 @@ export const execActionType = defineActionType({
       return new Promise<ActionResult>((resolve, reject) => {
         child.once('error', (error: NodeJS.ErrnoException) => {
           running.remove(fingerprint, child);
+          end(true);
           reject(new ActionError(`cannot run ${config.cmd}: ${error.code ?? error.message}`, { retryable: false }));
         });
         child.once('close', (code, signal) => {
@@ -104,6 +133,7 @@ export const execActionType = defineActionType({
           ctx.signal.removeEventListener('abort', stop);
           const durationMs = Date.now() - started;
           const data = { exitCode: code, signal, durationMs, fingerprint };
+          end(code !== 0 && !running.wasSignalled(child));
           logger.info('command finished', data);
           if (code === 0) return resolve({ detail: `${commandLine}: exit 0 in ${durationMs} ms`, data });
           if (ctx.signal.aborted) return reject(new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)`, { retryable: false }));

@@ -62,9 +62,10 @@ export function translateAmExecutorConfig(parsed: Readonly<Record<string, unknow
     routes: [{ actions: [...Object.keys(actions), 'log'] }],
     enrichers: [],
   };
-  const server: Record<string, unknown> = {};
+  // am-executor answered on every path and method; its senders may use any of them.
+  const server: Record<string, unknown> = { any_path: true };
   if (typeof parsed.listen_address === 'string') server.listen = parsed.listen_address;
   if (parsed.tls_crt !== undefined || parsed.tls_key !== undefined) server.tls = { cert_file: parsed.tls_crt, key_file: parsed.tls_key };
-  if (Object.keys(server).length > 0) config.server = server;
+  config.server = server;
   return config;
 }
