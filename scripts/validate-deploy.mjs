@@ -531,7 +531,7 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   const froms = steps.map((s, i) => ({ ...s, i })).filter((s) => s.instruction === 'FROM');
   if (froms.length !== 2) problems.push(`expected two stages (build and runtime), found ${froms.length}`);
   for (const from of froms) {
-    if (!/^node:20-bookworm-slim(\s|$)/.test(from.args)) problems.push(`stage "FROM ${from.args}" is not on node:20-bookworm-slim`);
+    if (!/^node:26-bookworm-slim(\s|$)/.test(from.args)) problems.push(`stage "FROM ${from.args}" is not on node:26-bookworm-slim`);
   }
   const buildName = /\sAS\s+(\S+)/i.exec(froms[0]?.args ?? '')?.[1];
   if (!buildName) problems.push('the first stage has no name (FROM ... AS build)');
@@ -903,7 +903,7 @@ export function validateExampleValues(root = ROOT) {
 export function runAll({ root = ROOT } = {}) {
   const results = [];
   results.push({
-    check: 'Dockerfile and .dockerignore: two node:20-bookworm-slim stages, non-root, tini, healthcheck, volume, port',
+    check: 'Dockerfile and .dockerignore: two node:26-bookworm-slim stages, non-root, tini, healthcheck, volume, port',
     problems: checkDockerfile(readFileSync(path.join(root, 'Dockerfile'), 'utf8'), readFileSync(path.join(root, '.dockerignore'), 'utf8'), root),
   });
   const manifest = path.join(root, 'deployment-k8s.yaml');

@@ -27,10 +27,10 @@ export function buildPrometheusClient(config: Config, metrics: Metrics): Prometh
   });
 }
 
-export function buildActions(config: Config, logger: Logger): Map<string, Action> {
+export function buildActions(config: Config, logger: Logger, metrics?: Metrics): Map<string, Action> {
   // `log` exists even when the config does not define it, so routes can always name it.
   const sections = { log: logActionType.schema.parse({ type: 'log' }), ...config.actions };
-  return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger })]));
+  return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger, ...(metrics ? { metrics } : {}) })]));
 }
 
 /** Without routes, every alert goes to every action: the environment-only behaviour. */

@@ -5,47 +5,25 @@ import { preflight } from './config/preflight.js';
 import { createSilentLogger, parseLogLevel } from './observability/logger.js';
 import { startService } from './main.js';
 import { VERSION } from './version.js';
+import { parseArgs, UsageError } from './cli-args.js';
 
 const USAGE = `Usage:
-  alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR]   run the service
-  alertpipe check-config FILE                              validate a config file and exit
+  alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR] [-v]   run the service
+  alertpipe check-config FILE                                   validate a config file and exit
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
 SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR.
-CONFIG_FILE names a file as -f does.`;
+CONFIG_FILE names a file as -f does.
 
-interface Invocation {
-  command: 'serve' | 'check-config' | 'help' | 'version';
-  file?: string;
-  listen?: string;
-}
-
-/** Reads argv; `-f` and `-l` are prometheus-am-executor's flags, kept so its unit files work unchanged. */
-function parseArgs(argv: readonly string[]): Invocation {
-  const invocation: Invocation = { command: 'serve' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    if (arg === 'serve') invocation.command = 'serve';
-    else if (arg === 'check-config') {
-      invocation.command = 'check-config';
-      invocation.file = value();
-    } else if (arg === '-f' || arg === '--config' || arg === '-config') invocation.file = value();
-    else if (arg === '-l' || arg === '--listen' || arg === '-listen') invocation.listen = value();
-    else if (arg === '-h' || arg === '--help' || arg === 'help') invocation.command = 'help';
-    else if (arg === '--version' || arg === 'version') invocation.command = 'version';
-    else if (arg === '-v' || arg === '-verbose') process.env.LOG_LEVEL = 'debug';
-    else throw new UsageError(`unknown argument ${arg}`);
-  }
-  return invocation;
-}
-
-class UsageError extends Error {}
+As prometheus-am-executor:
+  alertpipe [options] script [args..]
+  -f FILE   its YAML config (executor.yml); the script, if given, is added to its commands
+  -l ADDR   address to listen on (default ":8080"); wins over the file's listen_address
+  -v        debug logging (-v=false: off)
+Flags are read as Go reads them: -l ADDR, -l=ADDR, --l ADDR and --l=ADDR are the same. The first
+argument that is not a flag (or everything after --) is the script and its arguments; it runs,
+without a shell, for every notification, with the group in AMX_* environment variables.`;
 
 async function main(): Promise<number> {
   const invocation = parseArgs(process.argv.slice(2));
@@ -57,7 +35,12 @@ async function main(): Promise<number> {
     process.stdout.write(`alertpipe ${VERSION}\n`);
     return 0;
   }
-  const loaded = await loadConfig({ env: process.env, ...(invocation.file ? { file: invocation.file } : {}) });
+  if (invocation.verbose) process.env.LOG_LEVEL = 'debug';
+  const loaded = await loadConfig({
+    env: process.env,
+    ...(invocation.file ? { file: invocation.file } : {}),
+    ...(invocation.run ? { commandLine: invocation.run } : {}),
+  });
   if (invocation.command === 'check-config') {
     // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory).
     await preflight(loaded, { logger: createSilentLogger() });

@@ -50,7 +50,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
   const prometheus = buildPrometheusClient(config, metrics);
-  const prepared = await preflight(loaded, { logger, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  const prepared = await preflight(loaded, { logger, metrics, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
   const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
   const store = openStore(config, baseDir);
@@ -109,6 +109,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     mask: createSecretMasker(secrets),
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
+    anyPath: config.server.any_path,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/units.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Action } from './action.js';
 
 /** Fields every action accepts besides its own. */
@@ -14,6 +15,8 @@ export const commonActionFields = {
 /** What an action factory may use besides its config section. */
 export interface ActionDeps {
   readonly logger: Logger;
+  /** The service's metrics, for an action type that exports its own (exec: `am_executor_*`). */
+  readonly metrics?: Metrics;
 }
 
 /**

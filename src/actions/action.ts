@@ -60,6 +60,14 @@ export interface Action {
    * is worth retrying (an `ActionError`'s `retryable`; anything else, and a timeout, counts as yes).
    */
   readonly retry?: 'never';
+  /**
+   * How deduplication treats this action. Absent: per alert, over `delivery.dedup_window` (an alert
+   * already acted on in the same state is left out of the action's share). `group` (commands, as
+   * prometheus-am-executor ran them): the action always gets every alert routed to it, and only a
+   * copy of a notification it already took (same group, same alerts in the same states) within
+   * `windowMs` is dropped, whole; 0 takes every copy.
+   */
+  readonly dedup?: { readonly scope: 'group'; readonly windowMs: number };
   /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
   readonly timeoutMs?: number;
   handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;

@@ -13,7 +13,9 @@ import { RunningCommands } from './running-commands.js';
 // A command line and an environment are C strings: a NUL byte can never reach the command.
 const noNul = z.string().regex(/^[^\0]*$/, 'cannot contain a NUL byte');
 
+// A number may come as text ("10", as am-executor's YAML library gave every value to its string field).
 const signalSchema = z.union([z.string(), z.number().int().positive()]).transform((value, ctx) => {
+  if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) > 0) value = Number(value);
   const name = typeof value === 'number' ? value : value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
   if (typeof name === 'number' || name in os.signals) return name as NodeJS.Signals | number;
   ctx.addIssue({ code: 'custom', message: `unknown signal ${JSON.stringify(value)}; use a name such as SIGTERM or SIGUSR1, or a number` });
@@ -42,6 +44,13 @@ export const execActionType = defineActionType({
       ignore_resolved: z.boolean().default(false),
       /** Sent to still-running instances when their alert resolves. */
       resolved_signal: signalSchema.default('SIGKILL'),
+      /**
+       * A copy of a notification this command already ran for (same group, same alerts in the same
+       * states) within this window is not run again: the other Alertmanager of an HA pair, or
+       * Prometheus resending. Alertmanager's repeats come later and run it, as in am-executor.
+       * 0: every notification runs it. Applies to commands run from the queue (notify_on_failure: false).
+       */
+      dedup_window: durationSchema.default(60_000),
       /** Extra environment, on top of alertpipe's own and the AMX_ variables. */
       env: z.record(noNul.regex(/^[^=]+$/, 'an environment variable name cannot contain "="'), noNul).default({}),
       ...commonActionFields,
@@ -49,8 +58,9 @@ export const execActionType = defineActionType({
       timeout: durationSchema.default(600_000),
     })
     .strict(),
-  create(name, config) {
+  create(name, config, deps) {
     const running = new RunningCommands();
+    const amx = deps.metrics?.amExecutor;
     const commandLine = [config.cmd, ...config.args].join(' ');
     const matches = (notification: EnrichedNotification): boolean =>
       Object.entries(config.match_labels).every(([label, value]) => notification.commonLabels[label] === value);
@@ -64,19 +74,29 @@ export const execActionType = defineActionType({
       // Once means once: a remediation that timed out is not started again (before-ack, the sender
       // decides; from the queue, nobody does).
       retry: 'never',
+      dedup: { scope: 'group', windowMs: config.dedup_window },
       timeoutMs: config.timeout,
       async handle(notification, ctx): Promise<ActionResult> {
-        if (!matches(notification)) return { detail: 'skipped: match_labels differ from the group’s common labels' };
+        if (!matches(notification)) {
+          if (notification.status === 'firing') amx?.skipped.inc({ reason: 'nomatch' });
+          return { detail: 'skipped: match_labels differ from the group’s common labels' };
+        }
         const resolved = notification.alerts.filter((a) => a.status === 'resolved');
         let signalled = 0;
         if (!config.ignore_resolved) {
-          for (const alert of resolved) signalled += running.signal(alert.fingerprint, config.resolved_signal);
+          for (const alert of resolved) {
+            const { sent, failed } = running.signal(alert.fingerprint, config.resolved_signal);
+            signalled += sent;
+            if (sent > 0) amx?.signalled.inc({ result: 'ok' }, sent);
+            if (failed > 0) amx?.signalled.inc({ result: 'fail' }, failed);
+          }
         }
         if (notification.status !== 'firing') {
           return { detail: signalled > 0 ? `signalled ${signalled} running instance(s) with ${config.resolved_signal}` : 'resolved: nothing running', data: { signalled } };
         }
         const fingerprint = firstMatching(notification.alerts, config.match_labels)?.fingerprint ?? '';
         if (config.max > 0 && running.count(fingerprint) >= config.max) {
+          amx?.skipped.inc({ reason: 'fingerover' });
           return { detail: `skipped: ${config.max} instance(s) already running for ${fingerprint}`, data: { skipped: 'max' } };
         }
         return run(notification, fingerprint, ctx);
@@ -85,29 +105,44 @@ export const execActionType = defineActionType({
 
     async function run(notification: EnrichedNotification, fingerprint: string, ctx: ActionContext): Promise<ActionResult> {
       let child: ChildProcess | undefined;
-      const exit = await runCommand({
-        cmd: config.cmd,
-        args: config.args,
-        env: { ...process.env, ...config.env, ...amxEnvironment(notification) },
-        signal: ctx.signal,
-        logger: ctx.logger.child({ command: commandLine }),
-        onStart: (started) => {
-          child = started;
-          running.add(fingerprint, started);
-        },
-      }).finally(() => {
+      const started = Date.now();
+      // am-executor's own metrics, so its dashboards keep working: a failed start or a failing
+      // command counts as an error only where am-executor counted it (notify_on_failure).
+      const finished = (failed: boolean): void => {
+        if (child !== undefined) amx?.processesCurrent.dec();
+        amx?.processDuration.observe((Date.now() - started) / 1000);
+        if (failed && config.notify_on_failure) amx?.errors.inc({ stage: 'start' });
+      };
+      let exit;
+      try {
+        exit = await runCommand({
+          cmd: config.cmd,
+          args: config.args,
+          env: { ...process.env, ...config.env, ...amxEnvironment(notification) },
+          signal: ctx.signal,
+          logger: ctx.logger.child({ command: commandLine }),
+          onStart: (startedChild) => {
+            child = startedChild;
+            running.add(fingerprint, startedChild);
+            amx?.processesCurrent.inc();
+          },
+        });
+      } catch (error) {
+        finished(true);
+        throw error;
+      } finally {
         if (child !== undefined) running.remove(fingerprint, child);
-      });
+      }
       const { code, signal, durationMs, droppedBytes, replacedVariables } = exit;
+      const signalled = child !== undefined && running.wasSignalled(child);
+      finished(code !== 0 && !signalled);
       const data = { exitCode: code, signal, durationMs, fingerprint, ...(droppedBytes > 0 ? { droppedBytes } : {}), ...(replacedVariables > 0 ? { replacedVariables } : {}) };
       ctx.logger.info('command finished', { command: commandLine, ...data });
       const dropped = droppedBytes > 0 ? `; ${droppedBytes} bytes of output dropped` : '';
       if (code === 0) return { detail: `${commandLine}: exit 0 in ${durationMs} ms${dropped}`, data };
       if (ctx.signal.aborted) throw new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)${dropped}`, { retryable: false });
       // Told to stop when its alert resolved: what was asked for, however it ended (as in am-executor).
-      if (child !== undefined && running.wasSignalled(child)) {
-        return { detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved${dropped}`, data };
-      }
+      if (signalled) return { detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved${dropped}`, data };
       throw new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}${dropped}`, { retryable: false });
     }
   },

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
-import { isAmExecutorConfig, translateAmExecutorConfig } from './am-executor-config.js';
+import type { z } from 'zod';
+import { addCommandLineCommand, isAmExecutorConfig, translateAmExecutorConfig, type CommandLineCommand } from './am-executor-config.js';
+import { looksLikeAmExecutor, parseAsYamlV2 } from './am-executor-yaml.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { envConfigInput } from './env-config.js';
 import { interpolateEnv } from './interpolate-env.js';
@@ -26,10 +28,16 @@ export interface LoadedConfig {
  * `executor.yml` is read as it is), or, with none, one made from the environment alone. Every problem is collected and thrown together as a `ConfigError`, so one run
  * of `alertpipe check-config` shows all of them.
  */
-export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string }): Promise<LoadedConfig> {
+export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string; commandLine?: CommandLineCommand }): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? options.env.CONFIG_FILE;
   if (file === undefined || file === '') {
+    if (options.commandLine) {
+      // prometheus-am-executor's own usage: the command on the command line and no file.
+      const problems: ConfigProblem[] = [];
+      const input = translateAmExecutorConfig(addCommandLineCommand({ commands: [] }, options.commandLine), problems);
+      return { config: validate(withEnvDefaults(input, options.env), 'command line'), source: 'environment', baseDir: cwd };
+    }
     return { config: validate(envConfigInput(options.env), 'environment'), source: 'environment', baseDir: cwd };
   }
   const absolute = path.resolve(cwd, file);
@@ -39,7 +47,7 @@ export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEn
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
-  return { config: parseConfigText(text, file, options.env), source: 'file', baseDir: path.dirname(absolute), file };
+  return { config: parseConfigText(text, file, options.env, options.commandLine), source: 'file', baseDir: path.dirname(absolute), file };
 }
 
 /**
@@ -48,9 +56,13 @@ export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEn
  */
 const MAX_ALIAS_COUNT = 100;
 
-/** Parses and validates config YAML; `source` names it in errors. */
-export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv): Config {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+/**
+ * Parses and validates config YAML; `source` names it in errors. A command from the command line
+ * joins a prometheus-am-executor file's commands, as it did there.
+ */
+export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv, commandLine?: CommandLineCommand): Config {
+  let document: Document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length === 0 && looksLikeAmExecutor(document)) document = parseAsYamlV2(text);
   if (document.errors.length > 0) throw new ConfigError(source, yamlProblems(document.errors, text));
   keepExplicitPlusSigns(document);
   let parsed: unknown;
@@ -67,7 +79,11 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   }
   const problems: ConfigProblem[] = [];
   const interpolated = interpolateEnv(parsed, env, problems) as Record<string, unknown>;
-  const input = isAmExecutorConfig(interpolated) ? translateAmExecutorConfig(interpolated, problems) : interpolated;
+  const amExecutor = isAmExecutorConfig(interpolated);
+  if (commandLine && !amExecutor) {
+    problems.push({ path: '', message: 'a command on the command line needs a prometheus-am-executor file (commands:) or none; in this format, add an exec action' });
+  }
+  const input = amExecutor ? translateAmExecutorConfig(addCommandLineCommand(interpolated, commandLine), problems) : interpolated;
   if (problems.length > 0) throw new ConfigError(source, problems);
   return validate(withEnvDefaults(input, env), source);
 }

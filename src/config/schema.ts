@@ -31,6 +31,8 @@ const serverSchema = z
     auth: clientAuthSchema.optional(),
     body_limit: sizeSchema.default(5 * 1024 * 1024),
     request_timeout: durationSchema.default(30_000),
+    /** Take notifications on every path and method, as prometheus-am-executor did; on for its config. */
+    any_path: z.boolean().default(false),
   })
   .strict();
 

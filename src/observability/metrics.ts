@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createAmExecutorMetrics, type AmExecutorMetrics } from './am-executor-metrics.js';
 
 /**
  * Every metric alertpipe exports, on a registry of its own (never prom-client's global one, so two
@@ -20,6 +21,8 @@ export interface Metrics {
   readonly alertsUnrouted: Counter<string>;
   readonly alertsDeduplicated: Counter<string>;
   readonly queueDepth: Gauge<string>;
+  /** prometheus-am-executor's `am_executor_*` metrics, for the commands `exec` actions run. */
+  readonly amExecutor: AmExecutorMetrics;
 }
 
 export interface MetricsOptions {
@@ -126,5 +129,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Notifications accepted and not yet processed.',
       registers,
     }),
+    amExecutor: createAmExecutorMetrics(registry),
   };
 }

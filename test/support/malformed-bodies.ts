@@ -88,7 +88,12 @@ const GENERATORS: Record<string, Generator> = {
   }),
   nulls: (_next, pick) => ({ kind: 'nulls', body: pick(['null', '[null]', '{"alerts":null}', '{"labels":null}', '{"alerts":[null]}', '{"labels":{"alertname":null}}']), contentType: json }),
   notAnAlert: (_next, pick) => ({ kind: 'not an alert', body: pick(['42', '"text"', 'true', '[]', '{}', '{"alerts":[]}', '[1,2,3]', '{"labels":{}}']), contentType: json }),
-  wrongContentType: (_next, pick) => ({ kind: 'wrong content type', body: pick(VALID), contentType: pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) }),
+  wrongContentType: (_next, pick) => {
+    const body = pick(VALID);
+    const contentType = pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']);
+    // JSON labelled as a form is taken (curl -d sends it so); a form body is what that type refuses.
+    return { kind: 'wrong content type', body: contentType.startsWith('application/x-www') ? 'alertname=Down&severity=critical' : body, contentType };
+  },
   binary: (next) => ({
     kind: 'binary garbage',
     body: Buffer.from(Array.from({ length: 1 + Math.floor(next() * 2000) }, () => Math.floor(next() * 256))).toString('latin1'),
