@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database, { type Database as Db } from 'better-sqlite3';
+import type { Logger } from '../observability/logger.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
+  MAX_JOB_INTERRUPTIONS,
   QueueFullError,
+  StoreUnavailableError,
   type AttemptRecord,
   type ClaimedJob,
   type DeliveryStore,
@@ -13,11 +15,13 @@ import {
   type NewJob,
   type NotificationRecord,
   type NotificationState,
+  type Recovered,
 } from './delivery-store.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
-import { migrate } from './sqlite-schema.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { toJob, type JobRow, type NotificationRow } from './sqlite-rows.js';
+import { keepFileInPlace } from './sqlite-file-guard.js';
+import { isCorruption, openConnection, type SqliteConnection } from './sqlite-open.js';
 
 export interface SqliteStoreOptions extends StoreLimits {
   /** Directory of `alertpipe.db`; created when missing. */
@@ -27,19 +31,10 @@ export interface SqliteStoreOptions extends StoreLimits {
    * in the write-ahead log. Only `full` also survives losing power, at the cost of an fsync per write.
    */
   readonly synchronous?: 'normal' | 'full';
+  /** Told when the file was removed or replaced while open, and what was done about it. */
+  readonly logger?: Logger;
 }
 
-interface JobRow {
-  id: string;
-  notification_id: string;
-  action: string;
-  fingerprints: string;
-  state: JobState;
-  created_at: number;
-  next_attempt_at: number;
-  attempts: string;
-  result: string | null;
-}
 
 // Pruning after every finished notification (or dedup claim) would cost a DELETE each; every 100 is plenty.
 const PRUNE_EVERY = 100;
@@ -49,27 +44,28 @@ const PRUNE_EVERY = 100;
  * synchronously inside SQLite, so each is atomic with respect to the others without locks.
  */
 export class SqliteStore implements DeliveryStore {
-  private readonly db: Db;
-  private readonly sql: Statements;
+  readonly file: string;
+  private conn: SqliteConnection;
   private unfinished: number;
   private finishedSincePrune = 0;
-  private readonly transact: (change: () => unknown) => unknown;
   private readonly queued: Array<{ change: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private dedupClaimsSincePrune = 0;
+  /** Set for good once the file is found damaged or replaced: every call fails with it. */
+  private refusal: (StoreUnavailableError & { abandonsHandle?: boolean }) | undefined;
+  /** A removed file whose write-back failed: tried again before the next change. */
+  private repairPending = false;
+  private closed = false;
 
+  /** Throws `StoreCorruptError` when the file fails `PRAGMA quick_check`. */
   constructor(private readonly options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.db = new Database(path.join(options.dataDir, 'alertpipe.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-    this.sql = prepareStatements(this.db);
-    // Made once (making one per change costs more than the change). Called at the top it is a
-    // transaction; called inside one, a savepoint.
-    this.transact = this.db.transaction((change: () => unknown) => change());
-    this.unfinished = (this.sql.countUnfinished.get() as { n: number }).n;
+    this.file = path.join(options.dataDir, 'alertpipe.db');
+    this.conn = openConnection(this.file, options.synchronous ?? 'normal');
+    this.unfinished = (this.conn.sql.countUnfinished.get() as { n: number }).n;
+  }
+
+  private get sql(): SqliteConnection['sql'] {
+    return this.conn.sql;
   }
 
   async add(notification: Notification): Promise<void> {
@@ -157,11 +153,25 @@ export class SqliteStore implements DeliveryStore {
     });
   }
 
-  recover(): Promise<{ notifications: number; jobs: number }> {
-    return this.write(() => ({
-      notifications: this.sql.requeueNotifications.run().changes,
-      jobs: this.sql.requeueJobs.run().changes,
-    }));
+  recover(): Promise<Recovered> {
+    return this.write(() => {
+      const notifications = this.sql.requeueNotifications.run().changes;
+      this.sql.countInterruption.run();
+      const attempt = { at: Date.now(), durationMs: 0, outcome: 'dead', error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times` };
+      const dead = this.sql.deadLetterInterrupted.all(JSON.stringify(attempt), MAX_JOB_INTERRUPTIONS) as Array<{ notification_id: string; action: string }>;
+      for (const row of dead) this.finishIfDone(row.notification_id);
+      return { notifications, jobs: this.sql.requeueJobs.run().changes, deadLettered: dead.map((row) => row.action) };
+    });
+  }
+
+  oldestUnfinishedAt(): Promise<number | undefined> {
+    return this.read(() => (this.sql.oldestUnfinished.get() as { at: number | null }).at ?? undefined);
+  }
+
+  probeWrite(): Promise<void> {
+    return this.write(() => {
+      this.sql.probe.run(Date.now());
+    });
   }
 
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
@@ -184,20 +194,34 @@ export class SqliteStore implements DeliveryStore {
     return this.unfinished;
   }
 
-  async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    const rows = this.sql.recentNotifications.all(limit) as NotificationRow[];
-    return rows.map((row) => this.toRecord(row));
+  listNotifications(limit: number): Promise<NotificationRecord[]> {
+    return this.read(() => (this.sql.recentNotifications.all(limit) as NotificationRow[]).map((row) => this.toRecord(row)));
   }
 
-  async getNotification(id: string): Promise<NotificationRecord | undefined> {
-    const row = this.sql.oneNotification.get(id) as NotificationRow | undefined;
-    return row === undefined ? undefined : this.toRecord(row);
+  getNotification(id: string): Promise<NotificationRecord | undefined> {
+    return this.read(() => {
+      const row = this.sql.oneNotification.get(id) as NotificationRow | undefined;
+      return row === undefined ? undefined : this.toRecord(row);
+    });
   }
 
   async close(): Promise<void> {
-    if (!this.db.open) return;
+    if (this.closed) return;
     this.flush();
-    this.db.close();
+    this.closed = true;
+    // A handle whose file was replaced is left to the process's exit: closing it deletes the log at
+    // the path, which may now belong to the file put there.
+    if (this.conn.db.open && !this.refusal?.abandonsHandle) this.conn.db.close();
+  }
+
+  /** History reads run at once, outside the write order: they need no commit. */
+  private async read<T>(query: () => T): Promise<T> {
+    if (this.refusal) throw this.refusal;
+    try {
+      return query();
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   /**
@@ -217,30 +241,59 @@ export class SqliteStore implements DeliveryStore {
   private flush(): void {
     const batch = this.queued.splice(0);
     if (batch.length === 0) return;
-    if (!this.db.open) {
-      for (const item of batch) item.reject(new Error('the queue is closed'));
-      return;
+    const rejectAll = (error: unknown): void => batch.forEach((item) => item.reject(error));
+    if (this.closed) return rejectAll(new Error('the queue is closed'));
+    if (this.refusal) return rejectAll(this.refusal);
+    try {
+      if (this.repairPending) this.keepFileInPlace();
+    } catch (error) {
+      return rejectAll(error);
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.transact(() => {
+      this.conn.transact(() => {
         for (const item of batch) {
           try {
-            outcomes.push({ ok: true, value: this.transact(item.change) });
+            outcomes.push({ ok: true, value: this.conn.transact(item.change) });
           } catch (error) {
+            // SQLite rolls the whole transaction back on some errors (a full disk); the changes after
+            // it would then each commit alone, behind the back of the batch.
+            if (!this.conn.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }
       });
+      // After the commit and before any answer: were these changes written where a restart looks?
+      this.keepFileInPlace();
     } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
+      return rejectAll(this.translate(error));
     }
     batch.forEach((item, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+      else item.reject(this.translate(outcome.error));
     });
+  }
+
+  /** A damaged file is refused from now on: no later write can be trusted to be read back. */
+  private translate(error: unknown): unknown {
+    if (!isCorruption(error)) return error;
+    this.refusal ??= new StoreUnavailableError(
+      `the queue database ${this.file} is damaged (${String((error as Error).message)}); stop alertpipe and move it aside, restore it, or recover it with sqlite3 ${this.file} .recover`,
+      { lasting: true, cause: error },
+    );
+    return this.refusal;
+  }
+
+  private keepFileInPlace(): void {
+    try {
+      this.conn = keepFileInPlace(this.file, this.conn, this.options.synchronous ?? 'normal', this.options.logger);
+      this.repairPending = false;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError && error.lasting) this.refusal = error;
+      else this.repairPending = true;
+      throw error;
+    }
   }
 
   private toRecord(row: NotificationRow): NotificationRecord {
@@ -269,24 +322,3 @@ export class SqliteStore implements DeliveryStore {
   }
 }
 
-interface NotificationRow {
-  id: string;
-  state: NotificationState;
-  received_at: number;
-  body: string;
-  original: string;
-}
-
-function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    notificationId: row.notification_id,
-    action: row.action,
-    fingerprints: JSON.parse(row.fingerprints) as string[],
-    state: row.state,
-    createdAt: row.created_at,
-    nextAttemptAt: row.next_attempt_at,
-    attempts: JSON.parse(row.attempts) as AttemptRecord[],
-    ...(row.result === null ? {} : { result: JSON.parse(row.result) as Record<string, unknown> }),
-  };
-}

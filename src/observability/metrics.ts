@@ -19,6 +19,7 @@ export interface Metrics {
   readonly alertsUnrouted: Counter<string>;
   readonly alertsDeduplicated: Counter<string>;
   readonly queueDepth: Gauge<string>;
+  readonly storeErrors: Counter<'operation'>;
 }
 
 export interface MetricsOptions {
@@ -117,6 +118,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     queueDepth: new Gauge({
       name: 'alertpipe_queue_depth',
       help: 'Notifications accepted and not yet processed.',
+      registers,
+    }),
+    storeErrors: new Counter({
+      name: 'alertpipe_store_errors_total',
+      help: 'Queue store operations that failed (a full disk, a damaged or removed file), by operation.',
+      labelNames: ['operation'],
       registers,
     }),
   };

@@ -149,7 +149,7 @@ describe('sqlite store across a restart', () => {
     await first.close();
 
     const second = factories.sqlite!({}, dir);
-    expect(await second.recover()).toEqual({ notifications: 1, jobs: 1 });
+    expect(await second.recover()).toEqual({ notifications: 1, jobs: 1, deadLettered: [] });
     expect(second.unfinishedCount()).toBe(3);
     expect((await second.claimNotifications(10)).map((n) => n.id)).toEqual(['a', 'c']);
     expect((await second.claimDueJobs(Date.now(), 10)).map((c) => c.job.id)).toEqual(['b:slack']);
