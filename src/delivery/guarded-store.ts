@@ -45,7 +45,9 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
       deps.logger.error('queue store failing', { operation, reason: error.message, lasting: error.lasting, failures: failure.failures });
       failure.loggedAt = now;
     }
-    if (!error.lasting && probe === undefined && !closed) scheduleProbe();
+    // What cannot be read is not 0: a damaged store's depth reads NaN, not an empty queue.
+    if (error.lasting) deps.metrics.queueDepth.set(Number.NaN);
+    else if (probe === undefined && !closed) scheduleProbe();
   }
 
   function scheduleProbe(): void {
@@ -86,7 +88,6 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     finishAttempt: (id, update) => call('finishAttempt', () => store.finishAttempt(id, update)),
     recover: () => call('recover', () => store.recover()),
     claimDedupKeys: (id, keys, now, windowMs) => call('claimDedupKeys', () => store.claimDedupKeys(id, keys, now, windowMs)),
-    // What cannot be read is not 0: a damaged store's depth reads NaN, not an empty queue.
     unfinishedCount: () => (failure?.error.lasting ? Number.NaN : store.unfinishedCount()),
     oldestUnfinishedAt: () => call('oldestUnfinishedAt', () => store.oldestUnfinishedAt()),
     probeWrite: () => call('probeWrite', () => store.probeWrite()),
