@@ -89,6 +89,9 @@ export function keepFileInPlace(file: string, conn: SqliteConnection, synchronou
     let saved: string;
     try {
       saved = `what alertpipe held (every notification it acknowledged) is saved as ${saveBeside(file, conn)}`;
+      // The old log left at the path would be applied to the new file by the next open, over its
+      // pages; the saved copy holds all it had.
+      if (same(identityOf(`${file}-wal`), conn.wal)) rmSync(`${file}-wal`);
     } catch (error) {
       saved = `saving what alertpipe held beside it failed (${String(error)})`;
     }
