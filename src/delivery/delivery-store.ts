@@ -139,8 +139,9 @@ export interface DeliveryStore {
   /** When the oldest notification not yet `done` arrived (its jobs are younger); `undefined` when none. */
   oldestUnfinishedAt(): Promise<number | undefined>;
   /**
-   * Writes something small that must reach storage (and nothing anyone reads). While the store is
-   * unhealthy, the guard calls it now and then to learn when writes work again.
+   * Writes about 64 KiB that must reach storage, the size of a large notification (and nothing
+   * anyone reads). While the store is unhealthy, the guard calls it now and then to learn when it
+   * could keep a notification again.
    */
   probeWrite(): Promise<void>;
   listNotifications(limit: number): Promise<NotificationRecord[]>;

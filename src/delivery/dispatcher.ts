@@ -39,6 +39,7 @@ export interface Dispatcher {
 const IDLE_POLL_MS = 1_000;
 // After the grace period, aborted attempts get this long to record their outcome before the store closes.
 const ABORT_SETTLE_MS = 2_000;
+const LOOP_LOG_EVERY_MS = 10_000;
 
 function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -97,11 +98,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           logger.error(`could not record ${what}; left for recovery at the next start`, { ...meta, error: String(error) });
           return;
         }
-        // The first failure, then a few: the store's own guard logs the rest at a bounded rate.
-        if (tries <= 3) logger.error(`could not record ${what}; retrying`, { ...meta, error: String(error), retryInMs: storeBackoffMs(tries) });
+        // The first failure only: the store's own guard logs the rest at a bounded rate.
+        if (tries === 1) logger.error(`could not record ${what}; retrying`, { ...meta, error: String(error), retryInMs: storeBackoffMs(tries) });
         await pause(storeBackoffMs(tries), stopped.signal);
       }
     }
+  }
+
+  // The loop's failures are logged when they start and then at most every 10 s, with a count.
+  let loopLoggedAt = 0;
+  let loopUnlogged = 0;
+  function loopFailure(error: unknown): void {
+    const now = Date.now();
+    if (failures > 1 && now - loopLoggedAt < LOOP_LOG_EVERY_MS) {
+      loopUnlogged++;
+      return;
+    }
+    logger.error('delivery loop failed; backing off', { error: String(error), retryInMs: storeBackoffMs(failures), failuresNotLogged: loopUnlogged });
+    loopLoggedAt = now;
+    loopUnlogged = 0;
   }
 
   async function planOne(notification: Notification): Promise<void> {
@@ -165,7 +180,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         delay = Math.max(0, Math.min(IDLE_POLL_MS, due === undefined ? IDLE_POLL_MS : due - Date.now()));
       } catch (error) {
         failures++;
-        logger.error('delivery loop could not read the queue; backing off', { error: String(error), retryInMs: storeBackoffMs(failures) });
+        loopFailure(error);
         delay = storeBackoffMs(failures);
       }
     }
@@ -189,8 +204,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         failures = 0;
       } catch (error) {
         failures++;
-        // Backing off bounds these lines to one per 5 s once the store has failed a few times.
-        logger.error('delivery loop failed; backing off', { error: String(error), retryInMs: storeBackoffMs(failures) });
+        loopFailure(error);
       }
       deps.metrics.queueDepth.set(store.unfinishedCount());
       if (!stopping) await sleep();

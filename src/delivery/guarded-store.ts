@@ -10,17 +10,18 @@ export interface GuardedStore extends DeliveryStore {
   health(): StoreHealth;
 }
 
-// Operations that always write: their success proves that writes work again. Claims often find
-// nothing and write nothing, so they prove nothing.
 const LOG_EVERY_MS = 10_000;
-const WRITES = new Set(['add', 'saveRouted', 'recordBeforeAck', 'releaseJob', 'finishAttempt', 'probeWrite']);
+// What proves that the store can keep a notification again: one kept, or the probe's write of
+// the size of one. Smaller writes (a job's outcome) still fit on a nearly full disk, and taking
+// them as proof made readiness flap; claims often write nothing at all.
+const WRITES = new Set(['add', 'probeWrite']);
 
 /**
  * Wraps any adapter so that no store failure goes unseen: each is counted in
  * `alertpipe_store_errors_total{operation}` and turned into a `StoreUnavailableError` (ingest: 503
  * with `Retry-After`; history: 503 with the reason), and marks the store unhealthy with its reason
- * until a later write succeeds. While unhealthy it probes with a small write (100 ms doubling to
- * 5 s), so readiness comes back without waiting for traffic that a failing readiness keeps away.
+ * until a notification is kept again. While unhealthy it probes with a write the size of a large
+ * notification (100 ms doubling to 5 s), so readiness comes back without waiting for traffic that a failing readiness keeps away.
  * A lasting failure (a damaged or replaced file) refuses every call until a restart.
  */
 export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logger: Logger }): GuardedStore {

@@ -47,7 +47,7 @@ const MIGRATIONS: readonly string[] = [
   // past a few it is dead-lettered rather than run again (it may be what stops the process).
   // The probe row is what a health check writes to learn that writes work again.
   `ALTER TABLE jobs ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
-   CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);`,
+   CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, room BLOB);`,
 ];
 
 export function migrate(db: Database): void {

@@ -33,7 +33,7 @@ const SQL = {
   deadLetterInterrupted: `UPDATE jobs SET state = 'dead', attempts = json_insert(attempts, '$[#]', json(?))
     WHERE state = 'running' AND interruptions >= ? RETURNING notification_id, action`,
   oldestUnfinished: `SELECT min(received_at) AS at FROM notifications WHERE state IN ('queued', 'processing', 'delivering')`,
-  probe: `INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?)`,
+  probe: `INSERT OR REPLACE INTO probe (id, at, room) VALUES (1, ?, zeroblob(65536))`,
   dedupGet: `SELECT notification_id, expires_at FROM dedup WHERE key = ?`,
   dedupPut: `INSERT OR REPLACE INTO dedup (key, notification_id, expires_at) VALUES (?, ?, ?)`,
   pruneDedup: `DELETE FROM dedup WHERE expires_at <= ?`,
