@@ -2,7 +2,9 @@
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { preflight } from './config/preflight.js';
-import { createSilentLogger, parseLogLevel } from './observability/logger.js';
+import { StoreCorruptError } from './delivery/sqlite-open.js';
+import { createLogger, createSilentLogger, parseLogLevel, type LoggerOptions } from './observability/logger.js';
+import { installProcessSafetyNet } from './observability/process-safety-net.js';
 import { startService } from './main.js';
 import { VERSION } from './version.js';
 import { parseArgs, UsageError } from './cli-args.js';
@@ -50,13 +52,19 @@ async function main(): Promise<number> {
     );
     return 0;
   }
+  const logOptions: LoggerOptions = {
+    level: parseLogLevel(process.env.LOG_LEVEL),
+    ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
+  };
+  // Installed before anything starts, so that nothing can end the process without a word; then
+  // moved to the service's logger, which masks the configured secrets.
+  const uninstall = installProcessSafetyNet(createLogger(logOptions));
   const service = await startService(loaded, {
-    logOptions: {
-      level: parseLogLevel(process.env.LOG_LEVEL),
-      ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
-    },
+    logOptions,
     ...(invocation.listen ? { listen: invocation.listen } : {}),
   });
+  uninstall();
+  installProcessSafetyNet(service.logger);
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       service.logger.info('signal received; shutting down', { signal });
@@ -74,6 +82,11 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof StoreCorruptError) {
+      process.stderr.write(`alertpipe: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     if (error instanceof ConfigError || error instanceof UsageError) {
       process.stderr.write(`alertpipe: ${error.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);

@@ -12,15 +12,18 @@ import { createDispatcher } from './delivery/dispatcher.js';
 import { InFlightWork } from './delivery/in-flight-work.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
 import { MemoryStore } from './delivery/memory-store.js';
+import { guardStore } from './delivery/guarded-store.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
 import { RateLimiter } from './delivery/rate-limiter.js';
 import { runBeforeAck } from './delivery/run-before-ack.js';
 import { runJob } from './delivery/run-job.js';
 import { SqliteStore } from './delivery/sqlite-store.js';
+import { createWatchdog } from './delivery/stall-watchdog.js';
 import { createIntake } from './ingest/accept-notification.js';
 import { createLogger, type Logger, type LoggerOptions } from './observability/logger.js';
 import { createSecretMasker } from './observability/mask-secrets.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { registerStallMetrics } from './observability/stall-metrics.js';
 
 export interface ServiceOptions {
   readonly logger?: Logger;
@@ -53,8 +56,12 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const prepared = await preflight(loaded, { logger, metrics, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
   const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
-  const store = openStore(config, baseDir);
+  const store = guardStore(openStore(config, baseDir, logger), { metrics, logger });
   const recovered = await store.recover();
+  for (const action of recovered.deadLettered) {
+    metrics.actionOutcomes.inc({ action, type: actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
+    logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
+  }
   const shutdown = new AbortController();
   const beforeAckRuns = new InFlightWork();
   const limiter = new RateLimiter();
@@ -88,6 +95,13 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         shutdownSignal: shutdown.signal,
       }),
     delayFor: (claimed, now) => limiter.delayFor(actions.get(claimed.job.action)?.rateLimit, now, claimed.job.fingerprints.length),
+    onJobFinished: () => watchdog.jobFinished(),
+  });
+  const watchdog = createWatchdog({ thresholdMs: delivery.watchdog, jobsRunning: () => dispatcher.jobsRunning(), nextDueAt: () => store.nextDueAt(), logger });
+  registerStallMetrics(metrics.registry, {
+    oldestUnfinishedAt: () => store.oldestUnfinishedAt(),
+    jobsRunning: () => dispatcher.jobsRunning(),
+    watchdogStalled: () => !watchdog.state().ok,
   });
 
   let accepting = true;
@@ -113,7 +127,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>
-        store.unfinishedCount() < delivery.max_pending ? { ok: true } : { ok: false, reason: `queue full (${delivery.max_pending})` },
+        store.unfinishedCount() >= delivery.max_pending ? { ok: false, reason: `queue full (${delivery.max_pending})` } : { ok: true },
+      store: () => store.health(),
+      watchdog: () => watchdog.state(),
     },
   });
   const server = createServer(config, prepared, app);
@@ -126,6 +142,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const scheme = config.server.tls ? 'https' : 'http';
   const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   dispatcher.start();
+  watchdog.start();
   logger.info('alertpipe listening', {
     url,
     config: loaded.source,
@@ -144,6 +161,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     logger,
     async stop(graceMs = delivery.shutdown_grace) {
       accepting = false;
+      watchdog.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const abort = (): void => shutdown.abort(new Error('shutting down'));
@@ -159,11 +177,11 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   };
 }
 
-function openStore(config: Config, baseDir: string): DeliveryStore {
+function openStore(config: Config, baseDir: string, logger: Logger): DeliveryStore {
   const { delivery } = config;
   const limits = { maxPending: delivery.max_pending, historyLimit: delivery.history_limit };
   if (delivery.queue === 'memory') return new MemoryStore(limits);
-  return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync });
+  return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync, logger });
 }
 
 function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {

@@ -109,6 +109,12 @@ const deliverySchema = z
     history_limit: z.number().int().positive().default(1_000),
     /** On SIGTERM, how long running work may take to finish; what is left stays queued. */
     shutdown_grace: durationSchema.default(10_000),
+    /**
+     * How long work may be due (a job running, or one whose time has come) with no job finishing
+     * before alertpipe logs an error, fails readiness and sets alertpipe_watchdog_stalled. Keep it
+     * above your longest action timeout. 0 turns it off.
+     */
+    watchdog: durationSchema.default(300_000),
   })
   .strict();
 

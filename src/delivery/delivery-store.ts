@@ -4,6 +4,12 @@ import type { EnrichedNotification, Notification } from '../pipeline/model.js';
  * The queue port. A notification is stored before its 2xx goes out; processing enriches and routes
  * it into jobs, one per (notification, action); jobs are attempted until they succeed, fail for
  * good, or grow too old. Adapters: memory (memory-store.ts) and SQLite.
+ *
+ * Failures: an adapter throws `StoreUnavailableError` with `lasting: true` for what no retry will
+ * cure (a corrupt database, a file replaced under it); any other error is taken as passing (a full
+ * disk, a lost connection). `guardStore` (guarded-store.ts) wraps every adapter: it counts errors,
+ * keeps the store's health for readiness, and turns every failure into a `StoreUnavailableError`,
+ * so ingest answers 503 with `Retry-After` rather than 200 or 500.
  */
 
 export type NotificationState = 'queued' | 'processing' | 'delivering' | 'done';
@@ -93,6 +99,36 @@ export class QueueFullError extends Error {
   }
 }
 
+/** The store cannot do what was asked; try again later (ingest: 503 with `Retry-After`). */
+export class StoreUnavailableError extends Error {
+  readonly statusCode = 503;
+  readonly retryAfterSeconds = 10;
+  /** No later attempt will succeed until someone acts (and restarts alertpipe). */
+  readonly lasting: boolean;
+
+  constructor(message: string, options: { lasting?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'StoreUnavailableError';
+    this.lasting = options.lasting ?? false;
+  }
+}
+
+/**
+ * A job interrupted this many times by the process stopping while it ran (a kill, an OOM, a crash)
+ * is dead-lettered by `recover` instead of run again: a job that takes the process down with it
+ * would otherwise do so on every start.
+ */
+export const MAX_JOB_INTERRUPTIONS = 3;
+
+export interface Recovered {
+  /** Notifications whose planning was interrupted, queued again. */
+  readonly notifications: number;
+  /** Jobs whose attempt was interrupted, pending again. */
+  readonly jobs: number;
+  /** The action of each job dead-lettered after `MAX_JOB_INTERRUPTIONS` interruptions. */
+  readonly deadLettered: readonly string[];
+}
+
 export interface DeliveryStore {
   /** Stores a newly accepted notification as `queued`. Throws `QueueFullError` at capacity. */
   add(notification: Notification): Promise<void>;
@@ -109,8 +145,12 @@ export interface DeliveryStore {
   /** Puts a claimed job back without counting an attempt (a rate limit, a shutdown). */
   releaseJob(jobId: string, nextAttemptAt: number): Promise<void>;
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
-  /** After a restart: whatever was `processing` or `running` is queued or pending again. */
-  recover(): Promise<{ notifications: number; jobs: number }>;
+  /**
+   * After a restart: whatever was `processing` is queued again, and each `running` job counts one
+   * more interruption and is pending again, or, at `MAX_JOB_INTERRUPTIONS`, dead (with an attempt
+   * saying "the process stopped while this job ran 3 times").
+   */
+  recover(): Promise<Recovered>;
   /**
    * Records that `notificationId` acts on these dedup keys for `windowMs`, and returns the keys
    * that another notification already acted on within its window (the duplicates to drop). A key
@@ -120,6 +160,14 @@ export interface DeliveryStore {
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>>;
   /** Notifications not yet `done`: the queue depth the limit applies to. */
   unfinishedCount(): number;
+  /** When the oldest notification not yet `done` arrived (its jobs are younger); `undefined` when none. */
+  oldestUnfinishedAt(): Promise<number | undefined>;
+  /**
+   * Writes about 64 KiB that must reach storage, the size of a large notification (and nothing
+   * anyone reads). While the store is unhealthy, the guard calls it now and then to learn when it
+   * could keep a notification again.
+   */
+  probeWrite(): Promise<void>;
   /** A page of the history, newest first, bounded by count and by bytes (see `HistoryQuery`). */
   listNotifications(query: HistoryQuery): Promise<HistoryPage>;
   getNotification(id: string): Promise<NotificationRecord | undefined>;

@@ -10,6 +10,7 @@ import {
   type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
+  type Recovered,
 } from './delivery-store.js';
 
 export interface StoreLimits {
@@ -140,9 +141,17 @@ export class MemoryStore implements DeliveryStore {
     if (entry !== undefined) this.finishIfDone(job.notificationId, entry);
   }
 
-  async recover(): Promise<{ notifications: number; jobs: number }> {
-    return { notifications: 0, jobs: 0 }; // nothing survives a restart in memory
+  async recover(): Promise<Recovered> {
+    return { notifications: 0, jobs: 0, deadLettered: [] }; // nothing survives a restart in memory
   }
+
+  async oldestUnfinishedAt(): Promise<number | undefined> {
+    // Map order is arrival order, and entries are deleted only once done.
+    for (const entry of this.entries.values()) if (entry.state !== 'done') return entry.notification.receivedAt.getTime();
+    return undefined;
+  }
+
+  async probeWrite(): Promise<void> {}
 
   async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
     if (this.dedup.size > 10 * this.limits.maxPending) {

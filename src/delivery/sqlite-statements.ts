@@ -29,6 +29,11 @@ const SQL = {
     (SELECT rowid FROM notifications WHERE state = 'done' ORDER BY rowid DESC LIMIT 1 OFFSET ?)`,
   requeueNotifications: `UPDATE notifications SET state = 'queued' WHERE state = 'processing'`,
   requeueJobs: `UPDATE jobs SET state = 'pending' WHERE state = 'running'`,
+  countInterruption: `UPDATE jobs SET interruptions = interruptions + 1 WHERE state = 'running'`,
+  deadLetterInterrupted: `UPDATE jobs SET state = 'dead', attempts = json_insert(attempts, '$[#]', json(?))
+    WHERE state = 'running' AND interruptions >= ? RETURNING notification_id, action`,
+  oldestUnfinished: `SELECT min(received_at) AS at FROM notifications WHERE state IN ('queued', 'processing', 'delivering')`,
+  probe: `INSERT OR REPLACE INTO probe (id, at, room) VALUES (1, ?, zeroblob(65536))`,
   dedupGet: `SELECT notification_id, expires_at FROM dedup WHERE key = ?`,
   dedupPut: `INSERT OR REPLACE INTO dedup (key, notification_id, expires_at) VALUES (?, ?, ?)`,
   pruneDedup: `DELETE FROM dedup WHERE expires_at <= ?`,

@@ -23,6 +23,7 @@ export interface Metrics {
   readonly queueDepth: Gauge<string>;
   /** prometheus-am-executor's `am_executor_*` metrics, for the commands `exec` actions run. */
   readonly amExecutor: AmExecutorMetrics;
+  readonly storeErrors: Counter<'operation'>;
 }
 
 export interface MetricsOptions {
@@ -130,5 +131,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers,
     }),
     amExecutor: createAmExecutorMetrics(registry),
+    storeErrors: new Counter({
+      name: 'alertpipe_store_errors_total',
+      help: 'Queue store operations that failed (a full disk, a damaged or removed file), by operation.',
+      labelNames: ['operation'],
+      registers,
+    }),
   };
 }

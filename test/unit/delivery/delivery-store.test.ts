@@ -91,6 +91,19 @@ describe.each(Object.keys(factories))('%s store', (kind) => {
     expect((await store.getNotification('a'))!.state).toBe('done');
   });
 
+  it('tells when the oldest unfinished notification arrived, and nothing once all are done', async () => {
+    const store = create();
+    expect(await store.oldestUnfinishedAt()).toBeUndefined();
+    await store.add(note('a'));
+    await store.add(note('b'));
+    expect(await store.oldestUnfinishedAt()).toBe(note('a').receivedAt.getTime());
+    await store.claimNotifications(2);
+    await store.saveRouted(enriched(note('a')), []);
+    await store.saveRouted(enriched(note('b')), []);
+    expect(await store.oldestUnfinishedAt()).toBeUndefined();
+    await store.probeWrite();
+  });
+
   it('puts a released job back without counting an attempt', async () => {
     const store = create();
     await store.add(note('a'));
@@ -177,10 +190,33 @@ describe('sqlite store across a restart', () => {
     await first.close();
 
     const second = factories.sqlite!({}, dir);
-    expect(await second.recover()).toEqual({ notifications: 1, jobs: 1 });
+    expect(await second.recover()).toEqual({ notifications: 1, jobs: 1, deadLettered: [] });
     expect(second.unfinishedCount()).toBe(3);
     expect((await second.claimNotifications(10)).map((n) => n.id)).toEqual(['a', 'c']);
     expect((await second.claimDueJobs(Date.now(), 10)).map((c) => c.job.id)).toEqual(['b:slack']);
+  });
+
+  it('dead-letters a job after the process stopped while it ran three times', async () => {
+    const dir = tempDir();
+    let store = factories.sqlite!({}, dir);
+    await store.add(note('a'));
+    await store.claimNotifications(1);
+    await store.saveRouted(enriched(note('a')), [{ action: 'exec', fingerprints: ['f'] }]);
+    const recoveries = [];
+    for (let start = 1; start <= 3; start++) {
+      // The job is running when the process stops; the next start recovers it.
+      expect((await store.claimDueJobs(Date.now(), 1)).map((c) => c.job.id)).toEqual(['a:exec']);
+      await store.close();
+      store = factories.sqlite!({}, dir);
+      recoveries.push(await store.recover());
+    }
+    expect(recoveries.map((r) => r.deadLettered)).toEqual([[], [], ['exec']]);
+    expect(await store.claimDueJobs(Date.now(), 1)).toEqual([]);
+    const record = await store.getNotification('a');
+    expect(record?.state).toBe('done');
+    expect(record?.jobs[0]?.state).toBe('dead');
+    expect(record?.jobs[0]?.attempts.at(-1)).toMatchObject({ outcome: 'dead', error: 'the process stopped while this job ran 3 times' });
+    expect(store.unfinishedCount()).toBe(0);
   });
 
   it('migrates a data directory written before bodies had a table of their own, losing nothing', async () => {
