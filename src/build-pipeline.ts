@@ -26,10 +26,11 @@ export function buildPrometheusClient(config: Config, metrics: Metrics): Prometh
   });
 }
 
-export function buildActions(config: Config, logger: Logger): Map<string, Action> {
+/** Builds every action, compiling their message templates (`baseDir` resolves `template_file`). */
+export function buildActions(config: Config, logger: Logger, more: { baseDir?: string; metrics?: Metrics } = {}): Map<string, Action> {
   // `log` exists even when the config does not define it, so routes can always name it.
   const sections = { log: logActionType.schema.parse({ type: 'log' }), ...config.actions };
-  return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger })]));
+  return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger, ...more })]));
 }
 
 /** Without routes, every alert goes to every action: the environment-only behaviour. */

@@ -49,7 +49,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
   const prometheus = buildPrometheusClient(config, metrics);
-  const actions = buildActions(config, logger);
+  const actions = buildActions(config, logger, { baseDir, metrics });
   const enrichers = await buildEnricherSteps(config, baseDir);
   const routes = routesOf(config, actions);
   const store = openStore(config, baseDir);

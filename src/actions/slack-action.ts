@@ -1,8 +1,11 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
+import { checkSlackMessage } from '../messages/check-limits.js';
+import { slackBlocks } from '../messages/slack-blocks.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError, parseRetryAfter } from './action-error.js';
-import { buildSlackMessage } from './slack-message.js';
+import { chatMessageBuilder, chatMessageFields } from './chat-message.js';
 
 // Slack allows about one message a second per incoming webhook, with short bursts above it
 // (api.slack.com/apis/rate-limits); past that it answers 429 with Retry-After.
@@ -17,14 +20,14 @@ export const slackActionType = defineActionType({
   schema: z
     .object({
       type: z.literal('slack'),
-      webhook_url: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a Slack incoming webhook' }),
-      /** Alerts shown in full before the rest fold into "…and N more". */
-      max_alerts: z.number().int().min(1).max(15).default(10),
+      webhook_url: secret(z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a Slack incoming webhook' })),
+      ...chatMessageFields,
       ...commonActionFields,
     })
     .strict(),
-  create(name, config) {
+  create(name, config, deps) {
     const url = config.webhook_url;
+    const messageOf = chatMessageBuilder(name, config, deps);
     // The URL is the credential: no error may carry it, whatever the runtime put in a message.
     const scrub = (text: string): string => text.split(url).join('<webhook>');
     return {
@@ -43,7 +46,7 @@ export const slackActionType = defineActionType({
             return response;
           },
         });
-        const message = buildSlackMessage(notification, { maxAlerts: config.max_alerts });
+        const message = slackBlocks(messageOf(notification, ctx.logger));
         try {
           await webhook.send({ text: message.text, blocks: [...message.blocks] });
         } catch (error) {
@@ -54,6 +57,10 @@ export const slackActionType = defineActionType({
           throw ActionError.network('Slack', new Error(scrub(describeCause(cause))));
         }
         return { detail: `posted ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}`, data: { blocks: message.blocks.length } };
+      },
+      preview(notification) {
+        const body = slackBlocks(messageOf(notification));
+        return { contentType: 'application/json', body, problems: checkSlackMessage(body) };
       },
     };
   },

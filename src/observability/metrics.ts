@@ -19,6 +19,7 @@ export interface Metrics {
   readonly alertsUnrouted: Counter<string>;
   readonly alertsDeduplicated: Counter<string>;
   readonly queueDepth: Gauge<string>;
+  readonly templateErrors: Counter<'action' | 'template'>;
 }
 
 export interface MetricsOptions {
@@ -117,6 +118,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     queueDepth: new Gauge({
       name: 'alertpipe_queue_depth',
       help: 'Notifications accepted and not yet processed.',
+      registers,
+    }),
+    templateErrors: new Counter({
+      name: 'alertpipe_template_errors_total',
+      help: 'Message templates that failed while rendering (the default text went out in their place), by action and template.',
+      labelNames: ['action', 'template'],
       registers,
     }),
   };
