@@ -15,7 +15,22 @@ export function urlScrubber(url: string, mask = '<webhook>'): (text: string) => 
     // Not a URL: the whole string is all there is to remove.
   }
   const secrets = [...new Set(parts)].filter((part) => part.length >= 8).sort((a, b) => b.length - a.length);
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join(mask), text);
+  return (text) => maskCutTail(secrets.reduce((out, secret) => out.split(secret).join(mask), text), secrets, mask);
+}
+
+/**
+ * Errors quote an upstream's answer cut at 200 characters: a secret the cut went through is no
+ * longer whole, so the beginning of one at the very end of the text is masked too.
+ */
+function maskCutTail(text: string, secrets: readonly string[], mask: string): string {
+  const ellipsis = text.endsWith('…') ? '…' : '';
+  const body = text.slice(0, text.length - ellipsis.length);
+  for (const secret of secrets) {
+    for (let k = Math.min(secret.length - 1, body.length); k >= 4; k--) {
+      if (body.endsWith(secret.slice(0, k))) return `${body.slice(0, body.length - k)}${mask}${ellipsis}`;
+    }
+  }
+  return text;
 }
 
 function safeDecode(text: string): string {
