@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { checkTemplates } from './commands/check-templates.js';
+import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { parseLogLevel } from './observability/logger.js';
@@ -8,6 +10,7 @@ import { VERSION } from './version.js';
 const USAGE = `Usage:
   alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR]   run the service
   alertpipe check-config FILE                              validate a config file and exit
+  alertpipe render -f FILE PAYLOAD.json [--action NAME]    print what each action would send
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
@@ -47,6 +50,7 @@ function parseArgs(argv: readonly string[]): Invocation {
 class UsageError extends Error {}
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'render') return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
   const invocation = parseArgs(process.argv.slice(2));
   if (invocation.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -59,6 +63,7 @@ async function main(): Promise<number> {
   const loaded = await loadConfig({ env: process.env, ...(invocation.file ? { file: invocation.file } : {}) });
   if (invocation.command === 'check-config') {
     const { config } = loaded;
+    checkTemplates(loaded);
     process.stdout.write(
       `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,
     );
@@ -88,7 +93,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof RenderUsageError) {
       process.stderr.write(`alertpipe: ${error.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
       process.exitCode = 2;

@@ -3,7 +3,7 @@ import type { Action } from '../../src/actions/action.js';
 import { createAction, type ActionConfig } from '../../src/actions/registry.js';
 import { actionConfigSchema } from '../../src/actions/registry.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import type { EnrichedNotification } from '../../src/pipeline/model.js';
+import type { EnrichedAlert, EnrichedNotification } from '../../src/pipeline/model.js';
 import { normalize } from '../../src/ingest/normalize.js';
 import { parseJsonBody } from '../../src/ingest/parse-json.js';
 import { fixtureText } from './fixtures.js';
@@ -25,7 +25,7 @@ export function enrichedGroup(): EnrichedNotification {
   ];
   return {
     ...n,
-    alerts: n.alerts.map((a, i) =>
+    alerts: n.alerts.map((a, i): EnrichedAlert =>
       i === 0 ? { ...a, enrichment: { 'pod-resources': { fields } }, notes: [] } : { ...a, enrichment: {}, notes: ['pod-resources: no cAdvisor metrics for shop/checkout-5c6d7e8f9-abcde in Prometheus'] },
     ),
   };

@@ -59,7 +59,7 @@ describe('message templates', () => {
     expect(() => compile({ templates: { text: "{% include '/etc/passwd' %}" } }).render(enrichedGroup())).not.toThrow();
     const out = compile({ templates: { text: "{% include '/etc/passwd' %}" } }).render(enrichedGroup());
     expect(out.text).toBeUndefined();
-    expect(out.notes[0]).toContain('template "text" of action oncall failed');
+    expect(out.notes?.[0]).toContain('template "text" of action oncall failed');
   });
 
   it('stops a template that loops too long, and the message still goes out', () => {
