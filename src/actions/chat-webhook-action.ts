@@ -1,10 +1,9 @@
 import type { Message } from '../messages/message-model.js';
 import type { Action } from './action.js';
 import type { ActionDeps } from './action-config.js';
-import { ActionError } from './action-error.js';
 import { chatMessageBuilder, type ChatMessageConfig } from './chat-message.js';
 import { httpPost } from './http-post.js';
-import { urlScrubber } from './url-scrubber.js';
+import { scrubbedError, urlScrubber } from './url-scrubber.js';
 
 /** What differs between chat platforms that take a JSON body on a webhook URL. */
 export interface ChatPlatform<B> {
@@ -47,12 +46,7 @@ export function createChatWebhookAction<B>(platform: ChatPlatform<B>, name: stri
       try {
         await httpPost(url, body, { destination: platform.destination, headers: { 'Content-Type': 'application/json; charset=utf-8' }, timeoutMs: config.timeout, signal: ctx.signal });
       } catch (error) {
-        if (!(error instanceof ActionError)) throw new Error(scrub(error instanceof Error ? error.message : String(error)));
-        throw new ActionError(scrub(error.message), {
-          retryable: error.retryable,
-          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-          ...(error.status === undefined ? {} : { status: error.status }),
-        });
+        throw scrubbedError(error, scrub);
       }
       const count = notification.alerts.length;
       return { detail: `posted ${count} alert${count === 1 ? '' : 's'}`, data: { bytes: Buffer.byteLength(body), shown: message.alerts.length, notes: message.notes.length } };

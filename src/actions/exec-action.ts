@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants as os } from 'node:os';
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
 import { durationSchema } from '../config/units.js';
 import type { EnrichedAlert, EnrichedNotification } from '../pipeline/model.js';
 import type { ActionContext, ActionResult } from './action.js';
@@ -40,7 +41,7 @@ export const execActionType = defineActionType({
       /** Sent to still-running instances when their alert resolves. */
       resolved_signal: signalSchema.default('SIGKILL'),
       /** Extra environment, on top of alertpipe's own and the AMX_ variables. */
-      env: z.record(z.string(), z.string()).default({}),
+      env: z.record(z.string(), secret(z.string())).default({}),
       ...commonActionFields,
       // am-executor had no limit; a remediation may take minutes, but not forever.
       timeout: durationSchema.default(600_000),

@@ -6,6 +6,7 @@ import { slackBlocks } from '../messages/slack-blocks.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError, parseRetryAfter } from './action-error.js';
 import { chatMessageBuilder, chatMessageFields } from './chat-message.js';
+import { urlScrubber } from './url-scrubber.js';
 
 // Slack allows about one message a second per incoming webhook, with short bursts above it
 // (api.slack.com/apis/rate-limits); past that it answers 429 with Retry-After.
@@ -29,7 +30,7 @@ export const slackActionType = defineActionType({
     const url = config.webhook_url;
     const messageOf = chatMessageBuilder(name, config, deps);
     // The URL is the credential: no error may carry it, whatever the runtime put in a message.
-    const scrub = (text: string): string => text.split(url).join('<webhook>');
+    const scrub = urlScrubber(url);
     return {
       name,
       type: 'slack',

@@ -1,20 +1,14 @@
+import { secretParts } from '../config/secret-parts.js';
+import type { Action } from './action.js';
+import { ActionError } from './action-error.js';
+
 /**
  * Removes a credential URL from text, whole or in parts: a webhook URL's path or query is its
  * secret, and an upstream's error answer may quote either (Google Chat's `key` and `token`, the
- * path of a Discord or Teams webhook). Of the path's segments and the query's values, those of 16
- * characters or more are removed one by one (ids, tokens, signatures; not `webhooks` or `1.0`).
+ * path of a Discord or Teams webhook); `secretParts` says which parts.
  */
 export function urlScrubber(url: string, mask = '<webhook>'): (text: string) => string {
-  const parts = [url];
-  try {
-    const parsed = new URL(url);
-    parts.push(`${parsed.pathname}${parsed.search}`, parsed.pathname, parsed.search.slice(1));
-    const pieces = [...parsed.searchParams.values(), ...parsed.pathname.split('/').map((p) => safeDecode(p))];
-    parts.push(...pieces.filter((piece) => piece.length >= 16));
-  } catch {
-    // Not a URL: the whole string is all there is to remove.
-  }
-  const secrets = [...new Set(parts)].filter((part) => part.length >= 8).sort((a, b) => b.length - a.length);
+  const secrets = secretParts(url).sort((a, b) => b.length - a.length);
   return (text) => maskCutTail(secrets.reduce((out, secret) => out.split(secret).join(mask), text), secrets, mask);
 }
 
@@ -33,10 +27,35 @@ function maskCutTail(text: string, secrets: readonly string[], mask: string): st
   return text;
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
+/**
+ * The same failure with every secret of the action removed from its message: what goes to the
+ * history, the log and the metrics' sight. The cause is dropped, as it may quote the secret too.
+ */
+export function scrubbedError(error: unknown, scrub: (text: string) => string): Error {
+  if (error instanceof ActionError) {
+    return new ActionError(scrub(error.message), {
+      retryable: error.retryable,
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      ...(error.status === undefined ? {} : { status: error.status }),
+    });
   }
+  return new Error(scrub(error instanceof Error ? error.message : String(error)));
+}
+
+/** One scrubber for several secrets (a URL and a token), each removed whole and in parts. */
+export function secretsScrubber(secrets: readonly (string | undefined)[], mask = '<secret>'): (text: string) => string {
+  const scrubbers = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4).map((s) => urlScrubber(s, mask));
+  return (text) => scrubbers.reduce((out, scrub) => scrub(out), text);
+}
+
+/** The action, its failures passed through `scrubbedError`. */
+export function withScrubbedErrors(scrub: (text: string) => string, action: Action): Action {
+  const handle = action.handle.bind(action);
+  return {
+    ...action,
+    handle: (notification, ctx) =>
+      handle(notification, ctx).catch((error: unknown) => {
+        throw scrubbedError(error, scrub);
+      }),
+  };
 }

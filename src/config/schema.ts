@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from './secret.js';
 import { actionConfigSchema } from '../actions/registry.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
 import { durationSchema, sizeSchema } from './units.js';
@@ -12,8 +13,8 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or htt
 
 const clientAuthSchema = z
   .object({
-    bearer_token: z.string().min(1).optional(),
-    basic: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+    bearer_token: secret(z.string().min(1)).optional(),
+    basic: z.object({ username: z.string().min(1), password: secret(z.string().min(1)) }).strict().optional(),
   })
   .strict();
 
@@ -37,7 +38,7 @@ const prometheusSchema = z
     url: httpUrl.optional(),
     timeout: durationSchema.default(2_000),
     auth: clientAuthSchema.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: z.record(z.string(), secret(z.string())).optional(),
     /** How long identical PromQL queries are answered from memory. */
     cache_ttl: durationSchema.default(10_000),
   })
