@@ -48,7 +48,7 @@ export async function buildEnricherSteps(config: Config, baseDir: string): Promi
   const entries = config.enrichers ?? (config.prometheus.url ? DEFAULT_ENRICHERS : []);
   return Promise.all(
     entries.map(async (entry): Promise<EnricherStep> => {
-      if (typeof entry === 'string') return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName, {}), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
+      if (typeof entry === 'string') return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
       const timeoutMs = entry.timeout ?? DEFAULT_ENRICHER_TIMEOUT_MS;
       if ('module' in entry) return { enricher: await loadEnricherModule(entry.module, baseDir, entry.options), timeoutMs };
       return { enricher: createBuiltinEnricher(entry.name as BuiltinEnricherName, entry.options), timeoutMs };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secret } from './secret.js';
 import { actionConfigSchema } from '../actions/registry.js';
+import { builtinEnricherEntrySchemas } from '../enrichers/builtin-enrichers.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
 import { durationSchema, sizeSchema } from './units.js';
 
@@ -46,9 +47,14 @@ const prometheusSchema = z
 
 const enricherOptions = z.record(z.string(), z.unknown()).default({});
 
-/** A built-in by name, a built-in with options, or a module of your own; `timeout` defaults to 3s. */
+/**
+ * A built-in by name, a built-in with options (typed per built-in, so editors complete them; an
+ * entry they refuse falls to the untyped one and check-references reports its options), or a
+ * module of your own; `timeout` defaults to 3s.
+ */
 const enricherEntrySchema = z.union([
   z.string().min(1),
+  ...builtinEnricherEntrySchemas(durationSchema),
   z.object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
   z.object({ module: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
 ]);
