@@ -26,7 +26,7 @@ export function checkTemplates(loaded: LoadedConfig): void {
     }
     for (const example of EXAMPLE_NOTIFICATIONS) {
       templates.render(example, (failure) => {
-        problems.push({ path: `actions.${name}.templates.${failure.template}`, message: `with the ${example.status} example: ${failure.reason}` });
+        problems.push({ path: failure.where, message: `with the ${example.status} example: ${failure.reason}` });
       });
     }
   }

@@ -39,6 +39,8 @@ export interface TemplateSources {
 /** A template that failed while rendering; the default text is used in its place. */
 export interface TemplateFailure {
   readonly template: TemplateName;
+  /** Where it is written: `actions.oncall.templates.title`, or `short.yml: title`. */
+  readonly where: string;
   readonly reason: string;
 }
 
@@ -66,6 +68,7 @@ export function compileTemplates(action: string, sources: TemplateSources, engin
     if (text !== undefined) texts[name] = { text, where: `actions.${action}.templates.${name}` };
   }
   const compiled: Partial<Record<TemplateName, Template[]>> = {};
+  const where = (name: TemplateName): string => texts[name]?.where ?? name;
   for (const name of TEMPLATE_NAMES) {
     const source = texts[name];
     if (source === undefined) continue;
@@ -87,7 +90,7 @@ export function compileTemplates(action: string, sources: TemplateSources, engin
         } catch (error) {
           const reason = describeTemplateError(error);
           notes.push(`template "${name}" of action ${action} failed (${reason}); the default is shown`);
-          onFailure?.({ template: name, reason });
+          onFailure?.({ template: name, where: where(name), reason });
           return undefined;
         }
       };
