@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from './message-model.js';
+import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from './message-model.js';
 
 /**
  * The message model as a Google Chat message with one `cardsV2` card, posted to a space's incoming
@@ -31,16 +31,16 @@ export function threadKeyOf(groupKey: string): string {
 export function googleChatCard(message: Message): GoogleChatMessage {
   return fitAlerts(
     message,
-    (shown, hidden) => render(message, shown, hidden),
+    (shown, hidden, compact) => render(message, shown, hidden, compact),
     (rendered) => Buffer.byteLength(JSON.stringify(rendered)) <= GOOGLE_CHAT_LIMITS.messageBytes,
   );
 }
 
-function render(message: Message, shown: readonly MessageAlert[], hidden: number): GoogleChatMessage {
+function render(message: Message, shown: readonly MessageAlert[], hidden: number, compact: boolean): GoogleChatMessage {
   const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join('  ·  ');
   const sections: Section[] = [];
   if (message.text) sections.push({ widgets: [paragraph(escape(message.text))] });
-  for (const alert of shown) sections.push(alertSection(alert));
+  for (const alert of shown) sections.push(alertSection(alert, compact ? ALERT_BUDGET.compact : ALERT_BUDGET.full));
   if (hidden > 0) {
     const where = message.externalURL ? ` (<a href="${escape(message.externalURL)}">Alertmanager</a>)` : '';
     sections.push({ widgets: [paragraph(`${moreAlertsText(hidden)}${where}`)] });
@@ -55,17 +55,17 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
   };
 }
 
-function alertSection(alert: MessageAlert): Section {
+function alertSection(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof typeof ALERT_BUDGET]): Section {
   const status = !alert.statusDiffers ? '' : alert.status === 'resolved' ? '✅ resolved · ' : '🔥 firing · ';
   const widgets: Widget[] = [];
   const lines: string[] = [];
-  if (alert.summary) lines.push(`<b>${escape(alert.summary)}</b>`);
-  if (alert.description) lines.push(escape(alert.description));
+  if (alert.summary) lines.push(`<b>${escape(cut(alert.summary, budget.text))}</b>`);
+  if (alert.description) lines.push(escape(cut(alert.description, budget.text)));
   if (lines.length > 0) widgets.push(paragraph(lines.join('<br>')));
-  for (const field of alert.fields) {
-    widgets.push({ decoratedText: { topLabel: cut(field.label, 200), text: escape(`${field.value}${field.sparkline ? ` · ${field.sparkline}` : ''}`), wrapText: true } });
+  for (const field of alert.fields.slice(0, budget.fields)) {
+    widgets.push({ decoratedText: { topLabel: cut(field.label, 100), text: escape(cut(`${field.value}${field.sparkline ? ` · ${field.sparkline}` : ''}`, budget.fieldValue)), wrapText: true } });
   }
-  for (const note of alert.notes) widgets.push(paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`));
+  for (const note of alert.notes.slice(0, budget.notes).map((n) => cut(n, budget.text))) widgets.push(paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`));
   widgets.push(paragraph(`<i>${escape(alert.when)}</i>`));
   if (alert.links.length > 0) {
     widgets.push({ buttonList: { buttons: alert.links.map((link) => ({ text: link.text, onClick: { openLink: { url: link.url } } })) } });

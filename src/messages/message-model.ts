@@ -85,17 +85,29 @@ export function cut(text: string, limit: number): string {
 
 /**
  * Renders with as many alerts as fit: all of them when the result keeps to the platform's limits,
- * else one fewer each time, the rest folding into "…and N more". One alert always goes out.
+ * else one fewer each time, the rest folding into "…and N more". One alert always goes out: when
+ * even one is too much, it is rendered `compact` (its text and fields cut short).
  */
-export function fitAlerts<T>(message: Message, render: (shown: readonly MessageAlert[], hidden: number) => T, fits: (rendered: T) => boolean, room = message.alerts.length): T {
-  for (let n = Math.min(room, message.alerts.length); n > 1; n--) {
+export function fitAlerts<T>(
+  message: Message,
+  render: (shown: readonly MessageAlert[], hidden: number, compact: boolean) => T,
+  fits: (rendered: T) => boolean,
+  room = message.alerts.length,
+): T {
+  for (let n = Math.min(room, message.alerts.length); n >= 1; n--) {
     const { shown, hidden } = foldAlerts(message, n);
-    const rendered = render(shown, hidden);
+    const rendered = render(shown, hidden, false);
     if (fits(rendered)) return rendered;
   }
   const { shown, hidden } = foldAlerts(message, 1);
-  return render(shown, hidden);
+  return render(shown, hidden, true);
 }
+
+/** How much of an alert's text a platform shows, in full and when it must be compact. */
+export const ALERT_BUDGET = {
+  full: { text: 2_000, fields: 20, fieldValue: 500, notes: 5 },
+  compact: { text: 300, fields: 8, fieldValue: 150, notes: 2 },
+} as const;
 
 /** The alert's own labels as `pod cart-1  container cart`, or its name when it has none of its own. */
 export function alertHeading(alert: MessageAlert): string {

@@ -1,4 +1,4 @@
-import { alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from './message-model.js';
+import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from './message-model.js';
 
 /**
  * The message model as a Teams message carrying one Adaptive Card, the body a Workflows ("When a
@@ -21,7 +21,7 @@ export interface TeamsMessage {
 export function teamsCard(message: Message): TeamsMessage {
   return fitAlerts(
     message,
-    (shown, hidden) => envelope(card(message, shown, hidden)),
+    (shown, hidden, compact) => envelope(card(message, shown, hidden, compact)),
     (rendered) => Buffer.byteLength(JSON.stringify(rendered)) <= TEAMS_LIMITS.messageBytes,
   );
 }
@@ -30,7 +30,7 @@ function envelope(content: CardElement): TeamsMessage {
   return { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_TYPE, contentUrl: null, content }] };
 }
 
-function card(message: Message, shown: readonly MessageAlert[], hidden: number): CardElement {
+function card(message: Message, shown: readonly MessageAlert[], hidden: number, compact: boolean): CardElement {
   const firing = message.state === 'firing';
   const body: CardElement[] = [
     { type: 'Container', style: firing ? 'attention' : 'good', bleed: true, items: [text(message.title, { size: 'Large', weight: 'Bolder' })] },
@@ -38,7 +38,7 @@ function card(message: Message, shown: readonly MessageAlert[], hidden: number):
   const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join('  ·  ');
   if (context) body.push(text(context, { isSubtle: true, spacing: 'Small' }));
   if (message.text) body.push(text(message.text));
-  for (const alert of shown) body.push(alertContainer(alert));
+  for (const alert of shown) body.push(alertContainer(alert, compact ? ALERT_BUDGET.compact : ALERT_BUDGET.full));
   if (hidden > 0) body.push(text(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`, { separator: true }));
   for (const note of message.notes) body.push(text(`⚠ ${note}`, { color: 'Warning' }));
   return {
@@ -52,17 +52,17 @@ function card(message: Message, shown: readonly MessageAlert[], hidden: number):
   };
 }
 
-function alertContainer(alert: MessageAlert): CardElement {
+function alertContainer(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof typeof ALERT_BUDGET]): CardElement {
   const items: CardElement[] = [];
   const status = !alert.statusDiffers ? '' : alert.status === 'resolved' ? '✅ resolved · ' : '🔥 firing · ';
   items.push(text(`${status}${alertHeading(alert)}`, { weight: 'Bolder' }));
-  if (alert.summary) items.push(text(alert.summary, { weight: 'Bolder', spacing: 'None' }));
-  if (alert.description) items.push(text(alert.description, { spacing: 'Small' }));
+  if (alert.summary) items.push(text(cut(alert.summary, budget.text), { weight: 'Bolder', spacing: 'None' }));
+  if (alert.description) items.push(text(cut(alert.description, budget.text), { spacing: 'Small' }));
   if (alert.fields.length > 0) {
-    const facts = alert.fields.slice(0, TEAMS_LIMITS.facts).map((f) => ({ title: f.label, value: cut(`${f.value}${f.sparkline ? ` · ${f.sparkline}` : ''}`, TEAMS_LIMITS.textBlock) }));
+    const facts = alert.fields.slice(0, Math.min(budget.fields, TEAMS_LIMITS.facts)).map((f) => ({ title: cut(f.label, 100), value: cut(`${f.value}${f.sparkline ? ` · ${f.sparkline}` : ''}`, budget.fieldValue) }));
     items.push({ type: 'FactSet', facts });
   }
-  for (const note of alert.notes) items.push(text(`⚠ ${note}`, { color: 'Warning', spacing: 'Small' }));
+  for (const note of alert.notes.slice(0, budget.notes)) items.push(text(`⚠ ${cut(note, budget.text)}`, { color: 'Warning', spacing: 'Small' }));
   const links = alert.links.map((link) => `[${link.text}](${link.url})`);
   items.push(text([alert.when, ...links].join('  ·  '), { isSubtle: true, size: 'Small' }));
   return { type: 'Container', separator: true, spacing: 'Medium', items };
