@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { checkTemplates } from './commands/check-templates.js';
+import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { preflight } from './config/preflight.js';
@@ -12,6 +14,7 @@ import { parseArgs, UsageError } from './cli-args.js';
 const USAGE = `Usage:
   alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR] [-v]   run the service
   alertpipe check-config FILE                                   validate a config file and exit
+  alertpipe render -f FILE PAYLOAD.json [--action NAME]         print what each action would send
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
@@ -28,6 +31,7 @@ argument that is not a flag (or everything after --) is the script and its argum
 without a shell, for every notification, with the group in AMX_* environment variables.`;
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'render') return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
   const invocation = parseArgs(process.argv.slice(2));
   if (invocation.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -47,6 +51,7 @@ async function main(): Promise<number> {
     // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory).
     await preflight(loaded, { logger: createSilentLogger() });
     const { config } = loaded;
+    checkTemplates(loaded);
     process.stdout.write(
       `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,
     );
@@ -87,7 +92,7 @@ main().then(
       process.exitCode = 1;
       return;
     }
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof RenderUsageError) {
       process.stderr.write(`alertpipe: ${error.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
       process.exitCode = 2;

@@ -15,7 +15,9 @@ export const commonActionFields = {
 /** What an action factory may use besides its config section. */
 export interface ActionDeps {
   readonly logger: Logger;
-  /** The service's metrics, for an action type that exports its own (exec: `am_executor_*`). */
+  /** Where relative paths in the action's config (a `template_file`) are found; the working directory when absent. */
+  readonly baseDir?: string;
+  /** The service's metrics: what an action cannot count through its outcome (a template that failed), and exec's `am_executor_*`. */
   readonly metrics?: Metrics;
 }
 

@@ -71,4 +71,17 @@ export interface Action {
   /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
   readonly timeoutMs?: number;
   handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;
+  /**
+   * What one attempt would send for this notification, without sending it, checked against the
+   * destination's limits; `alertpipe render` shows it. Actions that send no message leave it out.
+   */
+  preview?(notification: EnrichedNotification): ActionPreview;
+}
+
+/** The exact body an action would send, and what the destination would refuse in it. */
+export interface ActionPreview {
+  readonly contentType: string;
+  readonly body: unknown;
+  /** Limits the body breaks (none when it would be accepted). */
+  readonly problems: readonly string[];
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants as os } from 'node:os';
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
 import { durationSchema } from '../config/units.js';
 import type { EnrichedAlert, EnrichedNotification } from '../pipeline/model.js';
 import type { ActionContext, ActionResult } from './action.js';
@@ -52,7 +53,7 @@ export const execActionType = defineActionType({
        */
       dedup_window: durationSchema.default(60_000),
       /** Extra environment, on top of alertpipe's own and the AMX_ variables. */
-      env: z.record(noNul.regex(/^[^=]+$/, 'an environment variable name cannot contain "="'), noNul).default({}),
+      env: z.record(noNul.regex(/^[^=]+$/, 'an environment variable name cannot contain "="'), secret(noNul)).default({}),
       ...commonActionFields,
       // am-executor had no limit; a remediation may take minutes, but not forever.
       timeout: durationSchema.default(600_000),

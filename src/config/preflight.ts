@@ -41,7 +41,7 @@ export async function preflight(loaded: LoadedConfig, options: { logger: Logger;
 
   const listen = parseListenAddress(options.listen ?? config.server.listen);
   if ('problem' in listen) problems.push({ path: options.listen === undefined ? 'server.listen' : '-l', message: listen.problem });
-  const actions = await attempt('actions', () => buildActions(config, options.logger, options.metrics));
+  const actions = await attempt('actions', () => buildActions(config, options.logger, { baseDir, ...(options.metrics ? { metrics: options.metrics } : {}) }));
   const enrichers = await buildEnrichers(loaded, attempt);
   const tls = config.server.tls ? await readTls(config.server.tls, baseDir, problems) : undefined;
   if (config.delivery.queue === 'sqlite') {

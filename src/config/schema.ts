@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { secret } from './secret.js';
 import { actionConfigSchema } from '../actions/registry.js';
+import { builtinEnricherEntrySchemas } from '../enrichers/builtin-enrichers.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
 import { LISTEN_FORMAT_MESSAGE, LISTEN_PORT_MESSAGE, LISTEN_SHAPE, portOutOfRange } from './listen-address.js';
 import { durationSchema, sizeSchema } from './units.js';
@@ -13,8 +15,8 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or htt
 
 const clientAuthSchema = z
   .object({
-    bearer_token: z.string().min(1).optional(),
-    basic: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+    bearer_token: secret(z.string().min(1)).optional(),
+    basic: z.object({ username: z.string().min(1), password: secret(z.string().min(1)) }).strict().optional(),
   })
   .strict();
 
@@ -41,7 +43,7 @@ const prometheusSchema = z
     url: httpUrl.optional(),
     timeout: durationSchema.default(2_000),
     auth: clientAuthSchema.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: z.record(z.string(), secret(z.string())).optional(),
     /** How long identical PromQL queries are answered from memory. */
     cache_ttl: durationSchema.default(10_000),
     /** The largest answer read from Prometheus; a larger one fails the query with a note. */
@@ -51,9 +53,14 @@ const prometheusSchema = z
 
 const enricherOptions = z.record(z.string(), z.unknown()).default({});
 
-/** A built-in by name, a built-in with options, or a module of your own; `timeout` defaults to 3s. */
+/**
+ * A built-in by name, a built-in with options (typed per built-in, so editors complete them; an
+ * entry they refuse falls to the untyped one and check-references reports its options), or a
+ * module of your own; `timeout` defaults to 3s.
+ */
 const enricherEntrySchema = z.union([
   z.string().min(1),
+  ...builtinEnricherEntrySchemas(durationSchema),
   z.object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
   z.object({ module: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
 ]);

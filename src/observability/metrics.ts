@@ -24,6 +24,7 @@ export interface Metrics {
   /** prometheus-am-executor's `am_executor_*` metrics, for the commands `exec` actions run. */
   readonly amExecutor: AmExecutorMetrics;
   readonly storeErrors: Counter<'operation'>;
+  readonly templateErrors: Counter<'action' | 'template'>;
 }
 
 export interface MetricsOptions {
@@ -135,6 +136,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_store_errors_total',
       help: 'Queue store operations that failed (a full disk, a damaged or removed file), by operation.',
       labelNames: ['operation'],
+      registers,
+    }),
+    templateErrors: new Counter({
+      name: 'alertpipe_template_errors_total',
+      help: 'Message templates that failed while rendering (the default text went out in their place), by action and template.',
+      labelNames: ['action', 'template'],
       registers,
     }),
   };
