@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { checkTemplates } from './commands/check-templates.js';
 import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
-import { ConfigError } from './config/config-error.js';
+import { ConfigError, type ConfigProblem } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import { preflight } from './config/preflight.js';
 import { StoreCorruptError } from './delivery/sqlite-open.js';
@@ -48,10 +48,19 @@ async function main(): Promise<number> {
     ...(invocation.run ? { commandLine: invocation.run } : {}),
   });
   if (invocation.command === 'check-config') {
-    // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory).
-    await preflight(loaded, { logger: createSilentLogger() });
+    // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory),
+    // and the templates rendered against the example notifications; every problem in one list.
+    const problems: ConfigProblem[] = [];
+    for (const check of [() => preflight(loaded, { logger: createSilentLogger() }), () => checkTemplates(loaded)]) {
+      try {
+        await check();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems.filter((p) => !problems.some((q) => q.path === p.path && q.message === p.message)));
+      }
+    }
+    if (problems.length > 0) throw new ConfigError(loaded.file ?? 'environment', problems);
     const { config } = loaded;
-    checkTemplates(loaded);
     process.stdout.write(
       `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,
     );

@@ -33,7 +33,7 @@ export function checkReferences(config: Config): ConfigProblem[] {
     if (config.prometheus.url === undefined) {
       problems.push({ path: `enrichers.${index}`, message: `${name} asks Prometheus; set prometheus.url or PROMETHEUS_URL` });
     }
-    if (typeof entry !== 'string') {
+    if (typeof entry !== 'string' && 'unchecked' in entry) {
       for (const problem of checkBuiltinOptions(name, entry.options)) {
         problems.push({ path: `enrichers.${index}.options${problem.path ? `.${problem.path}` : ''}`, message: problem.message });
       }

@@ -34,7 +34,9 @@ export async function preflight(loaded: LoadedConfig, options: { logger: Logger;
     try {
       return await work();
     } catch (error) {
-      problems.push({ path: where, message: error instanceof Error ? error.message : String(error) });
+      // A part that reports its own problems (an action's templates) keeps their paths.
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else problems.push({ path: where, message: error instanceof Error ? error.message : String(error) });
       return undefined;
     }
   };

@@ -61,7 +61,12 @@ const enricherOptions = z.record(z.string(), z.unknown()).default({});
 const enricherEntrySchema = z.union([
   z.string().min(1),
   ...builtinEnricherEntrySchemas(durationSchema),
-  z.object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
+  // Options no schema has read: what check-references validates (once: the typed entries above hold
+  // options already parsed, which parsing again would misread, durations above all).
+  z
+    .object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions })
+    .strict()
+    .transform((entry) => ({ ...entry, unchecked: true as const })),
   z.object({ module: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
 ]);
 
