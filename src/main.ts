@@ -190,9 +190,3 @@ function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof 
   return createHttpsServer({ requestTimeout: request_timeout, cert: tls.cert, key: tls.key }, app);
 }
 
-/** `:8080` listens on every interface; `127.0.0.1:8080` on one. */
-export function parseListen(listen: string): { host: string | undefined; port: number } {
-  const index = listen.lastIndexOf(':');
-  const host = listen.slice(0, index).replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? undefined : host, port: Number(listen.slice(index + 1)) };
-}
