@@ -3,6 +3,8 @@ import type { AcceptNotification } from './ingest/accept-notification.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
 import { createAuthMiddleware, type InboundAuth } from './ingest/auth-middleware.js';
 import { createErrorMiddleware, notFoundHandler } from './ingest/error-middleware.js';
+import { createChartRenderer, type ChartRenderer } from './enrichers/render-chart-png.js';
+import { createGraphRouter } from './ingest/graph-routes.js';
 import { createHistoryRouter } from './ingest/history-routes.js';
 import { createIngestRouter } from './ingest/ingest-routes.js';
 import { createHealthRouter, type ReadinessCheck } from './observability/health-routes.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   /** The history API reads from here. */
   readonly store: DeliveryStore;
   readonly mask: SecretMasker;
+  /** Draws the graphs the `graph` enricher links to; one with the host's fonts when absent. */
+  readonly charts?: ChartRenderer;
 }
 
 /**
@@ -38,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth));
   app.use(createHealthRouter(deps.metrics, deps.readiness));
   app.use(createHistoryRouter(deps.store, deps.mask, auth));
+  app.use(createGraphRouter(deps.store, auth, deps.charts ?? createChartRenderer()));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(deps.logger, deps.metrics));
   return app;

@@ -91,7 +91,9 @@ function alertContext(alert: EnrichedAlert, notification: EnrichedNotification):
     alert.status === 'resolved' && alert.endsAt
       ? `resolved ${clock(alert.endsAt)}`
       : `since ${clock(alert.startsAt)}`;
-  const links = alertLinks(alert, notification.externalURL).map((link: Link) => `<${link.url}|${link.text}>`);
+  // An enricher's link goes into Slack's <url|text> markup: only plain http(s) URLs can.
+  const enricherLinks = Object.values(alert.enrichment).flatMap((e) => (e.links ?? []).filter((l) => /^https?:\/\/[^\s<>|]+$/.test(l.url)));
+  const links = [...alertLinks(alert, notification.externalURL), ...enricherLinks].map((link: Link) => `<${link.url}|${link.text}>`);
   return [{ type: 'mrkdwn', text: [when, ...links].join('  ·  ') }];
 }
 

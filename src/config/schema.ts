@@ -29,6 +29,8 @@ const serverSchema = z
     auth: clientAuthSchema.optional(),
     body_limit: sizeSchema.default(5 * 1024 * 1024),
     request_timeout: durationSchema.default(30_000),
+    /** alertpipe's address as people reach it, for links in messages (the `graph` enricher's). */
+    external_url: httpUrl.optional(),
   })
   .strict();
 
@@ -41,6 +43,15 @@ const prometheusSchema = z
     /** How long identical PromQL queries are answered from memory. */
     cache_ttl: durationSchema.default(10_000),
     /** The largest answer read from Prometheus; a larger one fails the query with a note. */
+    max_response_size: sizeSchema.default(10 * 1024 * 1024),
+  })
+  .strict();
+
+/** The Alertmanager the `related-alerts` enricher reads silenced and inhibited alerts from. */
+const alertmanagerSchema = z
+  .object({
+    url: httpUrl.optional(),
+    timeout: durationSchema.default(2_000),
     max_response_size: sizeSchema.default(10 * 1024 * 1024),
   })
   .strict();
@@ -115,6 +126,7 @@ export const configSchema = z
     $schema: z.string().optional(),
     server: serverSchema.default(() => serverSchema.parse({})),
     prometheus: prometheusSchema.default(() => prometheusSchema.parse({})),
+    alertmanager: alertmanagerSchema.default(() => alertmanagerSchema.parse({})),
     enrichers: z.array(enricherEntrySchema).optional(),
     routes: z.array(routeSchema).optional(),
     actions: z
