@@ -73,7 +73,7 @@ function merge(managed: readonly OtherAlert[] | undefined, rules: readonly Other
  */
 async function placementOf(prometheus: PrometheusClient, alerts: readonly Alert[], signal: AbortSignal): Promise<PodPlacement> {
   const pods = alerts.filter((a) => a.labels.namespace && a.labels.pod);
-  const nodes = alerts.flatMap((a) => [a.labels.node, a.labels.instance?.replace(/:\d+$/, '')]).filter((n): n is string => Boolean(n));
+  const nodes = alerts.flatMap((a) => [a.labels.node, a.labels.pod ? undefined : a.labels.instance?.replace(/:\d+$/, '')]).filter((n): n is string => Boolean(n));
   const parts: string[] = [];
   if (pods.length > 0) {
     const selector = `${anyOf('namespace', pods.map((a) => a.labels.namespace as string))}, ${anyOf('pod', pods.map((a) => a.labels.pod as string))}`;

@@ -26,16 +26,21 @@ export type PodPlacement = ReadonlyMap<string, readonly string[]>;
 const podKey = (labels: Readonly<Record<string, string>>): string | undefined =>
   labels.namespace && labels.pod ? `${labels.namespace}/${labels.pod}` : undefined;
 
-/** The names a node goes by in an alert: its `node`, its `instance` with and without port, its pod's node. */
+/**
+ * The names a node goes by in an alert: its `node`; for a pod's alert, where the pod runs; for
+ * any other, its `instance` with and without port. A pod alert's `instance` is whatever exporter
+ * was scraped (kube-state-metrics' own address, say), not the pod's node.
+ */
 export function nodesOf(labels: Readonly<Record<string, string>>, placement: PodPlacement): Set<string> {
   const names = new Set<string>();
   if (labels.node) names.add(labels.node);
-  if (labels.instance) {
+  const pod = podKey(labels);
+  if (pod !== undefined) {
+    for (const name of placement.get(pod) ?? []) names.add(name);
+  } else if (labels.instance) {
     names.add(labels.instance);
     names.add(labels.instance.replace(/:\d+$/, ''));
   }
-  const pod = podKey(labels);
-  for (const name of pod === undefined ? [] : (placement.get(pod) ?? [])) names.add(name);
   return names;
 }
 

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { DeliveryStore } from '../delivery/delivery-store.js';
 import { graphDataSchema } from '../enrichers/graph-data.js';
 import type { ChartRenderer } from '../enrichers/render-chart-png.js';
+import type { EnrichedAlert } from '../pipeline/model.js';
 import { NotFoundError } from './http-errors.js';
 
 /**
@@ -20,7 +21,7 @@ export function createGraphRouter(store: DeliveryStore, auth: RequestHandler, ch
     if (record === undefined) throw new NotFoundError(`no notification with id ${id} (it may have aged out of the history)`);
     const alert = record.notification.alerts.find((a) => a.fingerprint === fingerprint);
     if (alert === undefined) throw new NotFoundError(`notification ${id} has no alert with fingerprint ${fingerprint}`);
-    const stored = 'enrichment' in alert ? alert.enrichment.graph?.data?.graph : undefined;
+    const stored = (alert as Partial<EnrichedAlert>).enrichment?.graph?.data?.graph;
     // Parsed, not trusted: the history outlives versions, and an image is drawn from it.
     const graph = graphDataSchema.safeParse(stored);
     if (!graph.success) throw new NotFoundError(`no graph for alert ${fingerprint} (the graph enricher did not run or found no data)`);
