@@ -54,7 +54,9 @@ export function createRelatedAlertsEnricher(options: RelatedAlertsOptions = {}):
 }
 
 function failed(notes: string[], error: unknown): undefined {
-  notes.push(error instanceof Error ? error.message : String(error));
+  // The alerts list and the placement query fail alike when Prometheus is down: say it once.
+  const message = error instanceof Error ? error.message : String(error);
+  if (!notes.includes(message)) notes.push(message);
   return undefined;
 }
 

@@ -1,6 +1,8 @@
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSlackMessage } from '../../../src/actions/slack-message.js';
 import type { Enricher } from '../../../src/enrichers/enricher.js';
+import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources-enricher.js';
 import { graphDataSchema } from '../../../src/enrichers/graph-data.js';
 import { createGraphEnricher } from '../../../src/enrichers/graph-enricher.js';
 import { createPrometheusClient } from '../../../src/enrichers/prometheus-client.js';
@@ -86,6 +88,19 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
   it('says which pod has no owner series rather than guessing', async () => {
     const { alert } = await run(createWorkloadEnricher(), [alertWith({ alertname: 'X', namespace: 'shop', pod: 'gone-1' })]);
     expect(alert.notes).toEqual(['workload: no kube_pod_owner series for shop/gone-1 in Prometheus']);
+  });
+
+  it('enriches a resolved alert too, and its Slack message says what the pod is back to', async () => {
+    const resolved = { ...crashLooping, status: 'resolved' as const, endsAt: new Date() };
+    const metrics = createMetrics({ defaultMetrics: false });
+    const client = createPrometheusClient({ url: prometheus.url, timeoutMs: 5000, cacheTtlMs: 0, metrics });
+    const enricher = createPodResourcesEnricher({ rateWindow: '5s' });
+    const notification = await enrichNotification(notificationOf([resolved]), [{ enricher, timeoutMs: 10_000 }], { prometheus: client, logger: createSilentLogger(), metrics });
+    const memory = notification.alerts[0]!.enrichment['pod-resources']!.fields[1];
+    expect(memory?.value).toMatch(/^back to 94% of limit 512 MiB · 480 MiB · request 256 MiB/);
+    const text = JSON.stringify(buildSlackMessage(notification, { maxAlerts: 5 }).blocks);
+    expect(text).toContain('✅ RESOLVED: KubePodCrashLooping');
+    expect(text).toContain('*Memory*: back to 94% of limit 512 MiB');
   });
 
   it('draws a PNG of the last hour with the limit line where the limit is', async () => {
