@@ -25,7 +25,7 @@ export function createGraphRouter(store: DeliveryStore, auth: RequestHandler, ch
     // Parsed, not trusted: the history outlives versions, and an image is drawn from it.
     const graph = graphDataSchema.safeParse(stored);
     if (!graph.success) throw new NotFoundError(`no graph for alert ${fingerprint} (the graph enricher did not run or found no data)`);
-    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=86400' }).send(charts.render(graph.data));
+    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'private, max-age=86400' }).send(await charts.render(graph.data));
   });
   return router;
 }

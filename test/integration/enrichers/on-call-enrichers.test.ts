@@ -109,7 +109,7 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
     expect(stored.links).toEqual([{ text: 'Graph (last hour)', url: `https://alertpipe.example/api/notifications/n-test/graphs/${crashLooping.fingerprint}.png` }]);
     const graph = graphDataSchema.parse(stored.data?.graph);
     expect(graph.panels.map((p) => [p.title, p.limit])).toEqual([['CPU', 0.5], ['Memory', 512 * 1024 ** 2]]);
-    const png = createChartRenderer().render(graph);
+    const png = await createChartRenderer().render(graph);
     expect(png.length).toBeGreaterThan(2_000);
     expect(png.length).toBeLessThan(200_000);
     const image = PNG.sync.read(png);
