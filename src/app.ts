@@ -3,6 +3,8 @@ import type { AcceptNotification } from './ingest/accept-notification.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
 import { createAuthMiddleware, type InboundAuth } from './ingest/auth-middleware.js';
 import { createErrorMiddleware, notFoundHandler } from './ingest/error-middleware.js';
+import { createChartRenderer, type ChartRenderer } from './enrichers/render-chart-png.js';
+import { createGraphRouter } from './ingest/graph-routes.js';
 import { createHistoryRouter } from './ingest/history-routes.js';
 import { createAmExecutorRouter } from './ingest/am-executor-routes.js';
 import { createIngestHandler, createIngestRouter } from './ingest/ingest-routes.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   readonly mask: SecretMasker;
   /** Take notifications on every path and method, as prometheus-am-executor did (`server.any_path`). */
   readonly anyPath?: boolean;
+  /** Draws the graphs the `graph` enricher links to; one with the host's fonts when absent. */
+  readonly charts?: ChartRenderer;
 }
 
 /**
@@ -42,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRouter(deps.metrics, deps.readiness));
   app.use(createHistoryRouter(deps.store, deps.mask, auth));
   app.use(createAmExecutorRouter(createIngestHandler(deps.accept, deps.bodyLimit, 'any', deps.metrics.amExecutor), auth, deps.anyPath ?? false));
+  app.use(createGraphRouter(deps.store, auth, deps.charts ?? createChartRenderer()));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(deps.logger, deps.metrics));
   return app;

@@ -1,6 +1,6 @@
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL,
- * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, ALERTMANAGER_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
@@ -26,6 +26,7 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
   if (Object.keys(auth).length > 0) server.auth = auth;
   if (Object.keys(server).length > 0) input.server = server;
   if (env.PROMETHEUS_URL) input.prometheus = { url: env.PROMETHEUS_URL };
+  if (env.ALERTMANAGER_URL) input.alertmanager = { url: env.ALERTMANAGER_URL };
   if (env.DATA_DIR) input.delivery = { data_dir: env.DATA_DIR };
   return input;
 }

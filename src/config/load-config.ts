@@ -110,13 +110,14 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
   const defaults = envConfigInput({
     PORT: env.PORT,
     PROMETHEUS_URL: env.PROMETHEUS_URL,
+    ALERTMANAGER_URL: env.ALERTMANAGER_URL,
     DATA_DIR: env.DATA_DIR,
     AUTH_TOKEN: env.AUTH_TOKEN,
     AUTH_USER: env.AUTH_USER,
     AUTH_PASSWORD: env.AUTH_PASSWORD,
   });
   const merged: Record<string, unknown> = { ...input };
-  for (const section of ['server', 'prometheus', 'delivery'] as const) {
+  for (const section of ['server', 'prometheus', 'alertmanager', 'delivery'] as const) {
     const fromEnv = defaults[section];
     const fromFile = input[section] ?? {};
     // A section of the wrong type is left for validation to report.

@@ -35,6 +35,8 @@ const serverSchema = z
     request_timeout: durationSchema.default(30_000),
     /** Take notifications on every path and method, as prometheus-am-executor did; on for its config. */
     any_path: z.boolean().default(false),
+    /** alertpipe's address as people reach it, for links in messages (the `graph` enricher's). */
+    external_url: httpUrl.optional(),
   })
   .strict();
 
@@ -47,6 +49,15 @@ const prometheusSchema = z
     /** How long identical PromQL queries are answered from memory. */
     cache_ttl: durationSchema.default(10_000),
     /** The largest answer read from Prometheus; a larger one fails the query with a note. */
+    max_response_size: sizeSchema.default(10 * 1024 * 1024),
+  })
+  .strict();
+
+/** The Alertmanager the `related-alerts` enricher reads silenced and inhibited alerts from. */
+const alertmanagerSchema = z
+  .object({
+    url: httpUrl.optional(),
+    timeout: durationSchema.default(2_000),
     max_response_size: sizeSchema.default(10 * 1024 * 1024),
   })
   .strict();
@@ -137,6 +148,7 @@ export const configSchema = z
     $schema: z.string().optional(),
     server: serverSchema.default(() => serverSchema.parse({})),
     prometheus: prometheusSchema.default(() => prometheusSchema.parse({})),
+    alertmanager: alertmanagerSchema.default(() => alertmanagerSchema.parse({})),
     enrichers: z.array(enricherEntrySchema).optional(),
     routes: z.array(routeSchema).optional(),
     actions: z

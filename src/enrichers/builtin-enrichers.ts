@@ -1,18 +1,44 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { issuesToProblems } from '../config/issue-problems.js';
 import { durationSchema } from '../config/units.js';
+import type { AlertmanagerClient } from './alertmanager-client.js';
 import type { Enricher } from './enricher.js';
+import { createGraphEnricher } from './graph-enricher.js';
 import { createNodeResourcesEnricher } from './node-resources-enricher.js';
 import { createPodResourcesEnricher } from './pod-resources-enricher.js';
+import { createRelatedAlertsEnricher } from './related-alerts-enricher.js';
+import { createRestartsEnricher } from './restarts-enricher.js';
+import { createWorkloadEnricher } from './workload-enricher.js';
 
 // A PromQL duration for rate() and range selectors: `5m`, `90s`, `6h`.
 const promqlDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, 'expected a PromQL duration such as 5m');
 const toSeconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
+// A regex from the config, found anywhere in the value and case-insensitive; RE2, as route matchers
+// are, so no pattern can stall the event loop.
+const regexSource = z
+  .string()
+  .transform((source, ctx) => {
+    try {
+      const compiled = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
+      return { source, test: (value: string): boolean => compiled.matcher(value).find() };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a regular expression in RE2 syntax' });
+      return z.NEVER;
+    }
+  });
+
+/** What built-ins may need besides their options: other upstreams and alertpipe's own address. */
+export interface BuiltinEnricherDeps {
+  readonly alertmanager?: AlertmanagerClient;
+  /** `server.external_url`: where the people reading a message reach alertpipe. */
+  readonly externalUrl?: string;
+}
 
 /** A built-in enricher: the schema of its `options` (typed in the config's JSON Schema) and its factory. */
 interface BuiltinEnricher<S extends z.ZodType> {
   readonly options: S;
-  create(options: z.output<S>): Enricher;
+  create(options: z.output<S>, deps: BuiltinEnricherDeps): Enricher;
 }
 
 function builtin<S extends z.ZodType>(entry: BuiltinEnricher<S>): BuiltinEnricher<S> {
@@ -47,6 +73,37 @@ const BUILTIN = {
       .strict(),
     create: (o) => createNodeResourcesEnricher({ rateWindow: o.rate_window, fillWindow: o.fill_window }),
   }),
+  'related-alerts': builtin({
+    options: z.object({ /** Alert names listed before "and N more". */ max_names: z.number().int().positive().default(6) }).strict(),
+    create: (o, deps) => createRelatedAlertsEnricher({ maxNames: o.max_names, ...(deps.alertmanager ? { alertmanager: deps.alertmanager } : {}) }),
+  }),
+  restarts: builtin({
+    options: z
+      .object({
+        window: promqlDuration.default('1h'),
+        rate_window: promqlDuration.default('5m'),
+        /** Alert names that get CPU throttling too. */
+        cpu_alerts: regexSource.prefault('cpu|throttl'),
+      })
+      .strict(),
+    create: (o) => createRestartsEnricher({ window: o.window, rateWindow: o.rate_window, cpuAlerts: o.cpu_alerts }),
+  }),
+  workload: builtin({
+    options: z.object({ history: durationSchema.default(3_600_000), step: durationSchema.default(60_000) }).strict(),
+    create: (o) => createWorkloadEnricher({ historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
+  }),
+  graph: builtin({
+    options: z
+      .object({ rate_window: promqlDuration.default('5m'), history: durationSchema.default(3_600_000), step: durationSchema.default(180_000) })
+      .strict(),
+    create: (o, deps) =>
+      createGraphEnricher({
+        rateWindow: o.rate_window,
+        historySeconds: toSeconds(o.history),
+        stepSeconds: toSeconds(o.step),
+        ...(deps.externalUrl ? { externalUrl: deps.externalUrl } : {}),
+      }),
+  }),
 };
 
 export type BuiltinEnricherName = keyof typeof BUILTIN;
@@ -78,7 +135,7 @@ export function checkBuiltinOptions(name: BuiltinEnricherName, options: unknown)
 }
 
 /** Builds a built-in from options its entry schema already parsed, or from its defaults. */
-export function createBuiltinEnricher(name: BuiltinEnricherName, parsedOptions?: unknown): Enricher {
+export function createBuiltinEnricher(name: BuiltinEnricherName, parsedOptions?: unknown, deps: BuiltinEnricherDeps = {}): Enricher {
   const entry: BuiltinEnricher<z.ZodType> = BUILTIN[name];
-  return entry.create(parsedOptions ?? entry.options.parse({}));
+  return entry.create(parsedOptions ?? entry.options.parse({}), deps);
 }

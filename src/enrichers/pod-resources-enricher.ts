@@ -1,8 +1,8 @@
 import type { Alert, Enrichment } from '../pipeline/model.js';
 import type { Enricher } from './enricher.js';
 import { formatBytes, formatCores, formatPercent } from './format-units.js';
-import { podUsageOf, type PodUsage, type ResourceUsage } from './pod-usage.js';
-import { anyOf } from './promql-selector.js';
+import { fetchPodUsage } from './pod-usage-queries.js';
+import type { PodUsage, ResourceUsage } from './pod-usage.js';
 import { requirePrometheus } from './require-prometheus.js';
 import { sparkline } from './sparkline.js';
 
@@ -31,23 +31,7 @@ export function createPodResourcesEnricher(options: Partial<PodResourcesOptions>
     appliesTo: (alert) => Boolean(alert.labels.namespace && alert.labels.pod),
     async enrich(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
-      const pods = new Set(alerts.map((a) => podKey(a.labels.namespace as string, a.labels.pod as string)));
-      const selector = `${anyOf('namespace', alerts.map((a) => a.labels.namespace as string))}, ${anyOf('pod', alerts.map((a) => a.labels.pod as string))}`;
-      // The pause container and the pod-level cgroup (container="") would count usage twice.
-      const containers = `container!="", container!="POD", ${selector}`;
-      const cpuRate = `rate(container_cpu_usage_seconds_total{${containers}}[${rateWindow}])`;
-      const memory = `container_memory_working_set_bytes{${containers}}`;
-      const range = { rangeSeconds: historySeconds, stepSeconds };
-      const { signal } = ctx;
-      const [cpu, mem, requests, limits, cpuHistory, memHistory] = await Promise.all([
-        prometheus.query(`sum by (namespace, pod, container) (${cpuRate})`, signal),
-        prometheus.query(`sum by (namespace, pod, container) (${memory})`, signal),
-        prometheus.query(`sum by (namespace, pod, container, resource) (kube_pod_container_resource_requests{resource=~"cpu|memory", ${selector}})`, signal),
-        prometheus.query(`sum by (namespace, pod, container, resource) (kube_pod_container_resource_limits{resource=~"cpu|memory", ${selector}})`, signal),
-        prometheus.queryRange(`sum by (namespace, pod) (${cpuRate})`, range, signal),
-        prometheus.queryRange(`sum by (namespace, pod) (${memory})`, range, signal),
-      ]);
-      const usage = podUsageOf({ cpu, mem, requests, limits, cpuHistory, memHistory }, pods);
+      const usage = await fetchPodUsage(prometheus, alerts, { rateWindow, historySeconds, stepSeconds }, ctx.signal);
       return new Map(alerts.map((alert) => [alert.fingerprint, describe(alert, usage.get(podKey(alert.labels.namespace as string, alert.labels.pod as string)))]));
     },
   };
@@ -58,27 +42,46 @@ function describe(alert: Alert, usage: PodUsage | undefined): Enrichment {
   if (usage === undefined) {
     return { fields: [], notes: [`no cAdvisor metrics for ${pod} in Prometheus (the pod is gone, or not scraped)`] };
   }
+  const recovered = alert.status === 'resolved';
   return {
     fields: [
-      { label: 'CPU', value: line(usage.cpu, formatCores) },
-      { label: 'Memory', value: line(usage.memory, formatBytes) },
+      { label: 'CPU', value: line(usage.cpu, formatCores, recovered) },
+      { label: 'Memory', value: line(usage.memory, formatBytes, recovered) },
     ],
     data: {
       pod,
-      cpu: { usedCores: usage.cpu.used, requestCores: usage.cpu.request, limitCores: usage.cpu.limit, percentOfLimit: percentOf(usage.cpu), sparkline: sparkline(usage.cpu.history) },
-      memory: { usedBytes: usage.memory.used, requestBytes: usage.memory.request, limitBytes: usage.memory.limit, percentOfLimit: percentOf(usage.memory), sparkline: sparkline(usage.memory.history) },
+      cpu: { usedCores: usage.cpu.used, requestCores: usage.cpu.request, limitCores: usage.cpu.limit, percentOfLimit: percentOf(usage.cpu), peakCores: peakOf(usage.cpu), sparkline: sparkline(usage.cpu.history) },
+      memory: { usedBytes: usage.memory.used, requestBytes: usage.memory.request, limitBytes: usage.memory.limit, percentOfLimit: percentOf(usage.memory), peakBytes: peakOf(usage.memory), sparkline: sparkline(usage.memory.history) },
     },
   };
 }
 
-/** `0.42 cores · 84% of limit 0.5 cores · request 0.25 cores · ▁▂▃▅▇` */
-function line(resource: ResourceUsage, format: (value: number) => string): string {
+/**
+ * `0.42 cores · 84% of limit 0.5 cores · request 0.25 cores · ▁▂▃▅▇`; once the alert has resolved,
+ * the recovery first: `back to 41% of limit 512 MiB, from a peak of 96% · 210 MiB · …`, which tells
+ * whoever reads the resolve whether the pod is truly fine or merely under the threshold.
+ */
+function line(resource: ResourceUsage, format: (value: number) => string, recovered: boolean): string {
   const parts = [format(resource.used)];
-  parts.push(resource.limit === undefined ? 'no limit' : `${formatPercent(resource.used / resource.limit)} of limit ${format(resource.limit)}`);
+  const { limit } = resource;
+  const peak = peakOf(resource);
+  if (recovered) {
+    const share = (value: number): string => (limit === undefined ? format(value) : formatPercent(value / limit));
+    const from = peak === undefined || peak <= resource.used ? '' : `, from a peak of ${share(peak)} in the last hour`;
+    parts.unshift(`back to ${share(resource.used)}${limit === undefined ? '' : ` of limit ${format(limit)}`}${from}`);
+    if (limit === undefined) parts.push('no limit');
+  } else {
+    parts.push(limit === undefined ? 'no limit' : `${formatPercent(resource.used / limit)} of limit ${format(limit)}`);
+  }
   if (resource.request !== undefined) parts.push(`request ${format(resource.request)}`);
   const spark = sparkline(resource.history);
   if (spark) parts.push(spark);
   return parts.join(' · ');
+}
+
+function peakOf(resource: ResourceUsage): number | undefined {
+  const finite = resource.history.filter(Number.isFinite);
+  return finite.length === 0 ? undefined : Math.max(...finite);
 }
 
 function percentOf(resource: ResourceUsage): number | undefined {

@@ -6,6 +6,8 @@ export interface ResourceUsage {
   readonly request: number | undefined;
   readonly limit: number | undefined;
   readonly history: readonly number[];
+  /** The same, with each value's time (epoch seconds): what a graph is drawn from. */
+  readonly timeline: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface PodUsage {
@@ -53,11 +55,13 @@ function resource(
   history: readonly Series[],
 ): ResourceUsage {
   const running = new Set(used.map((s) => s.labels.container ?? ''));
+  const timeline = history.find((s) => keyOf(s.labels) === pod)?.points ?? [];
   return {
     used: used.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0),
     request: boundFor(pod, name, running, requests),
     limit: boundFor(pod, name, running, limits),
-    history: history.find((s) => keyOf(s.labels) === pod)?.points.map(([, value]) => value) ?? [],
+    history: timeline.map(([, value]) => value),
+    timeline,
   };
 }
 

@@ -22,10 +22,19 @@ export interface RangeOptions {
   readonly stepSeconds: number;
 }
 
-/** The two Prometheus HTTP API calls enrichers need. */
+/** An alerting rule's alert as Prometheus's `/api/v1/alerts` lists it. */
+export interface RuleAlert {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly state: 'firing' | 'pending';
+  readonly activeAt: string | undefined;
+}
+
+/** The Prometheus HTTP API calls enrichers need. */
 export interface PrometheusClient {
   query(promql: string, signal?: AbortSignal): Promise<Sample[]>;
   queryRange(promql: string, range: RangeOptions, signal?: AbortSignal): Promise<Series[]>;
+  /** Every alert of Prometheus's alerting rules, pending or firing (`/api/v1/alerts`). */
+  alerts(signal?: AbortSignal): Promise<RuleAlert[]>;
 }
 
 export interface PrometheusClientOptions {
@@ -51,8 +60,10 @@ interface ApiAnswer {
   status?: string;
   errorType?: string;
   error?: string;
-  data?: { resultType?: string; result?: unknown };
+  data?: { resultType?: string; result?: unknown; alerts?: unknown };
 }
+
+type Endpoint = 'query' | 'query_range' | 'alerts';
 
 /**
  * A Prometheus HTTP API client on the shared outbound layer. Queries go as POST forms, so a
@@ -77,14 +88,14 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   const cache = new QueryCache({ ttlMs: options.cacheTtlMs, maxBytes: CACHE_MAX_BYTES, maxEntries: CACHE_MAX_ENTRIES });
   const { metrics } = options;
 
-  async function call(endpoint: 'query' | 'query_range', form: Record<string, string>, signal: AbortSignal): Promise<{ result: unknown; bytes: number }> {
+  // Queries are POSTed forms; the alerts list takes no parameters and is a GET.
+  async function call(endpoint: Endpoint, form: Record<string, string> | undefined, signal: AbortSignal): Promise<{ data: NonNullable<ApiAnswer['data']>; bytes: number }> {
     const started = performance.now();
     let outcome = 'success';
     try {
       const response = await outboundRequest({
         url: `${baseUrl}/api/v1/${endpoint}`,
-        method: 'POST',
-        body: new URLSearchParams(form).toString(),
+        ...(form === undefined ? { method: 'GET' as const } : { method: 'POST' as const, body: new URLSearchParams(form).toString() }),
         headers,
         destination: 'Prometheus',
         timeoutMs: options.timeoutMs,
@@ -96,7 +107,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         throw toPrometheusError(error);
       });
       const body = parseAnswer(response.body);
-      if (body.status === 'success' && body.data) return { result: body.data.result, bytes: response.bytes };
+      if (body.status === 'success' && body.data) return { data: body.data, bytes: response.bytes };
       if (body.status === 'error') {
         // 400 bad_data and 422 execution errors: the query is wrong, not Prometheus.
         const kind = response.status >= 500 ? 'http' : 'query';
@@ -114,7 +125,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     }
   }
 
-  function cached<T>(endpoint: 'query' | 'query_range', key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T> {
+  function cached<T>(endpoint: Endpoint, key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T> {
     const { promise, hit } = cache.get(`${endpoint}\n${key}`, load, signal);
     if (hit) metrics.prometheusCacheHits.inc({ endpoint });
     return promise;
@@ -126,8 +137,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         'query',
         promql,
         async (aborted) => {
-          const { result, bytes } = await call('query', { query: promql }, aborted);
-          return { value: parseVector(result), bytes };
+          const { data, bytes } = await call('query', { query: promql }, aborted);
+          return { value: parseVector(data.result), bytes };
         },
         signal,
       );
@@ -143,13 +154,40 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         key,
         async (aborted) => {
           const form = { query: promql, start: String(start), end: String(end), step: String(range.stepSeconds) };
-          const { result, bytes } = await call('query_range', form, aborted);
-          return { value: parseMatrix(result), bytes };
+          const { data, bytes } = await call('query_range', form, aborted);
+          return { value: parseMatrix(data.result), bytes };
+        },
+        signal,
+      );
+    },
+    alerts(signal) {
+      // Cached like a query: a burst of notifications asks for the list once.
+      return cached(
+        'alerts',
+        '',
+        async (aborted) => {
+          const { data, bytes } = await call('alerts', undefined, aborted);
+          return { value: parseAlerts(data.alerts), bytes };
         },
         signal,
       );
     },
   };
+}
+
+function parseAlerts(alerts: unknown): RuleAlert[] {
+  if (!Array.isArray(alerts)) throw new PrometheusError('response', 'Prometheus answered with no alerts list');
+  return alerts.flatMap((item: { labels?: unknown; state?: unknown; activeAt?: unknown }) => {
+    if (typeof item !== 'object' || item === null || typeof item.labels !== 'object' || item.labels === null) return [];
+    const state = item.state === 'firing' || item.state === 'pending' ? item.state : undefined;
+    if (state === undefined) return [];
+    return [{ labels: stringRecord(item.labels), state, activeAt: typeof item.activeAt === 'string' ? item.activeAt : undefined }];
+  });
+}
+
+/** Label sets from an upstream answer, keeping only string values: nothing else is a label. */
+export function stringRecord(value: object): Record<string, string> {
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 function parseAnswer(text: string): ApiAnswer {

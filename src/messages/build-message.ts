@@ -60,7 +60,9 @@ function messageAlert(alert: EnrichedAlert, notification: EnrichedNotification, 
     fields: Object.values(alert.enrichment).flatMap((found) => found.fields.map(splitSparkline)),
     // The enrich chain has already put each enricher's notes here, prefixed with its name.
     notes: alert.notes,
-    links: alertLinks(alert, notification.externalURL),
+    // An enricher's links (a graph) beside the alert's own; only plain http(s) URLs, which every
+    // platform's link markup can carry.
+    links: [...alertLinks(alert, notification.externalURL), ...Object.values(alert.enrichment).flatMap((e) => (e.links ?? []).filter((l) => /^https?:\/\/[^\s<>|]+$/.test(l.url)))],
     when: alert.status === 'resolved' && alert.endsAt ? `resolved ${clock(alert.endsAt)}` : `since ${clock(alert.startsAt)}`,
   };
 }

@@ -65,6 +65,8 @@ export interface Enrichment {
   readonly data?: Readonly<Record<string, unknown>>;
   /** What the enricher could not find ("no cAdvisor metrics for shop/cart-1"); shown with the alert's notes. */
   readonly notes?: readonly string[];
+  /** Pages it points to (a graph of the last hour); chat actions show them with the alert's own links. */
+  readonly links?: readonly { readonly text: string; readonly url: string }[];
 }
 
 export interface EnrichedAlert extends Alert {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderKubeState, type FakeKubeState } from './fake-kube-state.js';
 
 /** A pod as cAdvisor and kube-state-metrics describe it. Limits and requests are per container. */
 export interface FakePod {
@@ -43,15 +44,18 @@ export interface FakeExporter {
  * node_exporter, with counters that grow with wall-clock time so `rate()` gives back the configured
  * figures. One target stands in for all three exporters.
  */
-export async function startFakeExporter(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[] }): Promise<FakeExporter> {
+export async function startFakeExporter(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[]; kubeState?: FakeKubeState }): Promise<FakeExporter> {
   const started = Date.now() / 1000;
+  // Changes such as a rollout are timed from the first scrape, so Prometheus sees both sides.
+  let firstScrape: number | undefined;
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(render(scene, Date.now() / 1000 - started));
+    firstScrape ??= Date.now() / 1000;
+    res.end(render(scene, Date.now() / 1000 - started, Date.now() / 1000 - firstScrape));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -62,7 +66,7 @@ export async function startFakeExporter(scene: { pods?: readonly FakePod[]; node
   };
 }
 
-function render(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[] }, elapsed: number): string {
+function render(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[]; kubeState?: FakeKubeState }, elapsed: number, scraped: number): string {
   const lines: string[] = [
     '# TYPE container_cpu_usage_seconds_total counter',
     '# TYPE container_memory_working_set_bytes gauge',
@@ -107,5 +111,6 @@ function render(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[] 
     const tmp = { instance: node.instance, device: 'tmpfs', fstype: 'tmpfs', mountpoint: '/' };
     lines.push(`node_filesystem_avail_bytes${label(tmp)} 1`);
   }
+  if (scene.kubeState) lines.push(...renderKubeState(scene.kubeState, scraped));
   return `${lines.join('\n')}\n`;
 }

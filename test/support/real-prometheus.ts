@@ -6,7 +6,7 @@ import { startManagedProcess, type ManagedProcess } from './managed-process.js';
 export interface RealPrometheus extends ManagedProcess {
   readonly url: string;
   /** Prometheus's own count of HTTP API requests to one handler (from its /metrics). */
-  apiRequests(handler: '/api/v1/query' | '/api/v1/query_range'): Promise<number>;
+  apiRequests(handler: '/api/v1/query' | '/api/v1/query_range' | '/api/v1/alerts'): Promise<number>;
   /** Waits until `promql` returns at least `count` series (a bounded wait). */
   waitForSeries(promql: string, count: number, timeoutMs?: number): Promise<void>;
 }
