@@ -28,14 +28,11 @@ export interface ChartRenderer {
  * Without any font the lines are still drawn; the figures are in the message anyway.
  */
 export function createChartRenderer(fontFiles: readonly string[] = findFonts()): ChartRenderer {
-  const require = createRequire(import.meta.url);
-  // Started now, awaited by the first render: a bad install shows at the first graph, not at start.
-  const ready = initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
   const fontBuffers = fontFiles.map((file) => new Uint8Array(readFileSync(file)));
   return {
     fontFiles,
     async render(data) {
-      await ready;
+      await loadRasteriser();
       const resvg = new Resvg(resourceChartSvg(data), { font: { fontBuffers, sansSerifFamily: 'DejaVu Sans' }, background: '#ffffff' });
       try {
         const image = resvg.render();
@@ -49,6 +46,19 @@ export function createChartRenderer(fontFiles: readonly string[] = findFonts()):
       }
     },
   };
+}
+
+// The WebAssembly module is the process's, not a renderer's: resvg's initWasm() refuses a second
+// call (every app built in one process, as tests do, shares it). So it is loaded once, at the first
+// graph anyone opens, and a failure to load is that graph's error, retried at the next.
+let rasteriser: Promise<void> | undefined;
+
+function loadRasteriser(): Promise<void> {
+  rasteriser ??= initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((error: unknown) => {
+    rasteriser = undefined;
+    throw error;
+  });
+  return rasteriser;
 }
 
 function findFonts(): string[] {
