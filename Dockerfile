@@ -29,9 +29,9 @@ RUN npm run build \
 
 FROM node:26-bookworm-slim
 # tini runs as PID 1: it forwards SIGTERM to node (graceful shutdown) and reaps children of the
-# exec action.
+# exec action. DejaVu gives the `graph` enricher's PNGs their labels (the slim image has no fonts).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini \
+ && apt-get install -y --no-install-recommends tini fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 alertpipe \
  && useradd --uid 10001 --gid alertpipe --home-dir /app --no-create-home --shell /usr/sbin/nologin alertpipe \
