@@ -22,11 +22,15 @@ export interface SlackAppConfig extends ChatMessageConfig {
 /** What the interactions endpoint needs of a Slack app action: its API, its secrets, its messages. */
 export interface SlackAppHandle {
   readonly action: string;
+  /** The channel as configured (a name or an ID). */
+  readonly channel: string;
   readonly api: SlackApi;
   readonly signingSecret: string | undefined;
   readonly alertmanagerUrl: string | undefined;
   /** Renders the message of this reference as its state now says. */
   render(ref: string, state: EpisodeState): SlackAppMessage;
+  /** Runs `work` once no other change to this group's message is under way (a notification, a click). */
+  exclusive<T>(groupKey: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface SlackAppAction extends Action {
@@ -57,6 +61,17 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   const localRefs: MessageRefStore = { getMessageRef: async (id) => fallbackRefs.get(id), putMessageRef: async (ref) => void fallbackRefs.set(ref.id, ref) };
   // Two notifications of one group must not both find no message and both post: one at a time per group.
   const queues = new Map<string, Promise<unknown>>();
+
+  async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = queues.get(key) ?? Promise.resolve();
+    const run = before.catch(() => {}).then(work);
+    queues.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (queues.get(key) === run) queues.delete(key);
+    }
+  }
 
   const render = (ref: string, state: EpisodeState): SlackAppMessage =>
     slackAppMessage(state.message, {
@@ -120,16 +135,10 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
     rateLimit: { key: `slack-app:${config.api_url}:${config.bot_token}:${config.channel}`, ...SLACK_APP_RATE },
     dedup: { scope: 'group', windowMs: config.dedup_window },
     async handle(notification, ctx) {
-      const key = notification.groupKey;
-      const before = queues.get(key) ?? Promise.resolve();
-      const run = before.catch(() => {}).then(() => deliver(notification, ctx.messageRefs ?? localRefs, ctx.signal));
-      queues.set(key, run);
       try {
-        return await run;
+        return await exclusive(notification.groupKey, () => deliver(notification, ctx.messageRefs ?? localRefs, ctx.signal));
       } catch (error) {
         throw scrubbedError(error, scrub);
-      } finally {
-        if (queues.get(key) === run) queues.delete(key);
       }
     },
     preview(notification) {
@@ -138,6 +147,6 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       const body = render(id, startEpisode(notification, message));
       return { contentType: 'application/json', body: { channel: config.channel, ...body }, problems: [] };
     },
-    slackApp: { action: name, api, signingSecret: config.signing_secret, alertmanagerUrl: config.alertmanager_url, render },
+    slackApp: { action: name, channel: config.channel, api, signingSecret: config.signing_secret, alertmanagerUrl: config.alertmanager_url, render, exclusive },
   };
 }

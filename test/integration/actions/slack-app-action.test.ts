@@ -14,7 +14,7 @@ import type { Alert, EnrichedNotification } from '../../../src/pipeline/model.js
 import { alertWith, enriched, notificationOf } from '../../support/alerts.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api.js';
 
-const logger = createLogger({ level: 'silent' });
+const logger = createLogger({ level: 'error', format: 'json' });
 let slack: FakeSlackApi;
 beforeEach(async () => {
   slack = await startFakeSlackApi([
