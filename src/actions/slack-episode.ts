@@ -48,11 +48,15 @@ export function nextEpisode(previous: EpisodeState | undefined, notification: En
   const receivedAt = notification.receivedAt.getTime();
   const current: Record<string, AlertStatus> = Object.fromEntries(notification.alerts.map((a) => [a.fingerprint, a.status]));
   const resolvedAt = notification.status === 'resolved' ? latestEnd(notification) : undefined;
-  const fresh = previous === undefined || (previous.resolvedAt !== undefined && notification.status === 'firing');
-  if (fresh) return { kind: 'post', state: startEpisode(notification, message) };
-  // A retry of the notification the message already shows: same replies as decided then.
-  if (previous.notificationId === notification.id) return { kind: 'update', state: { ...previous, message } };
-  if (receivedAt < previous.receivedAt) return { kind: 'stale' };
+  if (previous !== undefined) {
+    // A retry of the notification the message already shows: same replies as decided then.
+    if (previous.notificationId === notification.id) return { kind: 'update', state: { ...previous, message } };
+    // Checked before a new episode starts: an old firing notification retried late must not reopen a resolved group.
+    if (receivedAt < previous.receivedAt) return { kind: 'stale' };
+  }
+  if (previous === undefined || (previous.resolvedAt !== undefined && notification.status === 'firing')) {
+    return { kind: 'post', state: startEpisode(notification, message) };
+  }
   const alerts = { ...previous.alerts, ...current };
   const startedAt = Math.min(previous.startedAt, ...notification.alerts.map((a) => a.startsAt.getTime()));
   const replies = changes(previous, current, notification, startedAt, resolvedAt);
