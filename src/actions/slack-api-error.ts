@@ -42,8 +42,9 @@ export function slackApiError(method: string, error: unknown): ActionError {
     return ActionError.fromHttpStatus(`Slack ${method}`, http.statusCode, typeof http.body === 'string' ? http.body : '');
   }
   if (coded.code === ErrorCode.RequestError) {
+    // The outbound layer's message already says what happened ("Slack unreachable: ECONNREFUSED").
     const original = (error as WebAPIRequestError).original;
-    return ActionError.network(`Slack ${method}`, original.message);
+    return new ActionError(`${original.message} (${method})`, { retryable: true });
   }
   // A 429 without a usable Retry-After, or anything else the client threw.
   return new ActionError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });

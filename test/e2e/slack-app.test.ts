@@ -96,6 +96,22 @@ describe('the Slack app against a Slack Web API stand-in', () => {
     expect(slack.calls('auth.test').length).toBeGreaterThanOrEqual(2); // asked at each start
   });
 
+  it('starts while Slack is down, and keeps the message queued for when it answers', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/api/`;
+    const downDir = mkdtempSync(path.join(tmpdir(), 'alertpipe-slack-down-'));
+    const app = await startTestService(null, { ...env(), SLACK_API_URL: closed, DATA_DIR: downDir });
+    try {
+      await app.waitForLog((l) => l.message === 'start-up check' && String(l.warning).includes('Slack could not be asked at start'));
+      const answer = await app.post('/alert', webhookBody({ 'cart-9': 'firing' }));
+      expect(answer.status).toBe(200);
+      const line = await app.waitForLog((l) => l.message === 'action failed; will retry' && l.action === 'slack');
+      expect(line.error).toMatch(/Slack unreachable: ECONNREFUSED/);
+    } finally {
+      await app.stop();
+      rmSync(downDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start with a clear error when the token is wrong', async () => {
     const failure = await startTestService(null, { ...env(), SLACK_BOT_TOKEN: 'xoxb-not-the-token' }).catch((e: unknown) => e);
     expect(String((failure as Error).message ?? failure)).toMatch(/actions\.slack\.bot_token[\s\S]*invalid_auth: the bot token is not valid/);
