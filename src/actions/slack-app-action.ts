@@ -1,3 +1,4 @@
+import { checkSlackMessage } from '../messages/check-limits.js';
 import { slackAppMessage, type SlackAppMessage } from '../messages/slack-app-blocks.js';
 import type { Action, ActionResult } from './action.js';
 import type { ActionDeps } from './action-config.js';
@@ -145,7 +146,8 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       const message = messageOf(notification);
       const id = messageRefId(name, config.channel, notification.groupKey);
       const body = render(id, startEpisode(notification, message));
-      return { contentType: 'application/json', body: { channel: config.channel, ...body }, problems: [] };
+      const problems = checkSlackMessage({ text: body.text, blocks: body.attachments[0].blocks });
+      return { contentType: 'application/json', body: { channel: config.channel, ...body }, problems };
     },
     slackApp: { action: name, channel: config.channel, api, signingSecret: config.signing_secret, alertmanagerUrl: config.alertmanager_url, render, exclusive },
   };

@@ -162,3 +162,20 @@ describe('slack app action', () => {
     expect(slack.topLevel()).toHaveLength(1);
   });
 });
+
+describe('slack app action within Slack limits', () => {
+  it('posts a group of 100 alerts with long text that Slack accepts, buttons and status line included', async () => {
+    const action = appAction({ max_alerts: 15 });
+    const long = 'x'.repeat(5000);
+    const alerts = Array.from({ length: 100 }, (_, i) => alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: `cart-${i}` }, 'firing', { description: long }));
+    const refs = new MemoryStore({ maxPending: 10, historyLimit: 10 });
+    await action.handle(group(alerts), context(refs));
+    await action.handle(group(alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:30:00Z') }))), context(refs));
+    const [message] = slack.topLevel();
+    expect(message!.edits).toBe(1);
+    const blocks = message!.attachments[0]!.blocks as Array<{ type: string }>;
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(blocks)).toContain('more alerts');
+    expect(action.preview!(group(alerts)).problems).toEqual([]);
+  });
+});
