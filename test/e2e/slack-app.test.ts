@@ -135,7 +135,8 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
     app = await startTestService(null, { SLACK_BOT_TOKEN: slack.token, SLACK_CHANNEL: 'C0ALERTS1', SLACK_API_URL: slack.url, SLACK_SIGNING_SECRET: SIGNING_SECRET, ALERTMANAGER_URL: am.url }, { port });
     const response = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(labels.map((l) => ({ labels: l }))) });
     expect(response.status).toBe(200);
-    message = await eventually(() => slack.topLevel()[0], 'the firing message');
+    // Alertmanager may send the group before both alerts joined it (a loaded machine): wait for both.
+    message = await eventually(() => slack.topLevel().find((m) => JSON.stringify(m.attachments).includes('FIRING: DiskFilling (2)')), 'the firing message with both alerts');
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
@@ -199,7 +200,9 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
     expect(blocks).toContain(`${am.url}/#/silences/${silence!.id}`);
     expect(blocks).toContain('"action_id":"unsilence"');
     expect(blocks).not.toContain('"action_id":"silence_1h"');
-    expect(slack.thread(message.ts).at(-1)?.text).toMatch(/^🔕 <@U0ALICE01> silenced alertname="DiskFilling", instance=~"db-1:9100\|db-2:9100", severity="warning" for 1 h$/);
+    // The thread reply follows the edit.
+    const reply = await eventually(() => slack.thread(message.ts).find((m) => m.text.startsWith('🔕')), 'the thread reply');
+    expect(reply.text).toMatch(/^🔕 <@U0ALICE01> silenced alertname="DiskFilling", instance=~"db-1:9100\|db-2:9100", severity="warning" for 1 h$/);
   });
 
   it('expires the silence on "Unsilence"', async () => {
