@@ -8,6 +8,7 @@ import { createGraphRouter } from './ingest/graph-routes.js';
 import { createHistoryRouter } from './ingest/history-routes.js';
 import { createAmExecutorRouter } from './ingest/am-executor-routes.js';
 import { createIngestHandler, createIngestRouter } from './ingest/ingest-routes.js';
+import { createSlackInteractionsRouter, type SlackInteractionDeps } from './ingest/slack-interactions-routes.js';
 import { createHealthRouter, type ReadinessCheck } from './observability/health-routes.js';
 import type { Logger } from './observability/logger.js';
 import type { SecretMasker } from './observability/mask-secrets.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly anyPath?: boolean;
   /** Draws the graphs the `graph` enricher links to; one with the host's fonts when absent. */
   readonly charts?: ChartRenderer;
+  /** Slack app button clicks (`POST /slack/interactions`); absent without a Slack app action. */
+  readonly slackInteractions?: SlackInteractionDeps;
 }
 
 /**
@@ -40,6 +43,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   const auth = createAuthMiddleware(deps.auth);
+  // Before anything reads the body: Slack's signature covers the raw bytes.
+  if (deps.slackInteractions) app.use(createSlackInteractionsRouter(deps.slackInteractions));
   // Probes and scrapes stay open: kubelets and Prometheus rarely carry credentials, and these leak nothing.
   // Ingest first: it is nearly all the traffic, and every router before it is a detour per request.
   app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor));

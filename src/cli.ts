@@ -18,7 +18,8 @@ const USAGE = `Usage:
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
-SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR.
+SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR;
+the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMANAGER_URL, SLACK_API_URL.
 CONFIG_FILE names a file as -f does.
 
 As prometheus-am-executor:
@@ -51,9 +52,15 @@ async function main(): Promise<number> {
     // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory),
     // and the templates rendered against the example notifications; every problem in one list.
     const problems: ConfigProblem[] = [];
-    for (const check of [() => preflight(loaded, { logger: createSilentLogger() }), () => checkTemplates(loaded)]) {
+    const checks: Array<() => Promise<{ readonly warnings?: readonly string[] } | void>> = [
+      () => preflight(loaded, { logger: createSilentLogger() }),
+      async () => void (await checkTemplates(loaded)),
+    ];
+    for (const check of checks) {
       try {
-        await check();
+        const checked = await check();
+        // Slack not answering is worth saying, not a reason to refuse the file.
+        for (const warning of checked?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         problems.push(...error.problems.filter((p) => !problems.some((q) => q.path === p.path && q.message === p.message)));

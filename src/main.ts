@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildSlackInteractions } from './build-slack-interactions.js';
 import { collectSecrets } from './config/collect-secrets.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { preflight, type Prepared } from './config/preflight.js';
@@ -64,6 +65,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   }
   const shutdown = new AbortController();
   const beforeAckRuns = new InFlightWork();
+  const slackClicks = new InFlightWork();
   const limiter = new RateLimiter();
   const { delivery } = config;
 
@@ -93,6 +95,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         metrics,
         retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
         shutdownSignal: shutdown.signal,
+        messageRefs: store,
       }),
     delayFor: (claimed, now) => limiter.delayFor(actions.get(claimed.job.action)?.rateLimit, now, claimed.job.fingerprints.length),
     onJobFinished: () => watchdog.jobFinished(),
@@ -124,6 +127,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
     anyPath: config.server.any_path,
+    slackInteractions: buildSlackInteractions({ actions, routes, store, logger, metrics, clicks: slackClicks, shutdownSignal: shutdown.signal, alertmanagerUrl: config.alertmanager.url }),
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>
@@ -165,7 +169,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const abort = (): void => shutdown.abort(new Error('shutting down'));
-      const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort)]);
+      const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort), slackClicks.stop(graceMs, abort)]);
       // A request already past the door when shutdown began may start its before-ack run only now.
       abort();
       await beforeAckRuns.stop(0, abort);

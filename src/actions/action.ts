@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger.js';
+import type { MessageRefStore } from './message-refs.js';
 import type { EnrichedNotification } from '../pipeline/model.js';
 
 export interface ActionContext {
@@ -8,6 +9,8 @@ export interface ActionContext {
   readonly signal: AbortSignal;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** Durable message references (the delivery store), for actions that edit what they posted. */
+  readonly messageRefs?: MessageRefStore;
 }
 
 /** What a successful attempt reports; it is kept in the notification's history. */

@@ -5,7 +5,7 @@ import { ActionError } from './action-error.js';
 import { PAGERDUTY_EVENTS_URL, sendPagerDutyEvent } from './pagerduty-client.js';
 import { ResolvedAlerts } from './resolved-alerts.js';
 import { scrubbedError, secretsScrubber } from './url-scrubber.js';
-import { DEFAULT_SEVERITY_MAP, pagerDutyEvent, type PagerDutyEventOptions } from './pagerduty-event.js';
+import { DEFAULT_SEVERITY_MAP, dedupKeyOf, pagerDutyEvent, type PagerDutyEventOptions } from './pagerduty-event.js';
 
 const severity = z.enum(['critical', 'error', 'warning', 'info']);
 
@@ -96,6 +96,16 @@ export const pagerdutyActionType = defineActionType({
         const resolves = sent.length - triggers;
         const parts = [triggers > 0 ? `triggered ${triggers}` : '', resolves > 0 ? `resolved ${resolves}` : '', stale > 0 ? `skipped ${stale} resolved since` : ''];
         return { detail: parts.filter(Boolean).join(', '), data: { events: sent, skippedResolved: stale } };
+      },
+      // An Acknowledge click in Slack: the incidents of these alerts, by the same dedup_key.
+      async acknowledge(fingerprints: readonly string[], signal: AbortSignal): Promise<number> {
+        for (const fingerprint of fingerprints) {
+          const event = { routing_key: config.routing_key, event_action: 'acknowledge' as const, dedup_key: dedupKeyOf({ fingerprint }) };
+          await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal }).catch((e: unknown) => {
+            throw scrubbedError(e, scrub);
+          });
+        }
+        return fingerprints.length;
       },
     };
   },

@@ -9,7 +9,7 @@ export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 /** An Events API v2 event (developer.pagerduty.com/docs/events-api-v2/trigger-events). */
 export interface PagerDutyEvent {
   readonly routing_key: string;
-  readonly event_action: 'trigger' | 'resolve';
+  readonly event_action: 'trigger' | 'resolve' | 'acknowledge';
   readonly dedup_key: string;
   readonly payload?: {
     readonly summary: string;
@@ -69,7 +69,7 @@ export const DEFAULT_SEVERITY_MAP: Readonly<Record<string, PagerDutySeverity>> =
  * finds its trigger, a resend or a retry lands on the same incident, and the key stays the same
  * across restarts and replicas.
  */
-export function dedupKeyOf(alert: EnrichedAlert): string {
+export function dedupKeyOf(alert: Pick<EnrichedAlert, 'fingerprint'>): string {
   return `alertpipe-${alert.fingerprint}`.slice(0, DEDUP_KEY_MAX);
 }
 

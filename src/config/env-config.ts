@@ -1,12 +1,23 @@
 /**
- * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL,
- * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, ALERTMANAGER_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL, the Slack
+ * app's SLACK_BOT_TOKEN and SLACK_CHANNEL with SLACK_SIGNING_SECRET, ALERTMANAGER_URL and SLACK_API_URL,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const actions: Record<string, unknown> = { log: { type: 'log' } };
-  if (env.SLACK_WEBHOOK_URL) actions.slack = { type: 'slack', webhook_url: env.SLACK_WEBHOOK_URL };
+  if (env.SLACK_BOT_TOKEN || env.SLACK_CHANNEL) {
+    // The Slack app; a missing half is reported by the schema (`channel`, `bot_token`).
+    actions.slack = {
+      type: 'slack',
+      ...(env.SLACK_BOT_TOKEN ? { bot_token: env.SLACK_BOT_TOKEN } : {}),
+      ...(env.SLACK_CHANNEL ? { channel: env.SLACK_CHANNEL } : {}),
+      ...(env.SLACK_SIGNING_SECRET ? { signing_secret: env.SLACK_SIGNING_SECRET } : {}),
+      ...(env.SLACK_API_URL ? { api_url: env.SLACK_API_URL } : {}),
+    };
+  }
+  if (env.SLACK_WEBHOOK_URL) actions[actions.slack ? 'slack_webhook' : 'slack'] = { type: 'slack', webhook_url: env.SLACK_WEBHOOK_URL };
   if (env.TEAMS_WEBHOOK_URL) actions.teams = { type: 'teams', webhook_url: env.TEAMS_WEBHOOK_URL };
   if (env.DISCORD_WEBHOOK_URL) actions.discord = { type: 'discord', webhook_url: env.DISCORD_WEBHOOK_URL };
   if (env.GOOGLE_CHAT_WEBHOOK_URL) actions.google_chat = { type: 'google_chat', webhook_url: env.GOOGLE_CHAT_WEBHOOK_URL };

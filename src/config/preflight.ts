@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import { dataDirProblem } from './check-data-dir.js';
+import { checkSlackApps } from './check-slack-apps.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { parseListenAddress, type ListenAddress } from './listen-address.js';
 import type { LoadedConfig } from './load-config.js';
@@ -17,13 +18,15 @@ export interface Prepared {
   readonly enrichers: EnricherStep[];
   readonly listen: ListenAddress;
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** What works for now but deserves a look (Slack not answering at start). */
+  readonly warnings: readonly string[];
 }
 
 /**
  * Every check start-up makes before it listens, in one place, so that `alertpipe check-config`
  * makes exactly the same ones: the listen address (the `-l` flag included), the actions built,
  * enricher modules loaded, the TLS certificate and key read and paired, the queue's directory
- * usable. Every problem is collected and thrown together as a `ConfigError`, each at its path, so
+ * usable, each Slack app's token and channel asked of Slack. Every problem is collected and thrown together as a `ConfigError`, each at its path, so
  * a file that passes `check-config` does not then fail to start (short of what only the moment of
  * starting can tell: a port already taken, a disk filled since).
  */
@@ -51,10 +54,14 @@ export async function preflight(loaded: LoadedConfig, options: { logger: Logger;
     if (problem !== undefined) problems.push({ path: 'delivery.data_dir', message: `the queue's directory ${problem}` });
   }
 
+  const slack = actions === undefined ? { problems: [], warnings: [] } : await checkSlackApps(actions);
+  problems.push(...slack.problems);
+  for (const warning of slack.warnings) options.logger.warn('start-up check', { warning });
+
   if (problems.length > 0 || actions === undefined || 'problem' in listen) {
     throw new ConfigError(loaded.file ?? 'environment', problems);
   }
-  return { actions, enrichers, listen, ...(tls ? { tls } : {}) };
+  return { actions, enrichers, listen, warnings: slack.warnings, ...(tls ? { tls } : {}) };
 }
 
 type Attempt = <T>(where: string, work: () => T | Promise<T>) => Promise<T | undefined>;

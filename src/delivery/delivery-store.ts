@@ -1,3 +1,4 @@
+import type { MessageRefStore } from '../actions/message-refs.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 
 /**
@@ -129,7 +130,8 @@ export interface Recovered {
   readonly deadLettered: readonly string[];
 }
 
-export interface DeliveryStore {
+/** Also keeps chat message references (`MessageRefStore`): the Slack app's message per group. */
+export interface DeliveryStore extends MessageRefStore {
   /** Stores a newly accepted notification as `queued`. Throws `QueueFullError` at capacity. */
   add(notification: Notification): Promise<void>;
   /** Up to `limit` queued notifications, oldest first, now `processing`. */

@@ -1,3 +1,4 @@
+import type { MessageRef } from '../actions/message-refs.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   QueueFullError,
@@ -27,6 +28,9 @@ interface Entry {
   jobIds: string[];
 }
 
+// Groups whose message can still be edited; past it the oldest is forgotten (its group posts anew).
+const MAX_MESSAGE_REFS = 10_000;
+
 /**
  * The in-memory queue: fast and simple, and gone on restart. For tests and for users who accept
  * that (`delivery.queue: memory`).
@@ -37,6 +41,7 @@ export class MemoryStore implements DeliveryStore {
   private readonly queued: string[] = [];
   private readonly finished: string[] = [];
   private readonly dedup = new Map<string, { owner: string; expires: number }>();
+  private readonly messageRefs = new Map<string, MessageRef>();
   private unfinished = 0;
   private added = 0;
 
@@ -186,6 +191,20 @@ export class MemoryStore implements DeliveryStore {
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {
     return this.record(id);
+  }
+
+  async getMessageRef(id: string): Promise<MessageRef | undefined> {
+    return this.messageRefs.get(id);
+  }
+
+  async putMessageRef(ref: MessageRef): Promise<void> {
+    // Re-inserted so that Map order is least recently written first, the one to forget first.
+    this.messageRefs.delete(ref.id);
+    this.messageRefs.set(ref.id, ref);
+    for (const id of this.messageRefs.keys()) {
+      if (this.messageRefs.size <= MAX_MESSAGE_REFS) break;
+      this.messageRefs.delete(id);
+    }
   }
 
   async close(): Promise<void> {}

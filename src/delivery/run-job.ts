@@ -1,4 +1,5 @@
 import type { Action } from '../actions/action.js';
+import type { MessageRefStore } from '../actions/message-refs.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { startDeadline } from '../lib/deadline.js';
@@ -16,6 +17,8 @@ export interface RunJobDeps {
   readonly shutdownSignal: AbortSignal;
   /** Caps every action's own timeout (a sender waiting for the answer cannot wait longer). */
   readonly maxTimeoutMs?: number;
+  /** Handed to actions that edit what they posted (the store). */
+  readonly messageRefs?: MessageRefStore;
 }
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
@@ -52,7 +55,7 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
   const { signal } = deadline;
   const labels = { action: action.name, type: action.type };
   try {
-    const result = await untilAborted(action.handle(viewFor(notification, job.fingerprints), { logger, signal, attempt: attemptNumber }), signal);
+    const result = await untilAborted(action.handle(viewFor(notification, job.fingerprints), { logger, signal, attempt: attemptNumber, ...(deps.messageRefs ? { messageRefs: deps.messageRefs } : {}) }), signal);
     const durationMs = Date.now() - started;
     deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'success' });
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);

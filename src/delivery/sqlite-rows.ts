@@ -1,3 +1,4 @@
+import type { MessageRef } from '../actions/message-refs.js';
 import type { AttemptRecord, Job, JobState, NotificationState } from './delivery-store.js';
 
 /** Rows as the SQLite store's statements return them. */
@@ -34,5 +35,29 @@ export function toJob(row: JobRow): Job {
     nextAttemptAt: row.next_attempt_at,
     attempts: JSON.parse(row.attempts) as AttemptRecord[],
     ...(row.result === null ? {} : { result: JSON.parse(row.result) as Record<string, unknown> }),
+  };
+}
+
+export interface MessageRefRow {
+  id: string;
+  action: string;
+  channel: string;
+  group_key: string;
+  channel_id: string;
+  ts: string;
+  state: string;
+  updated_at: number;
+}
+
+export function toMessageRef(row: MessageRefRow): MessageRef {
+  return {
+    id: row.id,
+    action: row.action,
+    channel: row.channel,
+    groupKey: row.group_key,
+    channelId: row.channel_id,
+    ts: row.ts,
+    state: JSON.parse(row.state) as Record<string, unknown>,
+    updatedAt: row.updated_at,
   };
 }

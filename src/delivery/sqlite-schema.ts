@@ -48,6 +48,20 @@ const MIGRATIONS: readonly string[] = [
   // The probe row is what a health check writes to learn that writes work again.
   `ALTER TABLE jobs ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
    CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, room BLOB);`,
+  // The Slack app's message per group, so an update after a restart edits the same message. The
+  // id is a hash of (action, channel, group key), short enough for a button's value; the three
+  // are kept beside it so a row can be traced back.
+  `CREATE TABLE message_refs (
+     id         TEXT PRIMARY KEY,
+     action     TEXT NOT NULL,
+     channel    TEXT NOT NULL,
+     group_key  TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     ts         TEXT NOT NULL,
+     state      TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX message_refs_by_age ON message_refs (updated_at);`,
 ];
 
 export function migrate(db: Database): void {

@@ -45,6 +45,9 @@ const SQL = {
   olderExists: `SELECT 1 FROM notifications WHERE rowid < ? LIMIT 1`,
   oneNotification: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
   jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
+  getMessageRef: `SELECT * FROM message_refs WHERE id = ?`,
+  putMessageRef: `INSERT OR REPLACE INTO message_refs (id, action, channel, group_key, channel_id, ts, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  pruneMessageRefs: `DELETE FROM message_refs WHERE updated_at < ?`,
 } as const;
 
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

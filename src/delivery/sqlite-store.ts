@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { MessageRef } from '../actions/message-refs.js';
 import type { Logger } from '../observability/logger.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
@@ -20,7 +21,7 @@ import {
 } from './delivery-store.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
-import { toJob, type JobRow, type NotificationRow } from './sqlite-rows.js';
+import { toJob, toMessageRef, type JobRow, type MessageRefRow, type NotificationRow } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';
 import { SqliteWriter } from './sqlite-writer.js';
 
@@ -39,6 +40,8 @@ export interface SqliteStoreOptions extends StoreLimits {
 
 // Pruning after every finished notification (or dedup claim) would cost a DELETE each; every 100 is plenty.
 const PRUNE_EVERY = 100;
+// A message untouched this long is past editing anyway (its group long resolved or forgotten).
+const MESSAGE_REF_MAX_AGE_MS = 30 * 24 * 3_600_000;
 
 /**
  * The durable queue (the default): one SQLite file in write-ahead-log mode. Every method runs
@@ -50,6 +53,7 @@ export class SqliteStore implements DeliveryStore {
   private unfinished: number;
   private finishedSincePrune = 0;
   private dedupClaimsSincePrune = 0;
+  private refsSincePrune = 0;
 
   /** Throws `StoreCorruptError` when the file fails `PRAGMA quick_check`. */
   constructor(private readonly options: SqliteStoreOptions) {
@@ -213,6 +217,23 @@ export class SqliteStore implements DeliveryStore {
     return this.read(() => {
       const row = this.sql.oneNotification.get(id) as NotificationRow | undefined;
       return row === undefined ? undefined : this.toRecord(row);
+    });
+  }
+
+  getMessageRef(id: string): Promise<MessageRef | undefined> {
+    return this.read(() => {
+      const row = this.sql.getMessageRef.get(id) as MessageRefRow | undefined;
+      return row === undefined ? undefined : toMessageRef(row);
+    });
+  }
+
+  putMessageRef(ref: MessageRef): Promise<void> {
+    return this.write(() => {
+      if (++this.refsSincePrune >= PRUNE_EVERY) {
+        this.refsSincePrune = 0;
+        this.sql.pruneMessageRefs.run(ref.updatedAt - MESSAGE_REF_MAX_AGE_MS);
+      }
+      this.sql.putMessageRef.run(ref.id, ref.action, ref.channel, ref.groupKey, ref.channelId, ref.ts, JSON.stringify(ref.state), ref.updatedAt);
     });
   }
 

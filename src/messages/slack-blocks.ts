@@ -18,16 +18,26 @@ export type SlackBlock =
   | { readonly type: 'header'; readonly text: TextObject }
   | { readonly type: 'section'; readonly text: TextObject }
   | { readonly type: 'context'; readonly elements: readonly TextObject[] }
-  | { readonly type: 'divider' };
+  | { readonly type: 'divider' }
+  | { readonly type: 'actions'; readonly block_id?: string; readonly elements: readonly SlackButton[] };
 
-export function slackBlocks(message: Message): SlackMessage {
+export interface SlackButton {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: TextObject;
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+}
+
+/** `reserve`: blocks the caller adds after these (the Slack app's status line and buttons). */
+export function slackBlocks(message: Message, reserve = 0): SlackMessage {
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: cut(message.title, SLACK_LIMITS.headerText), emoji: true } }];
   const common = [...message.context.map(([k, v]) => `*${k}* ${escape(v)}`), ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : [])].join('  ·  ');
   if (common) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(common, SLACK_LIMITS.sectionText) }] });
   if (message.text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(escape(message.text), SLACK_LIMITS.sectionText) } });
 
   // Each alert takes up to three blocks; room is kept for the fold and the notes.
-  const room = Math.floor((SLACK_LIMITS.blocks - blocks.length - 2) / 3);
+  const room = Math.floor((SLACK_LIMITS.blocks - blocks.length - 2 - reserve) / 3);
   const { shown, hidden } = foldAlerts(message, room);
   shown.forEach((alert, index) => {
     if (index > 0) blocks.push({ type: 'divider' });
@@ -62,6 +72,6 @@ function heading(labels: readonly LabelPair[], name: string): string {
 }
 
 /** Slack reads &, < and > as markup; anything from an alert must be escaped. */
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -25,6 +25,7 @@ export interface Metrics {
   readonly amExecutor: AmExecutorMetrics;
   readonly storeErrors: Counter<'operation'>;
   readonly templateErrors: Counter<'action' | 'template'>;
+  readonly slackClicks: Counter<'button' | 'outcome'>;
 }
 
 export interface MetricsOptions {
@@ -142,6 +143,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_template_errors_total',
       help: 'Message templates that failed while rendering (the default text went out in their place), by action and template.',
       labelNames: ['action', 'template'],
+      registers,
+    }),
+    slackClicks: new Counter({
+      name: 'alertpipe_slack_clicks_total',
+      help: 'Slack button clicks handled, by button and outcome (done, failed, unknown message).',
+      labelNames: ['button', 'outcome'],
       registers,
     }),
   };

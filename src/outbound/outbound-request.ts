@@ -9,7 +9,7 @@ export const ACTION_RESPONSE_LIMIT = 1024 * 1024;
 
 export interface OutboundRequest {
   readonly url: string;
-  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as it is: axios trims a string it takes for JSON, and a forwarded body must go out byte for byte. */
   readonly body?: string | URLSearchParams;

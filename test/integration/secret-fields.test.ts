@@ -36,14 +36,19 @@ const EXAMPLES: Record<string, (url: string) => Record<string, unknown>> = {
   scale: (url) => ({ type: 'scale', api_url: url, token: `${MARK}scaletoken00001`, namespace: 'shop', name: 'cart', replicas: '+1', max: 5 }),
 };
 
+/** Second modes of an action type, with secrets of their own. */
+const MORE_MODES: Record<string, (url: string) => Record<string, unknown>> = {
+  'slack app': (url) => ({ type: 'slack', bot_token: `xoxb-${MARK}slackbottoken01`, channel: 'C0ALERTS1', signing_secret: `${MARK}signingsecret01`, api_url: `${url}/api/` }),
+};
+
 describe('secret fields', () => {
   it('has an example for every action type in the registry', () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual([...actionTypeNames].sort());
   });
 
-  for (const type of actionTypeNames) {
+  for (const type of [...actionTypeNames, ...Object.keys(MORE_MODES)]) {
     it(`${type}: its secret fields appear in no log line, no history answer and no error message`, async () => {
-      const example = EXAMPLES[type];
+      const example = EXAMPLES[type] ?? MORE_MODES[type];
       if (!example) throw new Error(`no example for action type ${type}`);
       const yaml = `actions:\n  under-test: ${JSON.stringify(example(echo.url))}\nroutes:\n  - actions: [under-test]\n`;
       const secrets = collectSecrets(parseConfigText(yaml, 'test', {}));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageRefId, type MessageRef } from '../../../src/actions/message-refs.js';
 import { QueueFullError, type DeliveryStore } from '../../../src/delivery/delivery-store.js';
 import { MemoryStore, type StoreLimits } from '../../../src/delivery/memory-store.js';
 import { SqliteStore } from '../../../src/delivery/sqlite-store.js';
@@ -33,8 +34,30 @@ function tempDir(): string {
 
 const note = (id: string) => notificationOf([alertWith({ alertname: 'A', id })], id);
 
+const messageRef = (groupKey: string, ts: string, state: Record<string, unknown> = {}): MessageRef => ({
+  id: messageRefId('oncall', '#alerts', groupKey),
+  action: 'oncall',
+  channel: '#alerts',
+  groupKey,
+  channelId: 'C0123ABCD',
+  ts,
+  state,
+  updatedAt: Date.now(),
+});
+
 describe.each(Object.keys(factories))('%s store', (kind) => {
   const create = factories[kind]!;
+
+  it('keeps a message reference per (action, channel, group) and replaces it on the next write', async () => {
+    const store = create();
+    expect(await store.getMessageRef(messageRefId('oncall', '#alerts', 'g1'))).toBeUndefined();
+    await store.putMessageRef(messageRef('g1', '1700000000.000100', { firing: ['a'] }));
+    await store.putMessageRef(messageRef('g2', '1700000000.000200'));
+    await store.putMessageRef(messageRef('g1', '1700000000.000300', { firing: [] }));
+    expect(await store.getMessageRef(messageRefId('oncall', '#alerts', 'g1'))).toMatchObject({ groupKey: 'g1', channelId: 'C0123ABCD', ts: '1700000000.000300', state: { firing: [] } });
+    expect((await store.getMessageRef(messageRefId('oncall', '#alerts', 'g2')))?.ts).toBe('1700000000.000200');
+    expect(await store.getMessageRef(messageRefId('other', '#alerts', 'g1'))).toBeUndefined();
+  });
 
   it('hands out queued notifications oldest first, each once', async () => {
     const store = create();
@@ -178,6 +201,15 @@ describe.each(Object.keys(factories))('%s store', (kind) => {
 });
 
 describe('sqlite store across a restart', () => {
+  it('still finds a message reference after a restart', async () => {
+    const dir = tempDir();
+    const first = factories.sqlite!({}, dir);
+    await first.putMessageRef(messageRef('{}:{alertname="A"}', '1700000000.000100', { startedAt: 1 }));
+    await first.close();
+    const second = factories.sqlite!({}, dir);
+    expect(await second.getMessageRef(messageRefId('oncall', '#alerts', '{}:{alertname="A"}'))).toMatchObject({ ts: '1700000000.000100', state: { startedAt: 1 } });
+  });
+
   it('resumes queued notifications and interrupted jobs', async () => {
     const dir = tempDir();
     const first = factories.sqlite!({}, dir);
