@@ -1,9 +1,11 @@
+import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 
 /**
  * The queue port. A notification is stored before its 2xx goes out; processing enriches and routes
  * it into jobs, one per (notification, action); jobs are attempted until they succeed, fail for
- * good, or grow too old. Adapters: memory (memory-store.ts) and SQLite.
+ * good, or grow too old. Adapters: memory (memory-store.ts), SQLite, and PostgreSQL (shared by
+ * replicas). test/contract/delivery-store.contract.ts holds every adapter to the same behaviour.
  */
 
 export type NotificationState = 'queued' | 'processing' | 'delivering' | 'done';
@@ -48,6 +50,8 @@ export interface JobUpdate {
   /** For `pending`: when to try next. */
   readonly nextAttemptAt?: number;
   readonly result?: Readonly<Record<string, unknown>>;
+  /** The destination asked for a pause (a 429's Retry-After): no job to it goes for this long. */
+  readonly retryAfterMs?: number;
 }
 
 /** A notification as the history shows it. */
@@ -68,6 +72,8 @@ export class QueueFullError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export interface DeliveryStore {
   /** Stores a newly accepted notification as `queued`. Throws `QueueFullError` at capacity. */
@@ -94,8 +100,23 @@ export interface DeliveryStore {
    * must not deduplicate itself away.
    */
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>>;
-  /** Notifications not yet `done`: the queue depth the limit applies to. */
+  /**
+   * Notifications not yet `done`: the queue depth the limit applies to. Synchronous because the
+   * readiness check and the queue-depth gauge read it on every call; a store shared by several
+   * processes answers from a count it refreshes in the background (see postgres-store.ts).
+   */
   unfinishedCount(): number;
+  /**
+   * 0 when a job of `alerts` alerts may go to `limit.key` now (and takes its share of the limit),
+   * else how many milliseconds until it may. Every process sharing the store shares the limit.
+   */
+  rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number>;
+  /** The destination asked for a pause (a 429's Retry-After): nothing goes to `key` for `ms`. */
+  holdDestination(key: string, ms: number, now: number): Promise<void>;
+  /** Whether the store can keep new notifications now; the reason when not (for `/readyz`). */
+  health(): StoreHealth;
+  /** Calls `listener` when another process sharing the store has queued work. */
+  onWork(listener: () => void): void;
   listNotifications(limit: number): Promise<NotificationRecord[]>;
   getNotification(id: string): Promise<NotificationRecord | undefined>;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ export interface DispatcherDeps {
   readonly plan: (notification: Notification) => Promise<Plan>;
   readonly runJob: (claimed: ClaimedJob) => Promise<JobUpdate>;
   /** How long a claimed job must still wait (a destination's rate limit); 0 to run it now. */
-  readonly delayFor: (claimed: ClaimedJob, now: number) => number;
+  readonly delayFor: (claimed: ClaimedJob, now: number) => number | Promise<number>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Notifications enriched and routed at once. */
@@ -105,7 +105,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (attempting < deps.jobConcurrency) {
       const now = Date.now();
       for (const claimed of await store.claimDueJobs(now, deps.jobConcurrency - attempting)) {
-        const delay = deps.delayFor(claimed, now);
+        const delay = await deps.delayFor(claimed, now);
         if (delay > 0) {
           await store.releaseJob(claimed.job.id, now + delay);
           continue;

@@ -1,3 +1,4 @@
+import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   QueueFullError,
@@ -8,7 +9,9 @@ import {
   type NewJob,
   type NotificationRecord,
   type NotificationState,
+  type StoreHealth,
 } from './delivery-store.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface StoreLimits {
   /** Unfinished notifications accepted before `add` refuses. */
@@ -28,6 +31,7 @@ interface Entry {
  * that (`delivery.queue: memory`).
  */
 export class MemoryStore implements DeliveryStore {
+  private readonly limiter = new RateLimiter();
   private readonly entries = new Map<string, Entry>();
   private readonly jobs = new Map<string, Job>();
   private readonly queued: string[] = [];
@@ -156,6 +160,21 @@ export class MemoryStore implements DeliveryStore {
   unfinishedCount(): number {
     return this.unfinished;
   }
+
+  // One process owns the queue: its buckets live in memory, and its own ingest wakes its dispatcher.
+  async rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number> {
+    return this.limiter.delayFor(limit, now, alerts);
+  }
+
+  async holdDestination(key: string, ms: number, now: number): Promise<void> {
+    this.limiter.hold(key, now + ms);
+  }
+
+  health(): StoreHealth {
+    return { ok: true };
+  }
+
+  onWork(): void {}
 
   async listNotifications(limit: number): Promise<NotificationRecord[]> {
     return [...this.entries.keys()].reverse().slice(0, limit).map((id) => this.record(id) as NotificationRecord);

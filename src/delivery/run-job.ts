@@ -1,4 +1,5 @@
 import type { Action } from '../actions/action.js';
+import { ActionError } from '../actions/action-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnrichedNotification } from '../pipeline/model.js';
@@ -56,7 +57,13 @@ export async function runJob(claimed: ClaimedJob, deps: RunJobDeps): Promise<Job
     if (decision.retry) {
       deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'retry' });
       logger.warn('action failed; will retry', { attempt: attemptNumber, error: message, retryInMs: decision.at - Date.now() });
-      return { state: 'pending', nextAttemptAt: decision.at, attempt: { at: started, durationMs, outcome: 'retry', error: message } };
+      const retryAfterMs = error instanceof ActionError ? error.retryAfterMs : undefined;
+      return {
+        state: 'pending',
+        nextAttemptAt: decision.at,
+        attempt: { at: started, durationMs, outcome: 'retry', error: message },
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
     }
     const outcome = decision.reason === 'too old' ? 'dead' : 'failed';
     deps.metrics.actionOutcomes.inc({ ...labels, outcome });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database, { type Database as Db } from 'better-sqlite3';
+import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   QueueFullError,
@@ -13,7 +14,9 @@ import {
   type NewJob,
   type NotificationRecord,
   type NotificationState,
+  type StoreHealth,
 } from './delivery-store.js';
+import { RateLimiter } from './rate-limiter.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
 import { migrate } from './sqlite-schema.js';
@@ -49,6 +52,7 @@ const PRUNE_EVERY = 100;
  * synchronously inside SQLite, so each is atomic with respect to the others without locks.
  */
 export class SqliteStore implements DeliveryStore {
+  private readonly limiter = new RateLimiter();
   private readonly db: Db;
   private readonly sql: Statements;
   private unfinished: number;
@@ -183,6 +187,21 @@ export class SqliteStore implements DeliveryStore {
   unfinishedCount(): number {
     return this.unfinished;
   }
+
+  // One process owns the queue: its buckets live in memory, and its own ingest wakes its dispatcher.
+  async rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number> {
+    return this.limiter.delayFor(limit, now, alerts);
+  }
+
+  async holdDestination(key: string, ms: number, now: number): Promise<void> {
+    this.limiter.hold(key, now + ms);
+  }
+
+  health(): StoreHealth {
+    return this.db.open ? { ok: true } : { ok: false, reason: 'the queue is closed' };
+  }
+
+  onWork(): void {}
 
   async listNotifications(limit: number): Promise<NotificationRecord[]> {
     const rows = this.sql.recentNotifications.all(limit) as NotificationRow[];

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { QueueFullError } from '../delivery/delivery-store.js';
+import { StoreUnavailableError } from '../delivery/store-unavailable-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { HttpError, NotFoundError, ServiceUnavailableError, ValidationError } from './http-errors.js';
@@ -39,7 +40,7 @@ export function createErrorMiddleware(logger: Logger, metrics: Metrics): ErrorRe
 
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  if (error instanceof QueueFullError) {
+  if (error instanceof QueueFullError || error instanceof StoreUnavailableError) {
     return new ServiceUnavailableError(error.message, [], { 'Retry-After': String(error.retryAfterSeconds) });
   }
   // express's own errors for malformed requests (a bad URI encoding) carry a 4xx status.
