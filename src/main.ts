@@ -8,14 +8,13 @@ import { buildActions, buildEnricherSteps, buildPrometheusClient, routesOf } fro
 import { collectSecrets } from './config/collect-secrets.js';
 import type { LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { createDestinationLimits } from './delivery/destination-limits.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
-import { MemoryStore } from './delivery/memory-store.js';
+import { openStore } from './delivery/open-store.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
-import { RateLimiter } from './delivery/rate-limiter.js';
 import { runBeforeAck } from './delivery/run-before-ack.js';
 import { runJob } from './delivery/run-job.js';
-import { SqliteStore } from './delivery/sqlite-store.js';
 import { createIntake } from './ingest/accept-notification.js';
 import { createLogger, type Logger, type LoggerOptions } from './observability/logger.js';
 import { createSecretMasker } from './observability/mask-secrets.js';
@@ -52,10 +51,10 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const actions = buildActions(config, logger);
   const enrichers = await buildEnricherSteps(config, baseDir);
   const routes = routesOf(config, actions);
-  const store = openStore(config, baseDir);
+  const store = openStore(config, baseDir, logger);
   const recovered = await store.recover();
   const shutdown = new AbortController();
-  const limiter = new RateLimiter();
+  const limits = createDestinationLimits(store, actions, logger);
   const { delivery } = config;
 
   const dispatcher = createDispatcher({
@@ -77,16 +76,21 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         dedupWindowMs: delivery.dedup_window,
       });
     },
-    runJob: (claimed) =>
-      runJob(claimed, {
-        actions,
-        logger,
-        metrics,
-        retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
-        shutdownSignal: shutdown.signal,
-      }),
-    delayFor: (claimed, now) => limiter.delayFor(actions.get(claimed.job.action)?.rateLimit, now, claimed.job.fingerprints.length),
+    runJob: async (claimed) =>
+      limits.afterAttempt(
+        claimed,
+        await runJob(claimed, {
+          actions,
+          logger,
+          metrics,
+          retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
+          shutdownSignal: shutdown.signal,
+        }),
+      ),
+    delayFor: (claimed, now) => limits.delayFor(claimed, now),
   });
+  // Work another replica queued (a shared store) wakes this one's dispatcher too.
+  store.onWork(() => dispatcher.kick());
 
   let accepting = true;
   const app = createApp({
@@ -106,6 +110,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     bodyLimit: config.server.body_limit,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
+      store: () => store.health(),
       queue: () =>
         store.unfinishedCount() < delivery.max_pending ? { ok: true } : { ok: false, reason: `queue full (${delivery.max_pending})` },
     },
@@ -144,16 +149,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       server.closeAllConnections();
       await closed;
       await store.close();
-      logger.info('alertpipe stopped', { unfinished, kept: delivery.queue === 'sqlite' ? 'in the queue for the next start' : 'lost (memory queue)' });
+      logger.info('alertpipe stopped', { unfinished, kept: delivery.queue === 'memory' ? 'lost (memory queue)' : 'in the queue for the next start' });
     },
   };
-}
-
-function openStore(config: Config, baseDir: string): DeliveryStore {
-  const { delivery } = config;
-  const limits = { maxPending: delivery.max_pending, historyLimit: delivery.history_limit };
-  if (delivery.queue === 'memory') return new MemoryStore(limits);
-  return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync });
 }
 
 function createServer(config: Config, baseDir: string, app: ReturnType<typeof createApp>): Server {

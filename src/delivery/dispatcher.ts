@@ -120,7 +120,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function sleep(): Promise<void> {
     if (kicked) return;
     // With every job slot taken, a due job waits for a slot (whose end kicks), not for its time.
-    const due = attempting < deps.jobConcurrency ? await store.nextDueAt() : undefined;
+    // A store that cannot answer (its database is down) must not end the loop: poll again after the idle wait.
+    const due = attempting < deps.jobConcurrency ? await store.nextDueAt().catch(() => undefined) : undefined;
     const delay = Math.max(0, Math.min(IDLE_POLL_MS, due === undefined ? IDLE_POLL_MS : due - Date.now()));
     // A kick that came while the store answered (a turn of the event loop) found no one to wake.
     if (kicked) return;

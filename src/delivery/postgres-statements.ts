@@ -80,9 +80,13 @@ export const SQL = {
   markAllDone: `UPDATE alertpipe_notifications n SET state = 'done' WHERE state = 'delivering'
     AND NOT EXISTS (SELECT 1 FROM alertpipe_jobs j WHERE j.notification_id = n.id AND j.state IN ('pending', 'running'))`,
 
-  /** $1 owner, $2 lease ms: this replica is alive and still working on what it claimed. */
-  renewNotificationLeases: `UPDATE alertpipe_notifications SET lease_until = ${NOW_MS} + $2 WHERE owner = $1 AND state = 'processing'`,
-  renewJobLeases: `UPDATE alertpipe_jobs SET lease_until = ${NOW_MS} + $2 WHERE owner = $1 AND state = 'running'`,
+  /**
+   * $1 owner, $2 lease ms, $3 ids: this replica is alive and still working on these. Only what
+   * it is working on: a claim it gave up on (a plan it could not save) must expire for others.
+   */
+  renewNotificationLeases: `UPDATE alertpipe_notifications SET lease_until = ${NOW_MS} + $2
+    WHERE id = ANY($3::text[]) AND owner = $1 AND state = 'processing'`,
+  renewJobLeases: `UPDATE alertpipe_jobs SET lease_until = ${NOW_MS} + $2 WHERE id = ANY($3::text[]) AND owner = $1 AND state = 'running'`,
 
   countUnfinished: `SELECT count(*)::int AS n FROM alertpipe_notifications WHERE state <> 'done'`,
 

@@ -66,6 +66,9 @@ export class PostgresStore implements DeliveryStore {
   private finishedSincePrune = 0;
   private dedupClaimsSincePrune = 0;
   private readonly started: Promise<void>;
+  /** What this replica claimed and is working on, and since when: the leases it renews. */
+  private readonly planning = new Map<string, number>();
+  private readonly attempting = new Map<string, number>();
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.db = new PostgresConnection(options);
@@ -103,12 +106,14 @@ export class PostgresStore implements DeliveryStore {
   async claimNotifications(limit: number): Promise<Notification[]> {
     if (!this.db.isReady()) return [];
     const rows = await this.db.query<{ id: string; seq: number; original: string; body: string }>(SQL.claimNotifications, [this.owner, this.options.leaseMs, limit]);
+    for (const row of rows) this.planning.set(row.id, Date.now());
     return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body, row.original));
   }
 
   async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
-    const [row] = await this.persist(() =>
-      this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [enriched.id, encodeNotification(enriched), Date.now(), JSON.stringify(jobs), this.owner]),
+    const [row] = await this.persist(
+      () => this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [enriched.id, encodeNotification(enriched), Date.now(), JSON.stringify(jobs), this.owner]),
+      () => this.planning.delete(enriched.id),
     );
     if (row?.routed === 1 && row.jobs === 0) await this.finishIfDone(enriched.id);
   }
@@ -125,6 +130,7 @@ export class PostgresStore implements DeliveryStore {
     if (!this.db.isReady()) return [];
     const rows = await this.db.query<JobRow & { body: string; original: string }>(SQL.claimDueJobs, [this.owner, this.options.leaseMs, now, limit]);
     const notifications = new Map<string, EnrichedNotification>();
+    for (const row of rows) this.attempting.set(row.id, Date.now());
     return rows.map((row) => {
       let notification = notifications.get(row.notification_id);
       if (notification === undefined) {
@@ -142,13 +148,17 @@ export class PostgresStore implements DeliveryStore {
   }
 
   async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
-    await this.persist(() => this.db.query(SQL.releaseJob, [jobId, nextAttemptAt]));
+    await this.persist(
+      () => this.db.query(SQL.releaseJob, [jobId, nextAttemptAt]),
+      () => this.attempting.delete(jobId),
+    );
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
     const result = update.result === undefined ? null : JSON.stringify(update.result);
-    const [row] = await this.persist(() =>
-      this.db.query<{ notification_id: string }>(SQL.finishAttempt, [jobId, update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result]),
+    const [row] = await this.persist(
+      () => this.db.query<{ notification_id: string }>(SQL.finishAttempt, [jobId, update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result]),
+      () => this.attempting.delete(jobId),
     );
     if (row !== undefined && update.state !== 'pending') await this.finishIfDone(row.notification_id);
   }
@@ -167,7 +177,10 @@ export class PostgresStore implements DeliveryStore {
       await this.db.query(SQL.pruneDedup, [now]);
     }
     const unique = [...new Set(keys)];
-    const claimed = new Set((await this.db.query<{ key: string }>(SQL.claimDedupKeys, [notificationId, unique, now, windowMs])).map((r) => r.key));
+    // Retried through an outage like the writes below: claiming again for the same notification
+    // changes nothing, and a plan that failed here would leave its notification claimed.
+    const rows = await this.persist(() => this.db.query<{ key: string }>(SQL.claimDedupKeys, [notificationId, unique, now, windowMs]));
+    const claimed = new Set(rows.map((r) => r.key));
     return new Set(unique.filter((key) => !claimed.has(key)));
   }
 
@@ -247,17 +260,22 @@ export class PostgresStore implements DeliveryStore {
   /**
    * What records work already done (an attempt's outcome, a plan) is retried through a short
    * outage rather than dropped: otherwise the work would run again once its lease expired. Past
-   * the lease that is bound to happen anyway, so retrying longer would gain nothing.
+   * the lease that is bound to happen anyway, so retrying longer would gain nothing. `settled`
+   * runs either way: the claim is no longer this replica's to renew.
    */
-  private async persist<T>(write: () => Promise<T>): Promise<T> {
+  private async persist<T>(write: () => Promise<T>, settled: () => void = () => undefined): Promise<T> {
     const deadline = Date.now() + this.options.leaseMs;
-    for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
+        try {
+          return await write();
+        } catch (error) {
+          if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
       }
+    } finally {
+      settled();
     }
   }
 
@@ -274,8 +292,10 @@ export class PostgresStore implements DeliveryStore {
 
   private async renewLeases(): Promise<void> {
     if (!this.db.isReady()) return;
-    await this.db.query(SQL.renewNotificationLeases, [this.owner, this.options.leaseMs]);
-    await this.db.query(SQL.renewJobLeases, [this.owner, this.options.leaseMs]);
+    const planning = stillHeld(this.planning);
+    const attempting = stillHeld(this.attempting);
+    if (planning.length > 0) await this.db.query(SQL.renewNotificationLeases, [this.owner, this.options.leaseMs, planning]);
+    if (attempting.length > 0) await this.db.query(SQL.renewJobLeases, [this.owner, this.options.leaseMs, attempting]);
   }
 
   private async sweep(): Promise<void> {
@@ -283,6 +303,19 @@ export class PostgresStore implements DeliveryStore {
     await this.db.query(SQL.markAllDone);
     await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
   }
+}
+
+/**
+ * Planning is bounded by the enrichers' timeouts and an attempt by its action's; a claim held
+ * longer was dropped on the way (a plan that failed before it could be saved) and must expire,
+ * or this replica would renew it for as long as it lives.
+ */
+const MAX_HOLD_MS = 5 * 60_000;
+
+function stillHeld(claims: Map<string, number>): string[] {
+  const oldest = Date.now() - MAX_HOLD_MS;
+  for (const [id, since] of claims) if (since < oldest) claims.delete(id);
+  return [...claims.keys()];
 }
 
 /** Rate-limit keys name their destination, a Slack webhook URL among them: a credential that has no business in a table. */
