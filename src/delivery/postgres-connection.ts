@@ -29,6 +29,28 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /**
+ * What records work already done (an attempt's outcome, a plan) is retried through a short outage
+ * rather than dropped: otherwise the work would run again once its lease expired. Past the lease
+ * (`withinMs`) that is bound to happen anyway, so retrying longer would gain nothing. `settled`
+ * runs either way: the claim is no longer its replica's to renew.
+ */
+export async function retryThroughOutage<T>(write: () => Promise<T>, withinMs: number, settled: () => void = () => undefined): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  try {
+    for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  } finally {
+    settled();
+  }
+}
+
+/**
  * The pool of one replica, its start-up and its health. Starting does not wait for the server:
  * the pool retries with backoff until it can migrate the schema, saying so in the log and in
  * `health()` (so `/readyz` fails with the reason), and the process never crash-loops over an

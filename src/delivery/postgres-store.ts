@@ -1,24 +1,23 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   QueueFullError,
-  type AttemptRecord,
   type ClaimedJob,
   type DeliveryStore,
-  type Job,
-  type JobState,
   type JobUpdate,
   type NewJob,
   type NotificationRecord,
-  type NotificationState,
   type StoreHealth,
 } from './delivery-store.js';
+import { HeldClaims } from './held-claims.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
-import { PostgresConnection, isConnectionError, type PostgresConnectionOptions } from './postgres-connection.js';
-import { HOLD_DESTINATION, SQL, TAKE_TOKENS, WORK_CHANNEL } from './postgres-statements.js';
+import { PostgresConnection, retryThroughOutage, type PostgresConnectionOptions } from './postgres-connection.js';
+import { holdDestination, takeTokens } from './postgres-rate-limits.js';
+import { toJob, toRecords, type JobRow, type NotificationRow } from './postgres-rows.js';
+import { SQL, WORK_CHANNEL } from './postgres-statements.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export interface PostgresStoreOptions extends StoreLimits, PostgresConnectionOptions {
@@ -26,26 +25,6 @@ export interface PostgresStoreOptions extends StoreLimits, PostgresConnectionOpt
   readonly leaseMs: number;
   /** How often the unfinished count and the health are refreshed (default 1 s). */
   readonly refreshMs?: number;
-}
-
-interface JobRow {
-  id: string;
-  notification_id: string;
-  action: string;
-  fingerprints: string[];
-  state: JobState;
-  created_at: number;
-  next_attempt_at: number;
-  attempts: AttemptRecord[];
-  result: Record<string, unknown> | null;
-}
-
-interface NotificationRow {
-  id: string;
-  state: NotificationState;
-  received_at: number;
-  body: string;
-  original: string;
 }
 
 const PRUNE_EVERY = 100;
@@ -67,8 +46,8 @@ export class PostgresStore implements DeliveryStore {
   private dedupClaimsSincePrune = 0;
   private readonly started: Promise<void>;
   /** What this replica claimed and is working on, and since when: the leases it renews. */
-  private readonly planning = new Map<string, number>();
-  private readonly attempting = new Map<string, number>();
+  private readonly planning = new HeldClaims();
+  private readonly attempting = new HeldClaims();
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.db = new PostgresConnection(options);
@@ -106,14 +85,14 @@ export class PostgresStore implements DeliveryStore {
   async claimNotifications(limit: number): Promise<Notification[]> {
     if (!this.db.isReady()) return [];
     const rows = await this.db.query<{ id: string; seq: number; original: string; body: string }>(SQL.claimNotifications, [this.owner, this.options.leaseMs, limit]);
-    for (const row of rows) this.planning.set(row.id, Date.now());
+    this.planning.hold(rows.map((row) => row.id));
     return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body, row.original));
   }
 
   async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
     const [row] = await this.persist(
       () => this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [enriched.id, encodeNotification(enriched), Date.now(), JSON.stringify(jobs), this.owner]),
-      () => this.planning.delete(enriched.id),
+      () => this.planning.settle(enriched.id),
     );
     if (row?.routed === 1 && row.jobs === 0) await this.finishIfDone(enriched.id);
   }
@@ -130,7 +109,7 @@ export class PostgresStore implements DeliveryStore {
     if (!this.db.isReady()) return [];
     const rows = await this.db.query<JobRow & { body: string; original: string }>(SQL.claimDueJobs, [this.owner, this.options.leaseMs, now, limit]);
     const notifications = new Map<string, EnrichedNotification>();
-    for (const row of rows) this.attempting.set(row.id, Date.now());
+    this.attempting.hold(rows.map((row) => row.id));
     return rows.map((row) => {
       let notification = notifications.get(row.notification_id);
       if (notification === undefined) {
@@ -150,7 +129,7 @@ export class PostgresStore implements DeliveryStore {
   async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
     await this.persist(
       () => this.db.query(SQL.releaseJob, [jobId, nextAttemptAt]),
-      () => this.attempting.delete(jobId),
+      () => this.attempting.settle(jobId),
     );
   }
 
@@ -158,7 +137,7 @@ export class PostgresStore implements DeliveryStore {
     const result = update.result === undefined ? null : JSON.stringify(update.result);
     const [row] = await this.persist(
       () => this.db.query<{ notification_id: string }>(SQL.finishAttempt, [jobId, update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result]),
-      () => this.attempting.delete(jobId),
+      () => this.attempting.settle(jobId),
     );
     if (row !== undefined && update.state !== 'pending') await this.finishIfDone(row.notification_id);
   }
@@ -195,21 +174,13 @@ export class PostgresStore implements DeliveryStore {
     return this.unfinished;
   }
 
-  async rateDelay(limit: RateLimit, alerts: number, _now: number): Promise<number> {
-    const needed = limit.per === 'alert' ? Math.max(1, Math.min(alerts, limit.burst)) : 1;
-    const [row] = await this.db.query<{ granted: boolean; tokens: number; held_until: number; now: number }>(TAKE_TOKENS, [
-      keyOf(limit.key),
-      limit.burst,
-      limit.perSecond,
-      needed,
-    ]);
-    if (row === undefined || row.granted) return 0;
-    if (row.held_until > row.now) return row.held_until - row.now;
-    return Math.max(1, Math.ceil(((needed - row.tokens) / limit.perSecond) * 1000));
+  // `now` is each replica's own clock; the shared buckets run on the database's.
+  rateDelay(limit: RateLimit, alerts: number, _now: number): Promise<number> {
+    return takeTokens(this.db, limit, alerts);
   }
 
-  async holdDestination(key: string, ms: number, _now: number): Promise<void> {
-    await this.db.query(HOLD_DESTINATION, [keyOf(key), Math.ceil(ms)]);
+  holdDestination(key: string, ms: number, _now: number): Promise<void> {
+    return holdDestination(this.db, key, ms);
   }
 
   health(): StoreHealth {
@@ -221,29 +192,17 @@ export class PostgresStore implements DeliveryStore {
   }
 
   async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    return this.toRecords(await this.db.query<NotificationRow>(SQL.recentNotifications, [limit]));
+    return toRecords(this.db, await this.db.query<NotificationRow>(SQL.recentNotifications, [limit]));
   }
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {
-    const [record] = await this.toRecords(await this.db.query<NotificationRow>(SQL.oneNotification, [id]));
+    const [record] = await toRecords(this.db, await this.db.query<NotificationRow>(SQL.oneNotification, [id]));
     return record;
   }
 
   async close(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.db.close();
-  }
-
-  private async toRecords(rows: NotificationRow[]): Promise<NotificationRecord[]> {
-    if (rows.length === 0) return [];
-    const jobs = await this.db.query<JobRow>(SQL.jobsOf, [rows.map((row) => row.id)]);
-    return rows.map((row) => ({
-      id: row.id,
-      state: row.state,
-      receivedAt: row.received_at,
-      notification: decodeNotification(row.body, row.original),
-      jobs: jobs.filter((job) => job.notification_id === row.id).map(toJob),
-    }));
   }
 
   /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */
@@ -257,26 +216,8 @@ export class PostgresStore implements DeliveryStore {
     }
   }
 
-  /**
-   * What records work already done (an attempt's outcome, a plan) is retried through a short
-   * outage rather than dropped: otherwise the work would run again once its lease expired. Past
-   * the lease that is bound to happen anyway, so retrying longer would gain nothing. `settled`
-   * runs either way: the claim is no longer this replica's to renew.
-   */
-  private async persist<T>(write: () => Promise<T>, settled: () => void = () => undefined): Promise<T> {
-    const deadline = Date.now() + this.options.leaseMs;
-    try {
-      for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
-        try {
-          return await write();
-        } catch (error) {
-          if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
-    } finally {
-      settled();
-    }
+  private persist<T>(write: () => Promise<T>, settled?: () => void): Promise<T> {
+    return retryThroughOutage(write, this.options.leaseMs, settled);
   }
 
   private async refresh(): Promise<void> {
@@ -292,8 +233,8 @@ export class PostgresStore implements DeliveryStore {
 
   private async renewLeases(): Promise<void> {
     if (!this.db.isReady()) return;
-    const planning = stillHeld(this.planning);
-    const attempting = stillHeld(this.attempting);
+    const planning = this.planning.current();
+    const attempting = this.attempting.current();
     if (planning.length > 0) await this.db.query(SQL.renewNotificationLeases, [this.owner, this.options.leaseMs, planning]);
     if (attempting.length > 0) await this.db.query(SQL.renewJobLeases, [this.owner, this.options.leaseMs, attempting]);
   }
@@ -305,38 +246,6 @@ export class PostgresStore implements DeliveryStore {
   }
 }
 
-/**
- * Planning is bounded by the enrichers' timeouts and an attempt by its action's; a claim held
- * longer was dropped on the way (a plan that failed before it could be saved) and must expire,
- * or this replica would renew it for as long as it lives.
- */
-const MAX_HOLD_MS = 5 * 60_000;
-
-function stillHeld(claims: Map<string, number>): string[] {
-  const oldest = Date.now() - MAX_HOLD_MS;
-  for (const [id, since] of claims) if (since < oldest) claims.delete(id);
-  return [...claims.keys()];
-}
-
-/** Rate-limit keys name their destination, a Slack webhook URL among them: a credential that has no business in a table. */
-function keyOf(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
 function reasonOf(health: StoreHealth): string {
   return health.ok ? 'PostgreSQL not ready' : health.reason;
-}
-
-function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    notificationId: row.notification_id,
-    action: row.action,
-    fingerprints: row.fingerprints,
-    state: row.state,
-    createdAt: row.created_at,
-    nextAttemptAt: row.next_attempt_at,
-    attempts: row.attempts,
-    ...(row.result === null ? {} : { result: row.result }),
-  };
 }
