@@ -179,7 +179,8 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       expect(await store.getNotification('n0')).toBeUndefined();
     });
 
-    it.skipIf(adapter().successor === undefined)('hands out again what was being planned or attempted when its process went away', async () => {
+    // Only for durable adapters: nothing of a memory store outlives its process.
+    if (adapter().successor !== undefined) it('hands out again what was being planned or attempted when its process went away', async () => {
       const first = await open();
       for (const id of ['a', 'b', 'c']) await first.add(note(id));
       await first.claimNotifications(1); // a: interrupted while being planned
