@@ -5,8 +5,10 @@
 #
 # Build stage: compile TypeScript and the better-sqlite3 native addon, then drop the dev
 # dependencies. The runtime stage uses the same base image, so the addon matches its glibc and Node.
+# Node 26: the LTS line since October 2026 (Node 20's support ended in April 2026); CI runs the
+# unit and integration tests on it (.ci/node-lts).
 
-FROM node:20-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -25,7 +27,7 @@ RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 
-FROM node:20-bookworm-slim
+FROM node:26-bookworm-slim
 # tini runs as PID 1: it forwards SIGTERM to node (graceful shutdown) and reaps children of the
 # exec action.
 RUN apt-get update \

@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import * as zlib from 'node:zlib';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
@@ -530,7 +531,7 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   const froms = steps.map((s, i) => ({ ...s, i })).filter((s) => s.instruction === 'FROM');
   if (froms.length !== 2) problems.push(`expected two stages (build and runtime), found ${froms.length}`);
   for (const from of froms) {
-    if (!/^node:20-bookworm-slim(\s|$)/.test(from.args)) problems.push(`stage "FROM ${from.args}" is not on node:20-bookworm-slim`);
+    if (!/^node:26-bookworm-slim(\s|$)/.test(from.args)) problems.push(`stage "FROM ${from.args}" is not on node:26-bookworm-slim`);
   }
   const buildName = /\sAS\s+(\S+)/i.exec(froms[0]?.args ?? '')?.[1];
   if (!buildName) problems.push('the first stage has no name (FROM ... AS build)');
@@ -819,6 +820,13 @@ export function checkRenderedOptions(objects, values) {
   };
   expect('PersistentVolumeClaim', values.persistence?.enabled && !values.persistence?.existingClaim, 'persistence is enabled');
   expect('ServiceMonitor', values.serviceMonitor?.enabled, 'serviceMonitor is enabled');
+  expect('PrometheusRule', values.prometheusRule?.enabled, 'prometheusRule is enabled');
+  const selfRules = path.join(ROOT, 'examples', 'rules', 'alertpipe.yml');
+  for (const rule of kinds('PrometheusRule')) {
+    if (!isDeepStrictEqual(rule.spec?.groups, parse(readFileSync(selfRules, 'utf8')).groups)) {
+      problems.push('the PrometheusRule does not hold the groups of examples/rules/alertpipe.yml');
+    }
+  }
   const replicated = (values.replicaCount ?? 1) > 1;
   expect('PodDisruptionBudget', values.podDisruptionBudget?.enabled || replicated, replicated ? 'replicaCount > 1 is set' : 'podDisruptionBudget is enabled');
   expect('ConfigMap', Boolean(values.config), 'config is set');
@@ -921,7 +929,7 @@ export function validateExampleValues(root = ROOT) {
 export function runAll({ root = ROOT } = {}) {
   const results = [];
   results.push({
-    check: 'Dockerfile and .dockerignore: two node:20-bookworm-slim stages, non-root, tini, healthcheck, volume, port',
+    check: 'Dockerfile and .dockerignore: two node:26-bookworm-slim stages, non-root, tini, healthcheck, volume, port',
     problems: checkDockerfile(readFileSync(path.join(root, 'Dockerfile'), 'utf8'), readFileSync(path.join(root, '.dockerignore'), 'utf8'), root),
   });
   const manifest = path.join(root, 'deployment-k8s.yaml');

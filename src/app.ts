@@ -4,7 +4,8 @@ import type { DeliveryStore } from './delivery/delivery-store.js';
 import { createAuthMiddleware, type InboundAuth } from './ingest/auth-middleware.js';
 import { createErrorMiddleware, notFoundHandler } from './ingest/error-middleware.js';
 import { createHistoryRouter } from './ingest/history-routes.js';
-import { createIngestRouter } from './ingest/ingest-routes.js';
+import { createAmExecutorRouter } from './ingest/am-executor-routes.js';
+import { createIngestHandler, createIngestRouter } from './ingest/ingest-routes.js';
 import { createHealthRouter, type ReadinessCheck } from './observability/health-routes.js';
 import type { Logger } from './observability/logger.js';
 import type { SecretMasker } from './observability/mask-secrets.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** The history API reads from here. */
   readonly store: DeliveryStore;
   readonly mask: SecretMasker;
+  /** Take notifications on every path and method, as prometheus-am-executor did (`server.any_path`). */
+  readonly anyPath?: boolean;
 }
 
 /**
@@ -35,9 +38,10 @@ export function createApp(deps: AppDeps): Express {
   const auth = createAuthMiddleware(deps.auth);
   // Probes and scrapes stay open: kubelets and Prometheus rarely carry credentials, and these leak nothing.
   // Ingest first: it is nearly all the traffic, and every router before it is a detour per request.
-  app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth));
+  app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor));
   app.use(createHealthRouter(deps.metrics, deps.readiness));
   app.use(createHistoryRouter(deps.store, deps.mask, auth));
+  app.use(createAmExecutorRouter(createIngestHandler(deps.accept, deps.bodyLimit, 'any', deps.metrics.amExecutor), auth, deps.anyPath ?? false));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(deps.logger, deps.metrics));
   return app;

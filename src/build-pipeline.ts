@@ -13,12 +13,13 @@ import type { Route } from './pipeline/router.js';
 /** How the config becomes the pipeline's parts: the Prometheus client, actions, enrichers, routes. */
 
 export function buildPrometheusClient(config: Config, metrics: Metrics): PrometheusClient | undefined {
-  const { url, timeout, auth, headers, cache_ttl } = config.prometheus;
+  const { url, timeout, auth, headers, cache_ttl, max_response_size } = config.prometheus;
   if (url === undefined) return undefined;
   return createPrometheusClient({
     url,
     timeoutMs: timeout,
     cacheTtlMs: cache_ttl,
+    maxResponseBytes: max_response_size,
     metrics,
     ...(auth?.bearer_token ? { bearerToken: auth.bearer_token } : {}),
     ...(auth?.basic ? { basicAuth: auth.basic } : {}),
@@ -26,10 +27,11 @@ export function buildPrometheusClient(config: Config, metrics: Metrics): Prometh
   });
 }
 
-export function buildActions(config: Config, logger: Logger): Map<string, Action> {
+/** Builds every action, compiling their message templates (`baseDir` resolves `template_file`). */
+export function buildActions(config: Config, logger: Logger, more: { baseDir?: string; metrics?: Metrics } = {}): Map<string, Action> {
   // `log` exists even when the config does not define it, so routes can always name it.
   const sections = { log: logActionType.schema.parse({ type: 'log' }), ...config.actions };
-  return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger })]));
+  return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger, ...more })]));
 }
 
 /** Without routes, every alert goes to every action: the environment-only behaviour. */
@@ -47,7 +49,7 @@ export async function buildEnricherSteps(config: Config, baseDir: string): Promi
   const entries = config.enrichers ?? (config.prometheus.url ? DEFAULT_ENRICHERS : []);
   return Promise.all(
     entries.map(async (entry): Promise<EnricherStep> => {
-      if (typeof entry === 'string') return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName, {}), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
+      if (typeof entry === 'string') return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
       const timeoutMs = entry.timeout ?? DEFAULT_ENRICHER_TIMEOUT_MS;
       if ('module' in entry) return { enricher: await loadEnricherModule(entry.module, baseDir, entry.options), timeoutMs };
       return { enricher: createBuiltinEnricher(entry.name as BuiltinEnricherName, entry.options), timeoutMs };

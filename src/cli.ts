@@ -1,52 +1,37 @@
 #!/usr/bin/env node
-import { ConfigError } from './config/config-error.js';
+import { checkTemplates } from './commands/check-templates.js';
+import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
+import { ConfigError, type ConfigProblem } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
-import { parseLogLevel } from './observability/logger.js';
+import { preflight } from './config/preflight.js';
+import { StoreCorruptError } from './delivery/sqlite-open.js';
+import { createLogger, createSilentLogger, parseLogLevel, type LoggerOptions } from './observability/logger.js';
+import { installProcessSafetyNet } from './observability/process-safety-net.js';
 import { startService } from './main.js';
 import { VERSION } from './version.js';
+import { parseArgs, UsageError } from './cli-args.js';
 
 const USAGE = `Usage:
-  alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR]   run the service
-  alertpipe check-config FILE                              validate a config file and exit
+  alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR] [-v]   run the service
+  alertpipe check-config FILE                                   validate a config file and exit
+  alertpipe render -f FILE PAYLOAD.json [--action NAME]         print what each action would send
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
 SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR.
-CONFIG_FILE names a file as -f does.`;
+CONFIG_FILE names a file as -f does.
 
-interface Invocation {
-  command: 'serve' | 'check-config' | 'help' | 'version';
-  file?: string;
-  listen?: string;
-}
-
-/** Reads argv; `-f` and `-l` are prometheus-am-executor's flags, kept so its unit files work unchanged. */
-function parseArgs(argv: readonly string[]): Invocation {
-  const invocation: Invocation = { command: 'serve' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    if (arg === 'serve') invocation.command = 'serve';
-    else if (arg === 'check-config') {
-      invocation.command = 'check-config';
-      invocation.file = value();
-    } else if (arg === '-f' || arg === '--config' || arg === '-config') invocation.file = value();
-    else if (arg === '-l' || arg === '--listen' || arg === '-listen') invocation.listen = value();
-    else if (arg === '-h' || arg === '--help' || arg === 'help') invocation.command = 'help';
-    else if (arg === '--version' || arg === 'version') invocation.command = 'version';
-    else if (arg === '-v' || arg === '-verbose') process.env.LOG_LEVEL = 'debug';
-    else throw new UsageError(`unknown argument ${arg}`);
-  }
-  return invocation;
-}
-
-class UsageError extends Error {}
+As prometheus-am-executor:
+  alertpipe [options] script [args..]
+  -f FILE   its YAML config (executor.yml); the script, if given, is added to its commands
+  -l ADDR   address to listen on (default ":8080"); wins over the file's listen_address
+  -v        debug logging (-v=false: off)
+Flags are read as Go reads them: -l ADDR, -l=ADDR, --l ADDR and --l=ADDR are the same. The first
+argument that is not a flag (or everything after --) is the script and its arguments; it runs,
+without a shell, for every notification, with the group in AMX_* environment variables.`;
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'render') return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
   const invocation = parseArgs(process.argv.slice(2));
   if (invocation.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -56,21 +41,44 @@ async function main(): Promise<number> {
     process.stdout.write(`alertpipe ${VERSION}\n`);
     return 0;
   }
-  const loaded = await loadConfig({ env: process.env, ...(invocation.file ? { file: invocation.file } : {}) });
+  if (invocation.verbose) process.env.LOG_LEVEL = 'debug';
+  const loaded = await loadConfig({
+    env: process.env,
+    ...(invocation.file ? { file: invocation.file } : {}),
+    ...(invocation.run ? { commandLine: invocation.run } : {}),
+  });
   if (invocation.command === 'check-config') {
+    // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory),
+    // and the templates rendered against the example notifications; every problem in one list.
+    const problems: ConfigProblem[] = [];
+    for (const check of [() => preflight(loaded, { logger: createSilentLogger() }), () => checkTemplates(loaded)]) {
+      try {
+        await check();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems.filter((p) => !problems.some((q) => q.path === p.path && q.message === p.message)));
+      }
+    }
+    if (problems.length > 0) throw new ConfigError(loaded.file ?? 'environment', problems);
     const { config } = loaded;
     process.stdout.write(
       `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,
     );
     return 0;
   }
+  const logOptions: LoggerOptions = {
+    level: parseLogLevel(process.env.LOG_LEVEL),
+    ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
+  };
+  // Installed before anything starts, so that nothing can end the process without a word; then
+  // moved to the service's logger, which masks the configured secrets.
+  const uninstall = installProcessSafetyNet(createLogger(logOptions));
   const service = await startService(loaded, {
-    logOptions: {
-      level: parseLogLevel(process.env.LOG_LEVEL),
-      ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
-    },
+    logOptions,
     ...(invocation.listen ? { listen: invocation.listen } : {}),
   });
+  uninstall();
+  installProcessSafetyNet(service.logger);
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       service.logger.info('signal received; shutting down', { signal });
@@ -88,7 +96,12 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof StoreCorruptError) {
+      process.stderr.write(`alertpipe: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof RenderUsageError) {
       process.stderr.write(`alertpipe: ${error.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
       process.exitCode = 2;

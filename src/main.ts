@@ -1,24 +1,28 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { buildActions, buildEnricherSteps, buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildPrometheusClient, routesOf } from './build-pipeline.js';
 import { collectSecrets } from './config/collect-secrets.js';
 import type { LoadedConfig } from './config/load-config.js';
+import { preflight, type Prepared } from './config/preflight.js';
 import type { Config } from './config/schema.js';
 import { createDestinationLimits } from './delivery/destination-limits.js';
 import { createDispatcher } from './delivery/dispatcher.js';
+import { InFlightWork } from './delivery/in-flight-work.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
+import { guardStore } from './delivery/guarded-store.js';
 import { openStore } from './delivery/open-store.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
 import { runBeforeAck } from './delivery/run-before-ack.js';
 import { runJob } from './delivery/run-job.js';
+import { createWatchdog } from './delivery/stall-watchdog.js';
 import { createIntake } from './ingest/accept-notification.js';
 import { createLogger, type Logger, type LoggerOptions } from './observability/logger.js';
 import { createSecretMasker } from './observability/mask-secrets.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { registerStallMetrics } from './observability/stall-metrics.js';
 
 export interface ServiceOptions {
   readonly logger?: Logger;
@@ -48,12 +52,20 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
   const prometheus = buildPrometheusClient(config, metrics);
-  const actions = buildActions(config, logger);
-  const enrichers = await buildEnricherSteps(config, baseDir);
+  const prepared = await preflight(loaded, { logger, metrics, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
-  const store = openStore(config, baseDir, logger);
+  const deadLettered = (names: readonly string[]): void => {
+    for (const action of names) {
+      metrics.actionOutcomes.inc({ action, type: actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
+      logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
+    }
+  };
+  const store = guardStore(openStore(config, baseDir, logger, deadLettered), { metrics, logger });
   const recovered = await store.recover();
+  deadLettered(recovered.deadLettered);
   const shutdown = new AbortController();
+  const beforeAckRuns = new InFlightWork();
   const limits = createDestinationLimits(store, actions, logger);
   const { delivery } = config;
 
@@ -88,6 +100,13 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         }),
       ),
     delayFor: (claimed, now) => limits.delayFor(claimed, now),
+    onJobFinished: () => watchdog.jobFinished(),
+  });
+  const watchdog = createWatchdog({ thresholdMs: delivery.watchdog, jobsRunning: () => dispatcher.jobsRunning(), nextDueAt: () => store.nextDueAt(), logger });
+  registerStallMetrics(metrics.registry, {
+    oldestUnfinishedAt: () => store.oldestUnfinishedAt(),
+    jobsRunning: () => dispatcher.jobsRunning(),
+    watchdogStalled: () => !watchdog.state().ok,
   });
   // Work another replica queued (a shared store) wakes this one's dispatcher too.
   store.onWork(() => dispatcher.kick());
@@ -99,7 +118,10 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       metrics,
       logger,
       onAccepted: () => dispatcher.kick(),
-      runBeforeAck: (notification) => runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal }),
+      runBeforeAck: (notification) =>
+        beforeAckRuns.track(
+          runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal, maxTimeoutMs: config.server.request_timeout }),
+        ),
       isAccepting: () => accepting,
     }),
     logger,
@@ -108,15 +130,17 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     mask: createSecretMasker(secrets),
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
+    anyPath: config.server.any_path,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
-      store: () => store.health(),
       queue: () =>
-        store.unfinishedCount() < delivery.max_pending ? { ok: true } : { ok: false, reason: `queue full (${delivery.max_pending})` },
+        store.unfinishedCount() >= delivery.max_pending ? { ok: false, reason: `queue full (${delivery.max_pending})` } : { ok: true },
+      store: () => store.health(),
+      watchdog: () => watchdog.state(),
     },
   });
-  const server = createServer(config, baseDir, app);
-  const { host, port } = parseListen(options.listen ?? config.server.listen);
+  const server = createServer(config, prepared, app);
+  const { host, port } = prepared.listen;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -125,6 +149,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const scheme = config.server.tls ? 'https' : 'http';
   const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   dispatcher.start();
+  watchdog.start();
   logger.info('alertpipe listening', {
     url,
     config: loaded.source,
@@ -143,9 +168,14 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     logger,
     async stop(graceMs = delivery.shutdown_grace) {
       accepting = false;
+      watchdog.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const { unfinished } = await dispatcher.stop(graceMs, () => shutdown.abort(new Error('shutting down')));
+      const abort = (): void => shutdown.abort(new Error('shutting down'));
+      const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort)]);
+      // A request already past the door when shutdown began may start its before-ack run only now.
+      abort();
+      await beforeAckRuns.stop(0, abort);
       server.closeAllConnections();
       await closed;
       await store.close();
@@ -154,22 +184,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   };
 }
 
-function createServer(config: Config, baseDir: string, app: ReturnType<typeof createApp>): Server {
-  const { tls, request_timeout } = config.server;
+function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {
+  const { request_timeout } = config.server;
   if (tls === undefined) return createHttpServer({ requestTimeout: request_timeout }, app);
-  return createHttpsServer(
-    {
-      requestTimeout: request_timeout,
-      cert: readFileSync(path.resolve(baseDir, tls.cert_file)),
-      key: readFileSync(path.resolve(baseDir, tls.key_file)),
-    },
-    app,
-  );
+  return createHttpsServer({ requestTimeout: request_timeout, cert: tls.cert, key: tls.key }, app);
 }
 
-/** `:8080` listens on every interface; `127.0.0.1:8080` on one. */
-export function parseListen(listen: string): { host: string | undefined; port: number } {
-  const index = listen.lastIndexOf(':');
-  const host = listen.slice(0, index).replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? undefined : host, port: Number(listen.slice(index + 1)) };
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/units.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Action } from './action.js';
 
 /** Fields every action accepts besides its own. */
@@ -14,6 +15,10 @@ export const commonActionFields = {
 /** What an action factory may use besides its config section. */
 export interface ActionDeps {
   readonly logger: Logger;
+  /** Where relative paths in the action's config (a `template_file`) are found; the working directory when absent. */
+  readonly baseDir?: string;
+  /** The service's metrics: what an action cannot count through its outcome (a template that failed), and exec's `am_executor_*`. */
+  readonly metrics?: Metrics;
 }
 
 /**

@@ -38,6 +38,18 @@ export class ActionError extends Error {
   }
 }
 
+/**
+ * The notification itself cannot be handed to the action, and never will be, whoever retries: an
+ * environment past the system's limit for a command. Never retried; a sender waiting for the
+ * outcome (a `before-ack` action) is answered 400, not 500, so that it does not send it again.
+ */
+export class ActionInputError extends ActionError {
+  constructor(message: string) {
+    super(message, { retryable: false });
+    this.name = 'ActionInputError';
+  }
+}
+
 /** Reads a Retry-After header (seconds, or an HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;

@@ -54,7 +54,34 @@ export interface Action {
    * is how prometheus-am-executor runs commands with `notify_on_failure`.
    */
   readonly timing?: 'after-ack' | 'before-ack';
+  /**
+   * `never`: an attempt that fails in any way, its timeout included, is final; for actions whose
+   * effect must not repeat (a remediation command). Absent: delivery retries what the error says
+   * is worth retrying (an `ActionError`'s `retryable`; anything else, and a timeout, counts as yes).
+   */
+  readonly retry?: 'never';
+  /**
+   * How deduplication treats this action. Absent: per alert, over `delivery.dedup_window` (an alert
+   * already acted on in the same state is left out of the action's share). `group` (commands, as
+   * prometheus-am-executor ran them): the action always gets every alert routed to it, and only a
+   * copy of a notification it already took (same group, same alerts in the same states) within
+   * `windowMs` is dropped, whole; 0 takes every copy.
+   */
+  readonly dedup?: { readonly scope: 'group'; readonly windowMs: number };
   /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
   readonly timeoutMs?: number;
   handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;
+  /**
+   * What one attempt would send for this notification, without sending it, checked against the
+   * destination's limits; `alertpipe render` shows it. Actions that send no message leave it out.
+   */
+  preview?(notification: EnrichedNotification): ActionPreview;
+}
+
+/** The exact body an action would send, and what the destination would refuse in it. */
+export interface ActionPreview {
+  readonly contentType: string;
+  readonly body: unknown;
+  /** Limits the body breaks (none when it would be accepted). */
+  readonly problems: readonly string[];
 }

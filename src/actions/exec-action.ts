@@ -1,16 +1,22 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { constants as os } from 'node:os';
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
 import { durationSchema } from '../config/units.js';
 import type { EnrichedAlert, EnrichedNotification } from '../pipeline/model.js';
 import type { ActionContext, ActionResult } from './action.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError } from './action-error.js';
+import { runCommand } from './command-process.js';
 import { amxEnvironment } from './exec-environment.js';
-import { logOutput } from './exec-output.js';
-import { RunningCommands, signalGroup } from './running-commands.js';
+import { RunningCommands } from './running-commands.js';
 
+// A command line and an environment are C strings: a NUL byte can never reach the command.
+const noNul = z.string().regex(/^[^\0]*$/, 'cannot contain a NUL byte');
+
+// A number may come as text ("10", as am-executor's YAML library gave every value to its string field).
 const signalSchema = z.union([z.string(), z.number().int().positive()]).transform((value, ctx) => {
+  if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) > 0) value = Number(value);
   const name = typeof value === 'number' ? value : value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
   if (typeof name === 'number' || name in os.signals) return name as NodeJS.Signals | number;
   ctx.addIssue({ code: 'custom', message: `unknown signal ${JSON.stringify(value)}; use a name such as SIGTERM or SIGUSR1, or a number` });
@@ -29,8 +35,8 @@ export const execActionType = defineActionType({
   schema: z
     .object({
       type: z.literal('exec'),
-      cmd: z.string().min(1),
-      args: z.array(z.string()).default([]),
+      cmd: noNul.min(1),
+      args: z.array(noNul).default([]),
       /** Every one must equal the group's common label of the same name. */
       match_labels: z.record(z.string(), z.string()).default({}),
       notify_on_failure: z.boolean().default(true),
@@ -39,15 +45,23 @@ export const execActionType = defineActionType({
       ignore_resolved: z.boolean().default(false),
       /** Sent to still-running instances when their alert resolves. */
       resolved_signal: signalSchema.default('SIGKILL'),
+      /**
+       * A copy of a notification this command already ran for (same group, same alerts in the same
+       * states) within this window is not run again: the other Alertmanager of an HA pair, or
+       * Prometheus resending. Alertmanager's repeats come later and run it, as in am-executor.
+       * 0: every notification runs it. Applies to commands run from the queue (notify_on_failure: false).
+       */
+      dedup_window: durationSchema.default(60_000),
       /** Extra environment, on top of alertpipe's own and the AMX_ variables. */
-      env: z.record(z.string(), z.string()).default({}),
+      env: z.record(noNul.regex(/^[^=]+$/, 'an environment variable name cannot contain "="'), secret(noNul)).default({}),
       ...commonActionFields,
       // am-executor had no limit; a remediation may take minutes, but not forever.
       timeout: durationSchema.default(600_000),
     })
     .strict(),
-  create(name, config) {
+  create(name, config, deps) {
     const running = new RunningCommands();
+    const amx = deps.metrics?.amExecutor;
     const commandLine = [config.cmd, ...config.args].join(' ');
     const matches = (notification: EnrichedNotification): boolean =>
       Object.entries(config.match_labels).every(([label, value]) => notification.commonLabels[label] === value);
@@ -58,60 +72,79 @@ export const execActionType = defineActionType({
       // Resolutions are how running commands learn to stop.
       sendResolved: true,
       timing: config.notify_on_failure ? 'before-ack' : 'after-ack',
+      // Once means once: a remediation that timed out is not started again (before-ack, the sender
+      // decides; from the queue, nobody does).
+      retry: 'never',
+      dedup: { scope: 'group', windowMs: config.dedup_window },
       timeoutMs: config.timeout,
       async handle(notification, ctx): Promise<ActionResult> {
-        if (!matches(notification)) return { detail: 'skipped: match_labels differ from the group’s common labels' };
+        if (!matches(notification)) {
+          if (notification.status === 'firing') amx?.skipped.inc({ reason: 'nomatch' });
+          return { detail: 'skipped: match_labels differ from the group’s common labels' };
+        }
         const resolved = notification.alerts.filter((a) => a.status === 'resolved');
         let signalled = 0;
         if (!config.ignore_resolved) {
-          for (const alert of resolved) signalled += running.signal(alert.fingerprint, config.resolved_signal);
+          for (const alert of resolved) {
+            const { sent, failed } = running.signal(alert.fingerprint, config.resolved_signal);
+            signalled += sent;
+            if (sent > 0) amx?.signalled.inc({ result: 'ok' }, sent);
+            if (failed > 0) amx?.signalled.inc({ result: 'fail' }, failed);
+          }
         }
         if (notification.status !== 'firing') {
           return { detail: signalled > 0 ? `signalled ${signalled} running instance(s) with ${config.resolved_signal}` : 'resolved: nothing running', data: { signalled } };
         }
         const fingerprint = firstMatching(notification.alerts, config.match_labels)?.fingerprint ?? '';
         if (config.max > 0 && running.count(fingerprint) >= config.max) {
+          amx?.skipped.inc({ reason: 'fingerover' });
           return { detail: `skipped: ${config.max} instance(s) already running for ${fingerprint}`, data: { skipped: 'max' } };
         }
         return run(notification, fingerprint, ctx);
       },
     };
 
-    function run(notification: EnrichedNotification, fingerprint: string, ctx: ActionContext): Promise<ActionResult> {
+    async function run(notification: EnrichedNotification, fingerprint: string, ctx: ActionContext): Promise<ActionResult> {
+      let child: ChildProcess | undefined;
       const started = Date.now();
-      const child = spawn(config.cmd, config.args, {
-        shell: false,
-        // A group of its own, so that a signal reaches the script's children too.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...config.env, ...amxEnvironment(notification) },
-      });
-      running.add(fingerprint, child);
-      const logger = ctx.logger.child({ command: commandLine, pid: child.pid });
-      logOutput(child, logger);
-      const stop = (): void => void signalGroup(child, 'SIGKILL');
-      ctx.signal.addEventListener('abort', stop, { once: true });
-
-      return new Promise<ActionResult>((resolve, reject) => {
-        child.once('error', (error: NodeJS.ErrnoException) => {
-          running.remove(fingerprint, child);
-          reject(new ActionError(`cannot run ${config.cmd}: ${error.code ?? error.message}`, { retryable: false }));
+      // am-executor's own metrics, so its dashboards keep working: a failed start or a failing
+      // command counts as an error only where am-executor counted it (notify_on_failure).
+      const finished = (failed: boolean): void => {
+        if (child !== undefined) amx?.processesCurrent.dec();
+        amx?.processDuration.observe((Date.now() - started) / 1000);
+        if (failed && config.notify_on_failure) amx?.errors.inc({ stage: 'start' });
+      };
+      let exit;
+      try {
+        exit = await runCommand({
+          cmd: config.cmd,
+          args: config.args,
+          env: { ...process.env, ...config.env, ...amxEnvironment(notification) },
+          signal: ctx.signal,
+          logger: ctx.logger.child({ command: commandLine }),
+          onStart: (startedChild) => {
+            child = startedChild;
+            running.add(fingerprint, startedChild);
+            amx?.processesCurrent.inc();
+          },
         });
-        child.once('close', (code, signal) => {
-          running.remove(fingerprint, child);
-          ctx.signal.removeEventListener('abort', stop);
-          const durationMs = Date.now() - started;
-          const data = { exitCode: code, signal, durationMs, fingerprint };
-          logger.info('command finished', data);
-          if (code === 0) return resolve({ detail: `${commandLine}: exit 0 in ${durationMs} ms`, data });
-          if (ctx.signal.aborted) return reject(new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)`, { retryable: false }));
-          // Told to stop when its alert resolved: what was asked for, however it ended (as in am-executor).
-          if (running.wasSignalled(child)) {
-            return resolve({ detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved`, data });
-          }
-          reject(new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}`, { retryable: false }));
-        });
-      });
+      } catch (error) {
+        finished(true);
+        throw error;
+      } finally {
+        if (child !== undefined) running.remove(fingerprint, child);
+      }
+      const { code, signal, durationMs, droppedBytes, replacedVariables } = exit;
+      const signalled = child !== undefined && running.wasSignalled(child);
+      finished(code !== 0 && !signalled);
+      const data = { exitCode: code, signal, durationMs, fingerprint, ...(droppedBytes > 0 ? { droppedBytes } : {}), ...(replacedVariables > 0 ? { replacedVariables } : {}) };
+      ctx.logger.info('command finished', { command: commandLine, ...data });
+      const dropped = droppedBytes > 0 ? `; ${droppedBytes} bytes of output dropped` : '';
+      if (code === 0) return { detail: `${commandLine}: exit 0 in ${durationMs} ms${dropped}`, data };
+      if (ctx.signal.aborted) throw new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)${dropped}`, { retryable: false });
+      // Told to stop when its alert resolved: what was asked for, however it ended (as in am-executor).
+      if (signalled) return { detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved${dropped}`, data };
+      throw new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}${dropped}`, { retryable: false });
     }
   },
 });

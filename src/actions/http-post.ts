@@ -1,4 +1,5 @@
-import axios from 'axios';
+import { OutboundError } from '../outbound/outbound-error.js';
+import { ACTION_RESPONSE_LIMIT, outboundRequest } from '../outbound/outbound-request.js';
 import { ActionError, parseRetryAfter } from './action-error.js';
 
 export interface HttpPostOptions {
@@ -8,6 +9,8 @@ export interface HttpPostOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /** The answer's size cap; 1 MiB unless said otherwise. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface HttpAnswer {
@@ -16,44 +19,45 @@ export interface HttpAnswer {
 }
 
 /**
- * Sends a body (already serialized) and checks the status explicitly: 2xx is the answer; anything
- * else is an `ActionError` under the shared retry policy (5xx, 408, 429 with Retry-After, and
- * network errors are retryable; other 4xx are not). Redirects are not followed: a webhook that
- * moved is a config error to fix, not something to chase with credentials attached.
+ * Sends a body (already serialized) through the shared outbound layer and checks the status
+ * explicitly: 2xx is the answer; anything else is an `ActionError` under the shared retry policy
+ * (5xx, 408, 429 with Retry-After, and network errors are retryable; other 4xx are not).
+ * Redirects are not followed: a webhook that moved is a config error to fix, not something to
+ * chase with credentials attached.
  */
 export async function httpPost(url: string, body: string, options: HttpPostOptions): Promise<HttpAnswer> {
   let response;
   try {
-    response = await axios.request<string>({
+    response = await outboundRequest({
       url,
       method: options.method ?? 'POST',
-      data: body,
-      // axios trims a string it takes for JSON; a forwarded body must go out byte for byte.
-      transformRequest: [(data: unknown) => data],
+      body,
       headers: { 'Content-Type': 'application/json', ...options.headers },
-      timeout: options.timeoutMs,
+      destination: options.destination,
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes ?? ACTION_RESPONSE_LIMIT,
       signal: options.signal,
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: (data: unknown) => data,
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true },
     });
   } catch (error) {
-    throw ActionError.network(options.destination, new Error(networkReason(error, options.timeoutMs)));
+    throw toActionError(options.destination, error);
   }
-  const text = typeof response.data === 'string' ? response.data : '';
-  if (response.status >= 200 && response.status < 300) return { status: response.status, body: text };
-  const retryAfter = response.headers['retry-after'] as string | undefined;
-  throw ActionError.fromHttpStatus(options.destination, response.status, text, parseRetryAfter(retryAfter));
+  if (response.status >= 200 && response.status < 300) return { status: response.status, body: response.body };
+  throw ActionError.fromHttpStatus(options.destination, response.status, response.body, parseRetryAfter(response.headers['retry-after']));
 }
 
-// axios's messages can carry the URL; the code says what happened without it.
-function networkReason(error: unknown, timeoutMs: number): string {
-  if (axios.isAxiosError(error)) {
-    if (error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED') return `no answer within ${timeoutMs} ms`;
-    if (error.code === 'ERR_CANCELED') return 'cancelled';
-    return error.code ?? 'request failed';
+/**
+ * No usable answer. Without a status the request may not have arrived: retry. An answer too large
+ * to read after a 2xx means it did arrive; sending it again would duplicate it, so that is final.
+ */
+export function toActionError(destination: string, error: unknown): ActionError {
+  if (error instanceof OutboundError && error.failure === 'too-large' && error.status !== undefined) {
+    const retryable = error.status >= 500 || error.status === 429 || error.status === 408;
+    return new ActionError(`${destination} answered ${error.status}; ${error.message}`, {
+      retryable,
+      status: error.status,
+      cause: error,
+    });
   }
-  return 'request failed';
+  if (error instanceof OutboundError) return new ActionError(error.message, { retryable: true, cause: error });
+  return ActionError.network(destination, error);
 }

@@ -1,7 +1,8 @@
 import { Agent } from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import { ACTION_RESPONSE_LIMIT, outboundRequest } from '../outbound/outbound-request.js';
 import { VERSION } from '../version.js';
 import { ActionError, parseRetryAfter } from './action-error.js';
+import { toActionError } from './http-post.js';
 import type { KubernetesConnection } from './kubernetes-connection.js';
 
 export type WorkloadKind = 'deployment' | 'statefulset';
@@ -26,35 +27,26 @@ export function describeTarget(target: ScaleTarget): string {
 
 /**
  * The two calls the scale action makes, on the `scale` subresource of apps/v1 Deployments and
- * StatefulSets: GET it, and PATCH `spec.replicas` as a JSON merge patch. Plain axios rather than
+ * StatefulSets: GET it, and PATCH `spec.replicas` as a JSON merge patch. The shared outbound layer
+ * (deadline, answer-size cap, the attempt's signal) rather than
  * `@kubernetes/client-node`: two calls do not need a generated client for every API group, and
  * that client (ESM-only from 1.x) sends patches as `application/json-patch+json` unless told
  * otherwise, which a merge-patch body then fails with 415 or 422.
  */
 export class KubernetesScaleClient {
-  private readonly http: AxiosInstance;
+  private readonly httpsAgent: Agent | undefined;
+  private readonly basic: string | undefined;
 
-  constructor(private readonly connection: KubernetesConnection, timeoutMs: number) {
-    const secure = connection.server.startsWith('https:');
-    this.http = axios.create({
-      baseURL: connection.server,
-      timeout: timeoutMs,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true },
-      headers: { Accept: 'application/json', 'User-Agent': `alertpipe/${VERSION}` },
-      ...(secure
-        ? {
-            httpsAgent: new Agent({
-              ...(connection.ca ? { ca: connection.ca } : {}),
-              ...(connection.cert ? { cert: connection.cert } : {}),
-              ...(connection.key ? { key: connection.key } : {}),
-              rejectUnauthorized: !connection.insecureSkipTlsVerify,
-            }),
-          }
-        : {}),
-      ...(connection.basic ? { auth: connection.basic } : {}),
-    });
+  constructor(private readonly connection: KubernetesConnection, private readonly timeoutMs: number) {
+    this.httpsAgent = connection.server.startsWith('https:')
+      ? new Agent({
+          ...(connection.ca ? { ca: connection.ca } : {}),
+          ...(connection.cert ? { cert: connection.cert } : {}),
+          ...(connection.key ? { key: connection.key } : {}),
+          rejectUnauthorized: !connection.insecureSkipTlsVerify,
+        })
+      : undefined;
+    this.basic = connection.basic ? Buffer.from(`${connection.basic.username}:${connection.basic.password}`).toString('base64') : undefined;
   }
 
   async getScale(target: ScaleTarget, signal: AbortSignal): Promise<ScaleState> {
@@ -73,29 +65,35 @@ export class KubernetesScaleClient {
   private async call(target: ScaleTarget, method: 'GET' | 'PATCH', body: unknown, signal: AbortSignal): Promise<ScaleState> {
     const url = `/apis/apps/v1/namespaces/${encodeURIComponent(target.namespace)}/${RESOURCE[target.kind]}/${encodeURIComponent(target.name)}/scale`;
     const token = this.connection.token?.();
+    const destination = `Kubernetes API (${this.connection.origin})`;
     let response;
     try {
-      response = await this.http.request({
-        url,
+      response = await outboundRequest({
+        url: `${this.connection.server}${url}`,
         method,
         signal,
+        destination,
+        timeoutMs: this.timeoutMs,
+        maxResponseBytes: ACTION_RESPONSE_LIMIT,
+        ...(this.httpsAgent ? { httpsAgent: this.httpsAgent } : {}),
         headers: {
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          Accept: 'application/json',
+          'User-Agent': `alertpipe/${VERSION}`,
+          ...(token ? { Authorization: `Bearer ${token}` } : this.basic ? { Authorization: `Basic ${this.basic}` } : {}),
           ...(method === 'PATCH' ? { 'Content-Type': 'application/merge-patch+json' } : {}),
         },
-        ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      const code = axios.isAxiosError(error) ? (error.code ?? 'request failed') : 'request failed';
-      throw ActionError.network(`Kubernetes API (${this.connection.origin})`, new Error(code));
+      throw toActionError(destination, error);
     }
-    const data = response.data as { kind?: string; message?: string; reason?: string; spec?: { replicas?: unknown }; metadata?: { resourceVersion?: unknown } };
+    const data = parseJson(response.body) as { kind?: string; message?: string; reason?: string; spec?: { replicas?: unknown }; metadata?: { resourceVersion?: unknown } } | undefined;
     if (response.status >= 200 && response.status < 300) {
       const replicas = data?.spec?.replicas ?? 0;
       if (typeof replicas !== 'number') throw new ActionError(`Kubernetes answered a Scale without a replica count for ${describeTarget(target)}`, { retryable: false });
       return { replicas, resourceVersion: String(data?.metadata?.resourceVersion ?? '') };
     }
-    throw statusError(target, method, response.status, data, response.headers['retry-after'] as string | undefined);
+    throw statusError(target, method, response.status, data, response.headers['retry-after']);
   }
 }
 
@@ -113,4 +111,12 @@ function statusError(target: ScaleTarget, method: string, status: number, data: 
     status,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,7 +11,7 @@ const PLACEHOLDER = /\{\{\s*(?:\$labels\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export function renderLabelTemplate(template: string, labels: LabelSet): { value: string } | { missing: string } {
   let missing: string | undefined;
   const value = template.replace(PLACEHOLDER, (_match, name: string) => {
-    const label = labels[name];
+    const label = Object.hasOwn(labels, name) ? labels[name] : undefined;
     if (label === undefined || label === '') missing ??= name;
     return label ?? '';
   });

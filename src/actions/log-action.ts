@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EnrichedAlert } from '../pipeline/model.js';
+import { enrichmentLines } from '../messages/build-message.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 
 /**
@@ -31,10 +32,7 @@ export const logActionType = defineActionType({
 });
 
 function describe(alert: EnrichedAlert): Record<string, unknown> {
-  const enrichment: Record<string, string> = {};
-  for (const result of Object.values(alert.enrichment)) {
-    for (const field of result.fields) enrichment[field.label] = field.value;
-  }
+  const enrichment = enrichmentLines(alert);
   return {
     alertname: alert.labels.alertname,
     status: alert.status,

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError } from './action-error.js';
 import { PAGERDUTY_EVENTS_URL, sendPagerDutyEvent } from './pagerduty-client.js';
 import { ResolvedAlerts } from './resolved-alerts.js';
+import { scrubbedError, secretsScrubber } from './url-scrubber.js';
 import { DEFAULT_SEVERITY_MAP, pagerDutyEvent, type PagerDutyEventOptions } from './pagerduty-event.js';
 
 const severity = z.enum(['critical', 'error', 'warning', 'info']);
@@ -21,7 +23,7 @@ export const pagerdutyActionType = defineActionType({
     .object({
       type: z.literal('pagerduty'),
       /** The integration key of an Events API v2 integration on a PagerDuty service. */
-      routing_key: z.string().trim().min(1, 'expected the routing key of an Events API v2 integration'),
+      routing_key: secret(z.string().trim().min(1, 'expected the routing key of an Events API v2 integration')),
       url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).default(PAGERDUTY_EVENTS_URL),
       /** Values of the severity label onto PagerDuty's severities, added to (and overriding) the built-in map. */
       severity_map: z.record(z.string(), severity).default({}),
@@ -54,6 +56,8 @@ export const pagerdutyActionType = defineActionType({
       ...(config.client_url ? { clientUrl: config.client_url } : {}),
     };
     const resolved = new ResolvedAlerts();
+    // An answer that quotes the event back would carry the routing key into the history.
+    const scrub = secretsScrubber([config.routing_key]);
     return {
       name,
       type: 'pagerduty',
@@ -72,7 +76,9 @@ export const pagerdutyActionType = defineActionType({
             continue;
           }
           try {
-            const answer = await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal: ctx.signal });
+            const answer = await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal: ctx.signal }).catch((e: unknown) => {
+              throw scrubbedError(e, scrub);
+            });
             sent.push({ dedup_key: answer.dedupKey, event_action: event.event_action });
             if (event.event_action === 'resolve') resolved.remember(event.dedup_key, alert.endsAt ?? new Date());
           } catch (error) {

@@ -1,5 +1,7 @@
+import { labelValue } from '../pipeline/label-value.js';
 import type { EnrichedAlert, EnrichedNotification, LabelSet } from '../pipeline/model.js';
-import { alertLinks } from './alert-links.js';
+import { alertLinks } from '../messages/alert-links.js';
+import { fieldsAsRecord } from '../messages/build-message.js';
 import { renderLabelTemplate } from './label-template.js';
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
@@ -118,8 +120,9 @@ function podOf(labels: LabelSet): string | undefined {
 }
 
 function severityOf(labels: LabelSet, options: PagerDutyEventOptions): PagerDutySeverity {
-  const value = labels[options.severityLabel]?.trim().toLowerCase();
-  return (value !== undefined ? options.severityMap[value] : undefined) ?? options.defaultSeverity;
+  // Own properties only: a severity label reading `constructor` must not find Object's.
+  const value = labelValue(labels, options.severityLabel).trim().toLowerCase();
+  return (Object.hasOwn(options.severityMap, value) ? options.severityMap[value] : undefined) ?? options.defaultSeverity;
 }
 
 // PagerDuty wants the affected system, "preferably a hostname or FQDN".
@@ -133,7 +136,7 @@ function customDetails(alert: EnrichedAlert, notification: EnrichedNotification)
   const enrichment: Record<string, unknown> = {};
   for (const [name, found] of Object.entries(alert.enrichment)) {
     // The readable lines as the Slack message shows them, and the numbers for whoever wants them.
-    const lines = Object.fromEntries(found.fields.map((field) => [field.label, field.value]));
+    const lines = fieldsAsRecord(found.fields);
     enrichment[name] = found.data ? { ...lines, data: found.data } : lines;
   }
   return {

@@ -1,34 +1,36 @@
 import { z } from 'zod';
 import type { Action } from './action.js';
 import type { ActionDeps, ActionType } from './action-config.js';
+import { discordActionType } from './discord-action.js';
 import { execActionType } from './exec-action.js';
+import { googleChatActionType } from './google-chat-action.js';
 import { logActionType } from './log-action.js';
 import { pagerdutyActionType } from './pagerduty-action.js';
 import { scaleActionType } from './scale-action.js';
 import { slackActionType } from './slack-action.js';
+import { teamsActionType } from './teams-action.js';
 import { webhookActionType } from './webhook-action.js';
 
 /**
- * Every action type alertpipe knows. Adding one is a file in this folder and its entry in the two
- * lists below (the schemas are spelled out so that zod can type the union).
+ * Every action type alertpipe knows, by the `type` the config names. Adding one is a file in this
+ * folder and one line here; the config schema, the JSON Schema and the secret test follow.
  */
-export const actionConfigSchema = z.discriminatedUnion('type', [
-  logActionType.schema,
-  slackActionType.schema,
-  pagerdutyActionType.schema,
-  webhookActionType.schema,
-  execActionType.schema,
-  scaleActionType.schema,
-]);
-
-const ACTION_TYPES: Record<ActionConfig['type'], ActionType<z.ZodType>> = {
+const ACTION_TYPES = {
   log: logActionType,
   slack: slackActionType,
+  teams: teamsActionType,
+  discord: discordActionType,
+  google_chat: googleChatActionType,
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   exec: execActionType,
   scale: scaleActionType,
-};
+} as const;
+
+type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
+
+// Each schema has `type: z.literal(<its key>)`, so zod picks the one to apply by `type`.
+export const actionConfigSchema = z.discriminatedUnion('type', Object.values(ACTION_TYPES).map((type) => type.schema) as [ActionSchema, ...ActionSchema[]]);
 
 export type ActionConfig = z.output<typeof actionConfigSchema>;
 
@@ -37,5 +39,11 @@ export const actionTypeNames: readonly string[] = Object.keys(ACTION_TYPES);
 /** Builds the action a validated config section describes. */
 export function createAction(name: string, config: ActionConfig, deps: ActionDeps): Action {
   // The union is keyed by `type`, so the entry found accepts exactly this config.
-  return ACTION_TYPES[config.type].create(name, config, deps);
+  const type: ActionType<z.ZodType> = ACTION_TYPES[config.type];
+  return type.create(name, config, deps);
+}
+
+/** The schema of one action type's section, for tools that check a single type (the secret test). */
+export function actionTypeSchema(type: string): z.ZodType | undefined {
+  return Object.hasOwn(ACTION_TYPES, type) ? ACTION_TYPES[type as keyof typeof ACTION_TYPES].schema : undefined;
 }

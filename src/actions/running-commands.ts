@@ -24,15 +24,23 @@ export class RunningCommands {
     if (set?.size === 0) this.byFingerprint.delete(fingerprint);
   }
 
-  /** Sends `signal` to the process group of every instance running for the fingerprint; returns how many. */
-  signal(fingerprint: string, signal: NodeJS.Signals | number): number {
+  /**
+   * Sends `signal` to the process group of every instance running for the fingerprint; returns how
+   * many got it and how many could not be signalled (an instance that has just exited is neither).
+   */
+  signal(fingerprint: string, signal: NodeJS.Signals | number): { sent: number; failed: number } {
     let sent = 0;
+    let failed = 0;
     for (const child of this.byFingerprint.get(fingerprint) ?? []) {
-      if (!signalGroup(child, signal)) continue;
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      if (!signalGroup(child, signal)) {
+        failed++;
+        continue;
+      }
       this.signalled.add(child);
       sent++;
     }
-    return sent;
+    return { sent, failed };
   }
 
   /** Whether this instance was told to stop because its alert resolved. */
@@ -51,6 +59,11 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals | number
     process.kill(-child.pid, signal);
     return true;
   } catch {
-    return child.kill(signal);
+    // An out-of-range signal number throws here too; it reaches no one, which is what false says.
+    try {
+      return child.kill(signal);
+    } catch {
+      return false;
+    }
   }
 }

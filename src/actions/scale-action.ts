@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
 import { durationSchema } from '../config/units.js';
 import type { ActionContext } from './action.js';
+import { secretsScrubber, withScrubbedErrors } from './url-scrubber.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { ActionError } from './action-error.js';
 import { KubernetesConfigError, resolveKubernetesConnection } from './kubernetes-connection.js';
@@ -52,7 +54,7 @@ export const scaleActionType = defineActionType({
       allowed_namespaces: z.array(z.string().min(1)).optional(),
       /** The API server: in-cluster or a kubeconfig unless given. */
       api_url: z.url({ protocol: /^https?$/ }).optional(),
-      token: z.string().min(1).optional(),
+      token: secret(z.string().min(1)).optional(),
       kubeconfig: z.string().min(1).optional(),
       context: z.string().min(1).optional(),
       ...commonActionFields,
@@ -138,7 +140,8 @@ export const scaleActionType = defineActionType({
       }
     }
 
-    return {
+    // A token quoted back by a proxy in front of the API server must not reach the history.
+    return withScrubbedErrors(secretsScrubber([config.token]), {
       name,
       type: 'scale',
       sendResolved: config.send_resolved,
@@ -173,7 +176,7 @@ export const scaleActionType = defineActionType({
         if (stale > 0) detail.push(`skipped ${stale} alert${stale === 1 ? '' : 's'} resolved since`);
         return { detail: [...detail, ...problems].join('; ') || 'nothing to do', data: { targets: outcomes, problems, skippedResolved: stale, dryRun: config.dry_run } };
       },
-    };
+    });
   },
 });
 

@@ -1,68 +1,30 @@
-import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
+import { checkSlackMessage } from '../messages/check-limits.js';
+import { slackBlocks } from '../messages/slack-blocks.js';
 import { commonActionFields, defineActionType } from './action-config.js';
-import { ActionError, parseRetryAfter } from './action-error.js';
-import { buildSlackMessage } from './slack-message.js';
-
-// Slack allows about one message a second per incoming webhook, with short bursts above it
-// (api.slack.com/apis/rate-limits); past that it answers 429 with Retry-After.
-const SLACK_RATE = { perSecond: 1, burst: 5 };
+import { chatMessageFields } from './chat-message.js';
+import { createChatWebhookAction } from './chat-webhook-action.js';
 
 /**
- * Posts one Block Kit message per group to an incoming webhook, through `@slack/webhook`. Retries
- * are delivery's, not the library's; a 429's Retry-After (which the library does not expose) is
- * read by the fetch it is given.
+ * Posts one Block Kit message per group to a Slack incoming webhook. An incoming webhook is one
+ * POST of JSON answered `ok`, so it is a chat webhook like the others (the shared outbound layer:
+ * its deadline, its answer-size cap, the attempt's signal); `@slack/webhook` added nothing to that
+ * but its own timeout and an unbounded read of the answer. Retries are delivery's; a 429's
+ * Retry-After is honoured.
  */
 export const slackActionType = defineActionType({
   schema: z
     .object({
       type: z.literal('slack'),
-      webhook_url: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a Slack incoming webhook' }),
-      /** Alerts shown in full before the rest fold into "…and N more". */
-      max_alerts: z.number().int().min(1).max(15).default(10),
+      webhook_url: secret(z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a Slack incoming webhook' })),
+      ...chatMessageFields,
       ...commonActionFields,
     })
     .strict(),
-  create(name, config) {
-    const url = config.webhook_url;
-    // The URL is the credential: no error may carry it, whatever the runtime put in a message.
-    const scrub = (text: string): string => text.split(url).join('<webhook>');
-    return {
-      name,
-      type: 'slack',
-      sendResolved: config.send_resolved,
-      timeoutMs: config.timeout,
-      rateLimit: { key: `slack:${url}`, ...SLACK_RATE },
-      async handle(notification, ctx) {
-        let retryAfter: string | null = null;
-        const webhook = new IncomingWebhook(url, {
-          timeout: config.timeout,
-          fetch: async (input, init) => {
-            const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
-            retryAfter = response.headers.get('retry-after');
-            return response;
-          },
-        });
-        const message = buildSlackMessage(notification, { maxAlerts: config.max_alerts });
-        try {
-          await webhook.send({ text: message.text, blocks: [...message.blocks] });
-        } catch (error) {
-          if (error instanceof IncomingWebhookHTTPError) {
-            throw ActionError.fromHttpStatus('Slack', error.statusCode, scrub(error.body), parseRetryAfter(retryAfter));
-          }
-          const cause = error instanceof IncomingWebhookRequestError ? error.original : error;
-          throw ActionError.network('Slack', new Error(scrub(describeCause(cause))));
-        }
-        return { detail: `posted ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}`, data: { blocks: message.blocks.length } };
-      },
-    };
+  create(name, config, deps) {
+    // Slack allows about one message a second per incoming webhook, with short bursts above it
+    // (api.slack.com/apis/rate-limits); past that it answers 429 with Retry-After.
+    return createChatWebhookAction({ type: 'slack', destination: 'Slack', rate: { perSecond: 1, burst: 5 }, render: slackBlocks, check: checkSlackMessage }, name, config, deps);
   },
 });
-
-/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, a timeout) is its cause. */
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'no answer in time';
-  return cause?.code ?? cause?.message ?? error.message;
-}

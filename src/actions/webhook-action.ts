@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { secret } from '../config/secret.js';
 import { VERSION } from '../version.js';
 import { commonActionFields, defineActionType } from './action-config.js';
 import { httpPost } from './http-post.js';
+import { scrubbedError, secretsScrubber } from './url-scrubber.js';
 import { enrichedWebhookBody } from './webhook-body.js';
 
 /**
@@ -15,14 +17,15 @@ export const webhookActionType = defineActionType({
   schema: z
     .object({
       type: z.literal('webhook'),
-      url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+      /** A secret: a URL may carry a token in its path or query. */
+      url: secret(z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })),
       method: z.enum(['POST', 'PUT']).default('POST'),
       body: z.enum(['enriched', 'original']).default('enriched'),
-      headers: z.record(z.string(), z.string()).default({}),
+      headers: z.record(z.string(), secret(z.string())).default({}),
       auth: z
         .union([
-          z.object({ bearer_token: z.string().min(1) }).strict(),
-          z.object({ basic: z.object({ username: z.string().min(1), password: z.string() }).strict() }).strict(),
+          z.object({ bearer_token: secret(z.string().min(1)) }).strict(),
+          z.object({ basic: z.object({ username: z.string().min(1), password: secret(z.string()) }).strict() }).strict(),
         ])
         .optional(),
       ...commonActionFields,
@@ -35,6 +38,9 @@ export const webhookActionType = defineActionType({
       const { username, password } = config.auth.basic;
       headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
     }
+    // The destination may quote the request back; none of its secrets may reach the history.
+    const auth = config.auth && 'bearer_token' in config.auth ? [config.auth.bearer_token] : config.auth ? [config.auth.basic.password] : [];
+    const scrub = secretsScrubber([config.url, ...Object.values(config.headers), ...auth, headers.Authorization]);
     return {
       name,
       type: 'webhook',
@@ -48,6 +54,8 @@ export const webhookActionType = defineActionType({
           headers,
           timeoutMs: config.timeout,
           signal: ctx.signal,
+        }).catch((error: unknown) => {
+          throw scrubbedError(error, scrub);
         });
         return { detail: `${config.method} answered ${answer.status}`, data: { status: answer.status, body: config.body } };
       },

@@ -3,6 +3,29 @@ import type { ConfigProblem } from './config-error.js';
 const TOP_LEVEL = new Set(['listen_address', 'verbose', 'tls_key', 'tls_crt', 'commands']);
 const COMMAND_KEYS = new Set(['cmd', 'args', 'match_labels', 'max', 'notify_on_failure', 'ignore_resolved', 'resolved_signal']);
 
+/** prometheus-am-executor's positional `script [args..]`. */
+export interface CommandLineCommand {
+  readonly cmd: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * Adds the command given on the command line to the file's, unless the file already has the same
+ * one (same `cmd` and `args`, no `match_labels`), as am-executor merged them.
+ */
+export function addCommandLineCommand(parsed: Readonly<Record<string, unknown>>, command: CommandLineCommand | undefined): Record<string, unknown> {
+  if (command === undefined) return { ...parsed };
+  const commands = Array.isArray(parsed.commands) ? (parsed.commands as unknown[]) : [];
+  const same = commands.some((c) => {
+    if (c === null || typeof c !== 'object') return false;
+    const { cmd, args, match_labels: labels } = c as { cmd?: unknown; args?: unknown; match_labels?: unknown };
+    const fileArgs = Array.isArray(args) ? args : [];
+    const noLabels = labels === undefined || labels === null || (typeof labels === 'object' && Object.keys(labels).length === 0);
+    return cmd === command.cmd && noLabels && fileArgs.length === command.args.length && fileArgs.every((a, i) => a === command.args[i]);
+  });
+  return { ...parsed, commands: same ? commands : [...commands, { cmd: command.cmd, args: [...command.args] }] };
+}
+
 /** A prometheus-am-executor `executor.yml`: a top-level `commands:` list. */
 export function isAmExecutorConfig(parsed: Readonly<Record<string, unknown>>): boolean {
   return Array.isArray(parsed.commands);
@@ -39,9 +62,10 @@ export function translateAmExecutorConfig(parsed: Readonly<Record<string, unknow
     routes: [{ actions: [...Object.keys(actions), 'log'] }],
     enrichers: [],
   };
-  const server: Record<string, unknown> = {};
+  // am-executor answered on every path and method; its senders may use any of them.
+  const server: Record<string, unknown> = { any_path: true };
   if (typeof parsed.listen_address === 'string') server.listen = parsed.listen_address;
   if (parsed.tls_crt !== undefined || parsed.tls_key !== undefined) server.tls = { cert_file: parsed.tls_crt, key_file: parsed.tls_key };
-  if (Object.keys(server).length > 0) config.server = server;
+  config.server = server;
   return config;
 }

@@ -4,7 +4,8 @@ import type { Config } from './schema.js';
 
 /**
  * What zod cannot see one field at a time: routes naming actions that do not exist, unknown
- * enricher names, built-in enrichers without a Prometheus to ask.
+ * enricher names, built-in enrichers without a Prometheus to ask. Messages name what is defined,
+ * never the value written, which might be a secret pasted into the wrong field.
  */
 export function checkReferences(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -14,7 +15,7 @@ export function checkReferences(config: Config): ConfigProblem[] {
       if (!actionNames.has(name)) {
         problems.push({
           path: `routes.${index}.actions.${position}`,
-          message: `no action named ${JSON.stringify(name)}; defined: ${[...actionNames].join(', ')}`,
+          message: `no action by that name; defined: ${[...actionNames].join(', ')}`,
         });
       }
     });
@@ -25,14 +26,14 @@ export function checkReferences(config: Config): ConfigProblem[] {
     if (!isBuiltinEnricher(name)) {
       problems.push({
         path: `enrichers.${index}`,
-        message: `no built-in enricher named ${JSON.stringify(name)}; built in: ${BUILTIN_ENRICHER_NAMES.join(', ')} (use module: for your own)`,
+        message: `no built-in enricher by that name; built in: ${BUILTIN_ENRICHER_NAMES.join(', ')} (use module: for your own)`,
       });
       return;
     }
     if (config.prometheus.url === undefined) {
       problems.push({ path: `enrichers.${index}`, message: `${name} asks Prometheus; set prometheus.url or PROMETHEUS_URL` });
     }
-    if (typeof entry !== 'string') {
+    if (typeof entry !== 'string' && 'unchecked' in entry) {
       for (const problem of checkBuiltinOptions(name, entry.options)) {
         problems.push({ path: `enrichers.${index}.options${problem.path ? `.${problem.path}` : ''}`, message: problem.message });
       }

@@ -1,21 +1,111 @@
-const SECRET_KEY = /(^|_)(token|password|secret|routing_key|webhook_url|api_key)$/i;
+import type { z } from 'zod';
+import { configSchema } from './schema.js';
+import { isSecretSchema } from './secret.js';
+import { secretParts } from './secret-parts.js';
+
+// Only for opaque values the schema cannot describe (a custom enricher's `options`): there the
+// key's name is all there is to go on.
+const OPAQUE_SECRET_KEY = /(^|_)(token|password|secret|routing_key|webhook_url|api_key|key)$/i;
 
 /**
- * Every value in the config that is a credential: Slack webhook URLs, routing keys, tokens,
- * passwords, and header values. The logger masks them wherever they appear.
+ * Every value in the config that is a credential, because the schema declares its field with
+ * `secret(...)` (see config/secret.ts), whatever the field is called; and, for a URL, the parts of
+ * it that are the credential on their own (see secret-parts.ts). The logger and the history API
+ * mask them wherever they appear.
  */
-export function collectSecrets(config: unknown): string[] {
-  const secrets: string[] = [];
-  const visit = (value: unknown, key: string, underHeaders: boolean): void => {
-    if (typeof value === 'string') {
-      if (underHeaders || SECRET_KEY.test(key)) secrets.push(value);
+export function collectSecrets(config: unknown, schema: z.ZodType = configSchema): string[] {
+  const found = new Set<string>();
+  visit(schema, config, '', found);
+  return [...found].flatMap(secretParts).filter((s) => s.length > 0);
+}
+
+interface Def {
+  readonly type: string;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly out?: z.ZodType;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly options?: readonly z.ZodType[];
+  readonly valueType?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly left?: z.ZodType;
+  readonly right?: z.ZodType;
+  readonly getter?: () => z.ZodType;
+  readonly discriminator?: string;
+  readonly values?: readonly unknown[];
+}
+
+function visit(schema: z.ZodType, value: unknown, key: string, found: Set<string>): void {
+  if (value === undefined || value === null) return;
+  if (isSecretSchema(schema)) {
+    if (typeof value === 'string') found.add(value);
+    else collectStrings(value, found);
+    return;
+  }
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'object':
+      if (isRecord(value)) for (const [name, child] of Object.entries(def.shape ?? {})) visit(child, value[name], name, found);
       return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    for (const [childKey, child] of Object.entries(value)) {
-      visit(child, childKey, underHeaders || key === 'headers');
-    }
-  };
-  visit(config, '', false);
-  return secrets.filter((s) => s.length > 0);
+    case 'record':
+      if (isRecord(value) && def.valueType) for (const [name, child] of Object.entries(value)) visit(def.valueType, child, name, found);
+      return;
+    case 'array':
+      if (Array.isArray(value) && def.element) for (const child of value) visit(def.element, child, key, found);
+      return;
+    // A discriminated union (the actions, by `type`) is checked against the option the value
+    // names; any other union against every option, a field secret in any of them counting.
+    case 'union':
+      for (const option of optionsFor(def, value)) visit(option, value, key, found);
+      return;
+    case 'intersection':
+      for (const side of [def.left, def.right]) if (side) visit(side, value, key, found);
+      return;
+    case 'pipe':
+      for (const side of [def.in, def.out]) if (side) visit(side, value, key, found);
+      return;
+    case 'lazy':
+      if (def.getter) visit(def.getter(), value, key, found);
+      return;
+    case 'unknown':
+    case 'any':
+      visitOpaque(value, key, found);
+      return;
+    default:
+      if (def.innerType) visit(def.innerType, value, key, found);
+  }
+}
+
+function optionsFor(def: Def, value: unknown): readonly z.ZodType[] {
+  const options = def.options ?? [];
+  if (def.discriminator === undefined || !isRecord(value)) return options;
+  const tag = value[def.discriminator];
+  const chosen = options.filter((option) => {
+    const field = defOf(option).shape?.[def.discriminator as string];
+    return field !== undefined && (defOf(field).values ?? []).includes(tag);
+  });
+  return chosen.length > 0 ? chosen : options;
+}
+
+function defOf(schema: z.ZodType): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+function visitOpaque(value: unknown, key: string, found: Set<string>): void {
+  if (typeof value === 'string') {
+    if (OPAQUE_SECRET_KEY.test(key)) found.add(value);
+    return;
+  }
+  if (Array.isArray(value)) for (const child of value) visitOpaque(child, key, found);
+  else if (isRecord(value)) for (const [name, child] of Object.entries(value)) visitOpaque(child, name, found);
+}
+
+function collectStrings(value: unknown, found: Set<string>): void {
+  if (typeof value === 'string') found.add(value);
+  else if (Array.isArray(value)) for (const child of value) collectStrings(child, found);
+  else if (isRecord(value)) for (const child of Object.values(value)) collectStrings(child, found);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

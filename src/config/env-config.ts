@@ -1,12 +1,15 @@
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL,
- * PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const actions: Record<string, unknown> = { log: { type: 'log' } };
   if (env.SLACK_WEBHOOK_URL) actions.slack = { type: 'slack', webhook_url: env.SLACK_WEBHOOK_URL };
+  if (env.TEAMS_WEBHOOK_URL) actions.teams = { type: 'teams', webhook_url: env.TEAMS_WEBHOOK_URL };
+  if (env.DISCORD_WEBHOOK_URL) actions.discord = { type: 'discord', webhook_url: env.DISCORD_WEBHOOK_URL };
+  if (env.GOOGLE_CHAT_WEBHOOK_URL) actions.google_chat = { type: 'google_chat', webhook_url: env.GOOGLE_CHAT_WEBHOOK_URL };
   if (env.PAGERDUTY_ROUTING_KEY) {
     actions.pagerduty = {
       type: 'pagerduty',

@@ -2,12 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { isAmExecutorConfig, translateAmExecutorConfig } from './am-executor-config.js';
+import { addCommandLineCommand, isAmExecutorConfig, translateAmExecutorConfig, type CommandLineCommand } from './am-executor-config.js';
+import { looksLikeAmExecutor, parseAsYamlV2 } from './am-executor-yaml.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { envConfigInput } from './env-config.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { checkReferences } from './check-references.js';
+import { parseCoercingScalars } from './coerce-scalars.js';
+import { issuesToProblems } from './issue-problems.js';
 import { configSchema, type Config } from './schema.js';
+import { yamlProblems } from './yaml-problems.js';
 
 export interface LoadedConfig {
   readonly config: Config;
@@ -15,6 +19,8 @@ export interface LoadedConfig {
   readonly source: 'environment' | 'file';
   /** Directory that relative paths in the config (enricher modules, TLS files) are resolved against. */
   readonly baseDir: string;
+  /** The file as it was named, for messages. */
+  readonly file?: string;
 }
 
 /**
@@ -22,10 +28,16 @@ export interface LoadedConfig {
  * `executor.yml` is read as it is), or, with none, one made from the environment alone. Every problem is collected and thrown together as a `ConfigError`, so one run
  * of `alertpipe check-config` shows all of them.
  */
-export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string }): Promise<LoadedConfig> {
+export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string; commandLine?: CommandLineCommand }): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? options.env.CONFIG_FILE;
   if (file === undefined || file === '') {
+    if (options.commandLine) {
+      // prometheus-am-executor's own usage: the command on the command line and no file.
+      const problems: ConfigProblem[] = [];
+      const input = translateAmExecutorConfig(addCommandLineCommand({ commands: [] }, options.commandLine), problems);
+      return { config: validate(withEnvDefaults(input, options.env), 'command line'), source: 'environment', baseDir: cwd };
+    }
     return { config: validate(envConfigInput(options.env), 'environment'), source: 'environment', baseDir: cwd };
   }
   const absolute = path.resolve(cwd, file);
@@ -35,29 +47,43 @@ export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEn
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
-  return { config: parseConfigText(text, file, options.env), source: 'file', baseDir: path.dirname(absolute) };
+  return { config: parseConfigText(text, file, options.env, options.commandLine), source: 'file', baseDir: path.dirname(absolute), file };
 }
 
-/** Parses and validates config YAML; `source` names it in errors. */
-export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv): Config {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      document.errors.map((error) => ({
-        path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '',
-        message: error.message.split('\n')[0] ?? error.message,
-      })),
-    );
-  }
+/**
+ * Aliases a config may expand. A few anchors are normal; a "billion laughs" file (aliases of
+ * aliases) would expand to gigabytes, so past this it is refused as a problem like any other.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses and validates config YAML; `source` names it in errors. A command from the command line
+ * joins a prometheus-am-executor file's commands, as it did there.
+ */
+export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv, commandLine?: CommandLineCommand): Config {
+  let document: Document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length === 0 && looksLikeAmExecutor(document)) document = parseAsYamlV2(text);
+  if (document.errors.length > 0) throw new ConfigError(source, yamlProblems(document.errors, text));
   keepExplicitPlusSigns(document);
-  const parsed: unknown = document.toJS() ?? {};
+  let parsed: unknown;
+  try {
+    parsed = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
+    // The yaml package throws a ReferenceError past maxAliasCount; a RangeError is nesting too deep.
+    const message = error instanceof ReferenceError ? `aliases expand past ${MAX_ALIAS_COUNT} (refused: such a file expands without bound)` : 'nested too deeply';
+    throw new ConfigError(source, [{ path: '', message }]);
+  }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError(source, [{ path: '', message: 'expected a YAML mapping at the top level' }]);
   }
   const problems: ConfigProblem[] = [];
   const interpolated = interpolateEnv(parsed, env, problems) as Record<string, unknown>;
-  const input = isAmExecutorConfig(interpolated) ? translateAmExecutorConfig(interpolated, problems) : interpolated;
+  const amExecutor = isAmExecutorConfig(interpolated);
+  if (commandLine && !amExecutor) {
+    problems.push({ path: '', message: 'a command on the command line needs a prometheus-am-executor file (commands:) or none; in this format, add an exec action' });
+  }
+  const input = amExecutor ? translateAmExecutorConfig(addCommandLineCommand(interpolated, commandLine), problems) : interpolated;
   if (problems.length > 0) throw new ConfigError(source, problems);
   return validate(withEnvDefaults(input, env), source);
 }
@@ -115,15 +141,11 @@ function mergedPostgres(fromEnv: Record<string, unknown>, fromFile: Record<strin
 }
 
 function validate(input: unknown, source: string): Config {
-  const result = configSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(source, toProblems(result.error));
+  const { result, input: coerced } = parseCoercingScalars(configSchema, input);
+  if (!result.success) throw new ConfigError(source, issuesToProblems(result.error.issues, coerced));
   const problems = checkReferences(result.data);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return result.data;
-}
-
-function toProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { secret } from './secret.js';
 import { actionConfigSchema } from '../actions/registry.js';
+import { builtinEnricherEntrySchemas } from '../enrichers/builtin-enrichers.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
+import { LISTEN_FORMAT_MESSAGE, LISTEN_PORT_MESSAGE, LISTEN_SHAPE, portOutOfRange } from './listen-address.js';
 import { durationSchema, sizeSchema } from './units.js';
 
 /**
@@ -12,8 +15,8 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or htt
 
 const clientAuthSchema = z
   .object({
-    bearer_token: z.string().min(1).optional(),
-    basic: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict().optional(),
+    bearer_token: secret(z.string().min(1)).optional(),
+    basic: z.object({ username: z.string().min(1), password: secret(z.string().min(1)) }).strict().optional(),
   })
   .strict();
 
@@ -22,13 +25,16 @@ const serverSchema = z
     /** `host:port` or `:port` (every interface). */
     listen: z
       .string()
-      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]*):\d{1,5}$/, 'expected host:port or :port, such as :8080 or 127.0.0.1:8080')
+      .regex(LISTEN_SHAPE, LISTEN_FORMAT_MESSAGE)
+      .refine((text) => !portOutOfRange(text), LISTEN_PORT_MESSAGE)
       .default(':8080'),
     tls: z.object({ cert_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
     /** Credentials senders must present; Alertmanager's `http_config` sends either kind. */
     auth: clientAuthSchema.optional(),
     body_limit: sizeSchema.default(5 * 1024 * 1024),
     request_timeout: durationSchema.default(30_000),
+    /** Take notifications on every path and method, as prometheus-am-executor did; on for its config. */
+    any_path: z.boolean().default(false),
   })
   .strict();
 
@@ -37,18 +43,30 @@ const prometheusSchema = z
     url: httpUrl.optional(),
     timeout: durationSchema.default(2_000),
     auth: clientAuthSchema.optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: z.record(z.string(), secret(z.string())).optional(),
     /** How long identical PromQL queries are answered from memory. */
     cache_ttl: durationSchema.default(10_000),
+    /** The largest answer read from Prometheus; a larger one fails the query with a note. */
+    max_response_size: sizeSchema.default(10 * 1024 * 1024),
   })
   .strict();
 
 const enricherOptions = z.record(z.string(), z.unknown()).default({});
 
-/** A built-in by name, a built-in with options, or a module of your own; `timeout` defaults to 3s. */
+/**
+ * A built-in by name, a built-in with options (typed per built-in, so editors complete them; an
+ * entry they refuse falls to the untyped one and check-references reports its options), or a
+ * module of your own; `timeout` defaults to 3s.
+ */
 const enricherEntrySchema = z.union([
   z.string().min(1),
-  z.object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
+  ...builtinEnricherEntrySchemas(durationSchema),
+  // Options no schema has read: what check-references validates (once: the typed entries above hold
+  // options already parsed, which parsing again would misread, durations above all).
+  z
+    .object({ name: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions })
+    .strict()
+    .transform((entry) => ({ ...entry, unchecked: true as const })),
   z.object({ module: z.string().min(1), timeout: durationSchema.optional(), options: enricherOptions }).strict(),
 ]);
 
@@ -129,6 +147,12 @@ const deliverySchema = z
     history_limit: z.number().int().positive().default(1_000),
     /** On SIGTERM, how long running work may take to finish; what is left stays queued. */
     shutdown_grace: durationSchema.default(10_000),
+    /**
+     * How long work may be due (a job running, or one whose time has come) with no job finishing
+     * before alertpipe logs an error, fails readiness and sets alertpipe_watchdog_stalled. Keep it
+     * above your longest action timeout. 0 turns it off.
+     */
+    watchdog: durationSchema.default(300_000),
   })
   .strict()
   .refine((delivery) => delivery.queue !== 'postgres' || delivery.postgres?.url !== undefined, {

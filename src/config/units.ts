@@ -25,23 +25,38 @@ export function parseSize(text: string): number | undefined {
   return Math.round(Number(found[1]) * (SIZE_UNITS[(found[2] ?? 'b').toLowerCase()] as number));
 }
 
-/** A duration in the config; parsed to milliseconds. */
+/**
+ * The longest delay Node's timers take: 2^31-1 ms, about 24.8 days. Past it `setTimeout` (and
+ * `AbortSignal.timeout`) fires after 1 ms instead, so `timeout: 25d` would abort every attempt at
+ * once. Every duration in the config may become a timer, so every one is held to it.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration in the config; parsed to milliseconds. A bare number (or numeric text, as `${VAR}` gives) is seconds. */
 export const durationSchema = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {
-  if (typeof value === 'number') return Math.round(value * 1000);
-  const ms = parseDuration(value);
+  const ms = typeof value === 'number' ? Math.round(value * 1000) : parseDurationText(value);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 3s, 10m or 1h; got ${JSON.stringify(value)}` });
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 500ms, 3s, 10m or 1h (a bare number is seconds)' });
+    return z.NEVER;
+  }
+  if (!(ms <= MAX_TIMER_MS)) {
+    ctx.addIssue({ code: 'custom', message: 'too long: durations are at most 24d20h31m23s (2^31-1 ms, the longest delay a Node.js timer takes)' });
     return z.NEVER;
   }
   return ms;
 });
+
+function parseDurationText(text: string): number | undefined {
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.round(Number(text) * 1000);
+  return parseDuration(text);
+}
 
 /** A size in the config; parsed to bytes. */
 export const sizeSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;
   const bytes = parseSize(value);
   if (bytes === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a size such as 512kb or 5mb; got ${JSON.stringify(value)}` });
+    ctx.addIssue({ code: 'custom', message: 'expected a size such as 512kb or 5mb (a bare number is bytes)' });
     return z.NEVER;
   }
   return bytes;

@@ -6,6 +6,12 @@ import type { EnrichedNotification, Notification } from '../pipeline/model.js';
  * it into jobs, one per (notification, action); jobs are attempted until they succeed, fail for
  * good, or grow too old. Adapters: memory (memory-store.ts), SQLite, and PostgreSQL (shared by
  * replicas). test/contract/delivery-store.contract.ts holds every adapter to the same behaviour.
+ *
+ * Failures: an adapter throws `StoreUnavailableError` with `lasting: true` for what no retry will
+ * cure (a corrupt database, a file replaced under it); any other error is taken as passing (a full
+ * disk, a lost connection). `guardStore` (guarded-store.ts) wraps every adapter: it counts errors,
+ * keeps the store's health for readiness, and turns every failure into a `StoreUnavailableError`,
+ * so ingest answers 503 with `Retry-After` rather than 200 or 500.
  */
 
 export type NotificationState = 'queued' | 'processing' | 'delivering' | 'done';
@@ -54,13 +60,37 @@ export interface JobUpdate {
   readonly retryAfterMs?: number;
 }
 
-/** A notification as the history shows it. */
+/**
+ * A notification as the history shows it. Its `notification.originalBody` is empty when it comes
+ * from `listNotifications`: the request as received stays in the store, where only the `original`
+ * webhook body needs it, and reading it back would double what a page weighs.
+ */
 export interface NotificationRecord {
   readonly id: string;
+  /** Where it stands in arrival order, larger being newer; what a history cursor points at. */
+  readonly position: number;
   readonly state: NotificationState;
   readonly receivedAt: number;
   readonly notification: Notification | EnrichedNotification;
   readonly jobs: readonly Job[];
+}
+
+/** One page of the history, newest first. */
+export interface HistoryQuery {
+  readonly limit: number;
+  /** Only notifications older than this position (the last one of the previous page). */
+  readonly before?: number;
+  /**
+   * Stop once the stored notifications read pass this many bytes; the first one is always read,
+   * so a page always moves on. Without it, `limit` alone bounds the page.
+   */
+  readonly maxBytes?: number;
+}
+
+export interface HistoryPage {
+  readonly records: readonly NotificationRecord[];
+  /** Older notifications remain past the last record. */
+  readonly more: boolean;
 }
 
 export class QueueFullError extends Error {
@@ -73,7 +103,40 @@ export class QueueFullError extends Error {
   }
 }
 
-export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** The store cannot do what was asked; try again later (ingest: 503 with `Retry-After`). */
+export class StoreUnavailableError extends Error {
+  readonly statusCode = 503;
+  readonly retryAfterSeconds = 10;
+  /** No later attempt will succeed until someone acts (and restarts alertpipe). */
+  readonly lasting: boolean;
+
+  constructor(message: string, options: { lasting?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'StoreUnavailableError';
+    this.lasting = options.lasting ?? false;
+  }
+}
+
+/**
+ * A job interrupted this many times by the process stopping while it ran (a kill, an OOM, a crash)
+ * is dead-lettered by `recover` instead of run again: a job that takes the process down with it
+ * would otherwise do so on every start.
+ */
+export const MAX_JOB_INTERRUPTIONS = 3;
+
+export interface Recovered {
+  /** Notifications whose planning was interrupted, queued again. */
+  readonly notifications: number;
+  /** Jobs whose attempt was interrupted, pending again. */
+  readonly jobs: number;
+  /** The action of each job dead-lettered after `MAX_JOB_INTERRUPTIONS` interruptions. */
+  readonly deadLettered: readonly string[];
+}
+
+/** The last attempt of a job dead-lettered for its interruptions, the same whatever the store. */
+export function interruptedTooOften(at: number): AttemptRecord {
+  return { at, durationMs: 0, outcome: 'dead', error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times` };
+}
 
 export interface DeliveryStore {
   /** Stores a newly accepted notification as `queued`. Throws `QueueFullError` at capacity. */
@@ -91,8 +154,13 @@ export interface DeliveryStore {
   /** Puts a claimed job back without counting an attempt (a rate limit, a shutdown). */
   releaseJob(jobId: string, nextAttemptAt: number): Promise<void>;
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
-  /** After a restart: whatever was `processing` or `running` is queued or pending again. */
-  recover(): Promise<{ notifications: number; jobs: number }>;
+  /**
+   * After a restart: whatever was `processing` is queued again, and each `running` job counts one
+   * more interruption and is pending again, or, at `MAX_JOB_INTERRUPTIONS`, dead (with an attempt
+   * saying "the process stopped while this job ran 3 times"). A store shared by replicas does the
+   * same to work whose lease ran out (its replica died), here and whenever it claims.
+   */
+  recover(): Promise<Recovered>;
   /**
    * Records that `notificationId` acts on these dedup keys for `windowMs`, and returns the keys
    * that another notification already acted on within its window (the duplicates to drop). A key
@@ -113,11 +181,26 @@ export interface DeliveryStore {
   rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number>;
   /** The destination asked for a pause (a 429's Retry-After): nothing goes to `key` for `ms`. */
   holdDestination(key: string, ms: number, now: number): Promise<void>;
-  /** Whether the store can keep new notifications now; the reason when not (for `/readyz`). */
-  health(): StoreHealth;
   /** Calls `listener` when another process sharing the store has queued work. */
   onWork(listener: () => void): void;
-  listNotifications(limit: number): Promise<NotificationRecord[]>;
+  /**
+   * For a store whose server can fail between calls (PostgreSQL): `report` hears of each failure
+   * met outside any call (a server not reached yet, a connection lost while idle, a background
+   * check), and at once of one that holds already. The guard takes each as it takes a failed
+   * call, so readiness fails before a request meets the failure. Stores inside the process have
+   * nothing to report and leave it out.
+   */
+  watchFailures?(report: (error: Error) => void): void;
+  /** When the oldest notification not yet `done` arrived (its jobs are younger); `undefined` when none. */
+  oldestUnfinishedAt(): Promise<number | undefined>;
+  /**
+   * Writes about 64 KiB that must reach storage, the size of a large notification (and nothing
+   * anyone reads). While the store is unhealthy, the guard calls it now and then to learn when it
+   * could keep a notification again.
+   */
+  probeWrite(): Promise<void>;
+  /** A page of the history, newest first, bounded by count and by bytes (see `HistoryQuery`). */
+  listNotifications(query: HistoryQuery): Promise<HistoryPage>;
   getNotification(id: string): Promise<NotificationRecord | undefined>;
   close(): Promise<void>;
 }

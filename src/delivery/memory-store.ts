@@ -7,9 +7,11 @@ import {
   type Job,
   type JobUpdate,
   type NewJob,
+  type HistoryPage,
+  type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
-  type StoreHealth,
+  type Recovered,
 } from './delivery-store.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -21,6 +23,7 @@ export interface StoreLimits {
 }
 
 interface Entry {
+  readonly position: number;
   state: NotificationState;
   notification: Notification | EnrichedNotification;
   jobIds: string[];
@@ -38,12 +41,13 @@ export class MemoryStore implements DeliveryStore {
   private readonly finished: string[] = [];
   private readonly dedup = new Map<string, { owner: string; expires: number }>();
   private unfinished = 0;
+  private added = 0;
 
   constructor(private readonly limits: StoreLimits) {}
 
   async add(notification: Notification): Promise<void> {
     if (this.unfinished >= this.limits.maxPending) throw new QueueFullError(this.limits.maxPending, 5);
-    this.entries.set(notification.id, { state: 'queued', notification, jobIds: [] });
+    this.entries.set(notification.id, { position: ++this.added, state: 'queued', notification, jobIds: [] });
     this.queued.push(notification.id);
     this.unfinished++;
   }
@@ -140,9 +144,17 @@ export class MemoryStore implements DeliveryStore {
     if (entry !== undefined) this.finishIfDone(job.notificationId, entry);
   }
 
-  async recover(): Promise<{ notifications: number; jobs: number }> {
-    return { notifications: 0, jobs: 0 }; // nothing survives a restart in memory
+  async recover(): Promise<Recovered> {
+    return { notifications: 0, jobs: 0, deadLettered: [] }; // nothing survives a restart in memory
   }
+
+  async oldestUnfinishedAt(): Promise<number | undefined> {
+    // Map order is arrival order, and entries are deleted only once done.
+    for (const entry of this.entries.values()) if (entry.state !== 'done') return entry.notification.receivedAt.getTime();
+    return undefined;
+  }
+
+  async probeWrite(): Promise<void> {}
 
   async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
     if (this.dedup.size > 10 * this.limits.maxPending) {
@@ -170,14 +182,20 @@ export class MemoryStore implements DeliveryStore {
     this.limiter.hold(key, now + ms);
   }
 
-  health(): StoreHealth {
-    return { ok: true };
-  }
-
   onWork(): void {}
 
-  async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    return [...this.entries.keys()].reverse().slice(0, limit).map((id) => this.record(id) as NotificationRecord);
+  async listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    const before = query.before ?? Number.POSITIVE_INFINITY;
+    const older = [...this.entries.values()].filter((entry) => entry.position < before).reverse();
+    const records: NotificationRecord[] = [];
+    let bytes = 0;
+    for (const entry of older.slice(0, query.limit)) {
+      // What the SQLite store would have read; memory holds it anyway, so the estimate may be rough.
+      bytes += JSON.stringify(entry.notification).length;
+      if (records.length > 0 && bytes > (query.maxBytes ?? Number.POSITIVE_INFINITY)) break;
+      records.push(this.record(entry.notification.id) as NotificationRecord);
+    }
+    return { records, more: records.length < older.length };
   }
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {
@@ -191,6 +209,7 @@ export class MemoryStore implements DeliveryStore {
     if (entry === undefined) return undefined;
     return {
       id,
+      position: entry.position,
       state: entry.state,
       receivedAt: entry.notification.receivedAt.getTime(),
       notification: entry.notification,

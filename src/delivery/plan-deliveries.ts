@@ -51,7 +51,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   );
   const enriched: EnrichedNotification = {
     ...notification,
-    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: [] }),
+    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: alert.notes ?? [] }),
   };
   return { enriched, jobs };
 }
@@ -60,16 +60,22 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
  * The same alert in the same state (status and startsAt, and endsAt once resolved) reaching the
  * same action again within the window is a duplicate: an Alertmanager retry, the other half of an
  * HA pair, or Prometheus resending what still fires. A firing alert's endsAt is left out of the
- * key because Prometheus moves it forward with every resend.
+ * key because Prometheus moves it forward with every resend. Actions that act on the group as a
+ * whole (commands) are deduplicated whole instead: see `dropGroupCopies`.
  */
 async function dropDuplicates(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<NewJob[]> {
+  const groupJobs = jobs.filter((job) => deps.actions.get(job.action)?.dedup?.scope === 'group');
+  const alertJobs = jobs.filter((job) => !groupJobs.includes(job));
+  const kept = [...(await dropGroupCopies(notification, groupJobs, deps)), ...(await dropAlertDuplicates(notification, alertJobs, deps))];
+  // One job per action: keep the planned order.
+  const byAction = new Map(kept.map((job) => [job.action, job]));
+  return jobs.flatMap((job) => byAction.get(job.action) ?? []);
+}
+
+async function dropAlertDuplicates(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<NewJob[]> {
   if (deps.dedupWindowMs <= 0 || jobs.length === 0) return [...jobs];
   const alerts = new Map(notification.alerts.map((a) => [a.fingerprint, a]));
-  const keyOf = (action: string, fingerprint: string): string => {
-    const alert = alerts.get(fingerprint);
-    const ended = alert?.status === 'resolved' ? (alert.endsAt?.toISOString() ?? '') : '';
-    return [action, fingerprint, alert?.status, alert?.startsAt.toISOString(), ended].join('|');
-  };
+  const keyOf = (action: string, fingerprint: string): string => [action, stateKey(alerts.get(fingerprint), fingerprint)].join('|');
   const keys = jobs.flatMap((job) => job.fingerprints.map((fp) => keyOf(job.action, fp)));
   const duplicates = await deps.store.claimDedupKeys(notification.id, keys, Date.now(), deps.dedupWindowMs);
   if (duplicates.size === 0) return [...jobs];
@@ -78,4 +84,38 @@ async function dropDuplicates(notification: Notification, jobs: readonly NewJob[
   return jobs
     .map((job) => ({ ...job, fingerprints: job.fingerprints.filter((fp) => !duplicates.has(keyOf(job.action, fp))) }))
     .filter((job) => job.fingerprints.length > 0);
+}
+
+/**
+ * A command sees the group as prometheus-am-executor gave it: every alert, those acted on before
+ * included (its scripts loop over AMX_ALERT_LEN). It runs again for every new notification, an
+ * Alertmanager repeat included, as there; only a copy of one it already took, the same group with
+ * the same alerts in the same states within the action's own window (an HA pair's second copy,
+ * Prometheus resending), is dropped, whole.
+ */
+async function dropGroupCopies(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<NewJob[]> {
+  const alerts = new Map(notification.alerts.map((a) => [a.fingerprint, a]));
+  const kept: NewJob[] = [];
+  for (const job of jobs) {
+    const windowMs = deps.actions.get(job.action)?.dedup?.windowMs ?? 0;
+    if (windowMs <= 0) {
+      kept.push(job);
+      continue;
+    }
+    const states = job.fingerprints.map((fp) => stateKey(alerts.get(fp), fp)).sort();
+    const key = [job.action, 'group', notification.receiver, notification.groupKey, ...states].join('|');
+    const duplicates = await deps.store.claimDedupKeys(notification.id, [key], Date.now(), windowMs);
+    if (duplicates.size === 0) {
+      kept.push(job);
+      continue;
+    }
+    deps.metrics.alertsDeduplicated.inc(job.fingerprints.length);
+    deps.logger.info('copy of a notification already taken; command not run again', { action: job.action, alerts: job.fingerprints.length });
+  }
+  return kept;
+}
+
+function stateKey(alert: Notification['alerts'][number] | undefined, fingerprint: string): string {
+  const ended = alert?.status === 'resolved' ? (alert.endsAt?.toISOString() ?? '') : '';
+  return [fingerprint, alert?.status, alert?.startsAt.toISOString(), ended].join('|');
 }

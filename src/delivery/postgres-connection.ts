@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
-import type { StoreHealth } from './delivery-store.js';
 import { migratePostgres } from './postgres-schema.js';
 
 export interface PostgresConnectionOptions {
@@ -18,50 +17,21 @@ const RETRY_MAX_MS = 10_000;
 // bigint columns hold epoch milliseconds, well inside a double; pg would return them as strings.
 const INT8_OID = 20;
 const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
-
-/** The server is gone, restarting or unreachable, as opposed to a statement it refused. */
-export function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
-  const message = error instanceof Error ? error.message : String(error);
-  return /Connection terminated|connection error|timeout exceeded when trying to connect|Query read timeout|not queryable/i.test(message);
-}
-
 /**
- * What records work already done (an attempt's outcome, a plan) is retried through a short outage
- * rather than dropped: otherwise the work would run again once its lease expired. Past the lease
- * (`withinMs`) that is bound to happen anyway, so retrying longer would gain nothing. `settled`
- * runs either way: the claim is no longer its replica's to renew.
- */
-export async function retryThroughOutage<T>(write: () => Promise<T>, withinMs: number, settled: () => void = () => undefined): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  try {
-    for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  } finally {
-    settled();
-  }
-}
-
-/**
- * The pool of one replica, its start-up and its health. Starting does not wait for the server:
- * the pool retries with backoff until it can migrate the schema, saying so in the log and in
- * `health()` (so `/readyz` fails with the reason), and the process never crash-loops over an
- * unreachable database. Afterwards a lost connection is replaced by the pool on next use.
+ * The pool of one replica and its start-up. Starting does not wait for the server: the pool
+ * retries with backoff until it can migrate the schema, saying so in the log and to the failure
+ * listener (the guarded store, so `/readyz` fails with the reason), and the process never
+ * crash-loops over an unreachable database. Afterwards a lost connection is replaced by the pool
+ * on next use; one lost while idle is reported the same way.
  */
 export class PostgresConnection {
   readonly pool: pg.Pool;
   private readonly config: pg.PoolConfig;
   private readonly stopping = new AbortController();
-  private state: StoreHealth = { ok: false, reason: 'connecting to PostgreSQL' };
   private migrated = false;
+  /** The last failure met outside a call, until the schema is current: what `add` answers meanwhile. */
+  private failure: Error = new Error('connecting to PostgreSQL');
+  private readonly failureListeners: Array<(error: Error) => void> = [];
   readonly ready: Promise<void>;
 
   constructor(private readonly options: PostgresConnectionOptions) {
@@ -78,7 +48,7 @@ export class PostgresConnection {
     this.pool = new pg.Pool(this.config);
     // An idle connection the server closed (a restart) is reported here; without a listener it would end the process.
     this.pool.on('error', (error) => {
-      this.markDown(error);
+      this.failed(error);
       options.logger.warn('PostgreSQL closed a connection; the pool opens another when needed', { error: error.message });
     });
     this.ready = this.connectUntilMigrated();
@@ -90,26 +60,31 @@ export class PostgresConnection {
     return this.migrated;
   }
 
-  health(): StoreHealth {
-    return this.state;
+  /** Why the store cannot be used yet (before the schema is current). */
+  notReadyReason(): string {
+    return this.failure.message;
   }
 
-  markDown(error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.state = { ok: false, reason: `PostgreSQL unavailable: ${reason}` };
+  /** `listener` hears of every failure met outside a call, and at once of the one that holds now. */
+  onFailure(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
+    if (!this.migrated) listener(this.failure);
   }
 
-  markUp(): void {
-    if (this.migrated) this.state = { ok: true };
+  /** A failure met outside any call (a background check, an idle connection, the start-up). */
+  failed(error: unknown): void {
+    const cause = error instanceof Error ? error.message : String(error);
+    this.failure = new Error(`PostgreSQL unavailable: ${cause}`, { cause: error });
+    for (const listener of this.failureListeners) listener(this.failure);
   }
 
+  /** The rows of one statement. A failure says it came from PostgreSQL: the guard's reason reaches `/readyz`. */
   async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
-      const result = await this.pool.query<R>(text, values);
-      return result.rows;
+      return (await this.pool.query<R>(text, values)).rows;
     } catch (error) {
-      if (isConnectionError(error)) this.markDown(error);
-      throw error;
+      const code = (error as { code?: unknown } | null)?.code;
+      throw Object.assign(new Error(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`, { cause: error }), code === undefined ? {} : { code });
     }
   }
 
@@ -135,15 +110,14 @@ export class PostgresConnection {
         try {
           const { from, to } = await migratePostgres(client);
           this.migrated = true;
-          this.state = { ok: true };
           logger.info('PostgreSQL queue ready', { schema: to, ...(from === to ? {} : { migratedFrom: from }) });
           return;
         } finally {
           client.release();
         }
       } catch (error) {
-        this.markDown(error);
         if (this.stopping.signal.aborted) return;
+        this.failed(error);
         logger.warn('PostgreSQL not reachable; ingest answers 503 until it is', { attempt, retryInMs: delay, error: String(error) });
         await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }

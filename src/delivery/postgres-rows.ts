@@ -1,4 +1,4 @@
-import type { AttemptRecord, Job, JobState, NotificationRecord, NotificationState } from './delivery-store.js';
+import type { AttemptRecord, HistoryPage, HistoryQuery, Job, JobState, NotificationRecord, NotificationState } from './delivery-store.js';
 import { decodeNotification } from './notification-codec.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { SQL } from './postgres-statements.js';
@@ -17,11 +17,13 @@ export interface JobRow {
 }
 
 export interface NotificationRow {
+  position: number;
   id: string;
   state: NotificationState;
   received_at: number;
   body: string;
-  original: string;
+  /** Absent from history pages. */
+  original?: string;
 }
 
 export function toJob(row: JobRow): Job {
@@ -44,9 +46,19 @@ export async function toRecords(db: PostgresConnection, rows: NotificationRow[])
   const jobs = await db.query<JobRow>(SQL.jobsOf, [rows.map((row) => row.id)]);
   return rows.map((row) => ({
     id: row.id,
+    position: row.position,
     state: row.state,
     receivedAt: row.received_at,
-    notification: decodeNotification(row.body, row.original),
+    notification: decodeNotification(row.body, row.original ?? ''),
     jobs: jobs.filter((job) => job.notification_id === row.id).map(toJob),
   }));
+}
+
+/** A page of the history (see `SQL.historyPage`): the rows within count and budget, and whether more remain. */
+export async function historyPage(db: PostgresConnection, query: HistoryQuery): Promise<HistoryPage> {
+  const rows = await db.query<NotificationRow & { keep: boolean }>(SQL.historyPage, [query.before ?? Number.MAX_SAFE_INTEGER, query.limit, query.maxBytes ?? null]);
+  const page = rows.slice(0, query.limit);
+  const kept = page.findIndex((row) => !row.keep);
+  const records = await toRecords(db, kept === -1 ? page : page.slice(0, kept));
+  return { records, more: rows.length > records.length };
 }

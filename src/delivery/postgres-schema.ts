@@ -50,6 +50,9 @@ const MIGRATIONS: readonly string[] = [
      held_until bigint NOT NULL DEFAULT 0,
      granted    boolean NOT NULL DEFAULT false
    );`,
+  // Interrupted attempts (leases that ran out) are counted; the probe row is the health check's write.
+  `ALTER TABLE alertpipe_jobs ADD COLUMN interruptions integer NOT NULL DEFAULT 0;
+   CREATE TABLE alertpipe_probe (id integer PRIMARY KEY, at bigint NOT NULL, room text NOT NULL);`,
 ];
 
 // Any fixed number does; this one reads "alrt". Every replica takes the same lock.

@@ -16,10 +16,9 @@ export const SQL = {
       INSERT INTO alertpipe_notifications (id, state, received_at, original, body) VALUES ($1, 'queued', $2, $3, $4) RETURNING id)
     SELECT pg_notify('${WORK_CHANNEL}', $5) FROM added`,
 
-  /** $1 owner, $2 lease ms, $3 limit. Also takes over notifications whose planner stopped renewing its lease. */
+  /** $1 owner, $2 lease ms, $3 limit. */
   claimNotifications: `UPDATE alertpipe_notifications n SET state = 'processing', owner = $1, lease_until = ${NOW_MS} + $2
-    FROM (SELECT id FROM alertpipe_notifications
-          WHERE state = 'queued' OR (state = 'processing' AND lease_until < ${NOW_MS})
+    FROM (SELECT id FROM alertpipe_notifications WHERE state = 'queued'
           ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED) c
     WHERE n.id = c.id
     RETURNING n.id, n.seq, n.original, n.body`,
@@ -46,11 +45,10 @@ export const SQL = {
     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
     ON CONFLICT (id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts, result = excluded.result`,
 
-  /** $1 owner, $2 lease ms, $3 now, $4 limit. Also takes over jobs whose runner stopped renewing its lease. */
+  /** $1 owner, $2 lease ms, $3 now, $4 limit. */
   claimDueJobs: `WITH claimed AS (
       UPDATE alertpipe_jobs j SET state = 'running', owner = $1, lease_until = ${NOW_MS} + $2
-      FROM (SELECT id FROM alertpipe_jobs
-            WHERE (state = 'pending' AND next_attempt_at <= $3) OR (state = 'running' AND lease_until < ${NOW_MS})
+      FROM (SELECT id FROM alertpipe_jobs WHERE state = 'pending' AND next_attempt_at <= $3
             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
       WHERE j.id = c.id
       RETURNING j.id, j.notification_id, j.action, j.fingerprints, j.state, j.created_at, j.next_attempt_at, j.attempts, j.result)
@@ -63,10 +61,31 @@ export const SQL = {
   releaseJob: `UPDATE alertpipe_jobs SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
     WHERE id = $1 AND state = 'running'`,
 
-  /** $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null. */
+  /**
+   * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null. Only a
+   * running job: an outcome written again (its first answer was lost with the connection) must
+   * not count its attempt twice.
+   */
   finishAttempt: `UPDATE alertpipe_jobs SET state = $2, next_attempt_at = coalesce($3, next_attempt_at),
       attempts = attempts || jsonb_build_array($4::jsonb), result = coalesce($5::jsonb, result), owner = NULL, lease_until = NULL
-    WHERE id = $1 RETURNING notification_id`,
+    WHERE id = $1 AND state = 'running' RETURNING notification_id`,
+
+  /**
+   * Work whose lease ran out: its replica stopped renewing it (killed, or cut off from the
+   * database for longer than the lease). Notifications are queued again, as at a restart.
+   */
+  takeOverNotifications: `UPDATE alertpipe_notifications SET state = 'queued', owner = NULL, lease_until = NULL
+    WHERE state = 'processing' AND lease_until < ${NOW_MS} RETURNING id`,
+  /**
+   * $1 MAX_JOB_INTERRUPTIONS, $2 the dead attempt. A job's lease runs out only when its replica
+   * went away while it ran: an interruption, counted as a restart counts one for SQLite, so that
+   * a job that takes its process down with it cannot take down every replica in turn forever.
+   * Under the row lock, a replica taking over at the same moment finds the job no longer running.
+   */
+  takeOverJobs: `UPDATE alertpipe_jobs SET interruptions = interruptions + 1, owner = NULL, lease_until = NULL,
+      state = CASE WHEN interruptions + 1 >= $1 THEN 'dead' ELSE 'pending' END,
+      attempts = CASE WHEN interruptions + 1 >= $1 THEN attempts || jsonb_build_array($2::jsonb) ELSE attempts END
+    WHERE state = 'running' AND lease_until < ${NOW_MS} RETURNING notification_id, action, state`,
 
   /**
    * $1 notification id. Run after the job's own change has committed: of two replicas finishing
@@ -89,6 +108,10 @@ export const SQL = {
   renewJobLeases: `UPDATE alertpipe_jobs SET lease_until = ${NOW_MS} + $2 WHERE id = ANY($3::text[]) AND owner = $1 AND state = 'running'`,
 
   countUnfinished: `SELECT count(*)::int AS n FROM alertpipe_notifications WHERE state <> 'done'`,
+  oldestUnfinished: `SELECT min(received_at) AS at FROM alertpipe_notifications WHERE state <> 'done'`,
+
+  /** $1 when, $2 about 64 KiB that does not compress: what a health check writes to learn that writes work again. */
+  probe: `INSERT INTO alertpipe_probe (id, at, room) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET at = excluded.at, room = excluded.room`,
 
   /** $1 finished notifications to keep. */
   pruneHistory: `DELETE FROM alertpipe_notifications WHERE state = 'done' AND seq <=
@@ -107,9 +130,17 @@ export const SQL = {
   /** $1 now. */
   pruneDedup: `DELETE FROM alertpipe_dedup WHERE expires_at <= $1`,
 
-  /** $1 limit. */
-  recentNotifications: `SELECT id, state, received_at, body, original FROM alertpipe_notifications ORDER BY seq DESC LIMIT $1`,
-  oneNotification: `SELECT id, state, received_at, body, original FROM alertpipe_notifications WHERE id = $1`,
+  /**
+   * $1 before this position, $2 limit, $3 byte budget or null. One more row than the limit, and
+   * the rows past the budget, come back without their body: they only say that more remain.
+   * The budget counts stored sizes, which PostgreSQL knows without reading the bodies.
+   */
+  historyPage: `SELECT position, id, state, received_at, CASE WHEN keep THEN body END AS body, keep FROM (
+      SELECT seq AS position, id, state, received_at, body,
+        (row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_length(body)) OVER w <= $3::bigint) AS keep
+      FROM alertpipe_notifications WHERE seq < $1 WINDOW w AS (ORDER BY seq DESC) ORDER BY seq DESC LIMIT $2::int + 1) page
+    ORDER BY position DESC`,
+  oneNotification: `SELECT seq AS position, id, state, received_at, body, original FROM alertpipe_notifications WHERE id = $1`,
   /** $1 notification ids. */
   jobsOf: `SELECT id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result
     FROM alertpipe_jobs WHERE notification_id = ANY($1::text[]) ORDER BY seq`,

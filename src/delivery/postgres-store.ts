@@ -1,30 +1,35 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   QueueFullError,
+  StoreUnavailableError,
   type ClaimedJob,
   type DeliveryStore,
+  type HistoryPage,
+  type HistoryQuery,
   type JobUpdate,
   type NewJob,
   type NotificationRecord,
-  type StoreHealth,
+  type Recovered,
 } from './delivery-store.js';
 import { HeldClaims } from './held-claims.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
-import { PostgresConnection, retryThroughOutage, type PostgresConnectionOptions } from './postgres-connection.js';
+import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { holdDestination, takeTokens } from './postgres-rate-limits.js';
-import { toJob, toRecords, type JobRow, type NotificationRow } from './postgres-rows.js';
+import { historyPage, toJob, toRecords, type JobRow, type NotificationRow } from './postgres-rows.js';
+import { takeOverExpired } from './postgres-takeover.js';
 import { SQL, WORK_CHANNEL } from './postgres-statements.js';
-import { StoreUnavailableError } from './store-unavailable-error.js';
 
 export interface PostgresStoreOptions extends StoreLimits, PostgresConnectionOptions {
   /** How long claimed work stays with a replica that stopped renewing it; renewed every third of it. */
   readonly leaseMs: number;
-  /** How often the unfinished count and the health are refreshed (default 1 s). */
+  /** How often the unfinished count is refreshed, which also checks the connection (default 1 s). */
   readonly refreshMs?: number;
+  /** Told of jobs dead-lettered when this replica took them over (see `recover` for the rest). */
+  readonly onDeadLettered?: (actions: readonly string[]) => void;
 }
 
 const PRUNE_EVERY = 100;
@@ -48,6 +53,7 @@ export class PostgresStore implements DeliveryStore {
   /** What this replica claimed and is working on, and since when: the leases it renews. */
   private readonly planning = new HeldClaims();
   private readonly attempting = new HeldClaims();
+  private takenOverAt = 0;
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.db = new PostgresConnection(options);
@@ -72,41 +78,35 @@ export class PostgresStore implements DeliveryStore {
   }
 
   async add(notification: Notification): Promise<void> {
-    if (!this.db.isReady()) throw new StoreUnavailableError(reasonOf(this.db.health()));
+    this.requireReady();
     if (this.unfinished >= this.options.maxPending) throw new QueueFullError(this.options.maxPending, 5);
-    try {
-      await this.db.query(SQL.add, [notification.id, notification.receivedAt.getTime(), notification.originalBody, encodeNotification(notification), this.owner]);
-    } catch (error) {
-      throw new StoreUnavailableError(error instanceof Error ? error.message : String(error), 5, { cause: error });
-    }
+    await this.db.query(SQL.add, [notification.id, notification.receivedAt.getTime(), notification.originalBody, encodeNotification(notification), this.owner]);
     this.unfinished++;
   }
 
   async claimNotifications(limit: number): Promise<Notification[]> {
     if (!this.db.isReady()) return [];
+    await this.takeOverIfDue();
     const rows = await this.db.query<{ id: string; seq: number; original: string; body: string }>(SQL.claimNotifications, [this.owner, this.options.leaseMs, limit]);
     this.planning.hold(rows.map((row) => row.id));
     return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body, row.original));
   }
 
   async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
-    const [row] = await this.persist(
-      () => this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [enriched.id, encodeNotification(enriched), Date.now(), JSON.stringify(jobs), this.owner]),
-      () => this.planning.settle(enriched.id),
-    );
+    const [row] = await this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [enriched.id, encodeNotification(enriched), Date.now(), JSON.stringify(jobs), this.owner]);
+    this.planning.settle(enriched.id);
     if (row?.routed === 1 && row.jobs === 0) await this.finishIfDone(enriched.id);
   }
 
   async recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
     const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
     const result = update.result === undefined ? null : JSON.stringify(update.result);
-    await this.persist(() =>
-      this.db.query(SQL.recordBeforeAck, [`${notificationId}:${job.action}`, notificationId, job.action, JSON.stringify(job.fingerprints), state, update.attempt.at, JSON.stringify([update.attempt]), result]),
-    );
+    await this.db.query(SQL.recordBeforeAck, [`${notificationId}:${job.action}`, notificationId, job.action, JSON.stringify(job.fingerprints), state, update.attempt.at, JSON.stringify([update.attempt]), result]);
   }
 
   async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
     if (!this.db.isReady()) return [];
+    await this.takeOverIfDue();
     const rows = await this.db.query<JobRow & { body: string; original: string }>(SQL.claimDueJobs, [this.owner, this.options.leaseMs, now, limit]);
     const notifications = new Map<string, EnrichedNotification>();
     this.attempting.hold(rows.map((row) => row.id));
@@ -127,27 +127,37 @@ export class PostgresStore implements DeliveryStore {
   }
 
   async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
-    await this.persist(
-      () => this.db.query(SQL.releaseJob, [jobId, nextAttemptAt]),
-      () => this.attempting.settle(jobId),
-    );
+    await this.db.query(SQL.releaseJob, [jobId, nextAttemptAt]);
+    this.attempting.settle(jobId);
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
     const result = update.result === undefined ? null : JSON.stringify(update.result);
-    const [row] = await this.persist(
-      () => this.db.query<{ notification_id: string }>(SQL.finishAttempt, [jobId, update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result]),
-      () => this.attempting.settle(jobId),
-    );
-    if (row !== undefined && update.state !== 'pending') await this.finishIfDone(row.notification_id);
+    const [row] = await this.db.query<{ notification_id: string }>(SQL.finishAttempt, [jobId, update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result]);
+    // Settled only once written: while the dispatcher retries a write the database refused, the
+    // lease is still renewed, so no other replica runs the job again meanwhile.
+    this.attempting.settle(jobId);
+    if (row !== undefined && update.state !== 'pending') await this.finishIfDone(row.notification_id).catch(() => undefined);
   }
 
   /**
-   * Nothing to do at start: what a replica was working on when it died (this one, before a
-   * restart, included) is taken over by whichever replica claims next once its lease has run out.
+   * What a replica was working on when it went away (this one before a restart included) is
+   * taken over once its lease has run out: here, and on each claim (see `takeOverIfDue`). A
+   * replica starting before the database is reachable leaves it to those claims.
    */
-  async recover(): Promise<{ notifications: number; jobs: number }> {
-    return { notifications: 0, jobs: 0 };
+  async recover(): Promise<Recovered> {
+    if (!this.db.isReady()) return { notifications: 0, jobs: 0, deadLettered: [] };
+    return this.takeOver();
+  }
+
+  async oldestUnfinishedAt(): Promise<number | undefined> {
+    const [row] = await this.db.query<{ at: number | null }>(SQL.oldestUnfinished);
+    return row?.at ?? undefined;
+  }
+
+  async probeWrite(): Promise<void> {
+    this.requireReady();
+    await this.db.query(SQL.probe, [Date.now(), randomBytes(32 * 1024).toString('hex')]);
   }
 
   async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
@@ -156,9 +166,7 @@ export class PostgresStore implements DeliveryStore {
       await this.db.query(SQL.pruneDedup, [now]);
     }
     const unique = [...new Set(keys)];
-    // Retried through an outage like the writes below: claiming again for the same notification
-    // changes nothing, and a plan that failed here would leave its notification claimed.
-    const rows = await this.persist(() => this.db.query<{ key: string }>(SQL.claimDedupKeys, [notificationId, unique, now, windowMs]));
+    const rows = await this.db.query<{ key: string }>(SQL.claimDedupKeys, [notificationId, unique, now, windowMs]);
     const claimed = new Set(rows.map((r) => r.key));
     return new Set(unique.filter((key) => !claimed.has(key)));
   }
@@ -183,16 +191,16 @@ export class PostgresStore implements DeliveryStore {
     return holdDestination(this.db, key, ms);
   }
 
-  health(): StoreHealth {
-    return this.db.health();
-  }
-
   onWork(listener: () => void): void {
     this.workListeners.push(listener);
   }
 
-  async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    return toRecords(this.db, await this.db.query<NotificationRow>(SQL.recentNotifications, [limit]));
+  watchFailures(report: (error: Error) => void): void {
+    this.db.onFailure(report);
+  }
+
+  listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    return historyPage(this.db, query);
   }
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {
@@ -207,7 +215,7 @@ export class PostgresStore implements DeliveryStore {
 
   /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */
   private async finishIfDone(id: string): Promise<void> {
-    const done = await this.persist(() => this.db.query(SQL.markDone, [id]));
+    const done = await this.db.query(SQL.markDone, [id]);
     if (done.length === 0) return;
     this.unfinished = Math.max(0, this.unfinished - 1);
     if (++this.finishedSincePrune >= PRUNE_EVERY) {
@@ -216,18 +224,31 @@ export class PostgresStore implements DeliveryStore {
     }
   }
 
-  private persist<T>(write: () => Promise<T>, settled?: () => void): Promise<T> {
-    return retryThroughOutage(write, this.options.leaseMs, settled);
+  /** Until the schema is current nothing can be kept: the reason goes to the sender (503). */
+  private requireReady(): void {
+    if (!this.db.isReady()) throw new StoreUnavailableError(this.db.notReadyReason());
   }
 
+  /** Takes over expired work at most every quarter lease: a claim usually finds none, and costs a round trip less. */
+  private async takeOverIfDue(): Promise<void> {
+    if (Date.now() - this.takenOverAt < this.options.leaseMs / 4) return;
+    const { deadLettered } = await this.takeOver();
+    if (deadLettered.length > 0) this.options.onDeadLettered?.(deadLettered);
+  }
+
+  private takeOver(): Promise<Recovered> {
+    this.takenOverAt = Date.now();
+    return takeOverExpired(this.db, (id) => this.finishIfDone(id));
+  }
+
+  /** The unfinished count, and the check that tells the guard of a lost connection between calls. */
   private async refresh(): Promise<void> {
     if (!this.db.isReady()) return;
     try {
       const [row] = await this.db.query<{ n: number }>(SQL.countUnfinished);
       this.unfinished = row?.n ?? 0;
-      this.db.markUp();
     } catch (error) {
-      this.db.markDown(error);
+      this.db.failed(error);
     }
   }
 
@@ -244,8 +265,4 @@ export class PostgresStore implements DeliveryStore {
     await this.db.query(SQL.markAllDone);
     await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
   }
-}
-
-function reasonOf(health: StoreHealth): string {
-  return health.ok ? 'PostgreSQL not ready' : health.reason;
 }

@@ -2,6 +2,7 @@ import type { Action } from '../actions/action.js';
 import { ActionError } from '../actions/action-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { startDeadline } from '../lib/deadline.js';
 import type { EnrichedNotification } from '../pipeline/model.js';
 import type { ClaimedJob, JobUpdate } from './delivery-store.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
@@ -14,43 +15,63 @@ export interface RunJobDeps {
   readonly retryPolicy: RetryPolicy | 'never';
   /** Aborts every running attempt (shutdown after the grace period). */
   readonly shutdownSignal: AbortSignal;
+  /** Caps every action's own timeout (a sender waiting for the answer cannot wait longer). */
+  readonly maxTimeoutMs?: number;
 }
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+
+/** An attempt's update for the store, and the error it failed with (for callers that answer a sender). */
+export interface AttemptOutcome {
+  readonly update: JobUpdate;
+  readonly error?: unknown;
+}
 
 /**
  * One attempt of one job: hands the action its share of the notification, times it, and says
  * what becomes of the job. Never throws: every outcome is an update for the store.
  */
 export async function runJob(claimed: ClaimedJob, deps: RunJobDeps): Promise<JobUpdate> {
+  return (await runAttempt(claimed, deps)).update;
+}
+
+/** `runJob`, also handing back the error of a failed attempt. */
+export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise<AttemptOutcome> {
   const { job, notification } = claimed;
   const logger = deps.logger.child({ notification: notification.id, groupKey: notification.groupKey, action: job.action });
   const action = deps.actions.get(job.action);
   const started = Date.now();
   if (action === undefined) {
     logger.error('job names an action that is no longer configured');
-    return { state: 'failed', attempt: { at: started, durationMs: 0, outcome: 'failed', error: `no action named ${job.action}` } };
+    return { update: { state: 'failed', attempt: { at: started, durationMs: 0, outcome: 'failed', error: `no action named ${job.action}` } } };
   }
   const attemptNumber = job.attempts.length + 1;
-  const timeoutMs = action.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
-  const signal = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(timeoutMs)]);
+  const timeoutMs = Math.min(action.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, deps.maxTimeoutMs ?? Infinity);
+  // Our own timer, strongly held: a platform timeout signal combined with AbortSignal.any can be
+  // garbage-collected and never fire, leaving the attempt to hold its slot forever.
+  const deadline = startDeadline(timeoutMs, { parents: [deps.shutdownSignal] });
+  const { signal } = deadline;
   const labels = { action: action.name, type: action.type };
   try {
-    const result = await untilAborted(action.handle(viewFor(notification, job.fingerprints), { logger, signal, attempt: attemptNumber }), signal, timeoutMs);
+    const result = await untilAborted(action.handle(viewFor(notification, job.fingerprints), { logger, signal, attempt: attemptNumber }), signal);
     const durationMs = Date.now() - started;
     deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'success' });
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);
     logger.info('action succeeded', { attempt: attemptNumber, durationMs, detail: result?.detail });
     return {
-      state: 'succeeded',
-      attempt: { at: started, durationMs, outcome: 'success', ...(result?.detail ? { detail: result.detail } : {}) },
-      ...(result?.data ? { result: result.data } : {}),
+      update: {
+        state: 'succeeded',
+        attempt: { at: started, durationMs, outcome: 'success', ...(result?.detail ? { detail: result.detail } : {}) },
+        ...(result?.data ? { result: result.data } : {}),
+      },
     };
   } catch (error) {
     const durationMs = Date.now() - started;
     const message = error instanceof Error ? error.message : String(error);
+    // An action whose effect must not repeat says so once, for every way an attempt can fail:
+    // a timeout is our error, not the action's, and would otherwise count as retryable.
     const decision =
-      deps.retryPolicy === 'never'
+      deps.retryPolicy === 'never' || action.retry === 'never'
         ? ({ retry: false, reason: 'not retryable' } as const)
         : decideRetry(error, attemptNumber, job.createdAt, Date.now(), deps.retryPolicy);
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);
@@ -59,10 +80,13 @@ export async function runJob(claimed: ClaimedJob, deps: RunJobDeps): Promise<Job
       logger.warn('action failed; will retry', { attempt: attemptNumber, error: message, retryInMs: decision.at - Date.now() });
       const retryAfterMs = error instanceof ActionError ? error.retryAfterMs : undefined;
       return {
-        state: 'pending',
-        nextAttemptAt: decision.at,
-        attempt: { at: started, durationMs, outcome: 'retry', error: message },
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        update: {
+          state: 'pending',
+          nextAttemptAt: decision.at,
+          attempt: { at: started, durationMs, outcome: 'retry', error: message },
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+        error,
       };
     }
     const outcome = decision.reason === 'too old' ? 'dead' : 'failed';
@@ -71,7 +95,9 @@ export async function runJob(claimed: ClaimedJob, deps: RunJobDeps): Promise<Job
       attempt: attemptNumber,
       error: message,
     });
-    return { state: outcome, attempt: { at: started, durationMs, outcome, error: message } };
+    return { update: { state: outcome, attempt: { at: started, durationMs, outcome, error: message } }, error };
+  } finally {
+    deadline.clear();
   }
 }
 
@@ -84,10 +110,10 @@ export function viewFor(notification: EnrichedNotification, fingerprints: readon
 }
 
 /** An action that ignores its signal still cannot hold a job past its timeout. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(signal.reason instanceof Error && signal.reason.name !== 'TimeoutError' ? signal.reason : new Error(`no result within ${timeoutMs} ms`));
+    // The deadline's reason ("no result within N ms") or the shutdown's.
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

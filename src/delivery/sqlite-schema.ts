@@ -43,6 +43,11 @@ const MIGRATIONS: readonly string[] = [
    INSERT INTO bodies (id, original, body)
      SELECT id, coalesce(json_extract(body, '$.originalBody'), ''), body FROM notifications;
    ALTER TABLE notifications DROP COLUMN body;`,
+  // A job that was running when the process stopped counts an interruption at the next start;
+  // past a few it is dead-lettered rather than run again (it may be what stops the process).
+  // The probe row is what a health check writes to learn that writes work again.
+  `ALTER TABLE jobs ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, room BLOB);`,
 ];
 
 export function migrate(db: Database): void {

@@ -29,12 +29,21 @@ const SQL = {
     (SELECT rowid FROM notifications WHERE state = 'done' ORDER BY rowid DESC LIMIT 1 OFFSET ?)`,
   requeueNotifications: `UPDATE notifications SET state = 'queued' WHERE state = 'processing'`,
   requeueJobs: `UPDATE jobs SET state = 'pending' WHERE state = 'running'`,
+  countInterruption: `UPDATE jobs SET interruptions = interruptions + 1 WHERE state = 'running'`,
+  deadLetterInterrupted: `UPDATE jobs SET state = 'dead', attempts = json_insert(attempts, '$[#]', json(?))
+    WHERE state = 'running' AND interruptions >= ? RETURNING notification_id, action`,
+  oldestUnfinished: `SELECT min(received_at) AS at FROM notifications WHERE state IN ('queued', 'processing', 'delivering')`,
+  probe: `INSERT OR REPLACE INTO probe (id, at, room) VALUES (1, ?, zeroblob(65536))`,
   dedupGet: `SELECT notification_id, expires_at FROM dedup WHERE key = ?`,
   dedupPut: `INSERT OR REPLACE INTO dedup (key, notification_id, expires_at) VALUES (?, ?, ?)`,
   pruneDedup: `DELETE FROM dedup WHERE expires_at <= ?`,
-  recentNotifications: `SELECT n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id
-    ORDER BY n.rowid DESC LIMIT ?`,
-  oneNotification: `SELECT n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
+  // A keyset page on rowid, the arrival order every other statement here already relies on
+  // (alertpipe never runs VACUUM, the one thing that could renumber it). The request as received
+  // is left out: the history does not serve it.
+  historyPage: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body FROM notifications n JOIN bodies b ON b.id = n.id
+    WHERE n.rowid < ? ORDER BY n.rowid DESC LIMIT ?`,
+  olderExists: `SELECT 1 FROM notifications WHERE rowid < ? LIMIT 1`,
+  oneNotification: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
   jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
 } as const;
 

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database, { type Database as Db } from 'better-sqlite3';
 import type { RateLimit } from '../actions/action.js';
+import type { Logger } from '../observability/logger.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
+  MAX_JOB_INTERRUPTIONS,
   QueueFullError,
   type AttemptRecord,
   type ClaimedJob,
@@ -12,15 +13,18 @@ import {
   type JobState,
   type JobUpdate,
   type NewJob,
+  type HistoryPage,
+  type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
-  type StoreHealth,
+  type Recovered,
 } from './delivery-store.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
-import { migrate } from './sqlite-schema.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { toJob, type JobRow, type NotificationRow } from './sqlite-rows.js';
+import type { Statements } from './sqlite-statements.js';
+import { SqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions extends StoreLimits {
   /** Directory of `alertpipe.db`; created when missing. */
@@ -30,19 +34,10 @@ export interface SqliteStoreOptions extends StoreLimits {
    * in the write-ahead log. Only `full` also survives losing power, at the cost of an fsync per write.
    */
   readonly synchronous?: 'normal' | 'full';
+  /** Told when the file was removed or replaced while open, and what was done about it. */
+  readonly logger?: Logger;
 }
 
-interface JobRow {
-  id: string;
-  notification_id: string;
-  action: string;
-  fingerprints: string;
-  state: JobState;
-  created_at: number;
-  next_attempt_at: number;
-  attempts: string;
-  result: string | null;
-}
 
 // Pruning after every finished notification (or dedup claim) would cost a DELETE each; every 100 is plenty.
 const PRUNE_EVERY = 100;
@@ -53,27 +48,23 @@ const PRUNE_EVERY = 100;
  */
 export class SqliteStore implements DeliveryStore {
   private readonly limiter = new RateLimiter();
-  private readonly db: Db;
-  private readonly sql: Statements;
+  readonly file: string;
+  private readonly writer: SqliteWriter;
   private unfinished: number;
   private finishedSincePrune = 0;
-  private readonly transact: (change: () => unknown) => unknown;
-  private readonly queued: Array<{ change: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private dedupClaimsSincePrune = 0;
 
+  /** Throws `StoreCorruptError` when the file fails `PRAGMA quick_check`. */
   constructor(private readonly options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.db = new Database(path.join(options.dataDir, 'alertpipe.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-    this.sql = prepareStatements(this.db);
-    // Made once (making one per change costs more than the change). Called at the top it is a
-    // transaction; called inside one, a savepoint.
-    this.transact = this.db.transaction((change: () => unknown) => change());
+    this.file = path.join(options.dataDir, 'alertpipe.db');
+    this.writer = new SqliteWriter(this.file, options.synchronous ?? 'normal', options.logger);
     this.unfinished = (this.sql.countUnfinished.get() as { n: number }).n;
+  }
+
+  /** The statements of the connection open now (a write-back reopens it). */
+  private get sql(): Statements {
+    return this.writer.sql;
   }
 
   async add(notification: Notification): Promise<void> {
@@ -161,11 +152,25 @@ export class SqliteStore implements DeliveryStore {
     });
   }
 
-  recover(): Promise<{ notifications: number; jobs: number }> {
-    return this.write(() => ({
-      notifications: this.sql.requeueNotifications.run().changes,
-      jobs: this.sql.requeueJobs.run().changes,
-    }));
+  recover(): Promise<Recovered> {
+    return this.write(() => {
+      const notifications = this.sql.requeueNotifications.run().changes;
+      this.sql.countInterruption.run();
+      const attempt = { at: Date.now(), durationMs: 0, outcome: 'dead', error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times` };
+      const dead = this.sql.deadLetterInterrupted.all(JSON.stringify(attempt), MAX_JOB_INTERRUPTIONS) as Array<{ notification_id: string; action: string }>;
+      for (const row of dead) this.finishIfDone(row.notification_id);
+      return { notifications, jobs: this.sql.requeueJobs.run().changes, deadLettered: dead.map((row) => row.action) };
+    });
+  }
+
+  oldestUnfinishedAt(): Promise<number | undefined> {
+    return this.read(() => (this.sql.oldestUnfinished.get() as { at: number | null }).at ?? undefined);
+  }
+
+  probeWrite(): Promise<void> {
+    return this.write(() => {
+      this.sql.probe.run(Date.now());
+    });
   }
 
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
@@ -197,77 +202,53 @@ export class SqliteStore implements DeliveryStore {
     this.limiter.hold(key, now + ms);
   }
 
-  health(): StoreHealth {
-    return this.db.open ? { ok: true } : { ok: false, reason: 'the queue is closed' };
-  }
-
   onWork(): void {}
 
-  async listNotifications(limit: number): Promise<NotificationRecord[]> {
-    const rows = this.sql.recentNotifications.all(limit) as NotificationRow[];
-    return rows.map((row) => this.toRecord(row));
+  listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    return this.read((): HistoryPage => {
+      const records: NotificationRecord[] = [];
+      const before = query.before ?? Number.MAX_SAFE_INTEGER;
+      const maxBytes = query.maxBytes ?? Number.POSITIVE_INFINITY;
+      let bytes = 0;
+      // Row by row, so a page of large bodies stops reading at its budget instead of holding them all.
+      for (const row of this.sql.historyPage.iterate(before, query.limit) as IterableIterator<NotificationRow>) {
+        bytes += row.body.length;
+        if (records.length > 0 && bytes > maxBytes) {
+          return { records, more: true };
+        }
+        records.push(this.toRecord(row));
+      }
+      const last = records.at(-1);
+      return { records, more: last !== undefined && this.sql.olderExists.get(last.position) !== undefined };
+    });
   }
 
-  async getNotification(id: string): Promise<NotificationRecord | undefined> {
-    const row = this.sql.oneNotification.get(id) as NotificationRow | undefined;
-    return row === undefined ? undefined : this.toRecord(row);
+  getNotification(id: string): Promise<NotificationRecord | undefined> {
+    return this.read(() => {
+      const row = this.sql.oneNotification.get(id) as NotificationRow | undefined;
+      return row === undefined ? undefined : this.toRecord(row);
+    });
   }
 
   async close(): Promise<void> {
-    if (!this.db.open) return;
-    this.flush();
-    this.db.close();
+    await this.writer.close();
   }
 
-  /**
-   * Group commit. Every change waits for the end of the current turn of the event loop and is
-   * committed with the others made in it, in order, each in a savepoint of its own (one that
-   * fails is undone alone). A commit costs as much as the rest of a small change together, and
-   * under load one turn holds several: ingest answers only once its notification is committed,
-   * as before; it just shares the commit.
-   */
+  private read<T>(query: () => T): Promise<T> {
+    return this.writer.read(query);
+  }
+
   private write<T>(change: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queued.push({ change, resolve: resolve as (value: unknown) => void, reject });
-      if (this.queued.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const batch = this.queued.splice(0);
-    if (batch.length === 0) return;
-    if (!this.db.open) {
-      for (const item of batch) item.reject(new Error('the queue is closed'));
-      return;
-    }
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      this.transact(() => {
-        for (const item of batch) {
-          try {
-            outcomes.push({ ok: true, value: this.transact(item.change) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    return this.writer.write(change);
   }
 
   private toRecord(row: NotificationRow): NotificationRecord {
     return {
       id: row.id,
+      position: row.position,
       state: row.state,
       receivedAt: row.received_at,
-      notification: decodeNotification(row.body, row.original),
+      notification: decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
     };
   }
@@ -288,24 +269,3 @@ export class SqliteStore implements DeliveryStore {
   }
 }
 
-interface NotificationRow {
-  id: string;
-  state: NotificationState;
-  received_at: number;
-  body: string;
-  original: string;
-}
-
-function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    notificationId: row.notification_id,
-    action: row.action,
-    fingerprints: JSON.parse(row.fingerprints) as string[],
-    state: row.state,
-    createdAt: row.created_at,
-    nextAttemptAt: row.next_attempt_at,
-    attempts: JSON.parse(row.attempts) as AttemptRecord[],
-    ...(row.result === null ? {} : { result: JSON.parse(row.result) as Record<string, unknown> }),
-  };
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesToProblems } from '../config/issue-problems.js';
 import { durationSchema } from '../config/units.js';
 import type { Enricher } from './enricher.js';
 import { createNodeResourcesEnricher } from './node-resources-enricher.js';
@@ -8,23 +9,45 @@ import { createPodResourcesEnricher } from './pod-resources-enricher.js';
 const promqlDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, 'expected a PromQL duration such as 5m');
 const toSeconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
 
+/** A built-in enricher: the schema of its `options` (typed in the config's JSON Schema) and its factory. */
+interface BuiltinEnricher<S extends z.ZodType> {
+  readonly options: S;
+  create(options: z.output<S>): Enricher;
+}
+
+function builtin<S extends z.ZodType>(entry: BuiltinEnricher<S>): BuiltinEnricher<S> {
+  return entry;
+}
+
 /**
- * The enrichers that ship with alertpipe, by the name the config uses, each with the schema of
- * its `options`. Adding one is a file in this folder and an entry here.
+ * The enrichers that ship with alertpipe, by the name the config uses. Adding one is a file in
+ * this folder and one entry here; its options then complete in editors and are checked at start.
  */
 const BUILTIN = {
-  'pod-resources': {
+  'pod-resources': builtin({
     options: z
-      .object({ rate_window: promqlDuration.default('5m'), history: durationSchema.default(3_600_000), step: durationSchema.default(180_000) })
+      .object({
+        /** The rate() window; keep it at least four scrape intervals. */
+        rate_window: promqlDuration.default('5m'),
+        /** How far back the sparklines reach. */
+        history: durationSchema.default(3_600_000),
+        /** The sparklines' step. */
+        step: durationSchema.default(180_000),
+      })
       .strict(),
-    create: (o: { rate_window: string; history: number; step: number }): Enricher =>
-      createPodResourcesEnricher({ rateWindow: o.rate_window, historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
-  },
-  'node-resources': {
-    options: z.object({ rate_window: promqlDuration.default('5m'), fill_window: promqlDuration.default('6h') }).strict(),
-    create: (o: { rate_window: string; fill_window: string }): Enricher => createNodeResourcesEnricher({ rateWindow: o.rate_window, fillWindow: o.fill_window }),
-  },
-} as const;
+    create: (o) => createPodResourcesEnricher({ rateWindow: o.rate_window, historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
+  }),
+  'node-resources': builtin({
+    options: z
+      .object({
+        rate_window: promqlDuration.default('5m'),
+        /** The window whose trend says when the root filesystem will be full. */
+        fill_window: promqlDuration.default('6h'),
+      })
+      .strict(),
+    create: (o) => createNodeResourcesEnricher({ rateWindow: o.rate_window, fillWindow: o.fill_window }),
+  }),
+};
 
 export type BuiltinEnricherName = keyof typeof BUILTIN;
 
@@ -37,17 +60,25 @@ export function isBuiltinEnricher(name: string): name is BuiltinEnricherName {
   return Object.hasOwn(BUILTIN, name);
 }
 
+/**
+ * One config entry schema per built-in, `{ name: 'pod-resources', timeout?, options? }` with its
+ * options typed, for the config schema (so the JSON Schema completes them). Their parsed entries
+ * hold parsed options.
+ */
+export function builtinEnricherEntrySchemas<T extends z.ZodType>(timeout: T) {
+  const entrySchema = <S extends z.ZodType>(name: string, entry: BuiltinEnricher<S>) =>
+    z.object({ name: z.literal(name), timeout: timeout.optional(), options: entry.options.prefault({} as z.input<S>) }).strict();
+  return BUILTIN_ENRICHER_NAMES.map((name) => entrySchema(name, BUILTIN[name] as BuiltinEnricher<z.ZodType>));
+}
+
 /** Problems with a built-in's options, as `[path within options, message]`. */
 export function checkBuiltinOptions(name: BuiltinEnricherName, options: unknown): { path: string; message: string }[] {
   const result = BUILTIN[name].options.safeParse(options ?? {});
-  return result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return result.success ? [] : issuesToProblems(result.error.issues, options ?? {});
 }
 
-export function createBuiltinEnricher(name: BuiltinEnricherName, options: unknown): Enricher {
-  switch (name) {
-    case 'pod-resources':
-      return BUILTIN[name].create(BUILTIN[name].options.parse(options ?? {}));
-    case 'node-resources':
-      return BUILTIN[name].create(BUILTIN[name].options.parse(options ?? {}));
-  }
+/** Builds a built-in from options its entry schema already parsed, or from its defaults. */
+export function createBuiltinEnricher(name: BuiltinEnricherName, parsedOptions?: unknown): Enricher {
+  const entry: BuiltinEnricher<z.ZodType> = BUILTIN[name];
+  return entry.create(parsedOptions ?? entry.options.parse({}));
 }

@@ -1,7 +1,8 @@
-import axios, { type AxiosInstance } from 'axios';
 import type { Metrics } from '../observability/metrics.js';
+import { OutboundError } from '../outbound/outbound-error.js';
+import { outboundRequest } from '../outbound/outbound-request.js';
 import { PrometheusError } from './prometheus-error.js';
-import { QueryCache } from './query-cache.js';
+import { QueryCache, type Loaded } from './query-cache.js';
 
 /** One series of an instant query: its labels and its value at the query time. */
 export interface Sample {
@@ -35,8 +36,16 @@ export interface PrometheusClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** How long an identical query is answered from memory; 0 turns the cache off. */
   readonly cacheTtlMs: number;
+  /** The largest answer read, in bytes; a larger one fails the query (10 MiB unless said otherwise). */
+  readonly maxResponseBytes?: number;
   readonly metrics: Metrics;
 }
+
+/** Answers larger than this are refused unless `prometheus.max_response_size` says otherwise. */
+export const DEFAULT_PROMETHEUS_RESPONSE_LIMIT = 10 * 1024 * 1024;
+// What the cache may hold, by the answers' size as received; parsed, they weigh a few times more.
+const CACHE_MAX_BYTES = 32 * 1024 * 1024;
+const CACHE_MAX_ENTRIES = 1000;
 
 interface ApiAnswer {
   status?: string;
@@ -46,37 +55,48 @@ interface ApiAnswer {
 }
 
 /**
- * A Prometheus HTTP API client on axios. Queries go as POST forms, so a selector naming a hundred
- * pods never meets a URL length limit. Identical queries within `cacheTtlMs` share one request,
- * which keeps a burst of notifications about the same pods from becoming a burst of queries.
+ * A Prometheus HTTP API client on the shared outbound layer. Queries go as POST forms, so a
+ * selector naming a hundred pods never meets a URL length limit. Identical queries within
+ * `cacheTtlMs` share one request, which keeps a burst of notifications about the same pods from
+ * becoming a burst of queries. An answer is read up to `maxResponseBytes` and no further (a query
+ * that matches millions of series fails with a note instead of exhausting the heap), and a
+ * caller's signal (the enricher's deadline) closes the request once no other caller waits on it.
  */
 export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
-  const http: AxiosInstance = axios.create({
-    baseURL: options.url.replace(/\/+$/, ''),
-    timeout: options.timeoutMs,
-    headers: {
-      ...options.headers,
-      ...(options.bearerToken ? { Authorization: `Bearer ${options.bearerToken}` } : {}),
-    },
-    ...(options.basicAuth ? { auth: options.basicAuth } : {}),
-    // Status is checked below, so a 4xx body (Prometheus explains bad queries there) is read, not thrown.
-    validateStatus: () => true,
-    transitional: { clarifyTimeoutError: true },
-  });
-  const cache = new QueryCache(options.cacheTtlMs);
+  const baseUrl = options.url.replace(/\/+$/, '');
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_PROMETHEUS_RESPONSE_LIMIT;
+  const headers: Record<string, string> = {
+    ...options.headers,
+    ...(options.bearerToken ? { Authorization: `Bearer ${options.bearerToken}` } : {}),
+    ...(options.basicAuth
+      ? { Authorization: `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}` }
+      : {}),
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
+  const cache = new QueryCache({ ttlMs: options.cacheTtlMs, maxBytes: CACHE_MAX_BYTES, maxEntries: CACHE_MAX_ENTRIES });
   const { metrics } = options;
 
-  async function call(endpoint: 'query' | 'query_range', form: Record<string, string>): Promise<unknown> {
+  async function call(endpoint: 'query' | 'query_range', form: Record<string, string>, signal: AbortSignal): Promise<{ result: unknown; bytes: number }> {
     const started = performance.now();
     let outcome = 'success';
     try {
-      const response = await http
-        .post<ApiAnswer>(`/api/v1/${endpoint}`, new URLSearchParams(form), { responseType: 'json' })
-        .catch((error: unknown) => {
-          throw toNetworkError(error, options.timeoutMs);
-        });
-      const body = typeof response.data === 'object' && response.data !== null ? response.data : {};
-      if (body.status === 'success' && body.data) return body.data.result;
+      const response = await outboundRequest({
+        url: `${baseUrl}/api/v1/${endpoint}`,
+        method: 'POST',
+        body: new URLSearchParams(form).toString(),
+        headers,
+        destination: 'Prometheus',
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes,
+        signal,
+        // As axios did before: a Prometheus behind a path-rewriting proxy may redirect once.
+        maxRedirects: 5,
+      }).catch((error: unknown) => {
+        throw toPrometheusError(error);
+      });
+      const body = parseAnswer(response.body);
+      if (body.status === 'success' && body.data) return { result: body.data.result, bytes: response.bytes };
       if (body.status === 'error') {
         // 400 bad_data and 422 execution errors: the query is wrong, not Prometheus.
         const kind = response.status >= 500 ? 'http' : 'query';
@@ -94,15 +114,23 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     }
   }
 
-  function cached<T>(endpoint: 'query' | 'query_range', key: string, load: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const { promise, hit } = cache.get(`${endpoint}\n${key}`, load);
+  function cached<T>(endpoint: 'query' | 'query_range', key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T> {
+    const { promise, hit } = cache.get(`${endpoint}\n${key}`, load, signal);
     if (hit) metrics.prometheusCacheHits.inc({ endpoint });
-    return abortable(promise, signal);
+    return promise;
   }
 
   return {
     query(promql, signal) {
-      return cached('query', promql, async () => parseVector(await call('query', { query: promql })), signal);
+      return cached(
+        'query',
+        promql,
+        async (aborted) => {
+          const { result, bytes } = await call('query', { query: promql }, aborted);
+          return { value: parseVector(result), bytes };
+        },
+        signal,
+      );
     },
     queryRange(promql, range, signal) {
       // Ends now: the last minutes are the ones an incident is about. The cache key leaves the
@@ -113,22 +141,34 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       return cached(
         'query_range',
         key,
-        async () =>
-          parseMatrix(
-            await call('query_range', { query: promql, start: String(start), end: String(end), step: String(range.stepSeconds) }),
-          ),
+        async (aborted) => {
+          const form = { query: promql, start: String(start), end: String(end), step: String(range.stepSeconds) };
+          const { result, bytes } = await call('query_range', form, aborted);
+          return { value: parseMatrix(result), bytes };
+        },
         signal,
       );
     },
   };
 }
 
-function toNetworkError(error: unknown, timeoutMs: number): PrometheusError {
-  if (axios.isAxiosError(error)) {
-    if (error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED') {
-      return new PrometheusError('timeout', `Prometheus did not answer within ${timeoutMs} ms`, { cause: error });
+function parseAnswer(text: string): ApiAnswer {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as ApiAnswer) : {};
+  } catch {
+    return {};
+  }
+}
+
+function toPrometheusError(error: unknown): PrometheusError {
+  if (error instanceof OutboundError) {
+    if (error.failure === 'timeout') return new PrometheusError('timeout', error.message, { cause: error });
+    if (error.failure === 'too-large') {
+      return new PrometheusError('response', `${error.message} (prometheus.max_response_size)`, { cause: error, ...(error.status ? { status: error.status } : {}) });
     }
-    return new PrometheusError('unreachable', `Prometheus unreachable: ${error.code ?? error.message}`, { cause: error });
+    if (error.failure === 'cancelled') return new PrometheusError('timeout', error.message, { cause: error });
+    return new PrometheusError('unreachable', error.message, { cause: error });
   }
   return new PrometheusError('unreachable', `Prometheus unreachable: ${String(error)}`, { cause: error });
 }
@@ -147,24 +187,4 @@ function parseMatrix(result: unknown): Series[] {
     labels: item.metric ?? {},
     points: (item.values ?? []).map(([time, value]) => [time, Number(value)] as const),
   }));
-}
-
-/** Lets one caller stop waiting without cancelling a request other callers share. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -2,7 +2,7 @@ import type { DeliveryStore } from '../delivery/delivery-store.js';
 import type { BeforeAckFailure } from '../delivery/run-before-ack.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { BeforeAckActionError, ServiceUnavailableError } from './http-errors.js';
+import { BeforeAckActionError, BeforeAckRejectedError, ServiceUnavailableError } from './http-errors.js';
 import { normalize } from './normalize.js';
 import { parseJsonBody } from './parse-json.js';
 import type { Notification } from '../pipeline/model.js';
@@ -33,7 +33,10 @@ export type AcceptNotification = (bodyText: string, endpoint: string) => Promise
 export function createIntake(deps: IntakeDeps): AcceptNotification {
   return async (bodyText, endpoint) => {
     if (!deps.isAccepting()) throw new ServiceUnavailableError('shutting down; send again later', [], { 'Retry-After': '5' });
-    const notification = normalize(parseJsonBody(bodyText), { originalBody: bodyText });
+    const notification = normalize(parseJsonBody(bodyText), {
+      originalBody: bodyText,
+      onTruncated: (field) => deps.metrics.alertFieldsTruncated.inc({ field }),
+    });
     await deps.store.add(notification);
     deps.onAccepted();
     deps.metrics.notificationsReceived.inc({ endpoint, shape: notification.shape });
@@ -48,9 +51,10 @@ export function createIntake(deps: IntakeDeps): AcceptNotification {
     }
     const failures = await deps.runBeforeAck(notification);
     if (failures.length > 0) {
-      throw new BeforeAckActionError(
-        `${failures.length} action${failures.length === 1 ? '' : 's'} failed: ${failures.map((f) => `${f.action}: ${f.error}`).join('; ')}`,
-      );
+      const message = `${failures.length} action${failures.length === 1 ? '' : 's'} failed: ${failures.map((f) => `${f.action}: ${f.error}`).join('; ')}`;
+      // Sent again, a notification no action can take would fail again, forever: say so with a 4xx.
+      // If any failure might pass on a retry, the 500 stands, so that the sender does retry.
+      throw failures.every((f) => f.permanent) ? new BeforeAckRejectedError(message) : new BeforeAckActionError(message);
     }
     return { id: notification.id, alerts: notification.alerts.length };
   };

@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { QueueFullError } from '../delivery/delivery-store.js';
-import { StoreUnavailableError } from '../delivery/store-unavailable-error.js';
+import { QueueFullError, StoreUnavailableError } from '../delivery/delivery-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { HttpError, NotFoundError, ServiceUnavailableError, ValidationError } from './http-errors.js';

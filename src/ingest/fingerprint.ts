@@ -6,6 +6,10 @@ import type { LabelSet } from '../pipeline/model.js';
  * printed as 16 lower-case hex digits. Computing the same value lets a resolved notification find
  * what its firing one started, even when the sender left `fingerprint` out.
  *
+ * Labels with an empty value are left out, as Alertmanager's API removes them before it hashes
+ * (`removeEmptyLabels`): in Prometheus an empty label is no label, and a resolve sent without
+ * it must find the alert that fired with it.
+ *
  * The 64-bit state is kept in four 16-bit limbs: exact, and several times faster than BigInt.
  */
 export function fingerprintOf(labels: LabelSet): string {
@@ -13,9 +17,11 @@ export function fingerprintOf(labels: LabelSet): string {
   names.sort(compareUtf8);
   const state = [0x2325, 0x8422, 0x9ce4, 0xcbf2]; // offset basis 0xcbf29ce484222325, low limb first
   for (const name of names) {
+    const value = labels[name];
+    if (value === undefined || value === '') continue;
     writeString(state, name);
     writeByte(state, 0xff);
-    writeString(state, labels[name] ?? '');
+    writeString(state, value);
     writeByte(state, 0xff);
   }
   return state

@@ -1,12 +1,20 @@
 import { Router, type RequestHandler } from 'express';
-import type { DeliveryStore, NotificationRecord } from '../delivery/delivery-store.js';
+import type { DeliveryStore } from '../delivery/delivery-store.js';
 import { maskDeep, type SecretMasker } from '../observability/mask-secrets.js';
+import { decodeCursor } from './history-cursor.js';
+import { presentRecord, serializePage } from './history-page.js';
 import { NotFoundError, ValidationError } from './http-errors.js';
 
 const MAX_LIMIT = 500;
+/**
+ * What one answer may weigh. Count alone does not bound it: 500 notifications near the body limit
+ * are gigabytes, which the heap cannot hold and no client wants at once. Past it the page ends
+ * early and `nextCursor` leads on.
+ */
+const PAGE_BYTES = 8 * 1024 * 1024;
 
 /**
- * `GET /api/notifications?limit=N` and `GET /api/notifications/:id`: what arrived, what it was
+ * `GET /api/notifications?limit=N&cursor=C` and `GET /api/notifications/:id`: what arrived, what it was
  * enriched with, and what every action did, attempt by attempt. Secrets are masked on the way out,
  * whatever an upstream's error message may have echoed.
  */
@@ -18,42 +26,16 @@ export function createHistoryRouter(store: DeliveryStore, mask: SecretMasker, au
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new ValidationError(`limit must be an integer from 1 to ${MAX_LIMIT}`, [{ path: 'limit', message: `got ${String(raw)}` }]);
     }
-    const records = await store.listNotifications(limit);
-    res.json(maskDeep({ status: 'success', notifications: records.map(present) }, mask));
+    const cursor = req.query.cursor;
+    if (cursor !== undefined && typeof cursor !== 'string') throw new ValidationError('cursor must be given once', [{ path: 'cursor', message: 'repeated' }]);
+    const before = cursor === undefined || cursor === '' ? undefined : decodeCursor(cursor);
+    const page = await store.listNotifications({ limit, maxBytes: PAGE_BYTES, ...(before === undefined ? {} : { before }) });
+    res.type('application/json').send(serializePage(page, mask, PAGE_BYTES).text);
   });
   router.get('/api/notifications/:id', auth, async (req, res) => {
     const record = await store.getNotification(String(req.params.id));
     if (record === undefined) throw new NotFoundError(`no notification with id ${String(req.params.id)} (it may have aged out of the history)`);
-    res.json(maskDeep({ status: 'success', notification: present(record) }, mask));
+    res.json(maskDeep({ status: 'success', notification: presentRecord(record) }, mask));
   });
   return router;
-}
-
-function present(record: NotificationRecord): Record<string, unknown> {
-  const { notification } = record;
-  return {
-    id: record.id,
-    state: record.state,
-    receivedAt: new Date(record.receivedAt).toISOString(),
-    groupKey: notification.groupKey,
-    receiver: notification.receiver,
-    status: notification.status,
-    alerts: notification.alerts.map((alert) => ({
-      fingerprint: alert.fingerprint,
-      status: alert.status,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt.toISOString(),
-      endsAt: alert.endsAt?.toISOString() ?? null,
-      ...('enrichment' in alert ? { enrichment: alert.enrichment, notes: alert.notes } : {}),
-    })),
-    actions: record.jobs.map((job) => ({
-      action: job.action,
-      state: job.state,
-      alerts: job.fingerprints,
-      attempts: job.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
-      ...(job.state === 'pending' ? { nextAttemptAt: new Date(job.nextAttemptAt).toISOString() } : {}),
-      ...(job.result ? { result: job.result } : {}),
-    })),
-  };
 }

@@ -54,3 +54,11 @@ export class ServiceUnavailableError extends HttpError {
 export class BeforeAckActionError extends HttpError {
   readonly statusCode = 500;
 }
+
+/**
+ * A `before-ack` action can never take this notification (its command cannot be given it): a 400,
+ * since Alertmanager retries a 5xx forever and would store a copy each time.
+ */
+export class BeforeAckRejectedError extends HttpError {
+  readonly statusCode = 400;
+}

@@ -1,18 +1,18 @@
 import { z } from 'zod';
+import { INPUT_LIMITS } from './limit-alert-fields.js';
 
 /**
  * The three shapes alerts arrive in, as zod schemas. Only the boundary uses zod; the rest of the
  * code works on the `Notification` that `normalize` builds from what these schemas accept.
+ *
+ * These schemas refuse only what is not an alert (a label value that is not a string, a timestamp
+ * that is not one). Sizes are not checked here: what is too big is cut by `limitAlertFields`, so
+ * one oversized field never costs the sender its whole group (Alertmanager does not retry a 4xx).
+ * `null` stands for "absent" everywhere, as Go writes a nil map, pointer or slice.
  */
 
-// Generous bounds, so one bad sender cannot make every later stage (Slack, SQLite, logs) carry megabytes.
-export const INPUT_LIMITS = {
-  labelsPerAlert: 128,
-  labelNameLength: 256,
-  labelValueLength: 4096,
-  annotationValueLength: 65536,
-  alertsPerNotification: 10000,
-} as const;
+/** A map of names to string values, as sent: the same object, never copied. */
+export type StringMap = Readonly<Record<string, string>>;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -21,61 +21,76 @@ const timestamp = z
   .string()
   .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
     message: 'expected an RFC 3339 timestamp such as 2026-11-22T12:04:34Z',
-  });
+  })
+  .nullish();
 
-function nameValueMap(valueLength: number) {
-  const map = z
-    .record(
-      z
-        .string()
-        .min(1, 'names must not be empty')
-        .max(INPUT_LIMITS.labelNameLength, `names are at most ${INPUT_LIMITS.labelNameLength} characters`),
-      z.string().max(valueLength, `values are at most ${valueLength} characters`),
-    )
-    .refine((entries) => Object.keys(entries).length <= INPUT_LIMITS.labelsPerAlert, {
-      message: `at most ${INPUT_LIMITS.labelsPerAlert} entries`,
-    });
-  // zod's record silently drops a `__proto__` key, which would change the alert's fingerprint
-  // without a word; refuse it instead.
-  return z.preprocess((value, ctx) => {
-    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
-      ctx.addIssue({ code: 'custom', message: 'the name __proto__ is not allowed', path: ['__proto__'], input: value });
-    }
-    return value;
-  }, map);
-}
-
-export const labelSetSchema = nameValueMap(INPUT_LIMITS.labelValueLength);
-export const annotationSetSchema = nameValueMap(INPUT_LIMITS.annotationValueLength);
-
-export const alertSchema = z.object({
-  status: z.enum(['firing', 'resolved']).optional(),
-  labels: labelSetSchema.refine((labels) => Object.keys(labels).length > 0, {
-    message: 'an alert needs at least one label (usually alertname)',
-  }),
-  annotations: annotationSetSchema.optional(),
-  startsAt: timestamp.optional(),
-  endsAt: timestamp.optional(),
-  generatorURL: z.string().max(INPUT_LIMITS.labelValueLength).optional(),
-  fingerprint: z.string().max(64).optional(),
+/**
+ * Labels or annotations. Checked by hand rather than with `z.record`, which copies the map and
+ * silently drops a `__proto__` key: a legal Prometheus label name, kept here as an own property
+ * of the object `JSON.parse` built, so no prototype is ever touched.
+ */
+const stringMap = z.unknown().transform((value, ctx): StringMap | undefined => {
+  if (value === null || value === undefined) return undefined;
+  return isStringMap(value, ctx) ? value : z.NEVER;
 });
 
-const alertList = z
-  .array(alertSchema)
-  .min(1, 'expected at least one alert')
-  .max(INPUT_LIMITS.alertsPerNotification, `at most ${INPUT_LIMITS.alertsPerNotification} alerts`);
+/** An alert's labels: at least one with a value, or it is no alert (Alertmanager refuses it too). */
+const alertLabels = z.unknown().transform((value, ctx): StringMap => {
+  if (value !== null && value !== undefined) {
+    if (!isStringMap(value, ctx)) return z.NEVER;
+    if (hasValue(value)) return value;
+  }
+  ctx.addIssue({ code: 'custom', message: 'an alert needs at least one label with a value (usually alertname)', input: value });
+  return z.NEVER;
+});
+
+/** Adds an issue for what is not a string, at its own path. */
+function isStringMap(value: unknown, ctx: z.RefinementCtx): value is StringMap {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'expected an object of names to string values', input: value });
+    return false;
+  }
+  let valid = true;
+  const map = value as Record<string, unknown>;
+  for (const name of Object.keys(map)) {
+    const entry = map[name];
+    if (typeof entry === 'string') continue;
+    valid = false;
+    ctx.addIssue({ code: 'custom', message: `expected a string, received ${entry === null ? 'null' : typeof entry}`, path: [name], input: entry });
+  }
+  return valid;
+}
+
+/** A label that survives `limitLabels`: a value, and a name it would not leave out. */
+function hasValue(labels: StringMap): boolean {
+  return Object.keys(labels).some((name) => labels[name] !== '' && name !== '' && name.length <= INPUT_LIMITS.nameLength);
+}
+
+const optionalString = z.string().nullish();
+
+export const alertSchema = z.object({
+  status: z.enum(['firing', 'resolved']).nullish(),
+  labels: alertLabels,
+  annotations: stringMap.optional(),
+  startsAt: timestamp,
+  endsAt: timestamp,
+  generatorURL: optionalString,
+  fingerprint: optionalString,
+});
+
+const alertList = z.array(alertSchema).min(1, 'expected at least one alert');
 
 /** Alertmanager's webhook body: v4, and v3 (numeric `groupKey`, quoted by `parseJsonBody`) or no `version`. */
 export const webhookSchema = z.object({
-  version: z.union([z.string(), z.number()]).optional(),
-  groupKey: z.union([z.string(), z.number()]).optional(),
-  truncatedAlerts: z.number().int().nonnegative().optional(),
-  status: z.enum(['firing', 'resolved']).optional(),
-  receiver: z.string().max(INPUT_LIMITS.labelValueLength).optional(),
-  groupLabels: labelSetSchema.optional(),
-  commonLabels: labelSetSchema.optional(),
-  commonAnnotations: annotationSetSchema.optional(),
-  externalURL: z.string().max(INPUT_LIMITS.labelValueLength).optional(),
+  version: z.union([z.string(), z.number()]).nullish(),
+  groupKey: z.union([z.string(), z.number()]).nullish(),
+  truncatedAlerts: z.number().int().nonnegative().nullish(),
+  status: z.enum(['firing', 'resolved']).nullish(),
+  receiver: optionalString,
+  groupLabels: stringMap.optional(),
+  commonLabels: stringMap.optional(),
+  commonAnnotations: stringMap.optional(),
+  externalURL: optionalString,
   alerts: alertList,
 });
 

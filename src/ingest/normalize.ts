@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Alert, AlertStatus, InputShape, LabelSet, Notification } from '../pipeline/model.js';
-import { fingerprintOf } from './fingerprint.js';
 import { ValidationError, type ProblemDetail } from './http-errors.js';
 import { alertArraySchema, alertSchema, webhookSchema, type AlertInput, type WebhookInput } from './input-schemas.js';
+import { cutText, INPUT_LIMITS, limitAnnotations, limitLabels, type OnCut, type TruncatedField } from './limit-alert-fields.js';
+import { mergeDuplicateAlerts } from './merge-duplicate-alerts.js';
+import { toAlert } from './to-alert.js';
 
 export interface NormalizeOptions {
   /** The moment of receipt; decides the status of alerts that carry only `endsAt`. */
@@ -12,23 +14,27 @@ export interface NormalizeOptions {
   id?: string;
   /** The request body's text, kept for actions that forward it; JSON of `body` when absent. */
   originalBody?: string;
+  /** Told of every field cut to the limits (for `alertpipe_alert_fields_truncated_total`). */
+  onTruncated?: (field: TruncatedField) => void;
 }
 
 /**
  * Turns any of the accepted shapes into one `Notification`: an Alertmanager webhook body (v4, v3, or
  * without `version`), a single bare alert, or a bare array of alerts as Prometheus sends them.
- * Throws `ValidationError` listing every problem with its path.
+ * Throws `ValidationError` listing every problem with its path, only for what is not an alert:
+ * fields past the limits are cut (see limit-alert-fields.ts), never refused.
  */
 export function normalize(body: unknown, options: NormalizeOptions = {}): Notification {
   const now = options.now ?? new Date();
   const id = options.id ?? randomUUID();
   const original = options.originalBody ?? JSON.stringify(body) ?? '';
+  const ctx: Context = { id, now, original, onTruncated: options.onTruncated };
   if (Array.isArray(body)) {
-    return fromAlerts('alert-array', validate(alertArraySchema, body), { id, now, original });
+    return fromAlerts('alert-array', validate(alertArraySchema, body), ctx, String);
   }
   if (body !== null && typeof body === 'object') {
-    if ('alerts' in body) return fromWebhook(validate(webhookSchema, body), { id, now, original });
-    return fromAlerts('single-alert', [validate(alertSchema, body)], { id, now, original });
+    if ('alerts' in body) return fromWebhook(validate(webhookSchema, body), ctx);
+    return fromAlerts('single-alert', [validate(alertSchema, body)], ctx, () => '');
   }
   throw new ValidationError(
     'expected a JSON object (an alert or an Alertmanager notification) or an array of alerts',
@@ -37,33 +43,50 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Notifi
 }
 
 interface Context {
-  id: string;
-  now: Date;
-  original: string;
+  readonly id: string;
+  readonly now: Date;
+  readonly original: string;
+  readonly onTruncated: ((field: TruncatedField) => void) | undefined;
 }
 
 function fromWebhook(input: WebhookInput, ctx: Context): Notification {
-  const alerts = input.alerts.map((alert) => toAlert(alert, ctx.now));
-  const commonLabels = input.commonLabels ?? intersect(alerts.map((a) => a.labels));
+  const alerts = mergeDuplicateAlerts(
+    input.alerts.map((alert) => toAlert(alert, ctx.now, ctx.onTruncated)),
+    (i) => `alerts.${i}`,
+  );
+  // The group's own fields have no alert to carry a note: the metric alone tells of a cut.
+  const onCut: OnCut = (field) => ctx.onTruncated?.(field);
+  const commonLabels = input.commonLabels ? limitLabels(input.commonLabels, onCut) : intersect(alerts.map((a) => a.labels));
+  const groupLabels = input.groupLabels ? limitLabels(input.groupLabels, onCut) : {};
   return {
     id: ctx.id,
     receivedAt: ctx.now,
     shape: 'alertmanager',
-    receiver: input.receiver ?? '',
+    receiver: limitText(input.receiver, 'receiver', ctx),
     status: input.status ?? groupStatus(alerts),
-    groupKey: input.groupKey === undefined ? groupKeyOf(input.groupLabels ?? commonLabels) : String(input.groupKey),
-    groupLabels: input.groupLabels ?? {},
+    groupKey: input.groupKey === undefined || input.groupKey === null ? groupKeyOf(input.groupLabels ? groupLabels : commonLabels) : String(input.groupKey),
+    groupLabels,
     commonLabels,
-    commonAnnotations: input.commonAnnotations ?? intersect(alerts.map((a) => a.annotations)),
-    externalURL: input.externalURL ?? '',
+    commonAnnotations: input.commonAnnotations ? limitAnnotations(input.commonAnnotations, onCut) : intersect(alerts.map((a) => a.annotations)),
+    externalURL: limitText(input.externalURL, 'external_url', ctx),
     truncatedAlerts: input.truncatedAlerts ?? 0,
     alerts,
     originalBody: ctx.original,
   };
 }
 
-function fromAlerts(shape: InputShape, inputs: readonly AlertInput[], ctx: Context): Notification {
-  const alerts = inputs.map((alert) => toAlert(alert, ctx.now));
+function limitText(value: string | null | undefined, field: TruncatedField, ctx: Context): string {
+  if (!value) return '';
+  if (value.length <= INPUT_LIMITS.textLength) return value;
+  ctx.onTruncated?.(field);
+  return cutText(value, INPUT_LIMITS.textLength);
+}
+
+function fromAlerts(shape: InputShape, inputs: readonly AlertInput[], ctx: Context, pathOf: (index: number) => string): Notification {
+  const alerts = mergeDuplicateAlerts(
+    inputs.map((alert) => toAlert(alert, ctx.now, ctx.onTruncated)),
+    pathOf,
+  );
   const commonLabels = intersect(alerts.map((a) => a.labels));
   const groupLabels: LabelSet = commonLabels.alertname === undefined ? {} : { alertname: commonLabels.alertname };
   return {
@@ -83,27 +106,6 @@ function fromAlerts(shape: InputShape, inputs: readonly AlertInput[], ctx: Conte
   };
 }
 
-function toAlert(input: AlertInput, now: Date): Alert {
-  const endsAt = parseTime(input.endsAt);
-  return {
-    fingerprint: input.fingerprint || fingerprintOf(input.labels),
-    // Prometheus sends no status: an alert whose endsAt has passed is resolved, as in Alertmanager.
-    status: input.status ?? (endsAt !== null && endsAt.getTime() <= now.getTime() ? 'resolved' : 'firing'),
-    labels: input.labels,
-    annotations: input.annotations ?? {},
-    startsAt: parseTime(input.startsAt) ?? now,
-    endsAt,
-    generatorURL: input.generatorURL ?? '',
-  };
-}
-
-/** Go's zero time (`0001-01-01T00:00:00Z`) means "not set". */
-function parseTime(value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const date = new Date(value);
-  return date.getUTCFullYear() <= 1 ? null : date;
-}
-
 function groupStatus(alerts: readonly Alert[]): AlertStatus {
   return alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
 }
@@ -112,11 +114,9 @@ function groupStatus(alerts: readonly Alert[]): AlertStatus {
 function intersect(sets: readonly LabelSet[]): LabelSet {
   const [first, ...rest] = sets;
   if (first === undefined) return {};
-  const common: Record<string, string> = {};
-  for (const [name, value] of Object.entries(first)) {
-    if (rest.every((set) => set[name] === value)) common[name] = value;
-  }
-  return common;
+  if (rest.length === 0) return first;
+  // fromEntries, not assignment: a label named `__proto__` must stay a label.
+  return Object.fromEntries(Object.entries(first).filter(([name, value]) => rest.every((set) => set[name] === value)));
 }
 
 /** A readable key in Alertmanager's own form, `{}:{alertname="X"}`, for bodies that carry none. */

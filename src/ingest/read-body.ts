@@ -7,7 +7,7 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from
  * body is refused from its Content-Length before a byte of it is buffered.
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  checkContentType(req.headers['content-type']);
+  const form = checkContentType(req.headers['content-type']);
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding !== 'identity') {
     throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding} is not supported; send the JSON uncompressed`);
@@ -20,6 +20,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   if (text.includes('\uFFFD') && !body.includes(REPLACEMENT_CHARACTER)) {
     throw new ValidationError('request body is not valid UTF-8');
   }
+  if (form && !/^\s*[[{]/.test(text)) throw unsupportedType('application/x-www-form-urlencoded');
   return text;
 }
 
@@ -68,11 +69,17 @@ function tooLarge(limit: number): PayloadTooLargeError {
 }
 
 // application/json, any `+json` type, and no type at all (what a hand-written client often sends).
-function checkContentType(header: string | undefined): void {
-  if (header === undefined || header === '') return;
+// `curl -d` labels its body as a form whatever it holds (prometheus-am-executor's own scripts send
+// alerts that way): such a body is taken when it is JSON, which a form body never starts like.
+// Returns whether the body still has to show that it is JSON.
+function checkContentType(header: string | undefined): boolean {
+  if (header === undefined || header === '') return false;
   const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return;
-  throw new UnsupportedMediaTypeError(
-    `Content-Type ${type} is not supported; send JSON with "Content-Type: application/json"`,
-  );
+  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return false;
+  if (type === 'application/x-www-form-urlencoded') return true;
+  throw unsupportedType(type);
+}
+
+function unsupportedType(type: string): UnsupportedMediaTypeError {
+  return new UnsupportedMediaTypeError(`Content-Type ${type} is not supported; send JSON with "Content-Type: application/json"`);
 }

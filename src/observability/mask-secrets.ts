@@ -1,5 +1,7 @@
+import { isSecretName } from './secret-names.js';
+
 /**
- * Replaces secrets in log output. Masking happens once, in the log formatter, so no caller has to
+ * Replaces secrets in log output and in the history API's answers. Masking happens once, in the log formatter, so no caller has to
  * remember it: known secret values (webhook URLs, routing keys, tokens from the config) are replaced
  * wherever they appear, and a few shapes are masked even when nobody registered them.
  */
@@ -14,6 +16,14 @@ const SECRET_SHAPES: readonly [RegExp, string][] = [
   [/(Basic\s+)[A-Za-z0-9+/=]+/g, `$1${MASK}`],
   [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${MASK}@`],
   [/("?(?:routing_key|routingKey|token|password|secret)"?\s*[:=]\s*"?)[^"\s,}]+/gi, `$1${MASK}`],
+  // Credentials recognisable by their shape alone, wherever they turn up (a label, an annotation,
+  // a command's output): AWS access key IDs, Slack and GitHub tokens, PEM private keys.
+  [/\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, MASK],
+  [/\bxox[abposre]-[A-Za-z0-9-]{10,}/g, MASK],
+  [/\bxapp-[A-Za-z0-9-]{10,}/g, MASK],
+  [/\bgh[pousr]_[A-Za-z0-9]{36,}/g, MASK],
+  [/\bgithub_pat_[A-Za-z0-9_]{22,}/g, MASK],
+  [/-----BEGIN ((?:[A-Z]+ )*)PRIVATE KEY-----(?:[\s\S]*?-----END \1PRIVATE KEY-----|[\s\S]*$)/g, `-----BEGIN $1PRIVATE KEY-----${MASK}-----END $1PRIVATE KEY-----`],
 ];
 
 export type SecretMasker = (text: string) => string;
@@ -37,14 +47,20 @@ export function createSecretMasker(secrets: readonly string[]): SecretMasker {
   };
 }
 
-/** Masks every string inside a JSON-like value, returning a copy; non-plain objects are left alone. */
+/**
+ * Masks every string inside a JSON-like value, returning a copy; non-plain objects are left alone.
+ * A string under a name that says it is a credential (`password`, `api_key`: see secret-names.ts)
+ * is masked whole, whatever it looks like.
+ */
 export function maskDeep(value: unknown, mask: SecretMasker, depth = 0): unknown {
   if (typeof value === 'string') return mask(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask, depth + 1));
   if (value instanceof Error) return mask(value.message);
   if (value instanceof Date) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = maskDeep(v, mask, depth + 1);
-  return out;
+  // fromEntries defines own properties: a label named `__proto__` stays a label (assigning it
+  // would drop it, or with an object value replace the copy's prototype).
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key, typeof v === 'string' && v !== '' && isSecretName(key) ? MASK : maskDeep(v, mask, depth + 1)]),
+  );
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createAmExecutorMetrics, type AmExecutorMetrics } from './am-executor-metrics.js';
 
 /**
  * Every metric alertpipe exports, on a registry of its own (never prom-client's global one, so two
@@ -9,6 +10,7 @@ export interface Metrics {
   readonly notificationsReceived: Counter<'endpoint' | 'shape'>;
   readonly alertsReceived: Counter<'status'>;
   readonly invalidRequests: Counter<'reason'>;
+  readonly alertFieldsTruncated: Counter<'field'>;
   readonly enrichmentDuration: Histogram<'enricher'>;
   readonly enrichmentErrors: Counter<'enricher' | 'reason'>;
   readonly prometheusQueries: Counter<'endpoint' | 'outcome'>;
@@ -19,6 +21,10 @@ export interface Metrics {
   readonly alertsUnrouted: Counter<string>;
   readonly alertsDeduplicated: Counter<string>;
   readonly queueDepth: Gauge<string>;
+  /** prometheus-am-executor's `am_executor_*` metrics, for the commands `exec` actions run. */
+  readonly amExecutor: AmExecutorMetrics;
+  readonly storeErrors: Counter<'operation'>;
+  readonly templateErrors: Counter<'action' | 'template'>;
 }
 
 export interface MetricsOptions {
@@ -57,6 +63,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_invalid_requests_total',
       help: 'Requests refused before acceptance, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    alertFieldsTruncated: new Counter({
+      name: 'alertpipe_alert_fields_truncated_total',
+      help: 'Fields of accepted alerts cut or left out for being past the input limits, by field.',
+      labelNames: ['field'],
       registers,
     }),
     enrichmentDuration: new Histogram({
@@ -117,6 +129,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     queueDepth: new Gauge({
       name: 'alertpipe_queue_depth',
       help: 'Notifications accepted and not yet processed.',
+      registers,
+    }),
+    amExecutor: createAmExecutorMetrics(registry),
+    storeErrors: new Counter({
+      name: 'alertpipe_store_errors_total',
+      help: 'Queue store operations that failed (a full disk, a damaged or removed file), by operation.',
+      labelNames: ['operation'],
+      registers,
+    }),
+    templateErrors: new Counter({
+      name: 'alertpipe_template_errors_total',
+      help: 'Message templates that failed while rendering (the default text went out in their place), by action and template.',
+      labelNames: ['action', 'template'],
       registers,
     }),
   };

@@ -1,5 +1,6 @@
 import type { Enricher, EnrichmentsByFingerprint } from '../enrichers/enricher.js';
 import type { PrometheusClient } from '../enrichers/prometheus-client.js';
+import { startDeadline } from '../lib/deadline.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Alert, EnrichedAlert, EnrichedNotification, Enrichment, Notification } from './model.js';
@@ -30,7 +31,7 @@ export async function enrichNotification(
   const outcomes = await Promise.all(steps.map((step) => runStep(notification, step, deps)));
   const alerts: EnrichedAlert[] = notification.alerts.map((alert) => {
     const enrichment: Record<string, Enrichment> = {};
-    const notes: string[] = [];
+    const notes: string[] = alert.notes ? [...alert.notes] : [];
     for (const outcome of outcomes) {
       if (!outcome.applied.has(alert.fingerprint)) continue;
       if (outcome.failure !== undefined) {
@@ -62,15 +63,10 @@ async function runStep(notification: Notification, step: EnricherStep, deps: Enr
   if (alerts.length === 0) return { name: enricher.name, applied };
 
   const logger = deps.logger.child({ enricher: enricher.name });
-  const controller = new AbortController();
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
+  const deadline = startDeadline(timeoutMs, { reason: () => new EnricherTimeoutError(timeoutMs) });
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new EnricherTimeoutError(timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
+    deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true });
   });
   try {
     const results = await Promise.race([
@@ -78,7 +74,7 @@ async function runStep(notification: Notification, step: EnricherStep, deps: Enr
         prometheus: deps.prometheus,
         logger,
         deadline: Date.now() + timeoutMs,
-        signal: controller.signal,
+        signal: deadline.signal,
         notification,
       }),
       timeout,
@@ -91,8 +87,8 @@ async function runStep(notification: Notification, step: EnricherStep, deps: Enr
     logger.warn('enricher failed', { reason, error: message });
     return { name: enricher.name, applied, failure: message };
   } finally {
-    clearTimeout(timer);
-    controller.abort();
+    // Whatever the enricher left running (a query it did not await) stops with the step.
+    deadline.abort();
     deps.metrics.enrichmentDuration.observe({ enricher: enricher.name }, (performance.now() - started) / 1000);
   }
 }

@@ -1,8 +1,10 @@
+import { compileAnchoredRegex, RegexSyntaxError } from './anchored-regex.js';
+import { labelValue } from './label-value.js';
 import type { LabelSet } from './model.js';
 
 /**
  * Alertmanager's label matchers: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`,
- * alone or as a list `{a="1", b=~"2|3"}`. Regexes are anchored at both ends, as in Alertmanager,
+ * alone or as a list `{a="1", b=~"2|3"}`. Regexes are RE2, anchored at both ends, as in Alertmanager,
  * and a missing label matches as the empty string.
  */
 
@@ -15,9 +17,10 @@ export interface Matcher {
   readonly matches: (labels: LabelSet) => boolean;
 }
 
+/** A matcher that cannot be parsed. The message never repeats the input: it may be a misplaced secret. */
 export class MatcherSyntaxError extends Error {
-  constructor(input: string, reason: string) {
-    super(`bad matcher ${JSON.stringify(input)}: ${reason}`);
+  constructor(reason: string) {
+    super(`bad matcher: ${reason}`);
     this.name = 'MatcherSyntaxError';
   }
 }
@@ -28,48 +31,49 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function parseMatchers(input: string): Matcher[] {
   let text = input.trim();
   if (text.startsWith('{')) {
-    if (!text.endsWith('}')) throw new MatcherSyntaxError(input, 'missing closing "}"');
+    if (!text.endsWith('}')) throw new MatcherSyntaxError('missing closing "}"');
     text = text.slice(1, -1);
   }
-  return splitOutsideQuotes(text, input)
+  return splitOutsideQuotes(text)
     .map((part) => part.trim())
     .filter((part) => part !== '')
-    .map((part) => parseOne(part, input));
+    .map((part) => parseOne(part));
 }
 
 export function matchesAll(matchers: readonly Matcher[], labels: LabelSet): boolean {
   return matchers.every((matcher) => matcher.matches(labels));
 }
 
-function parseOne(text: string, whole: string): Matcher {
+function parseOne(text: string): Matcher {
   const found = /^\s*("(?:[^"\\]|\\.)*"|[^=!~\s]+)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s.exec(text);
-  if (!found) throw new MatcherSyntaxError(whole, `expected name, one of = != =~ !~, then a value; got ${JSON.stringify(text)}`);
+  if (!found) throw new MatcherSyntaxError('expected a label name, one of = != =~ !~, then a value');
   const [, rawName = '', operator = '=', rawValue = ''] = found;
-  const name = rawName.startsWith('"') ? unquote(rawName, whole) : rawName;
+  const name = rawName.startsWith('"') ? unquote(rawName) : rawName;
   if (!NAME.test(name) && !rawName.startsWith('"')) {
-    throw new MatcherSyntaxError(whole, `${JSON.stringify(name)} is not a valid label name`);
+    throw new MatcherSyntaxError('not a valid label name (letters, digits and _, not starting with a digit; quote others)');
   }
-  const value = rawValue.startsWith('"') ? unquote(rawValue, whole) : rawValue;
-  return build(name, operator as MatchOperator, value, whole);
+  const value = rawValue.startsWith('"') ? unquote(rawValue) : rawValue;
+  return build(name, operator as MatchOperator, value);
 }
 
-function build(name: string, operator: MatchOperator, value: string, whole: string): Matcher {
+function build(name: string, operator: MatchOperator, value: string): Matcher {
   if (operator === '=' || operator === '!=') {
     const equal = operator === '=';
-    return { name, operator, value, matches: (labels) => ((labels[name] ?? '') === value) === equal };
+    return { name, operator, value, matches: (labels) => (labelValue(labels, name) === value) === equal };
   }
-  let regex: RegExp;
+  let test: (value: string) => boolean;
   try {
-    regex = new RegExp(`^(?:${value})$`, 's');
+    test = compileAnchoredRegex(value);
   } catch (error) {
-    throw new MatcherSyntaxError(whole, `invalid regular expression: ${(error as Error).message}`);
+    if (!(error instanceof RegexSyntaxError)) throw error;
+    throw new MatcherSyntaxError(`invalid regular expression (RE2 syntax, as in Alertmanager): ${error.message}`);
   }
   const positive = operator === '=~';
-  return { name, operator, value, matches: (labels) => regex.test(labels[name] ?? '') === positive };
+  return { name, operator, value, matches: (labels) => test(labelValue(labels, name)) === positive };
 }
 
-function unquote(quoted: string, whole: string): string {
-  if (quoted.length < 2 || !quoted.endsWith('"')) throw new MatcherSyntaxError(whole, `unterminated string ${quoted}`);
+function unquote(quoted: string): string {
+  if (quoted.length < 2 || !quoted.endsWith('"')) throw new MatcherSyntaxError('unterminated string');
   try {
     return JSON.parse(quoted) as string;
   } catch {
@@ -78,7 +82,7 @@ function unquote(quoted: string, whole: string): string {
   }
 }
 
-function splitOutsideQuotes(text: string, whole: string): string[] {
+function splitOutsideQuotes(text: string): string[] {
   const parts: string[] = [];
   let current = '';
   let quoted = false;
@@ -97,7 +101,7 @@ function splitOutsideQuotes(text: string, whole: string): string[] {
       current += char;
     }
   }
-  if (quoted) throw new MatcherSyntaxError(whole, 'unterminated string');
+  if (quoted) throw new MatcherSyntaxError('unterminated string');
   parts.push(current);
   return parts;
 }

@@ -18,6 +18,11 @@ export interface Alert {
   /** `null` when the alert has not ended (Alertmanager sends `0001-01-01T00:00:00Z`). */
   readonly endsAt: Date | null;
   readonly generatorURL: string;
+  /**
+   * What ingest changed and why ("label query cut from 9000 to 4096 characters"); absent when
+   * nothing was. Shown with the alert, before what the enrichers add.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** Which input shape a notification arrived as. */

@@ -98,6 +98,19 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       expect((await store.getNotification('a'))!.state).toBe('done');
     });
 
+    it('tells when the oldest unfinished notification arrived, and nothing once all are done', async () => {
+      const store = await open();
+      expect(await store.oldestUnfinishedAt()).toBeUndefined();
+      await store.add(note('a'));
+      await store.add(note('b'));
+      expect(await store.oldestUnfinishedAt()).toBe(note('a').receivedAt.getTime());
+      await store.claimNotifications(2);
+      await store.saveRouted(enriched(note('a')), []);
+      await store.saveRouted(enriched(note('b')), []);
+      expect(await store.oldestUnfinishedAt()).toBeUndefined();
+      await store.probeWrite();
+    });
+
     it('puts a released job back without counting an attempt', async () => {
       const store = await open();
       await store.add(note('a'));
@@ -138,8 +151,36 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
     it('lists the newest notifications first', async () => {
       const store = await open();
       for (const id of ['a', 'b', 'c']) await store.add(note(id));
-      expect((await store.listNotifications(2)).map((r) => r.id)).toEqual(['c', 'b']);
+      expect((await store.listNotifications({ limit: 2 })).records.map((r) => r.id)).toEqual(['c', 'b']);
       expect(await store.getNotification('zzz')).toBeUndefined();
+    });
+
+    it('pages the history newest first from a position, saying whether older ones remain', async () => {
+      const store = await open();
+      for (const id of ['a', 'b', 'c', 'd', 'e']) await store.add(note(id));
+      const first = await store.listNotifications({ limit: 2 });
+      expect(first.records.map((r) => r.id)).toEqual(['e', 'd']);
+      expect(first.more).toBe(true);
+      const second = await store.listNotifications({ limit: 2, before: first.records.at(-1)!.position });
+      expect(second.records.map((r) => r.id)).toEqual(['c', 'b']);
+      const last = await store.listNotifications({ limit: 2, before: second.records.at(-1)!.position });
+      expect(last.records.map((r) => r.id)).toEqual(['a']);
+      expect(last.more).toBe(false);
+      // Notifications arriving meanwhile do not shift a page that is being followed.
+      await store.add(note('f'));
+      expect((await store.listNotifications({ limit: 2, before: first.records.at(-1)!.position })).records.map((r) => r.id)).toEqual(['c', 'b']);
+    });
+
+    it('stops a page early at its byte budget, but always returns at least one notification', async () => {
+      const store = await open();
+      const big = (id: string) => notificationOf([alertWith({ alertname: 'A', id }, 'firing', { description: 'x'.repeat(10_000) })], id);
+      for (const id of ['a', 'b', 'c']) await store.add(big(id));
+      const page = await store.listNotifications({ limit: 3, maxBytes: 25_000 });
+      expect(page.records.map((r) => r.id)).toEqual(['c', 'b']);
+      expect(page.more).toBe(true);
+      const tiny = await store.listNotifications({ limit: 3, maxBytes: 10 });
+      expect(tiny.records.map((r) => r.id)).toEqual(['c']);
+      expect(tiny.more).toBe(true);
     });
 
     it('lets a burst through to a destination, then makes the next job wait for the rate', async () => {
@@ -160,11 +201,6 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       expect(await store.rateDelay(pagerduty, 1, Date.now())).toBeGreaterThan(50_000);
     });
 
-    it('says it is healthy once open', async () => {
-      const store = await open();
-      expect(store.health()).toEqual({ ok: true });
-    });
-
     it('keeps only the newest finished notifications', async () => {
       const store = await open({ historyLimit: 5 });
       for (let i = 0; i < 120; i++) {
@@ -172,7 +208,7 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
         await store.claimNotifications(1);
         await store.saveRouted(enriched(note(`n${i}`)), []);
       }
-      const kept = await store.listNotifications(1000);
+      const kept = (await store.listNotifications({ limit: 1000 })).records;
       // Pruned every 100 finished notifications, not after each.
       expect(kept.length).toBeLessThanOrEqual(5 + 100);
       expect(kept[0]!.id).toBe('n119');
@@ -190,7 +226,7 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
 
       const second = await adapter().successor!(first);
       opened.push(second);
-      await second.recover();
+      expect(await second.recover()).toEqual({ notifications: 1, jobs: 1, deadLettered: [] });
       expect(second.unfinishedCount()).toBe(3);
       const claimed = await claimUntil(() => second.claimNotifications(10), 2);
       expect(claimed.map((n) => n.id).sort()).toEqual(['a', 'c']);
@@ -198,6 +234,28 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       expect(jobs.map((c) => c.job.id)).toEqual(['b:slack']);
       // Each once: nothing else comes back later.
       expect(await second.claimNotifications(10)).toEqual([]);
+    });
+
+    if (adapter().successor !== undefined) it('dead-letters a job after the process stopped while it ran three times', async () => {
+      let store = await open();
+      await store.add(note('a'));
+      await store.claimNotifications(1);
+      await store.saveRouted(enriched(note('a')), [{ action: 'exec', fingerprints: ['f'] }]);
+      const recoveries = [];
+      for (let start = 1; start <= 3; start++) {
+        // The job is running when the process stops; the next start recovers it.
+        expect((await store.claimDueJobs(Date.now(), 1)).map((c) => c.job.id)).toEqual(['a:exec']);
+        store = await adapter().successor!(store);
+        opened.push(store);
+        recoveries.push(await store.recover());
+      }
+      expect(recoveries.map((r) => r.deadLettered)).toEqual([[], [], ['exec']]);
+      expect(await store.claimDueJobs(Date.now(), 1)).toEqual([]);
+      const record = await store.getNotification('a');
+      expect(record?.state).toBe('done');
+      expect(record?.jobs[0]?.state).toBe('dead');
+      expect(record?.jobs[0]?.attempts.at(-1)).toMatchObject({ outcome: 'dead', error: 'the process stopped while this job ran 3 times' });
+      expect(store.unfinishedCount()).toBe(0);
     });
   });
 }

@@ -27,9 +27,11 @@ describe.skipIf(!postgres.available)('PostgreSQL', () => {
 
   deliveryStoreContract('postgres', () => ({
     open: async (limits) => openAt(await server.createDatabase(), limits),
-    // Another replica on the same database: it takes over once the leases of the first have run out.
+    // Another replica on the same database, started once the leases of the first have run out
+    // (a replica restarted after a kill, or another one), so that its `recover` takes them over.
     async successor(previous) {
       await previous.close();
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 300));
       return openAt(urls.get(previous as PostgresStore) as string);
     },
   }));

@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/child-service.js';
+import { fixtureText } from '../support/fixtures.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -50,7 +52,7 @@ describe('alertpipe check-config', () => {
     const file = configFile('routes:\n  - actions: [pager]\n');
     const result = cli(['check-config', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('routes.0.actions.0: no action named "pager"');
+    expect(result.stderr).toContain('routes.0.actions.0: no action by that name');
   });
 
   it('explains a usage mistake', () => {
@@ -62,5 +64,52 @@ describe('alertpipe check-config', () => {
 
   it('prints its version', () => {
     expect(cli(['--version']).stdout).toMatch(/^alertpipe \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('alertpipe as prometheus-am-executor', () => {
+  it('documents its usage in --help', () => {
+    const { stdout, code } = cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('alertpipe [options] script [args..]');
+    expect(stdout).toContain('-l=ADDR');
+  });
+
+  it("runs the command on its command line for its integration script's curl -d, listening where -l= says", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-amx-cli-'));
+    dirs.push(dir);
+    const out = path.join(dir, 'env.json');
+    const port = await freePort();
+    const record = path.join(root, 'test/support/scripts/record-env.mjs');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', `-l=127.0.0.1:${port}`, '-v=false', process.execPath, record, out], {
+      cwd: root,
+      env: { PATH: process.env.PATH, DATA_DIR: dir, LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!output.join('').includes('alertpipe listening')) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start:\n${output.join('')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const answer = await fetch(`http://127.0.0.1:${port}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: fixtureText('amExecutorIntegration'),
+      });
+      expect(answer.status).toBe(200);
+      const { env } = JSON.parse(readFileSync(out, 'utf8')) as { env: Record<string, string> };
+      expect(env.AMX_ALERT_1_START).toBe('1460045332');
+      expect(env.AMX_ALERT_2_LABEL_instance).toBe('localhost:5678');
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
   });
 });

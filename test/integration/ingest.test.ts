@@ -15,6 +15,8 @@ afterAll(() => app.stop());
 const expectedAlerts: Record<FixtureName, number> = {
   alertmanagerGroup: 2,
   amExecutorPayload: 2,
+  amExecutorIntegration: 2,
+  amExecutorTrigger: 1,
   prometheusPush: 1,
   singleAlert: 1,
   v3NumericGroupKey: 2,
@@ -56,6 +58,11 @@ describe('bad input', () => {
 
   it('answers 400 for an empty body', async () => {
     expect((await app.post('/alert', '')).status).toBe(400);
+  });
+
+  it('takes JSON sent with a form content type, as curl -d sends it', async () => {
+    const answer = await app.post('/alert', fixtureText('singleAlert'), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(answer.status).toBe(200);
   });
 
   it('answers 415 for a form body, naming the content type to send', async () => {

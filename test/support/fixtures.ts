@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 export const FIXTURES = {
   alertmanagerGroup: 'alertmanager-0.25-firing-group.json',
   amExecutorPayload: 'am-executor-alert-payload.json',
+  amExecutorIntegration: 'am-executor-integration-payload.json',
+  amExecutorTrigger: 'am-executor-server-test-trigger.json',
   prometheusPush: 'prometheus-push-instancedown.json',
   singleAlert: 'single-alert-crashloop.json',
   v3NumericGroupKey: 'v3-numeric-groupkey.json',

@@ -58,7 +58,7 @@ describe('exec action', () => {
       const answer = await app.post('/', fixtureText('amExecutorPayload'));
       expect(answer.status).toBe(500);
       expect(answer.body.error).toBe(`1 action failed: failing: ${node} ${scripts}/record-env.mjs ${file('fail.json')} 3: exit code 3`);
-      const record = await app.service.store.getNotification(String((await app.service.store.listNotifications(1))[0]!.id));
+      const record = await app.service.store.getNotification(String((await app.service.store.listNotifications({ limit: 1 })).records[0]!.id));
       expect(record!.jobs.find((j) => j.action === 'failing')!.state).toBe('failed');
     });
   });

@@ -9,6 +9,7 @@ import { parseConfigText } from '../../../src/config/load-config.js';
 import {
   ROOT,
   chartCases,
+  checkRenderedOptions,
   checkWorkload,
   exampleRuleGroups,
   parseManifests,
@@ -108,6 +109,16 @@ describe('the checks catch what they are for', () => {
         'careless.yaml: a Role grants get and patch on deployments/scale and statefulsets/scale',
       ]),
     );
+  });
+
+  it("reports a PrometheusRule missing when enabled, or holding other rules than alertpipe's own", () => {
+    const deployment = { kind: 'Deployment', spec: { template: { metadata: { annotations: { 'checksum/config': 'x' } } } } };
+    const values = { prometheusRule: { enabled: true } };
+    expect(checkRenderedOptions([deployment], values)).toContain('prometheusRule is enabled, but no PrometheusRule is rendered');
+    const stale = { kind: 'PrometheusRule', spec: { groups: [{ name: 'alertpipe', rules: [] }] } };
+    expect(checkRenderedOptions([deployment, stale], values)).toContain('the PrometheusRule does not hold the groups of examples/rules/alertpipe.yml');
+    const current = { ...stale, spec: { groups: parse(readFileSync(path.join(ROOT, 'examples/rules/alertpipe.yml'), 'utf8')).groups } };
+    expect(checkRenderedOptions([deployment, current], values)).toEqual([]);
   });
 
   it('reports a misspelt field that the JSON schema lets through, and a malformed quantity', () => {

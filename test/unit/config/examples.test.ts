@@ -4,11 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../src/config/load-config.js';
 
 const dir = path.resolve(import.meta.dirname, '../../../examples/actions');
+const readme = path.resolve(import.meta.dirname, '../../../README.md');
+const CONFIG_SECTIONS = new Set(['server', 'prometheus', 'enrichers', 'routes', 'actions', 'delivery']);
 
 /** A value for every variable the example names, as a deployment would set them. */
 function envFor(text: string): NodeJS.ProcessEnv {
   const names = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
-  return Object.fromEntries(names.map((name) => [name, name.endsWith('_URL') ? 'https://hooks.example.com/x' : 'secret-value']));
+  const value = (name: string): string =>
+    name === 'DATABASE_URL' ? 'postgres://alertpipe:secret@db.example:5432/alertpipe' : name.endsWith('_URL') ? 'https://hooks.example.com/x' : 'secret-value';
+  return Object.fromEntries(names.map((name) => [name, value(name)]));
 }
 
 describe('examples/actions', () => {
@@ -25,4 +29,30 @@ describe('examples/actions', () => {
       expect(Object.values(config.actions).some((a) => a.type === file.replace('.yml', ''))).toBe(true);
     });
   }
+});
+
+/** The README's YAML blocks that are alertpipe configs (not Alertmanager's or Prometheus's). */
+function readmeConfigs(): string[] {
+  const blocks = [...readFileSync(readme, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  return blocks.filter((block) => {
+    const sections = [...block.matchAll(/^([A-Za-z_]+):/gm)].map((m) => m[1] as string);
+    return sections.length > 0 && sections.every((section) => CONFIG_SECTIONS.has(section));
+  });
+}
+
+describe('the README', () => {
+  const configs = readmeConfigs();
+
+  it('has its config examples found by this test', () => {
+    expect(configs.length).toBeGreaterThanOrEqual(6);
+  });
+
+  configs.forEach((text, index) => {
+    it(`config example ${index + 1} loads as printed, with \${VAR:-} variables left unset`, () => {
+      // Only the variables without a default are set: a `${VAR:-}` must work with nothing set.
+      const required = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] as string);
+      const env = envFor(required.map((name) => `\${${name}}`).join(' '));
+      expect(() => parseConfigText(text, `README example ${index + 1}`, env)).not.toThrow();
+    });
+  });
 });

@@ -126,7 +126,7 @@ describe('parseConfigText', () => {
 
   it('reports routes that name actions which do not exist', () => {
     expect(problemsOf('routes:\n  - actions: [pager]\n')).toEqual([
-      { path: 'routes.0.actions.0', message: 'no action named "pager"; defined: log' },
+      { path: 'routes.0.actions.0', message: 'no action by that name; defined: log' },
     ]);
   });
 

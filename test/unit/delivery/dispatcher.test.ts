@@ -130,7 +130,7 @@ describe('dispatcher with the memory store', () => {
     for (let i = 0; i < 10; i++) await store.add(notificationOf([alertWith({ alertname: 'X' })], `n${i}`));
     dispatcher!.kick();
     await until(() => store.unfinishedCount() === 0);
-    expect((await store.listNotifications(100)).map((r) => r.id)).toEqual(['n9', 'n8', 'n7']);
+    expect((await store.listNotifications({ limit: 100 })).records.map((r) => r.id)).toEqual(['n9', 'n8', 'n7']);
   });
 });
 

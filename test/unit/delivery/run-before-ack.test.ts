@@ -52,7 +52,7 @@ describe('runBeforeAck', () => {
   it('returns each failure once, without retrying, and records it as failed', async () => {
     const failing = action('fails', 'before-ack', true);
     const { failures, record } = await run([failing]);
-    expect(failures).toEqual([{ action: 'fails', error: 'exit code 1' }]);
+    expect(failures).toEqual([{ action: 'fails', error: 'exit code 1', permanent: false }]);
     expect(failing.seen).toHaveLength(1);
     expect(record!.jobs[0]!.state).toBe('failed');
   });

@@ -22,6 +22,17 @@ describe('fingerprintOf', () => {
     expect(fingerprintOf({})).toBe('cbf29ce484222325');
   });
 
+  it('leaves labels with empty values out, as Alertmanager removeEmptyLabels does before hashing', () => {
+    expect(fingerprintOf({ alertname: 'A', team: '' })).toBe(fingerprintOf({ alertname: 'A' }));
+    expect(fingerprintOf({ team: '' })).toBe('cbf29ce484222325');
+  });
+
+  it('hashes a __proto__ label as any other', () => {
+    const labels = JSON.parse('{"__proto__":"x","alertname":"A"}') as Record<string, string>;
+    expect(fingerprintOf(labels)).toBe(referenceFingerprint(labels));
+    expect(fingerprintOf(labels)).not.toBe(fingerprintOf({ alertname: 'A' }));
+  });
+
   it('separates names from values, so moving a character across the boundary changes it', () => {
     expect(fingerprintOf({ ab: 'c' })).not.toBe(fingerprintOf({ a: 'bc' }));
   });

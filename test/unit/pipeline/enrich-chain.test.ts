@@ -24,6 +24,15 @@ describe('enrichNotification', () => {
     expect(result.alerts[0]!.enrichment.first!.fields).toEqual([{ label: 'x', value: '1' }]);
   });
 
+  it('keeps the notes ingest put on an alert, before those of the enrichers', async () => {
+    const cut = { ...pod, notes: ['label "query" cut from 5000 to 4096 characters'] };
+    const failing = podEnricher(async () => {
+      throw new Error('Prometheus unreachable');
+    });
+    const result = await enrichNotification(notificationOf([cut]), [{ enricher: failing, timeoutMs: 500 }], deps());
+    expect(result.alerts[0]!.notes).toEqual(['label "query" cut from 5000 to 4096 characters', 'pods: Prometheus unreachable']);
+  });
+
   it('asks an enricher only about the alerts it applies to', async () => {
     const seen: string[] = [];
     const enricher = podEnricher(async (alerts) => {

@@ -1,0 +1,43 @@
+import { ActionError } from '../../src/actions/action-error.js';
+import type { Action } from '../../src/actions/action.js';
+import { createAction, type ActionConfig } from '../../src/actions/registry.js';
+import { actionConfigSchema } from '../../src/actions/registry.js';
+import { createSilentLogger } from '../../src/observability/logger.js';
+import type { EnrichedAlert, EnrichedNotification } from '../../src/pipeline/model.js';
+import { normalize } from '../../src/ingest/normalize.js';
+import { parseJsonBody } from '../../src/ingest/parse-json.js';
+import { fixtureText } from './fixtures.js';
+
+/** A chat action of this type and config, as the registry builds it. */
+export function chatAction(type: string, fields: Record<string, unknown>, name = type): Action {
+  const config = actionConfigSchema.parse({ type, timeout: '2s', ...fields }) as ActionConfig;
+  return createAction(name, config, { logger: createSilentLogger() });
+}
+
+export const attemptContext = () => ({ logger: createSilentLogger(), signal: new AbortController().signal, attempt: 1 });
+
+/** The fixture's Alertmanager group with the pod enricher's fields on its first alert and a note on its second. */
+export function enrichedGroup(): EnrichedNotification {
+  const n = normalize(parseJsonBody(fixtureText('alertmanagerGroup')), { now: new Date('2026-11-22T12:10:00Z') });
+  const fields = [
+    { label: 'CPU', value: '0.42 cores · 84% of limit 0.5 cores · request 0.25 cores · ▁▂▃▅▇' },
+    { label: 'Memory', value: '412 MiB · 81% of limit 512 MiB · request 256 MiB · ▂▃▅▇█' },
+  ];
+  return {
+    ...n,
+    alerts: n.alerts.map((a, i): EnrichedAlert =>
+      i === 0 ? { ...a, enrichment: { 'pod-resources': { fields } }, notes: [] } : { ...a, enrichment: {}, notes: ['pod-resources: no cAdvisor metrics for shop/checkout-5c6d7e8f9-abcde in Prometheus'] },
+    ),
+  };
+}
+
+/** The ActionError an attempt ends with. */
+export async function failureOf(action: Action, notification: EnrichedNotification): Promise<ActionError> {
+  try {
+    await action.handle(notification, attemptContext());
+  } catch (error) {
+    if (error instanceof ActionError) return error;
+    throw error;
+  }
+  throw new Error('expected the attempt to fail');
+}
