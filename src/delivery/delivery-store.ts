@@ -186,11 +186,12 @@ export interface DeliveryStore {
   /**
    * For a store whose server can fail between calls (PostgreSQL): `report` hears of each failure
    * met outside any call (a server not reached yet, a connection lost while idle, a background
-   * check), and at once of one that holds already. The guard takes each as it takes a failed
-   * call, so readiness fails before a request meets the failure. Stores inside the process have
-   * nothing to report and leave it out.
+   * check), and at once of one that holds already; `undefined` when a background check works
+   * again. The guard takes a failure as it takes a failed call, so readiness fails before a
+   * request meets it, and takes `undefined` as the moment to probe (its probe write still decides).
+   * Stores inside the process have nothing to report and leave it out.
    */
-  watchFailures?(report: (error: Error) => void): void;
+  watchFailures?(report: (error: Error | undefined) => void): void;
   /** When the oldest notification not yet `done` arrived (its jobs are younger); `undefined` when none. */
   oldestUnfinishedAt(): Promise<number | undefined>;
   /**

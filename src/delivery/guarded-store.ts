@@ -84,9 +84,16 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     }
   }
 
-  // Failures between calls: counted and kept like a failed call; the probe learns when they end.
+  // Failures between calls: counted and kept like a failed call; the probe learns when they end,
+  // and probes at once when the adapter's own check works again rather than at its backoff.
   store.watchFailures?.((error) => {
-    if (!closed) failed('connection', error);
+    if (closed) return;
+    if (error !== undefined) failed('connection', error);
+    else if (failure !== undefined && !failure.error.lasting) {
+      clearTimeout(probe);
+      probe = undefined;
+      void guarded.probeWrite().catch(() => {});
+    }
   });
 
   const guarded: GuardedStore = {

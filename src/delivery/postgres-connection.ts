@@ -31,7 +31,8 @@ export class PostgresConnection {
   private migrated = false;
   /** The last failure met outside a call, until the schema is current: what `add` answers meanwhile. */
   private failure: Error = new Error('connecting to PostgreSQL');
-  private readonly failureListeners: Array<(error: Error) => void> = [];
+  private readonly failureListeners: Array<(error: Error | undefined) => void> = [];
+  private down = true;
   readonly ready: Promise<void>;
 
   constructor(private readonly options: PostgresConnectionOptions) {
@@ -65,8 +66,11 @@ export class PostgresConnection {
     return this.failure.message;
   }
 
-  /** `listener` hears of every failure met outside a call, and at once of the one that holds now. */
-  onFailure(listener: (error: Error) => void): void {
+  /**
+   * `listener` hears of every failure met outside a call, and at once of the one that holds now;
+   * `undefined` when a background check works again after one.
+   */
+  onFailure(listener: (error: Error | undefined) => void): void {
     this.failureListeners.push(listener);
     if (!this.migrated) listener(this.failure);
   }
@@ -75,7 +79,15 @@ export class PostgresConnection {
   failed(error: unknown): void {
     const cause = error instanceof Error ? error.message : String(error);
     this.failure = new Error(`PostgreSQL unavailable: ${cause}`, { cause: error });
+    this.down = true;
     for (const listener of this.failureListeners) listener(this.failure);
+  }
+
+  /** A background check worked: after a failure, listeners hear it once. */
+  worked(): void {
+    if (!this.down) return;
+    this.down = false;
+    for (const listener of this.failureListeners) listener(undefined);
   }
 
   /** The rows of one statement. A failure says it came from PostgreSQL: the guard's reason reaches `/readyz`. */

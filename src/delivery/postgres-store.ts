@@ -195,7 +195,7 @@ export class PostgresStore implements DeliveryStore {
     this.workListeners.push(listener);
   }
 
-  watchFailures(report: (error: Error) => void): void {
+  watchFailures(report: (error: Error | undefined) => void): void {
     this.db.onFailure(report);
   }
 
@@ -247,6 +247,7 @@ export class PostgresStore implements DeliveryStore {
     try {
       const [row] = await this.db.query<{ n: number }>(SQL.countUnfinished);
       this.unfinished = row?.n ?? 0;
+      this.db.worked();
     } catch (error) {
       this.db.failed(error);
     }
