@@ -12,6 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/child-service.js';
+import { postgresRows } from './postgres-rows.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -92,13 +93,13 @@ interface LoadResult {
   failed: number;
 }
 
-async function load(url: string, body: string, options: { seconds?: number; rate?: number; amount?: number } = {}): Promise<LoadResult> {
+async function load(url: string, body: string, options: { seconds?: number; rate?: number; amount?: number; connections?: number } = {}): Promise<LoadResult> {
   const result = await autocannon({
     url: `${url}/alert`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
-    connections: CONNECTIONS,
+    connections: options.connections ?? CONNECTIONS,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? SECONDS }),
     ...(options.rate ? { overallRate: options.rate } : {}),
   });
@@ -305,6 +306,11 @@ async function main(): Promise<void> {
     for (const [target, r] of results) {
       const sustained = r.sustained === undefined ? '' : `${fmt(r.sustained)} (${fmt(r.sustained / ceiling, 2)})`;
       rows.push(`| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${sustained} | ${r.failed} |`);
+    }
+    // The shared queue, with one and three replicas: the fixture only, to keep the bench's time.
+    if (alerts === 2) {
+      const common = { body, label, alerts, ceilingRps: ceiling, runs: RUNS, connections: CONNECTIONS, load, medianOf, queueDepth, until, fmt };
+      rows.push(...(await postgresRows({ ...common, startAlertpipe: (config) => startTarget('alertpipe-sqlite', config) })));
     }
   }
 

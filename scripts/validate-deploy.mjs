@@ -767,6 +767,7 @@ export function validateChart({ chartDir = CHART_DIR } = {}) {
       const external = [];
       if (values.existingSecret) external.push(`Secret ${NAMESPACE}/${values.existingSecret}`);
       if (values.persistence?.existingClaim) external.push(`PersistentVolumeClaim ${NAMESPACE}/${values.persistence.existingClaim}`);
+      if (values.postgres?.existingSecret) external.push(`Secret ${NAMESPACE}/${values.postgres.existingSecret}`);
       for (const variable of values.extraEnv ?? []) {
         if (variable.valueFrom?.secretKeyRef) external.push(`Secret ${NAMESPACE}/${variable.valueFrom.secretKeyRef.name}`);
         if (variable.valueFrom?.configMapKeyRef) external.push(`ConfigMap ${NAMESPACE}/${variable.valueFrom.configMapKeyRef.name}`);
@@ -784,6 +785,22 @@ export function validateChart({ chartDir = CHART_DIR } = {}) {
           install.code === 0
             ? checkNotes(notes, { url: `http://${RELEASE}.${NAMESPACE}.svc:${port}/alert`, auth: Boolean(values.secrets?.authToken || values.existingSecret) })
             : [install.stderr.trim()],
+      });
+    }
+    // More than one replica only with the shared queue: the values schema refuses the rest.
+    for (const [name, args] of [
+      ['replicaCount: 2 without postgres', ['--set', 'replicaCount=2']],
+      ['replicaCount: 3 with an empty postgres.existingSecret', ['--set', 'replicaCount=3', '--set', 'postgres.existingSecret=']],
+    ]) {
+      const refused = runHelm(helm, ['template', RELEASE, chart, '--namespace', NAMESPACE, ...args], home);
+      results.push({
+        check: `chart refuses ${name}`,
+        problems:
+          refused.code === 0
+            ? ['it rendered']
+            : /schema[\s\S]*replicaCount > 1 needs the PostgreSQL queue/.test(refused.stderr)
+              ? []
+              : [`not refused by the values schema with its reason: ${refused.stderr.trim()}`],
       });
     }
     return results;
@@ -810,7 +827,8 @@ export function checkRenderedOptions(objects, values) {
       problems.push('the PrometheusRule does not hold the groups of examples/rules/alertpipe.yml');
     }
   }
-  expect('PodDisruptionBudget', values.podDisruptionBudget?.enabled, 'podDisruptionBudget is enabled');
+  const replicated = (values.replicaCount ?? 1) > 1;
+  expect('PodDisruptionBudget', values.podDisruptionBudget?.enabled || replicated, replicated ? 'replicaCount > 1 is set' : 'podDisruptionBudget is enabled');
   expect('ConfigMap', Boolean(values.config), 'config is set');
   const ownSecret = !values.existingSecret && Object.values(values.secrets ?? {}).some(Boolean);
   expect('Secret', ownSecret, 'a secrets value is set');
@@ -822,6 +840,14 @@ export function checkRenderedOptions(objects, values) {
   if (!annotations['checksum/config']) problems.push('the pod template has no checksum/config annotation');
   if (ownSecret && !annotations['checksum/secret']) problems.push('the pod template has no checksum/secret annotation');
   if (values.persistence?.enabled && deployment?.spec?.strategy?.type !== 'Recreate') problems.push('persistence is enabled, but the Deployment does not use the Recreate strategy');
+  const databaseUrl = (container?.env ?? []).find((e) => e.name === 'DATABASE_URL');
+  if (values.postgres?.existingSecret && databaseUrl?.valueFrom?.secretKeyRef?.name !== values.postgres.existingSecret) {
+    problems.push(`DATABASE_URL is not taken from the Secret ${values.postgres.existingSecret}`);
+  }
+  if (!values.postgres?.existingSecret && databaseUrl) problems.push('DATABASE_URL is set though postgres.existingSecret is not');
+  const antiAffinity = deployment?.spec?.template?.spec?.affinity?.podAntiAffinity;
+  if (replicated && !values.affinity && !antiAffinity) problems.push('replicaCount > 1, but the pods have no anti-affinity spreading them over nodes');
+  if (!replicated && antiAffinity && !values.affinity) problems.push('one replica, yet the pods have a pod anti-affinity');
   return problems;
 }
 

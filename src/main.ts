@@ -9,16 +9,15 @@ import { collectSecrets } from './config/collect-secrets.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { preflight, type Prepared } from './config/preflight.js';
 import type { Config } from './config/schema.js';
+import { createDestinationLimits } from './delivery/destination-limits.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import { InFlightWork } from './delivery/in-flight-work.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
-import { MemoryStore } from './delivery/memory-store.js';
 import { guardStore } from './delivery/guarded-store.js';
+import { openStore } from './delivery/open-store.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
-import { RateLimiter } from './delivery/rate-limiter.js';
 import { runBeforeAck } from './delivery/run-before-ack.js';
 import { runJob } from './delivery/run-job.js';
-import { SqliteStore } from './delivery/sqlite-store.js';
 import { createWatchdog } from './delivery/stall-watchdog.js';
 import { createIntake } from './ingest/accept-notification.js';
 import { createLogger, type Logger, type LoggerOptions } from './observability/logger.js';
@@ -57,16 +56,19 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const prepared = await preflight(loaded, { logger, metrics, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
   const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
-  const store = guardStore(openStore(config, baseDir, logger), { metrics, logger });
+  const deadLettered = (names: readonly string[]): void => {
+    for (const action of names) {
+      metrics.actionOutcomes.inc({ action, type: actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
+      logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
+    }
+  };
+  const store = guardStore(openStore(config, baseDir, logger, deadLettered), { metrics, logger });
   const recovered = await store.recover();
-  for (const action of recovered.deadLettered) {
-    metrics.actionOutcomes.inc({ action, type: actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
-    logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
-  }
+  deadLettered(recovered.deadLettered);
   const shutdown = new AbortController();
   const beforeAckRuns = new InFlightWork();
   const slackClicks = new InFlightWork();
-  const limiter = new RateLimiter();
+  const limits = createDestinationLimits(store, actions, logger);
   const { delivery } = config;
 
   const dispatcher = createDispatcher({
@@ -88,16 +90,19 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         dedupWindowMs: delivery.dedup_window,
       });
     },
-    runJob: (claimed) =>
-      runJob(claimed, {
-        actions,
-        logger,
-        metrics,
-        retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
-        shutdownSignal: shutdown.signal,
-        messageRefs: store,
-      }),
-    delayFor: (claimed, now) => limiter.delayFor(actions.get(claimed.job.action)?.rateLimit, now, claimed.job.fingerprints.length),
+    runJob: async (claimed) =>
+      limits.afterAttempt(
+        claimed,
+        await runJob(claimed, {
+          actions,
+          logger,
+          metrics,
+          retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
+          shutdownSignal: shutdown.signal,
+          messageRefs: store,
+        }),
+      ),
+    delayFor: (claimed, now) => limits.delayFor(claimed, now),
     onJobFinished: () => watchdog.jobFinished(),
   });
   const watchdog = createWatchdog({ thresholdMs: delivery.watchdog, jobsRunning: () => dispatcher.jobsRunning(), nextDueAt: () => store.nextDueAt(), logger });
@@ -106,6 +111,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     jobsRunning: () => dispatcher.jobsRunning(),
     watchdogStalled: () => !watchdog.state().ok,
   });
+  // Work another replica queued (a shared store) wakes this one's dispatcher too.
+  store.onWork(() => dispatcher.kick());
 
   let accepting = true;
   const app = createApp({
@@ -176,16 +183,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       server.closeAllConnections();
       await closed;
       await store.close();
-      logger.info('alertpipe stopped', { unfinished, kept: delivery.queue === 'sqlite' ? 'in the queue for the next start' : 'lost (memory queue)' });
+      logger.info('alertpipe stopped', { unfinished, kept: delivery.queue === 'memory' ? 'lost (memory queue)' : 'in the queue for the next start' });
     },
   };
-}
-
-function openStore(config: Config, baseDir: string, logger: Logger): DeliveryStore {
-  const { delivery } = config;
-  const limits = { maxPending: delivery.max_pending, historyLimit: delivery.history_limit };
-  if (delivery.queue === 'memory') return new MemoryStore(limits);
-  return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync, logger });
 }
 
 function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {

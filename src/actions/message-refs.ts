@@ -21,6 +21,9 @@ export interface MessageRef {
   readonly updatedAt: number;
 }
 
+/** How long a reference is kept after its last update: past it, a group's next episode posts anew. */
+export const MESSAGE_REF_MAX_AGE_MS = 30 * 24 * 3_600_000;
+
 export interface MessageRefStore {
   getMessageRef(id: string): Promise<MessageRef | undefined>;
   /** Inserts or replaces the reference with this `id`. */

@@ -2,7 +2,7 @@
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL, the Slack
  * app's SLACK_BOT_TOKEN and SLACK_CHANNEL with SLACK_SIGNING_SECRET, ALERTMANAGER_URL and SLACK_API_URL,
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
- * DATA_DIR), before validation: every sink whose variable is set, plus the log, with no routes
+ * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -38,6 +38,10 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
   if (Object.keys(server).length > 0) input.server = server;
   if (env.PROMETHEUS_URL) input.prometheus = { url: env.PROMETHEUS_URL };
   if (env.ALERTMANAGER_URL) input.alertmanager = { url: env.ALERTMANAGER_URL };
-  if (env.DATA_DIR) input.delivery = { data_dir: env.DATA_DIR };
+  const delivery: Record<string, unknown> = {};
+  if (env.DATA_DIR) delivery.data_dir = env.DATA_DIR;
+  // A database URL is the choice of the shared queue: every replica given it is one service.
+  if (env.DATABASE_URL) Object.assign(delivery, { queue: 'postgres', postgres: { url: env.DATABASE_URL } });
+  if (Object.keys(delivery).length > 0) input.delivery = delivery;
   return input;
 }

@@ -112,6 +112,7 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
     PROMETHEUS_URL: env.PROMETHEUS_URL,
     ALERTMANAGER_URL: env.ALERTMANAGER_URL,
     DATA_DIR: env.DATA_DIR,
+    DATABASE_URL: env.DATABASE_URL,
     AUTH_TOKEN: env.AUTH_TOKEN,
     AUTH_USER: env.AUTH_USER,
     AUTH_PASSWORD: env.AUTH_PASSWORD,
@@ -121,7 +122,7 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
     const fromEnv = defaults[section];
     const fromFile = input[section] ?? {};
     // A section of the wrong type is left for validation to report.
-    if (isRecord(fromEnv) && isRecord(fromFile)) merged[section] = { ...fromEnv, ...fromFile };
+    if (isRecord(fromEnv) && isRecord(fromFile)) merged[section] = { ...fromEnv, ...fromFile, ...mergedPostgres(fromEnv, fromFile) };
   }
   // A proxy in front of PagerDuty applies to every pagerduty action that names no URL of its own.
   if (env.PAGERDUTY_EVENTS_URL && isRecord(input.actions)) {
@@ -132,6 +133,12 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
     );
   }
   return merged;
+}
+
+/** DATABASE_URL fills in the url of a `delivery.postgres` section that the file writes without one. */
+function mergedPostgres(fromEnv: Record<string, unknown>, fromFile: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(fromEnv.postgres) || !isRecord(fromFile.postgres)) return {};
+  return { postgres: { ...fromEnv.postgres, ...fromFile.postgres } };
 }
 
 function validate(input: unknown, source: string): Config {

@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import { dataDirProblem } from './check-data-dir.js';
 import { checkSlackApps } from './check-slack-apps.js';
+import { postgresProblems } from './check-postgres.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { parseListenAddress, type ListenAddress } from './listen-address.js';
 import type { LoadedConfig } from './load-config.js';
@@ -26,7 +27,7 @@ export interface Prepared {
  * Every check start-up makes before it listens, in one place, so that `alertpipe check-config`
  * makes exactly the same ones: the listen address (the `-l` flag included), the actions built,
  * enricher modules loaded, the TLS certificate and key read and paired, the queue's directory
- * usable, each Slack app's token and channel asked of Slack. Every problem is collected and thrown together as a `ConfigError`, each at its path, so
+ * usable (or PostgreSQL's URL well formed), each Slack app's token and channel asked of Slack. Every problem is collected and thrown together as a `ConfigError`, each at its path, so
  * a file that passes `check-config` does not then fail to start (short of what only the moment of
  * starting can tell: a port already taken, a disk filled since).
  */
@@ -53,6 +54,7 @@ export async function preflight(loaded: LoadedConfig, options: { logger: Logger;
     const problem = await attempt('delivery.data_dir', () => dataDirProblem(path.resolve(baseDir, config.delivery.data_dir)));
     if (problem !== undefined) problems.push({ path: 'delivery.data_dir', message: `the queue's directory ${problem}` });
   }
+  if (config.delivery.queue === 'postgres' && config.delivery.postgres !== undefined) problems.push(...postgresProblems(config.delivery.postgres, baseDir));
 
   const slack = actions === undefined ? { problems: [], warnings: [] } : await checkSlackApps(actions);
   problems.push(...slack.problems);

@@ -107,10 +107,36 @@ const routeSchema = z
   })
   .strict();
 
+/** The shared queue of several replicas (`delivery.queue: postgres`). */
+const postgresSchema = z
+  .object({
+    /** `postgres://user:password@host:5432/db`; `DATABASE_URL` fills it in. */
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL').optional(),
+    /** TLS to the server; without it, what the URL's `sslmode` says. */
+    tls: z
+      .object({
+        ca_file: z.string().min(1).optional(),
+        cert_file: z.string().min(1).optional(),
+        key_file: z.string().min(1).optional(),
+        insecure_skip_verify: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    /** Connections per replica. */
+    pool_size: z.number().int().positive().max(100).default(10),
+    /**
+     * How long claimed work stays with a replica that stopped renewing it (killed, cut off):
+     * then another replica takes it over. Renewed every third of it while the replica lives.
+     */
+    lease: durationSchema.default(30_000),
+  })
+  .strict();
+
 const deliverySchema = z
   .object({
-    /** `sqlite` survives a restart (under `data_dir`); `memory` does not. */
-    queue: z.enum(['sqlite', 'memory']).default('sqlite'),
+    /** `sqlite` survives a restart (under `data_dir`); `memory` does not; `postgres` is shared by replicas. */
+    queue: z.enum(['sqlite', 'memory', 'postgres']).default('sqlite'),
+    postgres: postgresSchema.optional(),
     data_dir: z.string().min(1).default('./data'),
     /** `full` also survives a power loss, at an fsync per write; `normal` survives any process crash. */
     sqlite_sync: z.enum(['normal', 'full']).default('normal'),
@@ -139,7 +165,11 @@ const deliverySchema = z
      */
     watchdog: durationSchema.default(300_000),
   })
-  .strict();
+  .strict()
+  .refine((delivery) => delivery.queue !== 'postgres' || delivery.postgres?.url !== undefined, {
+    message: 'delivery.queue postgres needs delivery.postgres.url (or DATABASE_URL)',
+    path: ['postgres', 'url'],
+  });
 
 const ACTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 

@@ -1,10 +1,12 @@
 import type { MessageRefStore } from '../actions/message-refs.js';
+import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 
 /**
  * The queue port. A notification is stored before its 2xx goes out; processing enriches and routes
  * it into jobs, one per (notification, action); jobs are attempted until they succeed, fail for
- * good, or grow too old. Adapters: memory (memory-store.ts) and SQLite.
+ * good, or grow too old. Adapters: memory (memory-store.ts), SQLite, and PostgreSQL (shared by
+ * replicas). test/contract/delivery-store.contract.ts holds every adapter to the same behaviour.
  *
  * Failures: an adapter throws `StoreUnavailableError` with `lasting: true` for what no retry will
  * cure (a corrupt database, a file replaced under it); any other error is taken as passing (a full
@@ -55,6 +57,8 @@ export interface JobUpdate {
   /** For `pending`: when to try next. */
   readonly nextAttemptAt?: number;
   readonly result?: Readonly<Record<string, unknown>>;
+  /** The destination asked for a pause (a 429's Retry-After): no job to it goes for this long. */
+  readonly retryAfterMs?: number;
 }
 
 /**
@@ -130,6 +134,11 @@ export interface Recovered {
   readonly deadLettered: readonly string[];
 }
 
+/** The last attempt of a job dead-lettered for its interruptions, the same whatever the store. */
+export function interruptedTooOften(at: number): AttemptRecord {
+  return { at, durationMs: 0, outcome: 'dead', error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times` };
+}
+
 /** Also keeps chat message references (`MessageRefStore`): the Slack app's message per group. */
 export interface DeliveryStore extends MessageRefStore {
   /** Stores a newly accepted notification as `queued`. Throws `QueueFullError` at capacity. */
@@ -150,7 +159,8 @@ export interface DeliveryStore extends MessageRefStore {
   /**
    * After a restart: whatever was `processing` is queued again, and each `running` job counts one
    * more interruption and is pending again, or, at `MAX_JOB_INTERRUPTIONS`, dead (with an attempt
-   * saying "the process stopped while this job ran 3 times").
+   * saying "the process stopped while this job ran 3 times"). A store shared by replicas does the
+   * same to work whose lease ran out (its replica died), here and whenever it claims.
    */
   recover(): Promise<Recovered>;
   /**
@@ -160,8 +170,30 @@ export interface DeliveryStore extends MessageRefStore {
    * must not deduplicate itself away.
    */
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>>;
-  /** Notifications not yet `done`: the queue depth the limit applies to. */
+  /**
+   * Notifications not yet `done`: the queue depth the limit applies to. Synchronous because the
+   * readiness check and the queue-depth gauge read it on every call; a store shared by several
+   * processes answers from a count it refreshes in the background (see postgres-store.ts).
+   */
   unfinishedCount(): number;
+  /**
+   * 0 when a job of `alerts` alerts may go to `limit.key` now (and takes its share of the limit),
+   * else how many milliseconds until it may. Every process sharing the store shares the limit.
+   */
+  rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number>;
+  /** The destination asked for a pause (a 429's Retry-After): nothing goes to `key` for `ms`. */
+  holdDestination(key: string, ms: number, now: number): Promise<void>;
+  /** Calls `listener` when another process sharing the store has queued work. */
+  onWork(listener: () => void): void;
+  /**
+   * For a store whose server can fail between calls (PostgreSQL): `report` hears of each failure
+   * met outside any call (a server not reached yet, a connection lost while idle, a background
+   * check), and at once of one that holds already; `undefined` when a background check works
+   * again. The guard takes a failure as it takes a failed call, so readiness fails before a
+   * request meets it, and takes `undefined` as the moment to probe (its probe write still decides).
+   * Stores inside the process have nothing to report and leave it out.
+   */
+  watchFailures?(report: (error: Error | undefined) => void): void;
   /** When the oldest notification not yet `done` arrived (its jobs are younger); `undefined` when none. */
   oldestUnfinishedAt(): Promise<number | undefined>;
   /**

@@ -10,7 +10,7 @@ export interface DispatcherDeps {
   readonly plan: (notification: Notification) => Promise<Plan>;
   readonly runJob: (claimed: ClaimedJob) => Promise<JobUpdate>;
   /** How long a claimed job must still wait (a destination's rate limit); 0 to run it now. */
-  readonly delayFor: (claimed: ClaimedJob, now: number) => number;
+  readonly delayFor: (claimed: ClaimedJob, now: number) => number | Promise<number>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Notifications enriched and routed at once. */
@@ -121,8 +121,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function planOne(notification: Notification): Promise<void> {
     try {
-      const { enriched, jobs } = await deps.plan(notification);
-      await persist('a plan', { notification: notification.id }, () => store.saveRouted(enriched, jobs));
+      // Planning writes too (its dedup claims): a store failure there is retried like the plan's
+      // save, or the notification would stay claimed until a restart (or, shared, a lease). A
+      // plan made is kept across the retries: only what failed is done again.
+      let plan: Plan | undefined;
+      await persist('a plan', { notification: notification.id }, async () => {
+        plan ??= await deps.plan(notification);
+        await store.saveRouted(plan.enriched, plan.jobs);
+      });
     } catch (error) {
       // Planning catches enricher failures itself; reaching here is a bug.
       logger.error('could not plan a notification; it is planned again at the next start', { notification: notification.id, error: String(error) });
@@ -159,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (attempting < deps.jobConcurrency) {
       const now = Date.now();
       for (const claimed of await store.claimDueJobs(now, deps.jobConcurrency - attempting)) {
-        const delay = deps.delayFor(claimed, now);
+        const delay = await deps.delayFor(claimed, now);
         if (delay > 0) {
           track(persist('a rate-limited job put back', { job: claimed.job.id }, () => store.releaseJob(claimed.job.id, now + delay)));
           continue;

@@ -22,7 +22,9 @@ const WRITES = new Set(['add', 'probeWrite']);
  * with `Retry-After`; history: 503 with the reason), and marks the store unhealthy with its reason
  * until a notification is kept again. While unhealthy it probes with a write the size of a large
  * notification (100 ms doubling to 5 s), so readiness comes back without waiting for traffic that a failing readiness keeps away.
- * A lasting failure (a damaged or replaced file) refuses every call until a restart.
+ * A lasting failure (a damaged or replaced file) refuses every call until a restart. What an
+ * adapter meets between calls (PostgreSQL's connection, see `watchFailures`) counts the same way:
+ * this is the one place any store's health is kept.
  */
 export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logger: Logger }): GuardedStore {
   let failure: { reason: string; error: StoreUnavailableError; since: number; failures: number; loggedAt: number } | undefined;
@@ -60,6 +62,16 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     probe.unref();
   }
 
+  function failed(operation: string, error: unknown): StoreUnavailableError {
+    deps.metrics.storeErrors.inc({ operation });
+    const unavailable =
+      error instanceof StoreUnavailableError
+        ? error
+        : new StoreUnavailableError(`the queue store failed (${operation}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    unhealthy(operation, unavailable);
+    return unavailable;
+  }
+
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
       if (failure?.error.lasting) throw failure.error;
@@ -68,15 +80,21 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
       return value;
     } catch (error) {
       if (error instanceof QueueFullError) throw error;
-      deps.metrics.storeErrors.inc({ operation });
-      const unavailable =
-        error instanceof StoreUnavailableError
-          ? error
-          : new StoreUnavailableError(`the queue store failed (${operation}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      unhealthy(operation, unavailable);
-      throw unavailable;
+      throw failed(operation, error);
     }
   }
+
+  // Failures between calls: counted and kept like a failed call; the probe learns when they end,
+  // and probes at once when the adapter's own check works again rather than at its backoff.
+  store.watchFailures?.((error) => {
+    if (closed) return;
+    if (error !== undefined) failed('connection', error);
+    else if (failure !== undefined && !failure.error.lasting) {
+      clearTimeout(probe);
+      probe = undefined;
+      void guarded.probeWrite().catch(() => {});
+    }
+  });
 
   const guarded: GuardedStore = {
     add: (notification) => call('add', () => store.add(notification)),
@@ -90,6 +108,9 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     recover: () => call('recover', () => store.recover()),
     claimDedupKeys: (id, keys, now, windowMs) => call('claimDedupKeys', () => store.claimDedupKeys(id, keys, now, windowMs)),
     unfinishedCount: () => (failure?.error.lasting ? Number.NaN : store.unfinishedCount()),
+    rateDelay: (limit, alerts, now) => call('rateDelay', () => store.rateDelay(limit, alerts, now)),
+    holdDestination: (key, ms, now) => call('holdDestination', () => store.holdDestination(key, ms, now)),
+    onWork: (listener) => store.onWork(listener),
     oldestUnfinishedAt: () => call('oldestUnfinishedAt', () => store.oldestUnfinishedAt()),
     probeWrite: () => call('probeWrite', () => store.probeWrite()),
     listNotifications: (query) => call('listNotifications', () => store.listNotifications(query)),

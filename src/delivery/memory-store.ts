@@ -1,4 +1,5 @@
 import type { MessageRef } from '../actions/message-refs.js';
+import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   QueueFullError,
@@ -13,6 +14,7 @@ import {
   type NotificationState,
   type Recovered,
 } from './delivery-store.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface StoreLimits {
   /** Unfinished notifications accepted before `add` refuses. */
@@ -36,6 +38,7 @@ const MAX_MESSAGE_REFS = 10_000;
  * that (`delivery.queue: memory`).
  */
 export class MemoryStore implements DeliveryStore {
+  private readonly limiter = new RateLimiter();
   private readonly entries = new Map<string, Entry>();
   private readonly jobs = new Map<string, Job>();
   private readonly queued: string[] = [];
@@ -174,6 +177,17 @@ export class MemoryStore implements DeliveryStore {
   unfinishedCount(): number {
     return this.unfinished;
   }
+
+  // One process owns the queue: its buckets live in memory, and its own ingest wakes its dispatcher.
+  async rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number> {
+    return this.limiter.delayFor(limit, now, alerts);
+  }
+
+  async holdDestination(key: string, ms: number, now: number): Promise<void> {
+    this.limiter.hold(key, now + ms);
+  }
+
+  onWork(): void {}
 
   async listNotifications(query: HistoryQuery): Promise<HistoryPage> {
     const before = query.before ?? Number.POSITIVE_INFINITY;

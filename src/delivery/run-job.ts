@@ -1,5 +1,6 @@
 import type { Action } from '../actions/action.js';
 import type { MessageRefStore } from '../actions/message-refs.js';
+import { ActionError } from '../actions/action-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { startDeadline } from '../lib/deadline.js';
@@ -80,7 +81,16 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
     if (decision.retry) {
       deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'retry' });
       logger.warn('action failed; will retry', { attempt: attemptNumber, error: message, retryInMs: decision.at - Date.now() });
-      return { update: { state: 'pending', nextAttemptAt: decision.at, attempt: { at: started, durationMs, outcome: 'retry', error: message } }, error };
+      const retryAfterMs = error instanceof ActionError ? error.retryAfterMs : undefined;
+      return {
+        update: {
+          state: 'pending',
+          nextAttemptAt: decision.at,
+          attempt: { at: started, durationMs, outcome: 'retry', error: message },
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+        error,
+      };
     }
     const outcome = decision.reason === 'too old' ? 'dead' : 'failed';
     deps.metrics.actionOutcomes.inc({ ...labels, outcome });

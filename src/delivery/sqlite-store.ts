@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { MessageRef } from '../actions/message-refs.js';
+import { MESSAGE_REF_MAX_AGE_MS, type MessageRef } from '../actions/message-refs.js';
+import type { RateLimit } from '../actions/action.js';
 import type { Logger } from '../observability/logger.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
@@ -19,6 +20,7 @@ import {
   type NotificationState,
   type Recovered,
 } from './delivery-store.js';
+import { RateLimiter } from './rate-limiter.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
 import { toJob, toMessageRef, type JobRow, type MessageRefRow, type NotificationRow } from './sqlite-rows.js';
@@ -41,13 +43,13 @@ export interface SqliteStoreOptions extends StoreLimits {
 // Pruning after every finished notification (or dedup claim) would cost a DELETE each; every 100 is plenty.
 const PRUNE_EVERY = 100;
 // A message untouched this long is past editing anyway (its group long resolved or forgotten).
-const MESSAGE_REF_MAX_AGE_MS = 30 * 24 * 3_600_000;
 
 /**
  * The durable queue (the default): one SQLite file in write-ahead-log mode. Every method runs
  * synchronously inside SQLite, so each is atomic with respect to the others without locks.
  */
 export class SqliteStore implements DeliveryStore {
+  private readonly limiter = new RateLimiter();
   readonly file: string;
   private readonly writer: SqliteWriter;
   private unfinished: number;
@@ -193,6 +195,17 @@ export class SqliteStore implements DeliveryStore {
   unfinishedCount(): number {
     return this.unfinished;
   }
+
+  // One process owns the queue: its buckets live in memory, and its own ingest wakes its dispatcher.
+  async rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number> {
+    return this.limiter.delayFor(limit, now, alerts);
+  }
+
+  async holdDestination(key: string, ms: number, now: number): Promise<void> {
+    this.limiter.hold(key, now + ms);
+  }
+
+  onWork(): void {}
 
   listNotifications(query: HistoryQuery): Promise<HistoryPage> {
     return this.read((): HistoryPage => {

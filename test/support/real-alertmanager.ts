@@ -7,12 +7,30 @@ export interface RealAlertmanager extends ManagedProcess {
   readonly url: string;
 }
 
+/** Gossip with the other members of an HA cluster, over loopback. */
+export interface ClusterOptions {
+  /** This member's gossip port. */
+  readonly port: number;
+  /** The other members' gossip ports. */
+  readonly peers: readonly number[];
+}
+
 /**
- * Debian's Alertmanager (`prometheus-alertmanager`) on a free loopback port, with gossip turned
- * off (an empty cluster address; otherwise it binds 9094), and the given config YAML.
+ * Debian's Alertmanager (`prometheus-alertmanager`) on a free loopback port, with the given config
+ * YAML; with gossip turned off (an empty cluster address; otherwise it binds 9094), or as a member
+ * of an HA cluster when `cluster` is given.
  */
-export async function startAlertmanager(configYaml: string, binary = 'prometheus-alertmanager'): Promise<RealAlertmanager> {
+export async function startAlertmanager(configYaml: string, binary = 'prometheus-alertmanager', cluster?: ClusterOptions): Promise<RealAlertmanager> {
   const port = await freePort();
+  const clusterArgs = cluster
+    ? [
+        `--cluster.listen-address=127.0.0.1:${cluster.port}`,
+        `--cluster.advertise-address=127.0.0.1:${cluster.port}`,
+        ...cluster.peers.map((peer) => `--cluster.peer=127.0.0.1:${peer}`),
+        // A member waits this long per position before sending what another may already have sent.
+        '--cluster.peer-timeout=2s',
+      ]
+    : ['--cluster.listen-address='];
   const url = `http://127.0.0.1:${port}`;
   const managed = await startManagedProcess({
     binary,
@@ -21,7 +39,7 @@ export async function startAlertmanager(configYaml: string, binary = 'prometheus
       `--config.file=${path.join(dir, 'alertmanager.yml')}`,
       `--storage.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
+      ...clusterArgs,
       `--web.external-url=${url}`,
     ],
     readyUrl: `${url}/-/ready`,

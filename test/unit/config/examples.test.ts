@@ -10,7 +10,9 @@ const CONFIG_SECTIONS = new Set(['server', 'prometheus', 'enrichers', 'routes', 
 /** A value for every variable the example names, as a deployment would set them. */
 function envFor(text: string): NodeJS.ProcessEnv {
   const names = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
-  return Object.fromEntries(names.map((name) => [name, name.endsWith('_URL') ? 'https://hooks.example.com/x' : 'secret-value']));
+  const value = (name: string): string =>
+    name === 'DATABASE_URL' ? 'postgres://alertpipe:secret@db.example:5432/alertpipe' : name.endsWith('_URL') ? 'https://hooks.example.com/x' : 'secret-value';
+  return Object.fromEntries(names.map((name) => [name, value(name)]));
 }
 
 describe('examples/actions', () => {

@@ -75,4 +75,37 @@ describe('dispatcher when the store fails', () => {
     expect(record?.state).toBe('done');
     expect(record?.jobs.map((job) => [job.state, job.attempts.length])).toEqual([['succeeded', 1]]);
   });
+
+  it('plans a notification again when the store refused its dedup claims, rather than leave it claimed', async () => {
+    class RefusesDedupOnce extends MemoryStore {
+      refusals = 0;
+      override async claimDedupKeys(...args: Parameters<MemoryStore['claimDedupKeys']>): Promise<Set<string>> {
+        if (this.refusals++ < 1) throw diskFull();
+        return super.claimDedupKeys(...args);
+      }
+    }
+    const store = new RefusesDedupOnce({ maxPending: 10, historyLimit: 10 });
+    const byName = new Map([[ok.name, ok]]);
+    const metrics = createMetrics({ defaultMetrics: false });
+    dispatcher = createDispatcher({
+      store,
+      logger,
+      metrics,
+      planConcurrency: 2,
+      jobConcurrency: 4,
+      // Planning claims its dedup keys in the store, as planDeliveries does.
+      plan: async (n) => {
+        await store.claimDedupKeys(n.id, ['k'], Date.now(), 60_000);
+        return { enriched: enriched(n), jobs: [{ action: ok.name, fingerprints: n.alerts.map((x) => x.fingerprint) }] };
+      },
+      runJob: (claimed) => runJob(claimed, { actions: byName, logger, metrics, retryPolicy: { initialBackoffMs: 20, maxBackoffMs: 50, maxAgeMs: 60_000 }, shutdownSignal: new AbortController().signal }),
+      delayFor: () => 0,
+    });
+    dispatcher.start();
+    await store.add(notificationOf([alertWith({ alertname: 'X' })], 'n1'));
+    dispatcher.kick();
+    for (let i = 0; i < 500 && store.unfinishedCount() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(store.refusals).toBe(2);
+    expect((await store.getNotification('n1'))?.state).toBe('done');
+  });
 });

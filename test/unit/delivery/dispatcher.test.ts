@@ -156,3 +156,28 @@ describe('dispatcher with a store that answers a turn later (as the SQLite store
     expect(Date.now() - kickedAt).toBeLessThan(500);
   });
 });
+
+describe('dispatcher with a store that cannot answer (its database is down)', () => {
+  it('keeps running, and delivers once the store answers again', async () => {
+    const store = new MemoryStore({ maxPending: 100, historyLimit: 100 });
+    const nextDueAt = store.nextDueAt.bind(store);
+    let down = true;
+    let failures = 0;
+    store.nextDueAt = () => (down ? (failures++, Promise.reject(new Error('connect ECONNREFUSED'))) : nextDueAt());
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const action = recording('a');
+      start(store, [action]);
+      await until(() => failures >= 2);
+      down = false;
+      await store.add(notificationOf([alertWith({ alertname: 'AfterOutage' })]));
+      dispatcher!.kick();
+      await until(() => action.calls === 1);
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});

@@ -64,4 +64,34 @@ describe('guarded store', () => {
     expect(store.unfinishedCount()).toBeNaN();
     expect((await metrics.queueDepth.get()).values[0]?.value).toBeNaN();
   });
+
+  it('fails readiness on a failure its adapter met between calls, and recovers through its probe', async () => {
+    // As PostgreSQL's store does: a server not reached yet is reported before any call meets it.
+    class Remote extends FlakyStore {
+      report: ((error: Error | undefined) => void) | undefined;
+      watchFailures(report: (error: Error | undefined) => void): void {
+        this.report = report;
+        report(new Error('PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432'));
+      }
+    }
+    const inner = new Remote({ maxPending: 10, historyLimit: 10 });
+    inner.failWith = new Error('PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432');
+    const metrics = createMetrics({ defaultMetrics: false });
+    const store = guardStore(inner, { metrics, logger: createSilentLogger() });
+    expect(store.health()).toEqual({ ok: false, reason: 'the queue store failed (connection): PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432' });
+    expect((await metrics.storeErrors.get()).values).toEqual([{ labels: { operation: 'connection' }, value: 1 }]);
+    inner.failWith = undefined;
+    await until(() => store.health().ok);
+    expect(store.health()).toEqual({ ok: true });
+    // Lost again while idle: readiness fails at once, before any request meets it.
+    inner.failWith = new Error('PostgreSQL unavailable: Connection terminated unexpectedly');
+    for (let i = 0; i < 10; i++) inner.report!(inner.failWith);
+    expect(store.health().ok).toBe(false);
+    // Back: the adapter's own check says so, and the guard probes then, not at its backoff (5 s by now).
+    inner.failWith = undefined;
+    inner.report!(undefined);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(store.health()).toEqual({ ok: true });
+    await store.close();
+  });
 });

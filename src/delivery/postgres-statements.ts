@@ -1,0 +1,168 @@
+/**
+ * Every statement the PostgreSQL store runs. Each change is one statement where it can be (one
+ * round trip, atomic without an explicit transaction); claims take rows with
+ * `FOR UPDATE SKIP LOCKED`, so replicas claiming at once take different rows without waiting for
+ * each other. `NOW_MS` is the database's clock: leases and rate limits compare times written by
+ * different replicas, whose own clocks may disagree.
+ */
+const NOW_MS = `(extract(epoch FROM statement_timestamp()) * 1000)::bigint`;
+
+/** The channel on which a replica that queued work wakes the others' dispatchers. */
+export const WORK_CHANNEL = 'alertpipe_work';
+
+export const SQL = {
+  /** $1 id, $2 received_at, $3 original, $4 body, $5 the notifying replica. The NOTIFY goes out at commit. */
+  add: `WITH added AS (
+      INSERT INTO alertpipe_notifications (id, state, received_at, original, body) VALUES ($1, 'queued', $2, $3, $4) RETURNING id)
+    SELECT pg_notify('${WORK_CHANNEL}', $5) FROM added`,
+
+  /** $1 owner, $2 lease ms, $3 limit. */
+  claimNotifications: `UPDATE alertpipe_notifications n SET state = 'processing', owner = $1, lease_until = ${NOW_MS} + $2
+    FROM (SELECT id FROM alertpipe_notifications WHERE state = 'queued'
+          ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED) c
+    WHERE n.id = c.id
+    RETURNING n.id, n.seq, n.original, n.body`,
+
+  /**
+   * $1 id, $2 enriched body, $3 now, $4 jobs as JSON [{action, fingerprints}], $5 the notifying
+   * replica. The body and the jobs in one statement: a job is never claimed before its enriched
+   * body is there. Only a notification still being planned is routed, so a replica that took
+   * over an expired lease and finished first is not planned over.
+   */
+  saveRouted: `WITH routed AS (
+      UPDATE alertpipe_notifications SET state = 'delivering', body = $2, owner = NULL, lease_until = NULL
+      WHERE id = $1 AND state = 'processing' RETURNING id),
+    inserted AS (
+      INSERT INTO alertpipe_jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at)
+      SELECT routed.id || ':' || (j->>'action'), routed.id, j->>'action', j->'fingerprints', 'pending', $3, $3
+      FROM routed, jsonb_array_elements($4::jsonb) j
+      ON CONFLICT (id) DO NOTHING RETURNING 1)
+    SELECT (SELECT count(*) FROM routed)::int AS routed, (SELECT count(*) FROM inserted)::int AS jobs,
+      (SELECT pg_notify('${WORK_CHANNEL}', $5) WHERE EXISTS (SELECT 1 FROM inserted)) AS notified`,
+
+  /** $1 job id, $2 notification id, $3 action, $4 fingerprints, $5 state, $6 at, $7 attempts, $8 result. */
+  recordBeforeAck: `INSERT INTO alertpipe_jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result)
+    VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
+    ON CONFLICT (id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts, result = excluded.result`,
+
+  /** $1 owner, $2 lease ms, $3 now, $4 limit. */
+  claimDueJobs: `WITH claimed AS (
+      UPDATE alertpipe_jobs j SET state = 'running', owner = $1, lease_until = ${NOW_MS} + $2
+      FROM (SELECT id FROM alertpipe_jobs WHERE state = 'pending' AND next_attempt_at <= $3
+            ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
+      WHERE j.id = c.id
+      RETURNING j.id, j.notification_id, j.action, j.fingerprints, j.state, j.created_at, j.next_attempt_at, j.attempts, j.result)
+    SELECT claimed.*, n.body, n.original FROM claimed JOIN alertpipe_notifications n ON n.id = claimed.notification_id
+    ORDER BY claimed.next_attempt_at`,
+
+  nextDue: `SELECT min(next_attempt_at) AS due FROM alertpipe_jobs WHERE state = 'pending'`,
+
+  /** $1 job id, $2 next attempt at. */
+  releaseJob: `UPDATE alertpipe_jobs SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
+    WHERE id = $1 AND state = 'running'`,
+
+  /**
+   * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null. Only a
+   * running job: an outcome written again (its first answer was lost with the connection) must
+   * not count its attempt twice.
+   */
+  finishAttempt: `UPDATE alertpipe_jobs SET state = $2, next_attempt_at = coalesce($3, next_attempt_at),
+      attempts = attempts || jsonb_build_array($4::jsonb), result = coalesce($5::jsonb, result), owner = NULL, lease_until = NULL
+    WHERE id = $1 AND state = 'running' RETURNING notification_id`,
+
+  /**
+   * Work whose lease ran out: its replica stopped renewing it (killed, or cut off from the
+   * database for longer than the lease). Notifications are queued again, as at a restart.
+   */
+  takeOverNotifications: `UPDATE alertpipe_notifications SET state = 'queued', owner = NULL, lease_until = NULL
+    WHERE state = 'processing' AND lease_until < ${NOW_MS} RETURNING id`,
+  /**
+   * $1 MAX_JOB_INTERRUPTIONS, $2 the dead attempt. A job's lease runs out only when its replica
+   * went away while it ran: an interruption, counted as a restart counts one for SQLite, so that
+   * a job that takes its process down with it cannot take down every replica in turn forever.
+   * Under the row lock, a replica taking over at the same moment finds the job no longer running.
+   */
+  takeOverJobs: `UPDATE alertpipe_jobs SET interruptions = interruptions + 1, owner = NULL, lease_until = NULL,
+      state = CASE WHEN interruptions + 1 >= $1 THEN 'dead' ELSE 'pending' END,
+      attempts = CASE WHEN interruptions + 1 >= $1 THEN attempts || jsonb_build_array($2::jsonb) ELSE attempts END
+    WHERE state = 'running' AND lease_until < ${NOW_MS} RETURNING notification_id, action, state`,
+
+  /**
+   * $1 notification id. Run after the job's own change has committed: of two replicas finishing
+   * the last two jobs of one notification at once, the one that commits last sees both.
+   */
+  markDone: `UPDATE alertpipe_notifications SET state = 'done' WHERE id = $1 AND state = 'delivering'
+    AND NOT EXISTS (SELECT 1 FROM alertpipe_jobs WHERE notification_id = $1 AND state IN ('pending', 'running'))
+    RETURNING id`,
+
+  /** What a replica killed between a job's end and `markDone` left behind. */
+  markAllDone: `UPDATE alertpipe_notifications n SET state = 'done' WHERE state = 'delivering'
+    AND NOT EXISTS (SELECT 1 FROM alertpipe_jobs j WHERE j.notification_id = n.id AND j.state IN ('pending', 'running'))`,
+
+  /**
+   * $1 owner, $2 lease ms, $3 ids: this replica is alive and still working on these. Only what
+   * it is working on: a claim it gave up on (a plan it could not save) must expire for others.
+   */
+  renewNotificationLeases: `UPDATE alertpipe_notifications SET lease_until = ${NOW_MS} + $2
+    WHERE id = ANY($3::text[]) AND owner = $1 AND state = 'processing'`,
+  renewJobLeases: `UPDATE alertpipe_jobs SET lease_until = ${NOW_MS} + $2 WHERE id = ANY($3::text[]) AND owner = $1 AND state = 'running'`,
+
+  countUnfinished: `SELECT count(*)::int AS n FROM alertpipe_notifications WHERE state <> 'done'`,
+  oldestUnfinished: `SELECT min(received_at) AS at FROM alertpipe_notifications WHERE state <> 'done'`,
+
+  /** $1 when, $2 about 64 KiB that does not compress: what a health check writes to learn that writes work again. */
+  probe: `INSERT INTO alertpipe_probe (id, at, room) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET at = excluded.at, room = excluded.room`,
+
+  /** $1 finished notifications to keep. */
+  pruneHistory: `DELETE FROM alertpipe_notifications WHERE state = 'done' AND seq <=
+    (SELECT seq FROM alertpipe_notifications WHERE state = 'done' ORDER BY seq DESC OFFSET $1 LIMIT 1)`,
+
+  /**
+   * $1 notification id, $2 keys, $3 now, $4 window ms. The unique key decides between replicas
+   * planning duplicates at once: the second insert waits for the first to commit, then finds
+   * the key held and leaves it; the keys not returned are the duplicates.
+   */
+  claimDedupKeys: `INSERT INTO alertpipe_dedup AS d (key, notification_id, expires_at)
+    SELECT key, $1, $3::bigint + $4::bigint FROM unnest($2::text[]) AS key
+    ON CONFLICT (key) DO UPDATE SET notification_id = excluded.notification_id, expires_at = excluded.expires_at
+      WHERE d.expires_at <= $3 OR d.notification_id = excluded.notification_id
+    RETURNING key`,
+  /** $1 now. */
+  pruneDedup: `DELETE FROM alertpipe_dedup WHERE expires_at <= $1`,
+
+  /**
+   * $1 before this position, $2 limit, $3 byte budget or null. One more row than the limit, and
+   * the rows past the budget, come back without their body: they only say that more remain.
+   * The budget counts stored sizes, which PostgreSQL knows without reading the bodies.
+   */
+  historyPage: `SELECT position, id, state, received_at, CASE WHEN keep THEN body END AS body, keep FROM (
+      SELECT seq AS position, id, state, received_at, body,
+        (row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_length(body)) OVER w <= $3::bigint) AS keep
+      FROM alertpipe_notifications WHERE seq < $1 WINDOW w AS (ORDER BY seq DESC) ORDER BY seq DESC LIMIT $2::int + 1) page
+    ORDER BY position DESC`,
+  oneNotification: `SELECT seq AS position, id, state, received_at, body, original FROM alertpipe_notifications WHERE id = $1`,
+  /** $1 notification ids. */
+  jobsOf: `SELECT id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result
+    FROM alertpipe_jobs WHERE notification_id = ANY($1::text[]) ORDER BY seq`,
+} as const;
+
+/**
+ * $1 key, $2 burst, $3 tokens per second, $4 tokens needed. One token bucket per destination in
+ * one row, refilled and taken from in one statement under the row's lock, so replicas asking at
+ * once are served one after the other. `granted` says whether this call took its tokens.
+ */
+const refilled = `least($2::float8, r.tokens + greatest(0, ${NOW_MS} - r.updated_at) / 1000.0 * $3::float8)`;
+const mayGo = `(r.held_until <= ${NOW_MS} AND ${refilled} >= $4::float8)`;
+export const TAKE_TOKENS = `INSERT INTO alertpipe_rate_limits AS r (key, tokens, updated_at, held_until, granted)
+  VALUES ($1, $2::float8 - $4::float8, ${NOW_MS}, 0, true)
+  ON CONFLICT (key) DO UPDATE SET
+    tokens = CASE WHEN ${mayGo} THEN ${refilled} - $4::float8 ELSE ${refilled} END,
+    updated_at = greatest(r.updated_at, ${NOW_MS}),
+    granted = ${mayGo}
+  RETURNING granted, tokens, held_until, ${NOW_MS} AS now`;
+
+/** $1 key, $2 ms. A 429's Retry-After: nothing goes to the destination before then, from any replica. */
+export const HOLD_DESTINATION = `INSERT INTO alertpipe_rate_limits AS r (key, tokens, updated_at, held_until, granted)
+  VALUES ($1, 1, ${NOW_MS} + $2::bigint, ${NOW_MS} + $2::bigint, false)
+  ON CONFLICT (key) DO UPDATE SET held_until = greatest(r.held_until, excluded.held_until), tokens = 1,
+    updated_at = greatest(r.updated_at, excluded.updated_at)`;
