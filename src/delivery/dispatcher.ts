@@ -121,8 +121,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function planOne(notification: Notification): Promise<void> {
     try {
-      const { enriched, jobs } = await deps.plan(notification);
-      await persist('a plan', { notification: notification.id }, () => store.saveRouted(enriched, jobs));
+      const plan = await deps.plan(notification);
+      const { enriched, jobs } = plan;
+      const events = plan.events ?? [];
+      await persist('a plan', { notification: notification.id }, () => store.saveRouted(enriched, jobs, events));
     } catch (error) {
       // Planning catches enricher failures itself; reaching here is a bug.
       logger.error('could not plan a notification; it is planned again at the next start', { notification: notification.id, error: String(error) });
@@ -161,7 +163,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       for (const claimed of await store.claimDueJobs(now, deps.jobConcurrency - attempting)) {
         const delay = deps.delayFor(claimed, now);
         if (delay > 0) {
-          track(persist('a rate-limited job put back', { job: claimed.job.id }, () => store.releaseJob(claimed.job.id, now + delay)));
+          track(persist('a rate-limited job put back', { job: claimed.job.id }, () =>
+              store.releaseJob(claimed.job.id, now + delay, { at: now, kind: 'rate-limited', action: claimed.job.action, fingerprints: claimed.job.fingerprints, until: now + delay }),
+            ),
+          );
           continue;
         }
         attempting++;

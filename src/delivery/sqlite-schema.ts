@@ -48,6 +48,15 @@ const MIGRATIONS: readonly string[] = [
   // The probe row is what a health check writes to learn that writes work again.
   `ALTER TABLE jobs ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
    CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, room BLOB);`,
+  // What happened besides attempts (routing, duplicates, rate-limit waits, retries by hand), for
+  // the console's timeline; the kind is a column so that a filter on it needs no JSON.
+  `CREATE TABLE events (
+     notification_id TEXT NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+     kind            TEXT NOT NULL,
+     action          TEXT,
+     body            TEXT NOT NULL
+   );
+   CREATE INDEX events_by_notification ON events (notification_id, kind);`,
 ];
 
 export function migrate(db: Database): void {

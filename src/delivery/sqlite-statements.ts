@@ -45,6 +45,12 @@ const SQL = {
   olderExists: `SELECT 1 FROM notifications WHERE rowid < ? LIMIT 1`,
   oneNotification: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
   jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
+  eventsOf: `SELECT body FROM events WHERE notification_id = ? ORDER BY rowid`,
+  insertEvent: `INSERT INTO events (notification_id, kind, action, body) VALUES (?, ?, ?, ?)`,
+  newestPosition: `SELECT max(rowid) AS position FROM notifications`,
+  oneJob: `SELECT * FROM jobs WHERE id = ?`,
+  retryJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('dead', 'failed')`,
+  reopenNotification: `UPDATE notifications SET state = 'delivering' WHERE id = ? AND state = 'done'`,
 } as const;
 
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

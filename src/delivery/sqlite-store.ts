@@ -12,12 +12,16 @@ import {
   type JobState,
   type JobUpdate,
   type NewJob,
+  type HistoryEvent,
   type HistoryPage,
   type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
   type Recovered,
+  type RetryResult,
 } from './delivery-store.js';
+import { FILTER_SCAN_ROWS, isFiltered, recordMatches, type HistoryFilter } from './history-filter.js';
+import { filteredScan } from './sqlite-history-query.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
 import { toJob, type JobRow, type NotificationRow } from './sqlite-rows.js';
@@ -89,9 +93,10 @@ export class SqliteStore implements DeliveryStore {
     });
   }
 
-  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
     return this.write(() => {
       this.sql.markDelivering.run(enriched.id);
+      for (const event of events) this.insertEvent(enriched.id, event);
       this.sql.saveEnriched.run(encodeNotification(enriched), enriched.id);
       const now = Date.now();
       for (const job of jobs) {
@@ -133,9 +138,22 @@ export class SqliteStore implements DeliveryStore {
     return this.write(() => (this.sql.nextDue.get() as { due: number | null }).due ?? undefined);
   }
 
-  releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
+  releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
     return this.write(() => {
-      this.sql.releaseJob.run(nextAttemptAt, jobId);
+      if (this.sql.releaseJob.run(nextAttemptAt, jobId).changes === 0 || event === undefined) return;
+      const row = this.sql.jobNotification.get(jobId) as { notification_id: string };
+      this.insertEvent(row.notification_id, event);
+    });
+  }
+
+  retryJob(jobId: string, now: number): Promise<RetryResult> {
+    return this.write((): RetryResult => {
+      const row = this.sql.oneJob.get(jobId) as JobRow | undefined;
+      if (row === undefined) return { retried: false, reason: 'not found' };
+      if (this.sql.retryJob.run(now, jobId).changes === 0) return { retried: false, reason: 'not dead' };
+      this.insertEvent(row.notification_id, { at: now, kind: 'retried', action: row.action, fingerprints: JSON.parse(row.fingerprints) as string[] });
+      if (this.sql.reopenNotification.run(row.notification_id).changes > 0) this.unfinished++;
+      return { retried: true, job: toJob(this.sql.oneJob.get(jobId) as JobRow) };
     });
   }
 
@@ -191,6 +209,10 @@ export class SqliteStore implements DeliveryStore {
   }
 
   listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    if (isFiltered(query.filter)) {
+      const filter = query.filter;
+      return this.read(() => this.filteredPage(query, filter));
+    }
     return this.read((): HistoryPage => {
       const records: NotificationRecord[] = [];
       const before = query.before ?? Number.MAX_SAFE_INTEGER;
@@ -220,6 +242,37 @@ export class SqliteStore implements DeliveryStore {
     await this.writer.close();
   }
 
+  /**
+   * A filtered page reads at most `FILTER_SCAN_ROWS` positions below `before`, so a rare match
+   * costs several short pages rather than one scan of the whole history; `resumeBefore` says
+   * where the next one starts.
+   */
+  private filteredPage(query: HistoryQuery, filter: HistoryFilter): HistoryPage {
+    const newest = (this.sql.newestPosition.get() as { position: number | null }).position ?? 0;
+    const before = Math.min(query.before ?? newest + 1, newest + 1);
+    const floor = Math.max(1, before - FILTER_SCAN_ROWS);
+    const scan = filteredScan(filter);
+    const maxBytes = query.maxBytes ?? Number.POSITIVE_INFINITY;
+    const records: NotificationRecord[] = [];
+    let bytes = 0;
+    for (const row of this.writer.db.prepare(scan.sql).iterate({ ...scan.params, before, floor }) as IterableIterator<NotificationRow>) {
+      const record = this.toRecord(row);
+      if (!recordMatches(record, filter)) continue;
+      bytes += row.body.length;
+      if (records.length > 0 && bytes > maxBytes) return { records, more: true };
+      records.push(record);
+      if (records.length >= query.limit) {
+        return { records, more: this.sql.olderExists.get(record.position) !== undefined };
+      }
+    }
+    const more = this.sql.olderExists.get(floor) !== undefined;
+    return more ? { records, more, resumeBefore: floor } : { records, more };
+  }
+
+  private insertEvent(notificationId: string, event: HistoryEvent): void {
+    this.sql.insertEvent.run(notificationId, event.kind, event.action ?? null, JSON.stringify(event));
+  }
+
   private read<T>(query: () => T): Promise<T> {
     return this.writer.read(query);
   }
@@ -236,6 +289,7 @@ export class SqliteStore implements DeliveryStore {
       receivedAt: row.received_at,
       notification: decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
+      events: (this.sql.eventsOf.all(row.id) as Array<{ body: string }>).map((e) => JSON.parse(e.body) as HistoryEvent),
     };
   }
 
