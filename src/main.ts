@@ -124,6 +124,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
     anyPath: config.server.any_path,
+    routing: { routes, actions, onRetry: () => dispatcher.kick() },
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>
