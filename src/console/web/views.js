@@ -100,8 +100,33 @@ export function NotificationView({ id }) {
   </article>`;
 }
 
+const TIMELINE_PAGES = 20;
+
+/** Older stretches of the history are read on (a page covers a bounded stretch) and put first. */
+function useTimeline(fingerprint) {
+  const [state, setState] = useState({ data: null, error: '' });
+  useEffect(() => {
+    let current = true;
+    (async () => {
+      const base = `/api/alerts/${encodeURIComponent(fingerprint)}/timeline`;
+      let data = await getJson(base);
+      let timeline = data.timeline;
+      for (let pages = 1; data.nextCursor && pages < TIMELINE_PAGES && current; pages++) {
+        const older = await getJson(`${base}?cursor=${encodeURIComponent(data.nextCursor)}`);
+        timeline = [...older.timeline, ...timeline];
+        data = { ...older, labels: data.labels ?? older.labels };
+      }
+      if (current) setState({ data: { ...data, timeline }, error: '' });
+    })().catch((e) => current && setState({ data: null, error: e.message }));
+    return () => {
+      current = false;
+    };
+  }, [fingerprint]);
+  return state;
+}
+
 export function TimelineView({ fingerprint }) {
-  const { data, error } = useJson(`/api/alerts/${encodeURIComponent(fingerprint)}/timeline`, 0);
+  const { data, error } = useTimeline(fingerprint);
   if (error) return html`<p role="alert" class="error">${error}</p>`;
   if (!data) return html`<p>Loading…</p>`;
   return html`<article aria-labelledby="t-title">
