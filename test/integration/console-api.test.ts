@@ -7,7 +7,7 @@ let slack: FakeSlack;
 let deadJob: string;
 let fingerprint: string;
 
-const alertBody = (alertname: string, labels: Record<string, string>) => ({ labels: { alertname, ...labels }, annotations: { summary: `${alertname} summary` } });
+const alertBody = (alertname: string, labels: Record<string, string>) => ({ labels: { alertname, ...labels }, annotations: { summary: `${alertname} summary` }, startsAt: '2026-11-22T12:00:00Z' });
 
 async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.url}${path}`);
@@ -80,6 +80,17 @@ describe('the console API', () => {
     expect(slack.accepted.length).toBe(1);
     expect((await retry(deadJob, { 'content-type': 'application/json', 'x-alertpipe-console': '1' })).status).toBe(400);
     expect((await retry('nope:slack', { 'content-type': 'application/json', 'x-alertpipe-console': '1' })).status).toBe(404);
+  });
+
+  it('records an alert skipped as a duplicate, and finds it by that outcome', async () => {
+    const again = await app.post('/alert', alertBody('DiskFull', { team: 'db' }));
+    const record = await app.untilDone(String(again.body.id));
+    expect(record.jobs).toEqual([]);
+    expect(record.events.map((e) => [e.kind, e.action ?? ''])).toEqual([['routed', ''], ['deduplicated', 'slack']]);
+    const found = await get('/api/notifications?outcome=duplicate&action=slack');
+    expect((found.body.notifications as Array<{ id: string }>).map((n) => n.id)).toEqual([again.body.id]);
+    const kinds = ((await get(`/api/alerts/${fingerprint}/timeline`)).body.timeline as Array<{ kind: string }>).map((e) => e.kind);
+    expect(kinds.slice(-3)).toEqual(['received', 'routed', 'deduplicated']);
   });
 
   it('tests routes for a payload without sending it', async () => {
