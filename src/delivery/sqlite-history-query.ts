@@ -1,4 +1,8 @@
-import type { HistoryFilter } from './history-filter.js';
+import type { Database } from 'better-sqlite3';
+import type { HistoryPage, HistoryQuery, NotificationRecord } from './delivery-store.js';
+import { FILTER_SCAN_ROWS, recordMatches, type HistoryFilter } from './history-filter.js';
+import type { NotificationRow } from './sqlite-rows.js';
+import type { Statements } from './sqlite-statements.js';
 
 /** A filtered history scan for SQLite: the statement text and its named parameters. */
 export interface FilteredScan {
@@ -49,4 +53,35 @@ export function filteredScan(filter: HistoryFilter): FilteredScan {
   const sql = `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body FROM notifications n JOIN bodies b ON b.id = n.id
     WHERE ${where.join(' AND ')} ORDER BY n.rowid DESC`;
   return { sql, params };
+}
+
+export interface FilteredPageDeps {
+  readonly db: Database;
+  readonly sql: Statements;
+  readonly toRecord: (row: NotificationRow) => NotificationRecord;
+}
+
+/**
+ * A filtered page reads at most `FILTER_SCAN_ROWS` positions below `before`, so a rare match
+ * costs several short pages rather than one scan of the whole history; `resumeBefore` says
+ * where the next one starts.
+ */
+export function readFilteredPage(deps: FilteredPageDeps, query: HistoryQuery, filter: HistoryFilter): HistoryPage {
+  const newest = (deps.sql.newestPosition.get() as { position: number | null }).position ?? 0;
+  const before = Math.min(query.before ?? newest + 1, newest + 1);
+  const floor = Math.max(1, before - FILTER_SCAN_ROWS);
+  const scan = filteredScan(filter);
+  const maxBytes = query.maxBytes ?? Number.POSITIVE_INFINITY;
+  const records: NotificationRecord[] = [];
+  let bytes = 0;
+  for (const row of deps.db.prepare(scan.sql).iterate({ ...scan.params, before, floor }) as IterableIterator<NotificationRow>) {
+    const record = deps.toRecord(row);
+    if (!recordMatches(record, filter)) continue;
+    bytes += row.body.length;
+    if (records.length > 0 && bytes > maxBytes) return { records, more: true };
+    records.push(record);
+    if (records.length >= query.limit) return { records, more: deps.sql.olderExists.get(record.position) !== undefined };
+  }
+  const more = deps.sql.olderExists.get(floor) !== undefined;
+  return more ? { records, more, resumeBefore: floor } : { records, more };
 }

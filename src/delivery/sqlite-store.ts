@@ -20,8 +20,8 @@ import {
   type Recovered,
   type RetryResult,
 } from './delivery-store.js';
-import { FILTER_SCAN_ROWS, isFiltered, recordMatches, type HistoryFilter } from './history-filter.js';
-import { filteredScan } from './sqlite-history-query.js';
+import { isFiltered } from './history-filter.js';
+import { readFilteredPage } from './sqlite-history-query.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
 import { toJob, type JobRow, type NotificationRow } from './sqlite-rows.js';
@@ -211,7 +211,7 @@ export class SqliteStore implements DeliveryStore {
   listNotifications(query: HistoryQuery): Promise<HistoryPage> {
     if (isFiltered(query.filter)) {
       const filter = query.filter;
-      return this.read(() => this.filteredPage(query, filter));
+      return this.read(() => readFilteredPage({ db: this.writer.db, sql: this.sql, toRecord: (row) => this.toRecord(row) }, query, filter));
     }
     return this.read((): HistoryPage => {
       const records: NotificationRecord[] = [];
@@ -240,33 +240,6 @@ export class SqliteStore implements DeliveryStore {
 
   async close(): Promise<void> {
     await this.writer.close();
-  }
-
-  /**
-   * A filtered page reads at most `FILTER_SCAN_ROWS` positions below `before`, so a rare match
-   * costs several short pages rather than one scan of the whole history; `resumeBefore` says
-   * where the next one starts.
-   */
-  private filteredPage(query: HistoryQuery, filter: HistoryFilter): HistoryPage {
-    const newest = (this.sql.newestPosition.get() as { position: number | null }).position ?? 0;
-    const before = Math.min(query.before ?? newest + 1, newest + 1);
-    const floor = Math.max(1, before - FILTER_SCAN_ROWS);
-    const scan = filteredScan(filter);
-    const maxBytes = query.maxBytes ?? Number.POSITIVE_INFINITY;
-    const records: NotificationRecord[] = [];
-    let bytes = 0;
-    for (const row of this.writer.db.prepare(scan.sql).iterate({ ...scan.params, before, floor }) as IterableIterator<NotificationRow>) {
-      const record = this.toRecord(row);
-      if (!recordMatches(record, filter)) continue;
-      bytes += row.body.length;
-      if (records.length > 0 && bytes > maxBytes) return { records, more: true };
-      records.push(record);
-      if (records.length >= query.limit) {
-        return { records, more: this.sql.olderExists.get(record.position) !== undefined };
-      }
-    }
-    const more = this.sql.olderExists.get(floor) !== undefined;
-    return more ? { records, more, resumeBefore: floor } : { records, more };
   }
 
   private insertEvent(notificationId: string, event: HistoryEvent): void {
