@@ -42,6 +42,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/src/console/web ./src/console/web
 COPY config.schema.json ./config.schema.json
 
 ENV NODE_ENV=production \

@@ -558,12 +558,13 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   const runtimeRuns = runtime.filter((s) => s.instruction === 'RUN').map((s) => s.args).join(' && ');
   if (/apt-get install[^&]*\b(g\+\+|make|python3)\b/.test(runtimeRuns)) problems.push('the runtime stage installs build tools');
   if (!/apt-get install[^&]*\btini\b/.test(runtimeRuns)) problems.push('the runtime stage does not install tini');
-  const allowed = new Set(['package.json', 'node_modules', 'dist', 'config.schema.json']);
+  // `web`: the console's page (src/console/web), served as it is.
+  const allowed = new Set(['package.json', 'node_modules', 'dist', 'web', 'config.schema.json']);
   for (const copy of runtime.filter((s) => s.instruction === 'COPY' || s.instruction === 'ADD')) {
     const parts = copy.args.split(' ').filter((p) => !p.startsWith('--'));
     for (const source of parts.slice(0, -1)) {
       const name = path.posix.basename(source.replace(/\/$/, ''));
-      if (!allowed.has(name)) problems.push(`the runtime stage copies ${source}; only package.json, node_modules, dist and config.schema.json belong there`);
+      if (!allowed.has(name)) problems.push(`the runtime stage copies ${source}; only package.json, node_modules, dist, the console's web files and config.schema.json belong there`);
     }
     if (copy.args.includes('--from=') && !copy.args.includes(`--from=${buildName}`)) problems.push(`COPY ${copy.args} is not from the build stage`);
   }

@@ -1,4 +1,8 @@
 import express, { type Express } from 'express';
+import type { Action } from './actions/action.js';
+import { createConsoleApiRouter } from './console/console-api-routes.js';
+import { createConsoleAuth } from './console/console-auth.js';
+import { createConsoleStaticRouter } from './console/console-static-routes.js';
 import type { AcceptNotification } from './ingest/accept-notification.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
 import { createAuthMiddleware, type InboundAuth } from './ingest/auth-middleware.js';
@@ -13,6 +17,7 @@ import { createHealthRouter, type ReadinessCheck } from './observability/health-
 import type { Logger } from './observability/logger.js';
 import type { SecretMasker } from './observability/mask-secrets.js';
 import type { Metrics } from './observability/metrics.js';
+import type { Route } from './pipeline/router.js';
 
 export interface AppDeps {
   readonly accept: AcceptNotification;
@@ -32,6 +37,8 @@ export interface AppDeps {
   readonly charts?: ChartRenderer;
   /** Slack app button clicks (`POST /slack/interactions`); absent without a Slack app action. */
   readonly slackInteractions?: SlackInteractionDeps;
+  /** The routes and actions the console's route tester and message view use; none when absent. */
+  readonly routing?: { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action>; readonly onRetry?: () => void };
 }
 
 /**
@@ -49,7 +56,12 @@ export function createApp(deps: AppDeps): Express {
   // Ingest first: it is nearly all the traffic, and every router before it is a detour per request.
   app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor));
   app.use(createHealthRouter(deps.metrics, deps.readiness));
-  app.use(createHistoryRouter(deps.store, deps.mask, auth));
+  // The history and the console take the same credentials, plus Basic with the token (console-auth.ts).
+  const consoleAuth = createConsoleAuth(deps.auth);
+  app.use(createHistoryRouter(deps.store, deps.mask, consoleAuth));
+  const routing = deps.routing ?? { routes: [], actions: new Map<string, Action>() };
+  app.use(createConsoleApiRouter({ store: deps.store, mask: deps.mask, auth: consoleAuth, bodyLimit: deps.bodyLimit, ...routing }));
+  app.use(createConsoleStaticRouter(consoleAuth));
   app.use(createAmExecutorRouter(createIngestHandler(deps.accept, deps.bodyLimit, 'any', deps.metrics.amExecutor), auth, deps.anyPath ?? false));
   app.use(createGraphRouter(deps.store, auth, deps.charts ?? createChartRenderer()));
   app.use(notFoundHandler);

@@ -135,6 +135,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     bodyLimit: config.server.body_limit,
     anyPath: config.server.any_path,
     slackInteractions: buildSlackInteractions({ actions, routes, store, logger, metrics, clicks: slackClicks, shutdownSignal: shutdown.signal, alertmanagerUrl: config.alertmanager.url }),
+    routing: { routes, actions, onRetry: () => dispatcher.kick() },
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>

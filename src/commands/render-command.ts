@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { ActionPreview } from '../actions/action.js';
 import { buildActions, routesOf } from '../build-pipeline.js';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
-import { viewFor } from '../delivery/run-job.js';
 import { normalize } from '../ingest/normalize.js';
 import { parseJsonBody } from '../ingest/parse-json.js';
 import { createSilentLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { EnrichedNotification } from '../pipeline/model.js';
-import type { Route } from '../pipeline/router.js';
+import { previewDeliveries } from './preview-deliveries.js';
 
 export interface RenderOptions {
   readonly configFile?: string;
@@ -36,24 +34,20 @@ export async function renderCommand(options: RenderOptions): Promise<number> {
   const notification = enrichedWithoutEnrichment(payload, options.payloadFile);
   const actions = buildActions(loaded.config, createSilentLogger(), { baseDir: loaded.baseDir, metrics: createMetrics({ defaultMetrics: false }) });
   const routes = routesOf(loaded.config, actions);
-  const reached = reachedActions(notification, routes);
   if (options.action !== undefined && !actions.has(options.action)) throw new ConfigError(options.configFile ?? 'environment', [{ path: '', message: `no action named ${JSON.stringify(options.action)}; defined: ${[...actions.keys()].join(', ')}` }]);
   let status = 0;
   let shown = 0;
-  for (const [name, { routeIndex, fingerprints }] of reached) {
-    if (options.action !== undefined && name !== options.action) continue;
-    const action = actions.get(name);
-    if (!action) continue;
-    const wanted = action.sendResolved ? fingerprints : fingerprints.filter((fp) => notification.alerts.find((a) => a.fingerprint === fp)?.status === 'firing');
+  for (const delivery of previewDeliveries(notification, routes, actions).actions) {
+    if (options.action !== undefined && delivery.name !== options.action) continue;
     shown += 1;
-    options.write(`── action ${name} (${action.type}) · route ${routeIndex}: ${describeRoute(routes[routeIndex])} · ${wanted.length} of ${notification.alerts.length} alerts\n`);
-    if (wanted.length === 0) {
+    options.write(`── action ${delivery.name} (${delivery.type}) · route ${delivery.routeIndex}: ${delivery.route} · ${delivery.sent.length} of ${notification.alerts.length} alerts\n`);
+    if (delivery.sent.length === 0) {
       options.write('   nothing sent: send_resolved is false and every alert it got is resolved\n\n');
       continue;
     }
-    const preview: ActionPreview | undefined = action.preview?.(viewFor(notification, wanted));
+    const { preview } = delivery;
     if (!preview) {
-      options.write(`   a ${action.type} action sends no message to preview\n\n`);
+      options.write(`   a ${delivery.type} action sends no message to preview\n\n`);
       continue;
     }
     options.write(`Content-Type: ${preview.contentType}\n${JSON.stringify(preview.body, null, 2)}\n`);
@@ -76,34 +70,6 @@ function enrichedWithoutEnrichment(payload: unknown, source: string): EnrichedNo
     const issues = (error as { issues?: { path: string; message: string }[] }).issues;
     throw new ConfigError(source, issues?.length ? issues : [{ path: '', message: (error as Error).message }]);
   }
-}
-
-/** Each action reached, with the first route that sent an alert to it and the alerts it gets, as the router decides. */
-function reachedActions(notification: EnrichedNotification, routes: readonly Route[]): Map<string, { routeIndex: number; fingerprints: string[] }> {
-  const reached = new Map<string, { routeIndex: number; fingerprints: string[] }>();
-  for (const alert of notification.alerts) {
-    const seen = new Set<string>();
-    for (const [index, route] of routes.entries()) {
-      if (route.status !== undefined && route.status !== alert.status) continue;
-      if (!route.matchers.every((m) => m.matches(alert.labels))) continue;
-      for (const name of route.actions) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const entry = reached.get(name) ?? { routeIndex: index, fingerprints: [] };
-        entry.fingerprints.push(alert.fingerprint);
-        reached.set(name, entry);
-      }
-      if (!route.continue) break;
-    }
-  }
-  return reached;
-}
-
-function describeRoute(route: Route | undefined): string {
-  if (!route) return '?';
-  const matchers = route.matchers.map((m) => `${m.name}${m.operator}${JSON.stringify(m.value)}`);
-  const parts = [matchers.length > 0 ? `{${matchers.join(', ')}}` : 'every alert', route.status ? `status ${route.status}` : '', route.continue ? 'continue' : ''];
-  return parts.filter(Boolean).join(', ');
 }
 
 /** Reads `render`'s arguments: `-f CONFIG` (or CONFIG_FILE), the payload file, `--action NAME`. */

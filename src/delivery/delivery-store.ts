@@ -1,6 +1,7 @@
 import type { MessageRefStore } from '../actions/message-refs.js';
 import type { RateLimit } from '../actions/action.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
+import type { HistoryFilter } from './history-filter.js';
 
 /**
  * The queue port. A notification is stored before its 2xx goes out; processing enriches and routes
@@ -74,7 +75,29 @@ export interface NotificationRecord {
   readonly receivedAt: number;
   readonly notification: Notification | EnrichedNotification;
   readonly jobs: readonly Job[];
+  /** What happened besides attempts (routing, duplicates, rate-limit waits, retries), oldest first. */
+  readonly events: readonly HistoryEvent[];
 }
+
+/**
+ * Something that happened to a notification besides an attempt, kept for the console's timeline:
+ * which route took which alerts (or that none did), alerts skipped as duplicates, a job waiting for
+ * its destination's rate limit, a dead job retried by hand.
+ */
+export interface HistoryEvent {
+  readonly at: number;
+  readonly kind: 'routed' | 'unrouted' | 'deduplicated' | 'rate-limited' | 'retried';
+  /** The action concerned; absent for `routed` and `unrouted`. */
+  readonly action?: string;
+  readonly fingerprints: readonly string[];
+  /** For `routed`: the route's position in the config and what it matches. */
+  readonly route?: { readonly index: number; readonly description: string; readonly actions: readonly string[] };
+  /** For `rate-limited`: until when the job waits. */
+  readonly until?: number;
+}
+
+/** What `retryJob` found. */
+export type RetryResult = { readonly retried: true; readonly job: Job } | { readonly retried: false; readonly reason: 'not found' | 'not dead' };
 
 /** One page of the history, newest first. */
 export interface HistoryQuery {
@@ -86,12 +109,19 @@ export interface HistoryQuery {
    * so a page always moves on. Without it, `limit` alone bounds the page.
    */
   readonly maxBytes?: number;
+  /** Only notifications that match (see history-filter.ts); a filtered page reads a bounded stretch. */
+  readonly filter?: HistoryFilter;
 }
 
 export interface HistoryPage {
   readonly records: readonly NotificationRecord[];
   /** Older notifications remain past the last record. */
   readonly more: boolean;
+  /**
+   * Set when a filtered page stopped at its scanning bound before `limit` matches: the next page
+   * reads on below this position, not below the last record (which may be far newer, or absent).
+   */
+  readonly resumeBefore?: number;
 }
 
 export class QueueFullError extends Error {
@@ -145,16 +175,22 @@ export interface DeliveryStore extends MessageRefStore {
   add(notification: Notification): Promise<void>;
   /** Up to `limit` queued notifications, oldest first, now `processing`. */
   claimNotifications(limit: number): Promise<Notification[]>;
-  /** Keeps the enriched notification and the jobs routing made for it, in one step. */
-  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void>;
+  /** Keeps the enriched notification, the jobs routing made for it and what planning decided (`events`), in one step. */
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events?: readonly HistoryEvent[]): Promise<void>;
   /** Up to `limit` pending jobs due at `now`, now `running`, each with its notification. */
   claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]>;
   /** When the earliest pending job falls due; `undefined` when none waits. */
   nextDueAt(): Promise<number | undefined>;
   /** Keeps the outcome of a `before-ack` action, which ran outside the queue, in the history. */
   recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void>;
-  /** Puts a claimed job back without counting an attempt (a rate limit, a shutdown). */
-  releaseJob(jobId: string, nextAttemptAt: number): Promise<void>;
+  /** Puts a claimed job back without counting an attempt (a rate limit, a shutdown); `event` says why, for the history. */
+  releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void>;
+  /**
+   * A dead or failed job is pending again, due at `now`, with a `retried` event in its
+   * notification's history; a finished notification is unfinished again until the job ends.
+   * Any other job is left alone (`not dead`).
+   */
+  retryJob(jobId: string, now: number): Promise<RetryResult>;
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
   /**
    * After a restart: whatever was `processing` is queued again, and each `running` job counts one

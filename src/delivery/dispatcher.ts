@@ -127,7 +127,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let plan: Plan | undefined;
       await persist('a plan', { notification: notification.id }, async () => {
         plan ??= await deps.plan(notification);
-        await store.saveRouted(plan.enriched, plan.jobs);
+        await store.saveRouted(plan.enriched, plan.jobs, plan.events ?? []);
       });
     } catch (error) {
       // Planning catches enricher failures itself; reaching here is a bug.
@@ -167,7 +167,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       for (const claimed of await store.claimDueJobs(now, deps.jobConcurrency - attempting)) {
         const delay = await deps.delayFor(claimed, now);
         if (delay > 0) {
-          track(persist('a rate-limited job put back', { job: claimed.job.id }, () => store.releaseJob(claimed.job.id, now + delay)));
+          track(persist('a rate-limited job put back', { job: claimed.job.id }, () =>
+              store.releaseJob(claimed.job.id, now + delay, { at: now, kind: 'rate-limited', action: claimed.job.action, fingerprints: claimed.job.fingerprints, until: now + delay }),
+            ),
+          );
           continue;
         }
         attempting++;

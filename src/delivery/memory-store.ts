@@ -8,13 +8,16 @@ import {
   type Job,
   type JobUpdate,
   type NewJob,
+  type HistoryEvent,
   type HistoryPage,
   type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
   type Recovered,
+  type RetryResult,
 } from './delivery-store.js';
 import { RateLimiter } from './rate-limiter.js';
+import { isFiltered, recordMatches } from './history-filter.js';
 
 export interface StoreLimits {
   /** Unfinished notifications accepted before `add` refuses. */
@@ -28,6 +31,7 @@ interface Entry {
   state: NotificationState;
   notification: Notification | EnrichedNotification;
   jobIds: string[];
+  events: HistoryEvent[];
 }
 
 // Groups whose message can still be edited; past it the oldest is forgotten (its group posts anew).
@@ -52,7 +56,7 @@ export class MemoryStore implements DeliveryStore {
 
   async add(notification: Notification): Promise<void> {
     if (this.unfinished >= this.limits.maxPending) throw new QueueFullError(this.limits.maxPending, 5);
-    this.entries.set(notification.id, { position: ++this.added, state: 'queued', notification, jobIds: [] });
+    this.entries.set(notification.id, { position: ++this.added, state: 'queued', notification, jobIds: [], events: [] });
     this.queued.push(notification.id);
     this.unfinished++;
   }
@@ -68,10 +72,11 @@ export class MemoryStore implements DeliveryStore {
     return claimed;
   }
 
-  async saveRouted(enriched: EnrichedNotification, newJobs: readonly NewJob[]): Promise<void> {
+  async saveRouted(enriched: EnrichedNotification, newJobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
     const entry = this.entries.get(enriched.id);
     if (entry === undefined) return;
     entry.notification = enriched;
+    entry.events.push(...events);
     const now = Date.now();
     for (const job of newJobs) {
       const id = `${enriched.id}:${job.action}`;
@@ -130,9 +135,28 @@ export class MemoryStore implements DeliveryStore {
     return earliest;
   }
 
-  async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
+  async releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
     const job = this.jobs.get(jobId);
-    if (job?.state === 'running') this.jobs.set(jobId, { ...job, state: 'pending', nextAttemptAt });
+    if (job?.state !== 'running') return;
+    this.jobs.set(jobId, { ...job, state: 'pending', nextAttemptAt });
+    if (event !== undefined) this.entries.get(job.notificationId)?.events.push(event);
+  }
+
+  async retryJob(jobId: string, now: number): Promise<RetryResult> {
+    const job = this.jobs.get(jobId);
+    const entry = job && this.entries.get(job.notificationId);
+    if (job === undefined || entry === undefined) return { retried: false, reason: 'not found' };
+    if (job.state !== 'dead' && job.state !== 'failed') return { retried: false, reason: 'not dead' };
+    const pending: Job = { ...job, state: 'pending', nextAttemptAt: now };
+    this.jobs.set(jobId, pending);
+    entry.events.push({ at: now, kind: 'retried', action: job.action, fingerprints: job.fingerprints });
+    if (entry.state === 'done') {
+      entry.state = 'delivering';
+      this.unfinished++;
+      const index = this.finished.indexOf(job.notificationId);
+      if (index >= 0) this.finished.splice(index, 1);
+    }
+    return { retried: true, job: pending };
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
@@ -191,7 +215,11 @@ export class MemoryStore implements DeliveryStore {
 
   async listNotifications(query: HistoryQuery): Promise<HistoryPage> {
     const before = query.before ?? Number.POSITIVE_INFINITY;
-    const older = [...this.entries.values()].filter((entry) => entry.position < before).reverse();
+    const { filter } = query;
+    // Memory holds at most the history limit, so a filter reads it all rather than by stretches.
+    const older = [...this.entries.values()]
+      .filter((entry) => entry.position < before && (!isFiltered(filter) || recordMatches(this.record(entry.notification.id) as NotificationRecord, filter)))
+      .reverse();
     const records: NotificationRecord[] = [];
     let bytes = 0;
     for (const entry of older.slice(0, query.limit)) {
@@ -233,6 +261,7 @@ export class MemoryStore implements DeliveryStore {
       receivedAt: entry.notification.receivedAt.getTime(),
       notification: entry.notification,
       jobs: entry.jobIds.map((jobId) => this.jobs.get(jobId) as Job),
+      events: [...entry.events],
     };
   }
 

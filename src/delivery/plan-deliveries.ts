@@ -3,8 +3,8 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { enrichNotification, type EnrichChainDeps, type EnricherStep } from '../pipeline/enrich-chain.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
-import { routeAlerts, type Route } from '../pipeline/router.js';
-import type { DeliveryStore, NewJob } from './delivery-store.js';
+import { describeRoute, routeAlerts, type Route } from '../pipeline/router.js';
+import type { DeliveryStore, HistoryEvent, NewJob } from './delivery-store.js';
 
 export interface PlanDeps {
   readonly routes: readonly Route[];
@@ -22,6 +22,8 @@ export interface PlanDeps {
 export interface Plan {
   readonly enriched: EnrichedNotification;
   readonly jobs: readonly NewJob[];
+  /** What routing and dedup decided, for the history: each route's alerts, the unrouted, the duplicates. */
+  readonly events?: readonly HistoryEvent[];
 }
 
 /**
@@ -31,7 +33,13 @@ export interface Plan {
  * job per action.
  */
 export async function planDeliveries(notification: Notification, deps: PlanDeps): Promise<Plan> {
-  const { byAction, unrouted } = routeAlerts(notification.alerts, deps.routes);
+  const { byAction, unrouted, byRoute } = routeAlerts(notification.alerts, deps.routes);
+  const now = Date.now();
+  const events: HistoryEvent[] = [...byRoute].map(([index, alerts]) => {
+    const route = deps.routes[index];
+    return { at: now, kind: 'routed', fingerprints: alerts.map((a) => a.fingerprint), route: { index, description: describeRoute(route), actions: route?.actions ?? [] } };
+  });
+  if (unrouted.length > 0) events.push({ at: now, kind: 'unrouted', fingerprints: unrouted.map((a) => a.fingerprint) });
   if (unrouted.length > 0) {
     deps.metrics.alertsUnrouted.inc(unrouted.length);
     deps.logger.warn('alerts matched no route', { fingerprints: unrouted.map((a) => a.fingerprint) });
@@ -44,6 +52,11 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
     if (wanted.length > 0) candidates.push({ action: name, fingerprints: wanted.map((a) => a.fingerprint) });
   }
   const jobs = await dropDuplicates(notification, candidates, deps);
+  for (const candidate of candidates) {
+    const kept = new Set(jobs.find((job) => job.action === candidate.action)?.fingerprints ?? []);
+    const dropped = candidate.fingerprints.filter((fp) => !kept.has(fp));
+    if (dropped.length > 0) events.push({ at: now, kind: 'deduplicated', action: candidate.action, fingerprints: dropped });
+  }
   const delivered = new Set(jobs.flatMap((job) => job.fingerprints));
   const toEnrich = { ...notification, alerts: notification.alerts.filter((a) => delivered.has(a.fingerprint)) };
   const enrichedAlerts = new Map(
@@ -53,7 +66,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
     ...notification,
     alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: alert.notes ?? [] }),
   };
-  return { enriched, jobs };
+  return { enriched, jobs, events };
 }
 
 /**

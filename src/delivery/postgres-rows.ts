@@ -1,4 +1,4 @@
-import type { AttemptRecord, HistoryPage, HistoryQuery, Job, JobState, NotificationRecord, NotificationState } from './delivery-store.js';
+import type { AttemptRecord, HistoryEvent, HistoryPage, HistoryQuery, Job, JobState, NotificationRecord, NotificationState } from './delivery-store.js';
 import { decodeNotification } from './notification-codec.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { SQL } from './postgres-statements.js';
@@ -40,10 +40,14 @@ export function toJob(row: JobRow): Job {
   };
 }
 
-/** History records for these notifications, their jobs read in one query. */
+/** History records for these notifications, their jobs and their events read in one query each. */
 export async function toRecords(db: PostgresConnection, rows: NotificationRow[]): Promise<NotificationRecord[]> {
   if (rows.length === 0) return [];
-  const jobs = await db.query<JobRow>(SQL.jobsOf, [rows.map((row) => row.id)]);
+  const ids = rows.map((row) => row.id);
+  const [jobs, events] = await Promise.all([
+    db.query<JobRow>(SQL.jobsOf, [ids]),
+    db.query<{ notification_id: string; body: HistoryEvent }>(SQL.eventsOf, [ids]),
+  ]);
   return rows.map((row) => ({
     id: row.id,
     position: row.position,
@@ -51,6 +55,7 @@ export async function toRecords(db: PostgresConnection, rows: NotificationRow[])
     receivedAt: row.received_at,
     notification: decodeNotification(row.body, row.original ?? ''),
     jobs: jobs.filter((job) => job.notification_id === row.id).map(toJob),
+    events: events.filter((event) => event.notification_id === row.id).map((event) => event.body),
   }));
 }
 

@@ -65,6 +65,16 @@ const MIGRATIONS: readonly string[] = [
      updated_at bigint NOT NULL
    );
    CREATE INDEX alertpipe_message_refs_by_age ON alertpipe_message_refs (updated_at);`,
+  // What happened besides attempts (routing, duplicates, rate-limit waits, retries by hand), for
+  // the console's timeline; the kind is a column so that a filter on it reads no JSON.
+  `CREATE TABLE alertpipe_events (
+     seq             bigint GENERATED ALWAYS AS IDENTITY,
+     notification_id text NOT NULL REFERENCES alertpipe_notifications (id) ON DELETE CASCADE,
+     kind            text NOT NULL,
+     action          text,
+     body            jsonb NOT NULL
+   );
+   CREATE INDEX alertpipe_events_by_notification ON alertpipe_events (notification_id, kind);`,
 ];
 
 // Any fixed number does; this one reads "alrt". Every replica takes the same lock.

@@ -25,13 +25,17 @@ export const SQL = {
 
   /**
    * $1 id, $2 enriched body, $3 now, $4 jobs as JSON [{action, fingerprints}], $5 the notifying
-   * replica. The body and the jobs in one statement: a job is never claimed before its enriched
-   * body is there. Only a notification still being planned is routed, so a replica that took
-   * over an expired lease and finished first is not planned over.
+   * replica, $6 what planning decided (history events) as JSON. The body, the jobs and the events
+   * in one statement: a job is never claimed before its enriched body is there. Only a
+   * notification still being planned is routed, so a replica that took over an expired lease and
+   * finished first is not planned over.
    */
   saveRouted: `WITH routed AS (
       UPDATE alertpipe_notifications SET state = 'delivering', body = $2, owner = NULL, lease_until = NULL
       WHERE id = $1 AND state = 'processing' RETURNING id),
+    events AS (
+      INSERT INTO alertpipe_events (notification_id, kind, action, body)
+      SELECT routed.id, e->>'kind', e->>'action', e FROM routed, jsonb_array_elements($6::jsonb) e),
     inserted AS (
       INSERT INTO alertpipe_jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at)
       SELECT routed.id || ':' || (j->>'action'), routed.id, j->>'action', j->'fingerprints', 'pending', $3, $3
@@ -57,9 +61,33 @@ export const SQL = {
 
   nextDue: `SELECT min(next_attempt_at) AS due FROM alertpipe_jobs WHERE state = 'pending'`,
 
-  /** $1 job id, $2 next attempt at. */
-  releaseJob: `UPDATE alertpipe_jobs SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
-    WHERE id = $1 AND state = 'running'`,
+  /** $1 job id, $2 next attempt at, $3 why (a history event) as JSON, or null. */
+  releaseJob: `WITH released AS (
+      UPDATE alertpipe_jobs SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
+      WHERE id = $1 AND state = 'running' RETURNING notification_id)
+    INSERT INTO alertpipe_events (notification_id, kind, action, body)
+    SELECT notification_id, $3::jsonb->>'kind', $3::jsonb->>'action', $3::jsonb FROM released WHERE $3::jsonb IS NOT NULL`,
+
+  /**
+   * $1 job id, $2 now, $3 the notifying replica. A dead or failed job is pending again with a
+   * `retried` event, and its notification unfinished again; in one statement, so a retry is whole
+   * or not at all. `found` tells a missing job from one that is not dead.
+   */
+  retryJob: `WITH retried AS (
+      UPDATE alertpipe_jobs SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
+      WHERE id = $1 AND state IN ('dead', 'failed')
+      RETURNING id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result),
+    event AS (
+      INSERT INTO alertpipe_events (notification_id, kind, action, body)
+      SELECT notification_id, 'retried', action,
+        jsonb_build_object('at', $2::bigint, 'kind', 'retried', 'action', action, 'fingerprints', fingerprints) FROM retried),
+    reopened AS (
+      UPDATE alertpipe_notifications n SET state = 'delivering' FROM retried
+      WHERE n.id = retried.notification_id AND n.state = 'done' RETURNING n.id)
+    SELECT retried.*, (SELECT count(*) FROM reopened)::int AS reopened,
+      EXISTS (SELECT 1 FROM alertpipe_jobs WHERE id = $1) AS found,
+      (SELECT pg_notify('${WORK_CHANNEL}', $3) FROM retried) AS notified
+    FROM (SELECT 1) one LEFT JOIN retried ON true`,
 
   /**
    * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null. Only a
@@ -141,6 +169,11 @@ export const SQL = {
       FROM alertpipe_notifications WHERE seq < $1 WINDOW w AS (ORDER BY seq DESC) ORDER BY seq DESC LIMIT $2::int + 1) page
     ORDER BY position DESC`,
   oneNotification: `SELECT seq AS position, id, state, received_at, body, original FROM alertpipe_notifications WHERE id = $1`,
+  /** $1 notification ids. */
+  eventsOf: `SELECT notification_id, body FROM alertpipe_events WHERE notification_id = ANY($1::text[]) ORDER BY seq`,
+  newestPosition: `SELECT max(seq) AS position FROM alertpipe_notifications`,
+  /** $1 a position. */
+  olderExists: `SELECT 1 FROM alertpipe_notifications WHERE seq < $1 LIMIT 1`,
   /** $1 notification ids. */
   jobsOf: `SELECT id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result
     FROM alertpipe_jobs WHERE notification_id = ANY($1::text[]) ORDER BY seq`,

@@ -8,17 +8,21 @@ import {
   StoreUnavailableError,
   type ClaimedJob,
   type DeliveryStore,
+  type HistoryEvent,
   type HistoryPage,
   type HistoryQuery,
   type JobUpdate,
   type NewJob,
   type NotificationRecord,
   type Recovered,
+  type RetryResult,
 } from './delivery-store.js';
+import { isFiltered } from './history-filter.js';
 import { HeldClaims } from './held-claims.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
+import { readFilteredPage } from './postgres-history-query.js';
 import { PostgresMessageRefs } from './postgres-message-refs.js';
 import { holdDestination, takeTokens } from './postgres-rate-limits.js';
 import { historyPage, toJob, toRecords, type JobRow, type NotificationRow } from './postgres-rows.js';
@@ -96,8 +100,15 @@ export class PostgresStore implements DeliveryStore {
     return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body, row.original));
   }
 
-  async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
-    const [row] = await this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [enriched.id, encodeNotification(enriched), Date.now(), JSON.stringify(jobs), this.owner]);
+  async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
+    const [row] = await this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [
+      enriched.id,
+      encodeNotification(enriched),
+      Date.now(),
+      JSON.stringify(jobs),
+      this.owner,
+      JSON.stringify(events),
+    ]);
     this.planning.settle(enriched.id);
     if (row?.routed === 1 && row.jobs === 0) await this.finishIfDone(enriched.id);
   }
@@ -130,9 +141,17 @@ export class PostgresStore implements DeliveryStore {
     return row?.due ?? undefined;
   }
 
-  async releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
-    await this.db.query(SQL.releaseJob, [jobId, nextAttemptAt]);
+  async releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
+    await this.db.query(SQL.releaseJob, [jobId, nextAttemptAt, event === undefined ? null : JSON.stringify(event)]);
     this.attempting.settle(jobId);
+  }
+
+  async retryJob(jobId: string, now: number): Promise<RetryResult> {
+    const [row] = await this.db.query<Partial<JobRow> & { found: boolean; reopened: number }>(SQL.retryJob, [jobId, now, this.owner]);
+    if (row === undefined || !row.found) return { retried: false, reason: 'not found' };
+    if (row.id === null || row.id === undefined) return { retried: false, reason: 'not dead' };
+    if (row.reopened > 0) this.unfinished++;
+    return { retried: true, job: toJob(row as JobRow) };
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
@@ -212,7 +231,7 @@ export class PostgresStore implements DeliveryStore {
   }
 
   listNotifications(query: HistoryQuery): Promise<HistoryPage> {
-    return historyPage(this.db, query);
+    return isFiltered(query.filter) ? readFilteredPage(this.db, query, query.filter) : historyPage(this.db, query);
   }
 
   async getNotification(id: string): Promise<NotificationRecord | undefined> {

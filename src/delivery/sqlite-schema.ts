@@ -62,6 +62,15 @@ const MIGRATIONS: readonly string[] = [
      updated_at INTEGER NOT NULL
    );
    CREATE INDEX message_refs_by_age ON message_refs (updated_at);`,
+  // What happened besides attempts (routing, duplicates, rate-limit waits, retries by hand), for
+  // the console's timeline; the kind is a column so that a filter on it needs no JSON.
+  `CREATE TABLE events (
+     notification_id TEXT NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+     kind            TEXT NOT NULL,
+     action          TEXT,
+     body            TEXT NOT NULL
+   );
+   CREATE INDEX events_by_notification ON events (notification_id, kind);`,
 ];
 
 export function migrate(db: Database): void {

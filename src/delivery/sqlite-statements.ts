@@ -48,6 +48,12 @@ const SQL = {
   getMessageRef: `SELECT * FROM message_refs WHERE id = ?`,
   putMessageRef: `INSERT OR REPLACE INTO message_refs (id, action, channel, group_key, channel_id, ts, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   pruneMessageRefs: `DELETE FROM message_refs WHERE updated_at < ?`,
+  eventsOf: `SELECT body FROM events WHERE notification_id = ? ORDER BY rowid`,
+  insertEvent: `INSERT INTO events (notification_id, kind, action, body) VALUES (?, ?, ?, ?)`,
+  newestPosition: `SELECT max(rowid) AS position FROM notifications`,
+  oneJob: `SELECT * FROM jobs WHERE id = ?`,
+  retryJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('dead', 'failed')`,
+  reopenNotification: `UPDATE notifications SET state = 'delivering' WHERE id = ? AND state = 'done'`,
 } as const;
 
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

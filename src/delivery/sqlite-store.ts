@@ -14,13 +14,17 @@ import {
   type JobState,
   type JobUpdate,
   type NewJob,
+  type HistoryEvent,
   type HistoryPage,
   type HistoryQuery,
   type NotificationRecord,
   type NotificationState,
   type Recovered,
+  type RetryResult,
 } from './delivery-store.js';
 import { RateLimiter } from './rate-limiter.js';
+import { isFiltered } from './history-filter.js';
+import { readFilteredPage } from './sqlite-history-query.js';
 import type { StoreLimits } from './memory-store.js';
 import { decodeNotification, encodeNotification } from './notification-codec.js';
 import { toJob, toMessageRef, type JobRow, type MessageRefRow, type NotificationRow } from './sqlite-rows.js';
@@ -95,9 +99,10 @@ export class SqliteStore implements DeliveryStore {
     });
   }
 
-  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
     return this.write(() => {
       this.sql.markDelivering.run(enriched.id);
+      for (const event of events) this.insertEvent(enriched.id, event);
       this.sql.saveEnriched.run(encodeNotification(enriched), enriched.id);
       const now = Date.now();
       for (const job of jobs) {
@@ -139,9 +144,22 @@ export class SqliteStore implements DeliveryStore {
     return this.write(() => (this.sql.nextDue.get() as { due: number | null }).due ?? undefined);
   }
 
-  releaseJob(jobId: string, nextAttemptAt: number): Promise<void> {
+  releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
     return this.write(() => {
-      this.sql.releaseJob.run(nextAttemptAt, jobId);
+      if (this.sql.releaseJob.run(nextAttemptAt, jobId).changes === 0 || event === undefined) return;
+      const row = this.sql.jobNotification.get(jobId) as { notification_id: string };
+      this.insertEvent(row.notification_id, event);
+    });
+  }
+
+  retryJob(jobId: string, now: number): Promise<RetryResult> {
+    return this.write((): RetryResult => {
+      const row = this.sql.oneJob.get(jobId) as JobRow | undefined;
+      if (row === undefined) return { retried: false, reason: 'not found' };
+      if (this.sql.retryJob.run(now, jobId).changes === 0) return { retried: false, reason: 'not dead' };
+      this.insertEvent(row.notification_id, { at: now, kind: 'retried', action: row.action, fingerprints: JSON.parse(row.fingerprints) as string[] });
+      if (this.sql.reopenNotification.run(row.notification_id).changes > 0) this.unfinished++;
+      return { retried: true, job: toJob(this.sql.oneJob.get(jobId) as JobRow) };
     });
   }
 
@@ -208,6 +226,10 @@ export class SqliteStore implements DeliveryStore {
   onWork(): void {}
 
   listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    if (isFiltered(query.filter)) {
+      const filter = query.filter;
+      return this.read(() => readFilteredPage({ db: this.writer.db, sql: this.sql, toRecord: (row) => this.toRecord(row) }, query, filter));
+    }
     return this.read((): HistoryPage => {
       const records: NotificationRecord[] = [];
       const before = query.before ?? Number.MAX_SAFE_INTEGER;
@@ -254,6 +276,10 @@ export class SqliteStore implements DeliveryStore {
     await this.writer.close();
   }
 
+  private insertEvent(notificationId: string, event: HistoryEvent): void {
+    this.sql.insertEvent.run(notificationId, event.kind, event.action ?? null, JSON.stringify(event));
+  }
+
   private read<T>(query: () => T): Promise<T> {
     return this.writer.read(query);
   }
@@ -270,6 +296,7 @@ export class SqliteStore implements DeliveryStore {
       receivedAt: row.received_at,
       notification: decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
+      events: (this.sql.eventsOf.all(row.id) as Array<{ body: string }>).map((e) => JSON.parse(e.body) as HistoryEvent),
     };
   }
 

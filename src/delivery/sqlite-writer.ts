@@ -31,6 +31,11 @@ export class SqliteWriter {
     return this.conn.sql;
   }
 
+  /** The connection open now, for the few statements built per call (filtered history pages). */
+  get db(): SqliteConnection['db'] {
+    return this.conn.db;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();

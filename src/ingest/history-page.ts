@@ -29,7 +29,10 @@ export function serializePage(page: HistoryPage, mask: SecretMasker, maxBytes: n
     bytes += size;
     last = record;
   }
-  const nextCursor = more && last !== undefined ? JSON.stringify(encodeCursor(last.position)) : 'null';
+  // A filtered page that stopped at its scanning bound reads on from there, not from its last match.
+  const resume = more && last === page.records.at(-1) ? page.resumeBefore : undefined;
+  const position = resume ?? last?.position;
+  const nextCursor = more && position !== undefined ? JSON.stringify(encodeCursor(position)) : 'null';
   const text = `{"status":"success","notifications":[${parts.join(',')}],"nextCursor":${nextCursor}}`;
   return { text, bytes: Buffer.byteLength(text) };
 }
@@ -54,6 +57,7 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
       ...('enrichment' in alert ? { enrichment: alert.enrichment, notes: alert.notes } : alert.notes ? { notes: alert.notes } : {}),
     })),
     actions: record.jobs.map((job) => ({
+      id: job.id,
       action: job.action,
       state: job.state,
       alerts: job.fingerprints,
@@ -61,5 +65,6 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
       ...(job.state === 'pending' ? { nextAttemptAt: new Date(job.nextAttemptAt).toISOString() } : {}),
       ...(job.result ? { result: job.result } : {}),
     })),
+    events: record.events.map((event) => ({ ...event, at: new Date(event.at).toISOString(), ...(event.until === undefined ? {} : { until: new Date(event.until).toISOString() }) })),
   };
 }

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { DeliveryStore } from '../delivery/delivery-store.js';
 import { maskDeep, type SecretMasker } from '../observability/mask-secrets.js';
 import { decodeCursor } from './history-cursor.js';
+import { parseHistoryFilter } from './history-filter-params.js';
 import { presentRecord, serializePage } from './history-page.js';
 import { NotFoundError, ValidationError } from './http-errors.js';
 
@@ -14,7 +15,7 @@ const MAX_LIMIT = 500;
 const PAGE_BYTES = 8 * 1024 * 1024;
 
 /**
- * `GET /api/notifications?limit=N&cursor=C` and `GET /api/notifications/:id`: what arrived, what it was
+ * `GET /api/notifications?limit=N&cursor=C` (with the filters of history-filter-params.ts) and `GET /api/notifications/:id`: what arrived, what it was
  * enriched with, and what every action did, attempt by attempt. Secrets are masked on the way out,
  * whatever an upstream's error message may have echoed.
  */
@@ -29,7 +30,8 @@ export function createHistoryRouter(store: DeliveryStore, mask: SecretMasker, au
     const cursor = req.query.cursor;
     if (cursor !== undefined && typeof cursor !== 'string') throw new ValidationError('cursor must be given once', [{ path: 'cursor', message: 'repeated' }]);
     const before = cursor === undefined || cursor === '' ? undefined : decodeCursor(cursor);
-    const page = await store.listNotifications({ limit, maxBytes: PAGE_BYTES, ...(before === undefined ? {} : { before }) });
+    const filter = parseHistoryFilter(req.query);
+    const page = await store.listNotifications({ limit, maxBytes: PAGE_BYTES, filter, ...(before === undefined ? {} : { before }) });
     res.type('application/json').send(serializePage(page, mask, PAGE_BYTES).text);
   });
   router.get('/api/notifications/:id', auth, async (req, res) => {

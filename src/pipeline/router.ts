@@ -16,6 +16,8 @@ export interface RoutingResult<A extends Alert> {
   readonly byAction: ReadonlyMap<string, A[]>;
   /** Alerts no route took. */
   readonly unrouted: readonly A[];
+  /** Each route that took alerts (by its position in the list) to those alerts, for the history. */
+  readonly byRoute: ReadonlyMap<number, A[]>;
 }
 
 /**
@@ -27,8 +29,13 @@ export interface RoutingResult<A extends Alert> {
 export function routeAlerts<A extends Alert>(alerts: readonly A[], routes: readonly Route[]): RoutingResult<A> {
   const byAction = new Map<string, A[]>();
   const unrouted: A[] = [];
+  const byRoute = new Map<number, A[]>();
   for (const alert of alerts) {
-    const targets = actionsFor(alert, routes);
+    const targets = actionsFor(alert, routes, (index) => {
+      const list = byRoute.get(index);
+      if (list) list.push(alert);
+      else byRoute.set(index, [alert]);
+    });
     if (targets.size === 0) unrouted.push(alert);
     for (const action of targets) {
       const list = byAction.get(action);
@@ -36,16 +43,25 @@ export function routeAlerts<A extends Alert>(alerts: readonly A[], routes: reado
       else byAction.set(action, [alert]);
     }
   }
-  return { byAction, unrouted };
+  return { byAction, unrouted, byRoute };
 }
 
-function actionsFor(alert: Alert, routes: readonly Route[]): Set<string> {
+function actionsFor(alert: Alert, routes: readonly Route[], matched: (index: number) => void): Set<string> {
   const targets = new Set<string>();
-  for (const route of routes) {
+  for (const [index, route] of routes.entries()) {
     if (route.status !== undefined && route.status !== alert.status) continue;
     if (!matchesAll(route.matchers, alert.labels)) continue;
+    matched(index);
     for (const action of route.actions) targets.add(action);
     if (!route.continue) break;
   }
   return targets;
+}
+
+/** A route in one line, as the history and `alertpipe render` show it: `{severity="critical"}, status firing, continue`. */
+export function describeRoute(route: Route | undefined): string {
+  if (!route) return '?';
+  const matchers = route.matchers.map((m) => `${m.name}${m.operator}${JSON.stringify(m.value)}`);
+  const parts = [matchers.length > 0 ? `{${matchers.join(', ')}}` : 'every alert', route.status ? `status ${route.status}` : '', route.continue ? 'continue' : ''];
+  return parts.filter(Boolean).join(', ');
 }

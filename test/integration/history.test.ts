@@ -39,6 +39,7 @@ describe('history API', () => {
     const actions = notification.actions as Array<Record<string, unknown>>;
     expect(actions).toEqual([
       {
+        id: `${String(notification.id)}:log`,
         action: 'log',
         state: 'succeeded',
         alerts: ['5fab0dffa4d7754b', '771f81db41980164'],
