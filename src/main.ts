@@ -1,7 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createApp } from './app.js';
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
@@ -15,6 +14,7 @@ import { InFlightWork } from './delivery/in-flight-work.js';
 import type { DeliveryStore } from './delivery/delivery-store.js';
 import { guardStore } from './delivery/guarded-store.js';
 import { openStore } from './delivery/open-store.js';
+import { forNotification, type PipelineContext } from './delivery/pipeline.js';
 import { planDeliveries } from './delivery/plan-deliveries.js';
 import { runBeforeAck } from './delivery/run-before-ack.js';
 import { runJob } from './delivery/run-job.js';
@@ -71,37 +71,28 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const limits = createDestinationLimits(store, actions, logger);
   const { delivery } = config;
 
+  // One context for every stage of both paths (see delivery/pipeline.ts).
+  const pipeline: PipelineContext = {
+    routes,
+    actions,
+    store,
+    logger,
+    metrics,
+    enrichers,
+    enrichDeps: { prometheus, logger, metrics },
+    dedupWindowMs: delivery.dedup_window,
+    retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
+    shutdownSignal: shutdown.signal,
+    messageRefs: store,
+  };
   const dispatcher = createDispatcher({
     store,
     logger,
     metrics,
     planConcurrency: delivery.concurrency,
     jobConcurrency: delivery.concurrency * 4,
-    plan: (notification) => {
-      const child = logger.child({ notification: notification.id, groupKey: notification.groupKey });
-      return planDeliveries(notification, {
-        routes,
-        actions,
-        enrichers,
-        enrichDeps: { prometheus, logger: child, metrics },
-        metrics,
-        logger: child,
-        store,
-        dedupWindowMs: delivery.dedup_window,
-      });
-    },
-    runJob: async (claimed) =>
-      limits.afterAttempt(
-        claimed,
-        await runJob(claimed, {
-          actions,
-          logger,
-          metrics,
-          retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
-          shutdownSignal: shutdown.signal,
-          messageRefs: store,
-        }),
-      ),
+    plan: (notification) => planDeliveries(notification, forNotification(pipeline, notification)),
+    runJob: async (claimed) => limits.afterAttempt(claimed, await runJob(claimed, pipeline)),
     delayFor: (claimed, now) => limits.delayFor(claimed, now),
     onJobFinished: () => watchdog.jobFinished(),
   });
@@ -123,7 +114,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       onAccepted: () => dispatcher.kick(),
       runBeforeAck: (notification) =>
         beforeAckRuns.track(
-          runBeforeAck(notification, { routes, actions, store, logger, metrics, shutdownSignal: shutdown.signal, maxTimeoutMs: config.server.request_timeout }),
+          runBeforeAck(notification, { ...pipeline, maxTimeoutMs: config.server.request_timeout }),
         ),
       isAccepting: () => accepting,
     }),

@@ -1,7 +1,8 @@
 import type { Action, ActionPreview } from '../actions/action.js';
 import { viewFor } from '../delivery/run-job.js';
 import type { EnrichedNotification } from '../pipeline/model.js';
-import { describeRoute, routeAlerts, type Route } from '../pipeline/router.js';
+import { routeShares } from '../pipeline/route-shares.js';
+import { describeRoute, type Route } from '../pipeline/router.js';
 
 /** One action a notification reaches, and what it would send. */
 export interface ActionDelivery {
@@ -31,7 +32,7 @@ export interface DeliveryPreview {
  * `preview`). `alertpipe render` prints it; the console's route tester shows it.
  */
 export function previewDeliveries(notification: EnrichedNotification, routes: readonly Route[], actions: ReadonlyMap<string, Action>): DeliveryPreview {
-  const { byAction, unrouted, byRoute } = routeAlerts(notification.alerts, routes);
+  const { byAction, shares, unrouted, byRoute } = routeShares(notification.alerts, routes, actions);
   const ordered = [...byRoute].sort(([a], [b]) => a - b);
   const delivered: ActionDelivery[] = [];
   for (const [name, alerts] of byAction) {
@@ -39,7 +40,7 @@ export function previewDeliveries(notification: EnrichedNotification, routes: re
     if (action === undefined) continue;
     const fingerprints = alerts.map((a) => a.fingerprint);
     const routeIndex = ordered.find(([index, took]) => routes[index]?.actions.includes(name) && took.some((a) => fingerprints.includes(a.fingerprint)))?.[0] ?? -1;
-    const sent = action.sendResolved ? fingerprints : alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint);
+    const sent = (shares.get(name) ?? []).map((a) => a.fingerprint);
     const preview = sent.length > 0 ? action.preview?.(viewFor(notification, sent)) : undefined;
     delivered.push({ name, type: action.type, routeIndex, route: describeRoute(routes[routeIndex]), fingerprints, sent, ...(preview ? { preview } : {}) });
   }

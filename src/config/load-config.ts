@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
-import type { z } from 'zod';
 import { addCommandLineCommand, isAmExecutorConfig, translateAmExecutorConfig, type CommandLineCommand } from './am-executor-config.js';
 import { looksLikeAmExecutor, parseAsYamlV2 } from './am-executor-yaml.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';

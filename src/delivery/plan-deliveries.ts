@@ -1,23 +1,12 @@
-import type { Action } from '../actions/action.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
-import { enrichNotification, type EnrichChainDeps, type EnricherStep } from '../pipeline/enrich-chain.js';
+import { enrichNotification } from '../pipeline/enrich-chain.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
-import { describeRoute, routeAlerts, type Route } from '../pipeline/router.js';
-import type { DeliveryStore, HistoryEvent, NewJob } from './delivery-store.js';
+import { routeShares } from '../pipeline/route-shares.js';
+import { describeRoute } from '../pipeline/router.js';
+import type { HistoryEvent, NewJob } from './delivery-store.js';
+import type { PipelineContext } from './pipeline.js';
 
-export interface PlanDeps {
-  readonly routes: readonly Route[];
-  readonly actions: ReadonlyMap<string, Action>;
-  readonly enrichers: readonly EnricherStep[];
-  readonly enrichDeps: EnrichChainDeps;
-  readonly metrics: Metrics;
-  readonly logger: Logger;
-  /** Holds the dedup keys. */
-  readonly store: DeliveryStore;
-  /** 0 turns deduplication off. */
-  readonly dedupWindowMs: number;
-}
+/** What planning uses of the pipeline's context. */
+export type PlanDeps = Pick<PipelineContext, 'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs'>;
 
 export interface Plan {
   readonly enriched: EnrichedNotification;
@@ -27,30 +16,24 @@ export interface Plan {
 }
 
 /**
- * Decides what a notification turns into: routes each alert, drops resolved alerts for actions
- * that do not want them and alerts the same action already acted on (dedup), enriches only the
- * alerts that go somewhere (Prometheus is not asked about alerts nobody will read), and makes one
- * job per action.
+ * The queue's stages up to the jobs (see pipeline.ts): **route** and **filter** each alert,
+ * **dedup** what the same action already acted on, **enrich** only the alerts that go somewhere
+ * (Prometheus is not asked about alerts nobody will read), and make one **job** per action.
+ * Actions that ran while the sender waited (`before-ack`) are not planned again.
  */
 export async function planDeliveries(notification: Notification, deps: PlanDeps): Promise<Plan> {
-  const { byAction, unrouted, byRoute } = routeAlerts(notification.alerts, deps.routes);
+  const { shares, unrouted, byRoute } = routeShares(notification.alerts, deps.routes, deps.actions, 'after-ack');
   const now = Date.now();
   const events: HistoryEvent[] = [...byRoute].map(([index, alerts]) => {
     const route = deps.routes[index];
     return { at: now, kind: 'routed', fingerprints: alerts.map((a) => a.fingerprint), route: { index, description: describeRoute(route), actions: route?.actions ?? [] } };
   });
-  if (unrouted.length > 0) events.push({ at: now, kind: 'unrouted', fingerprints: unrouted.map((a) => a.fingerprint) });
   if (unrouted.length > 0) {
+    events.push({ at: now, kind: 'unrouted', fingerprints: unrouted.map((a) => a.fingerprint) });
     deps.metrics.alertsUnrouted.inc(unrouted.length);
     deps.logger.warn('alerts matched no route', { fingerprints: unrouted.map((a) => a.fingerprint) });
   }
-  const candidates: NewJob[] = [];
-  for (const [name, alerts] of byAction) {
-    const action = deps.actions.get(name);
-    if (action?.timing === 'before-ack') continue; // ran while the sender waited
-    const wanted = action?.sendResolved === false ? alerts.filter((a) => a.status === 'firing') : alerts;
-    if (wanted.length > 0) candidates.push({ action: name, fingerprints: wanted.map((a) => a.fingerprint) });
-  }
+  const candidates: NewJob[] = [...shares].map(([action, alerts]) => ({ action, fingerprints: alerts.map((a) => a.fingerprint) }));
   const jobs = await dropDuplicates(notification, candidates, deps);
   for (const candidate of candidates) {
     const kept = new Set(jobs.find((job) => job.action === candidate.action)?.fingerprints ?? []);

@@ -1,25 +1,15 @@
 import { ActionInputError } from '../actions/action-error.js';
-import type { Action } from '../actions/action.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
 import type { EnrichedNotification, Notification } from '../pipeline/model.js';
-import { routeAlerts, type Route } from '../pipeline/router.js';
-import type { DeliveryStore } from './delivery-store.js';
+import { routeShares } from '../pipeline/route-shares.js';
+import type { PipelineContext } from './pipeline.js';
 import { runAttempt } from './run-job.js';
 
-export interface BeforeAckDeps {
-  readonly routes: readonly Route[];
-  readonly actions: ReadonlyMap<string, Action>;
-  readonly store: DeliveryStore;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly shutdownSignal: AbortSignal;
-  /**
-   * The longest any of them may take, whatever its own timeout: the sender is waiting, and an
-   * answer after it gave up is no answer (`server.request_timeout`).
-   */
-  readonly maxTimeoutMs?: number;
-}
+/**
+ * What the before-ack path uses of the pipeline's context. Its `maxTimeoutMs` is the longest any
+ * of them may take, whatever its own timeout: the sender is waiting, and an answer after it gave
+ * up is no answer (`server.request_timeout`).
+ */
+export type BeforeAckDeps = Pick<PipelineContext, 'routes' | 'actions' | 'store' | 'logger' | 'metrics' | 'shutdownSignal' | 'maxTimeoutMs'>;
 
 /** A `before-ack` action that failed, for the answer. */
 export interface BeforeAckFailure {
@@ -30,24 +20,21 @@ export interface BeforeAckFailure {
 }
 
 /**
- * Runs the `before-ack` actions a notification routes to, side by side, while the sender waits,
- * records each outcome in the history, and returns the failures. Alerts go unenriched: the sender
- * is waiting, and prometheus-am-executor never enriched either.
+ * The before-ack path's stages (see pipeline.ts): **route** and **filter** as the queue does, then
+ * **act** for each `before-ack` action, side by side, while the sender waits, and **record** each
+ * outcome in the history; returns the failures. Alerts go unenriched: the sender is waiting, and
+ * prometheus-am-executor never enriched either.
  */
 export async function runBeforeAck(notification: Notification, deps: BeforeAckDeps): Promise<BeforeAckFailure[]> {
-  const actions = [...deps.actions.values()].filter((action) => action.timing === 'before-ack');
-  if (actions.length === 0) return [];
-  const { byAction } = routeAlerts(notification.alerts, deps.routes);
+  const { shares } = routeShares(notification.alerts, deps.routes, deps.actions, 'before-ack');
+  if (shares.size === 0) return [];
   const view: EnrichedNotification = { ...notification, alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: a.notes ?? [] })) };
-  const runs = actions.map(async (action): Promise<BeforeAckFailure | undefined> => {
-    const routed = byAction.get(action.name) ?? [];
-    const alerts = action.sendResolved ? routed : routed.filter((a) => a.status === 'firing');
-    if (alerts.length === 0) return undefined;
-    const job = { action: action.name, fingerprints: alerts.map((a) => a.fingerprint) };
+  const runs = [...shares].map(async ([name, alerts]): Promise<BeforeAckFailure | undefined> => {
+    const job = { action: name, fingerprints: alerts.map((a) => a.fingerprint) };
     const now = Date.now();
     const { update, error } = await runAttempt(
       {
-        job: { ...job, id: `${notification.id}:${action.name}`, notificationId: notification.id, state: 'running', createdAt: now, nextAttemptAt: now, attempts: [] },
+        job: { ...job, id: `${notification.id}:${name}`, notificationId: notification.id, state: 'running', createdAt: now, nextAttemptAt: now, attempts: [] },
         notification: view,
       },
       {
@@ -62,7 +49,7 @@ export async function runBeforeAck(notification: Notification, deps: BeforeAckDe
     // Never retried here: the sender retries the whole notification when it gets the 500.
     await deps.store.recordBeforeAck(notification.id, job, update);
     if (update.state === 'succeeded') return undefined;
-    return { action: action.name, error: update.attempt.error ?? update.state, permanent: error instanceof ActionInputError };
+    return { action: name, error: update.attempt.error ?? update.state, permanent: error instanceof ActionInputError };
   });
   return (await Promise.all(runs)).filter((failure): failure is BeforeAckFailure => failure !== undefined);
 }

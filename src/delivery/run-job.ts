@@ -1,26 +1,12 @@
-import type { Action } from '../actions/action.js';
-import type { MessageRefStore } from '../actions/message-refs.js';
 import { ActionError } from '../actions/action-error.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
 import { startDeadline } from '../lib/deadline.js';
 import type { EnrichedNotification } from '../pipeline/model.js';
 import type { ClaimedJob, JobUpdate } from './delivery-store.js';
-import { decideRetry, type RetryPolicy } from './retry-policy.js';
+import type { PipelineContext } from './pipeline.js';
+import { decideRetry } from './retry-policy.js';
 
-export interface RunJobDeps {
-  readonly actions: ReadonlyMap<string, Action>;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  /** `never` for actions that run once while the sender waits: the sender retries, not us. */
-  readonly retryPolicy: RetryPolicy | 'never';
-  /** Aborts every running attempt (shutdown after the grace period). */
-  readonly shutdownSignal: AbortSignal;
-  /** Caps every action's own timeout (a sender waiting for the answer cannot wait longer). */
-  readonly maxTimeoutMs?: number;
-  /** Handed to actions that edit what they posted (the store). */
-  readonly messageRefs?: MessageRefStore;
-}
+/** What an attempt uses of the pipeline's context (the **act** stage; see pipeline.ts). */
+export type RunJobDeps = Pick<PipelineContext, 'actions' | 'logger' | 'metrics' | 'retryPolicy' | 'shutdownSignal' | 'maxTimeoutMs' | 'messageRefs'>;
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
 

@@ -7,18 +7,14 @@ import type { EnrichedNotification, Notification } from '../pipeline/model.js';
 import {
   MAX_JOB_INTERRUPTIONS,
   QueueFullError,
-  type AttemptRecord,
   type ClaimedJob,
   type DeliveryStore,
-  type Job,
-  type JobState,
   type JobUpdate,
   type NewJob,
   type HistoryEvent,
   type HistoryPage,
   type HistoryQuery,
   type NotificationRecord,
-  type NotificationState,
   type Recovered,
   type RetryResult,
 } from './delivery-store.js';
