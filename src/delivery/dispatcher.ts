@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Notification } from '../pipeline/model.js';
 import type { ClaimedJob, DeliveryStore, JobUpdate } from './delivery-store.js';
+import { InFlightWork } from './in-flight-work.js';
 import type { Plan } from './plan-deliveries.js';
 import { pause, storeBackoffMs } from './store-backoff.js';
 
@@ -37,19 +38,7 @@ export interface Dispatcher {
 
 // A safety net: work is found through kick() and due times, but a missed wake-up costs at most this.
 const IDLE_POLL_MS = 1_000;
-// After the grace period, aborted attempts get this long to record their outcome before the store closes.
-const ABORT_SETTLE_MS = 2_000;
 const LOOP_LOG_EVERY_MS = 10_000;
-
-function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void work.finally(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /**
  * Moves work through the store: claims queued notifications and plans them into jobs, claims due
@@ -57,7 +46,8 @@ function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
  */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { store, logger } = deps;
-  const running = new Set<Promise<void>>();
+  // Plans and attempts under way: shutdown gives them the grace period, then aborts them.
+  const running = new InFlightWork();
   let planning = 0;
   let attempting = 0;
   let inFlight = 0;
@@ -76,11 +66,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   function track(work: Promise<void>): void {
-    running.add(work);
-    void work.finally(() => {
-      running.delete(work);
-      kick();
-    });
+    void running.track(work).finally(kick);
   }
 
   /**
@@ -231,10 +217,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       stopped.abort();
       kick();
       await loop;
-      if (!(await settlesWithin(Promise.all(running), graceMs))) {
-        abort?.();
-        await settlesWithin(Promise.all(running), ABORT_SETTLE_MS);
-      }
+      await running.stop(graceMs, () => abort?.());
       return { unfinished: store.unfinishedCount() };
     },
   };

@@ -2,10 +2,11 @@
 const ABORT_SETTLE_MS = 2_000;
 
 /**
- * Work that runs outside the dispatcher while a sender waits (`before-ack` actions), tracked so
- * that shutdown treats it as the dispatcher treats its jobs: a grace period to finish, then an
- * abort, then a moment to record the outcome and answer, before the store closes. Without it, an
- * idle dispatcher never aborted anything and a hung command held the process until its timeout.
+ * Work under way that shutdown must wait for, and then cut short: the dispatcher's plans and
+ * attempts, the `before-ack` actions a sender waits on, Slack clicks being handled. Each gets the
+ * same treatment: a grace period to finish, then an abort, then a moment to record its outcome
+ * and answer, before the store closes. (Before-ack runs tracked apart from the dispatcher's: an
+ * idle dispatcher aborted nothing, and a hung command held the process until its timeout.)
  */
 export class InFlightWork {
   private readonly running = new Set<Promise<unknown>>();
