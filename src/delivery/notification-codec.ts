@@ -19,6 +19,31 @@ export function encodeNotification(notification: Stored): string {
   });
 }
 
+/**
+ * The enriched notification's text, or `undefined` when enrichment added nothing to what ingest
+ * stored (no enrichers, or none found anything): the store then keeps the body it has instead of
+ * writing the same alerts again, and `decodeEnriched` fills in the empty enrichment.
+ */
+export function encodeEnriched(enriched: EnrichedNotification): string | undefined {
+  // Notes from ingest (a cut field) also count: rare, and then the body is simply written again.
+  const addsNothing = enriched.alerts.every((alert) => alert.notes.length === 0 && isEmpty(alert.enrichment));
+  return addsNothing ? undefined : encodeNotification(enriched);
+}
+
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+/** A stored body as the enriched notification, whether or not enrichment was written over it. */
+export function decodeEnriched(text: string, originalBody: string): EnrichedNotification {
+  const decoded = decodeNotification<Notification | EnrichedNotification>(text, originalBody);
+  return {
+    ...decoded,
+    alerts: decoded.alerts.map((alert) => ('enrichment' in alert ? alert : { ...alert, enrichment: {}, notes: alert.notes ?? [] })),
+  };
+}
+
 export function decodeNotification<T extends Stored = Stored>(text: string, originalBody: string): T {
   const raw = JSON.parse(text) as T & { receivedAt: string | number; alerts: Array<{ startsAt: string | number; endsAt: string | number | null }> };
   return {

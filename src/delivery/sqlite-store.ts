@@ -19,7 +19,7 @@ import {
   type Recovered,
 } from './delivery-store.js';
 import type { StoreLimits } from './memory-store.js';
-import { decodeNotification, encodeNotification } from './notification-codec.js';
+import { decodeEnriched, decodeNotification, encodeEnriched, encodeNotification } from './notification-codec.js';
 import { toJob, type JobRow, type NotificationRow } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -85,14 +85,15 @@ export class SqliteStore implements DeliveryStore {
       // without writing anything.
       if (this.sql.anyQueued.get() === undefined) return [];
       const rows = this.sql.claimNotifications.all(limit) as { id: string; seq: number }[];
-      return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody<Notification>(row.id));
+      return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody(row.id));
     });
   }
 
   saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[]): Promise<void> {
     return this.write(() => {
       this.sql.markDelivering.run(enriched.id);
-      this.sql.saveEnriched.run(encodeNotification(enriched), enriched.id);
+      const body = encodeEnriched(enriched);
+      if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
       const now = Date.now();
       for (const job of jobs) {
         this.sql.insertJob.run(`${enriched.id}:${job.action}`, enriched.id, job.action, JSON.stringify(job.fingerprints), 'pending', now, now, '[]', null);
@@ -120,7 +121,8 @@ export class SqliteStore implements DeliveryStore {
         .map((row) => {
           let notification = notifications.get(row.notification_id);
           if (notification === undefined) {
-            notification = this.loadBody<EnrichedNotification>(row.notification_id);
+            const { body, original } = this.sql.notificationBody.get(row.notification_id) as { body: string; original: string };
+            notification = decodeEnriched(body, original);
             notifications.set(row.notification_id, notification);
           }
           return { job: toJob(row), notification };
@@ -234,14 +236,15 @@ export class SqliteStore implements DeliveryStore {
       position: row.position,
       state: row.state,
       receivedAt: row.received_at,
-      notification: decodeNotification(row.body, row.original ?? ''),
+      // Once routed, a body enrichment added nothing to was not written again: read it as enriched.
+      notification: row.state === 'delivering' || row.state === 'done' ? decodeEnriched(row.body, row.original ?? '') : decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
     };
   }
 
-  private loadBody<T extends Notification | EnrichedNotification>(id: string): T {
+  private loadBody(id: string): Notification {
     const { body, original } = this.sql.notificationBody.get(id) as { body: string; original: string };
-    return decodeNotification<T>(body, original);
+    return decodeNotification<Notification>(body, original);
   }
 
   /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { QueueFullError, type DeliveryStore } from '../../../src/delivery/delivery-store.js';
 import { MemoryStore, type StoreLimits } from '../../../src/delivery/memory-store.js';
 import { SqliteStore } from '../../../src/delivery/sqlite-store.js';
+import type { EnrichedNotification } from '../../../src/pipeline/model.js';
 import { alertWith, enriched, notificationOf } from '../../support/alerts.js';
 
 const dirs: string[] = [];
@@ -80,6 +81,23 @@ describe.each(Object.keys(factories))('%s store', (kind) => {
     expect(record!.state).toBe('done');
     expect(record!.jobs.find((j) => j.action === 'log')!.result).toEqual({ n: 1 });
     expect(record!.jobs.find((j) => j.action === 'slack')!.attempts.map((x) => x.outcome)).toEqual(['retry', 'success']);
+  });
+
+  it('hands jobs the enriched notification whether enrichment found something or nothing', async () => {
+    const store = create();
+    for (const id of ['a', 'b']) await store.add(note(id));
+    await store.claimNotifications(2);
+    const found = enriched(note('a'));
+    const withContext = { ...found, alerts: found.alerts.map((a) => ({ ...a, enrichment: { pods: { fields: [{ label: 'CPU', value: '90%' }] } }, notes: ['prometheus: slow'] })) };
+    await store.saveRouted(withContext, [{ action: 'log', fingerprints: ['fa'] }]);
+    await store.saveRouted(enriched(note('b')), [{ action: 'log', fingerprints: ['fb'] }]);
+    const claimed = new Map((await store.claimDueJobs(Date.now(), 10)).map((c) => [c.notification.id, c.notification]));
+    expect(claimed.get('a')!.alerts[0]!.enrichment).toEqual({ pods: { fields: [{ label: 'CPU', value: '90%' }] } });
+    expect(claimed.get('a')!.alerts[0]!.notes).toEqual(['prometheus: slow']);
+    expect(claimed.get('b')!.alerts[0]!.enrichment).toEqual({});
+    expect(claimed.get('b')!.alerts[0]!.notes).toEqual([]);
+    const record = await store.getNotification('b');
+    expect((record!.notification as EnrichedNotification).alerts[0]!.enrichment).toEqual({});
   });
 
   it('finishes at once a notification routed to nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeNotification, encodeNotification } from '../../../src/delivery/notification-codec.js';
+import { decodeEnriched, decodeNotification, encodeEnriched, encodeNotification } from '../../../src/delivery/notification-codec.js';
 import { normalize } from '../../../src/ingest/normalize.js';
 import { parseJsonBody } from '../../../src/ingest/parse-json.js';
 import { fixtureText } from '../../support/fixtures.js';
@@ -30,5 +30,15 @@ describe('the notification codec', () => {
     const text = fixtureText('alertmanagerGroup');
     const notification = normalize(parseJsonBody(text), { id: 'n1', originalBody: text });
     expect(encodeNotification(notification)).not.toContain('originalBody');
+  });
+
+  it('writes an enriched notification only when enrichment added something', () => {
+    const text = fixtureText('alertmanagerGroup');
+    const notification = normalize(parseJsonBody(text), { id: 'n1', originalBody: text });
+    const nothing = { ...notification, alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: [] })) };
+    expect(encodeEnriched(nothing)).toBeUndefined();
+    expect(decodeEnriched(encodeNotification(notification), text)).toEqual(nothing);
+    const something = { ...nothing, alerts: nothing.alerts.map((a, i) => (i === 1 ? { ...a, notes: ['pods: no metrics'] } : a)) };
+    expect(decodeEnriched(encodeEnriched(something)!, text)).toEqual(something);
   });
 });
