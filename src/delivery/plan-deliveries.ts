@@ -2,7 +2,7 @@ import type { Action } from '../actions/action.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { enrichNotification, type EnrichChainDeps, type EnricherStep } from '../pipeline/enrich-chain.js';
-import type { EnrichedNotification, Notification } from '../pipeline/model.js';
+import type { EnrichedAlert, EnrichedNotification, Notification } from '../pipeline/model.js';
 import { routeAlerts, type Route } from '../pipeline/router.js';
 import type { DeliveryStore, NewJob } from './delivery-store.js';
 
@@ -18,6 +18,10 @@ export interface PlanDeps {
   /** 0 turns deduplication off. */
   readonly dedupWindowMs: number;
 }
+
+// Shared by every alert nothing enriched: a storm's groups would otherwise allocate two per alert.
+const NO_ENRICHMENT: EnrichedAlert['enrichment'] = Object.freeze({});
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export interface Plan {
   readonly enriched: EnrichedNotification;
@@ -51,7 +55,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   );
   const enriched: EnrichedNotification = {
     ...notification,
-    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: alert.notes ?? [] }),
+    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: NO_ENRICHMENT, notes: alert.notes ?? NO_NOTES }),
   };
   return { enriched, jobs };
 }
@@ -75,7 +79,7 @@ async function dropDuplicates(notification: Notification, jobs: readonly NewJob[
 async function dropAlertDuplicates(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<NewJob[]> {
   if (deps.dedupWindowMs <= 0 || jobs.length === 0) return [...jobs];
   const alerts = new Map(notification.alerts.map((a) => [a.fingerprint, a]));
-  const keyOf = (action: string, fingerprint: string): string => [action, stateKey(alerts.get(fingerprint), fingerprint)].join('|');
+  const keyOf = (action: string, fingerprint: string): string => `${action}|${stateKey(alerts.get(fingerprint), fingerprint)}`;
   const keys = jobs.flatMap((job) => job.fingerprints.map((fp) => keyOf(job.action, fp)));
   const duplicates = await deps.store.claimDedupKeys(notification.id, keys, Date.now(), deps.dedupWindowMs);
   if (duplicates.size === 0) return [...jobs];
@@ -115,7 +119,10 @@ async function dropGroupCopies(notification: Notification, jobs: readonly NewJob
   return kept;
 }
 
+// Times as epoch milliseconds: two toISOString() per alert were the planner's largest cost in a
+// storm. (Keys stored by an older version differ; an alert repeated across an upgrade within the
+// window is delivered once more, never lost.)
 function stateKey(alert: Notification['alerts'][number] | undefined, fingerprint: string): string {
-  const ended = alert?.status === 'resolved' ? (alert.endsAt?.toISOString() ?? '') : '';
-  return [fingerprint, alert?.status, alert?.startsAt.toISOString(), ended].join('|');
+  const ended = alert?.status === 'resolved' ? (alert.endsAt?.getTime() ?? '') : '';
+  return `${fingerprint}|${alert?.status}|${alert?.startsAt.getTime()}|${ended}`;
 }
