@@ -10,8 +10,10 @@
 import { postgresAvailable, startPostgres } from '../test/support/real-postgres.js';
 
 export interface BenchLoad {
+  /** 2xx answers a second; 503s are counted apart (`unavailable`). */
   rps: number;
   accepted: number;
+  unavailable: number;
   p50: number;
   p99: number;
   p999: number;
@@ -38,7 +40,7 @@ export interface PostgresRowsDeps {
 /** Table rows in run.ts's format, or one row saying why there are none. */
 export async function postgresRows(deps: PostgresRowsDeps): Promise<string[]> {
   const { fmt } = deps;
-  if (!postgresAvailable().available) return [`| ${deps.label} | alertpipe-postgres | PostgreSQL's server binaries not found: rows skipped | | | | | | | |`];
+  if (!postgresAvailable().available) return [`| ${deps.label} | alertpipe-postgres | PostgreSQL's server binaries not found: rows skipped | | | | | | | | |`];
   const server = await startPostgres();
   try {
     const rows: string[] = [];
@@ -47,7 +49,7 @@ export async function postgresRows(deps: PostgresRowsDeps): Promise<string[]> {
       const r = await measure(deps, await server.createDatabase(), replicas);
       const sustained = `${fmt(r.sustained)} (${fmt(r.sustained / deps.ceilingRps, 2)})`;
       rows.push(
-        `| ${deps.label} | alertpipe-postgres × ${replicas} | ${fmt(r.rps)} | ${fmt(r.rps * deps.alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / deps.ceilingRps, 2)} | ${sustained} | ${r.failed} |`,
+        `| ${deps.label} | alertpipe-postgres × ${replicas} | ${fmt(r.rps)} | ${fmt(r.rps * deps.alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / deps.ceilingRps, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`,
       );
     }
     return rows;
@@ -67,6 +69,7 @@ async function measure(deps: PostgresRowsDeps, url: string, replicas: number): P
       return {
         rps: parts.reduce((sum, p) => sum + p.rps, 0),
         accepted: parts.reduce((sum, p) => sum + p.accepted, 0),
+        unavailable: parts.reduce((sum, p) => sum + p.unavailable, 0),
         p50: Math.max(...parts.map((p) => p.p50)),
         p99: Math.max(...parts.map((p) => p.p99)),
         p999: Math.max(...parts.map((p) => p.p999)),

@@ -13,6 +13,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/child-service.js';
 import { postgresRows } from './postgres-rows.js';
+import { ingestCostTable } from './ingest-cost.js';
+import { stormTable } from './storm-table.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -84,9 +86,12 @@ async function startTarget(target: Target, config = ''): Promise<Child> {
 }
 
 interface LoadResult {
+  /** 2xx answers a second: a 503 (queue full, shutting down) is no throughput. */
   rps: number;
   /** 2xx answers. */
   accepted: number;
+  /** 503 answers, counted apart. */
+  unavailable: number;
   p50: number;
   p99: number;
   p999: number;
@@ -103,13 +108,16 @@ async function load(url: string, body: string, options: { seconds?: number; rate
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? SECONDS }),
     ...(options.rate ? { overallRate: options.rate } : {}),
   });
+  const seconds = (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000;
+  const unavailable = (result.statusCodeStats as Record<string, { count: number } | undefined>)['503']?.count ?? 0;
   return {
-    rps: result.requests.average,
+    rps: result['2xx'] / seconds,
     accepted: result['2xx'],
+    unavailable,
     p50: result.latency.p50,
     p99: result.latency.p99,
     p999: (result.latency as unknown as { p99_9: number }).p99_9,
-    failed: result.non2xx + result.errors + result.timeouts,
+    failed: result.non2xx - unavailable + result.errors + result.timeouts,
   };
 }
 
@@ -123,6 +131,7 @@ function medianOf(results: LoadResult[]): LoadResult {
   return {
     rps: median(results.map((r) => r.rps)),
     accepted: results.reduce((sum, r) => sum + r.accepted, 0),
+    unavailable: results.reduce((sum, r) => sum + r.unavailable, 0),
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
     p999: median(results.map((r) => r.p999)),
@@ -131,7 +140,7 @@ function medianOf(results: LoadResult[]): LoadResult {
 }
 
 /**
- * Requests/s while the load lasts, and, for alertpipe, what it sustains: everything acknowledged
+ * 2xx answers a second while the load lasts, and, for alertpipe, what it sustains: everything acknowledged
  * divided by the time until the queue has drained (acknowledging can run ahead of delivery for a
  * while; that is what the queue is for, but not forever).
  */
@@ -305,7 +314,7 @@ async function main(): Promise<void> {
     const ceiling = results.get('ceiling')!.rps;
     for (const [target, r] of results) {
       const sustained = r.sustained === undefined ? '' : `${fmt(r.sustained)} (${fmt(r.sustained / ceiling, 2)})`;
-      rows.push(`| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${sustained} | ${r.failed} |`);
+      rows.push(`| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`);
     }
     // The shared queue, with one and three replicas: the fixture only, to keep the bench's time.
     if (alerts === 2) {
@@ -329,20 +338,27 @@ async function main(): Promise<void> {
   const e2e = await endToEnd();
   console.error('bench: memory over 100,000 notifications');
   const rss = await memory();
+  console.error('bench: per-alert cost of ingest');
+  const ingestCost = await ingestCostTable(FIXTURE);
+  const storm = await stormTable((line) => console.error(`bench: ${line}`));
 
   const out = [
     `Machine: ${machine}.`,
     '',
-    '| body | server | requests/s | alerts/s | p50 ms | p99 ms | p99.9 ms | ratio to ceiling | sustained through delivery/s (ratio) | non-2xx |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| body | server | 2xx/s | alerts/s | p50 ms | p99 ms | p99.9 ms | ratio to ceiling | sustained through delivery/s (ratio) | 503s | other non-2xx |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     '| measure | result |',
     '| --- | --- |',
-    `| acknowledgement latency at a fixed 1,000 requests/s (SQLite queue, fixture) | p50 ${fmt(atRate.p50, 1)} ms, p99 ${fmt(atRate.p99, 1)} ms, p99.9 ${fmt(atRate.p999, 1)} ms, ${atRate.failed} non-2xx |`,
+    `| acknowledgement latency at a fixed 1,000 requests/s (SQLite queue, fixture) | p50 ${fmt(atRate.p50, 1)} ms, p99 ${fmt(atRate.p99, 1)} ms, p99.9 ${fmt(atRate.p999, 1)} ms, ${atRate.unavailable} 503s, ${atRate.failed} other non-2xx |`,
     `| end to end, POST to the Slack stand-in's receipt, Prometheus answering in 5 ms (${e2e.samples} notifications) | p50 ${fmt(e2e.p50, 1)} ms, p99 ${fmt(e2e.p99, 1)} ms |`,
     `| PromQL queries per notification at 1, 10, 100 pods | ${e2e.queries[1]}, ${e2e.queries[10]}, ${e2e.queries[100]} |`,
     `| resident memory: at start, after 50,000, after 100,000 notifications (SQLite queue) | ${fmt(rss.start)} MiB, ${fmt(rss.at50k)} MiB, ${fmt(rss.at100k)} MiB (${rss.at100k >= rss.at50k ? '+' : ''}${fmt(((rss.at100k - rss.at50k) / rss.at50k) * 100, 1)}% from 50,000 to 100,000) |`,
+    '',
+    ...ingestCost,
+    '',
+    ...storm,
     '',
     `Took ${fmt((Date.now() - started) / 1000)} s.`,
   ];

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +67,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const recovered = await store.recover();
   deadLettered(recovered.deadLettered);
   const shutdown = new AbortController();
+  // Every running attempt listens to it (up to delivery.concurrency × 4 of them, each removed
+  // when its attempt ends); past Node's default of 10 it would warn of a leak that is not one.
+  setMaxListeners(0, shutdown.signal);
   const beforeAckRuns = new InFlightWork();
   const slackClicks = new InFlightWork();
   const limits = createDestinationLimits(store, actions, logger);

@@ -1,5 +1,5 @@
 import { enrichNotification } from '../pipeline/enrich-chain.js';
-import type { EnrichedNotification, Notification } from '../pipeline/model.js';
+import type { EnrichedAlert, EnrichedNotification, Notification } from '../pipeline/model.js';
 import { routeShares } from '../pipeline/route-shares.js';
 import { describeRoute } from '../pipeline/router.js';
 import type { HistoryEvent, NewJob } from './delivery-store.js';
@@ -7,6 +7,10 @@ import type { PipelineContext } from './pipeline.js';
 
 /** What planning uses of the pipeline's context. */
 export type PlanDeps = Pick<PipelineContext, 'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs'>;
+
+// Shared by every alert nothing enriched: a storm's groups would otherwise allocate two per alert.
+const NO_ENRICHMENT: EnrichedAlert['enrichment'] = Object.freeze({});
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export interface Plan {
   readonly enriched: EnrichedNotification;
@@ -47,7 +51,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   );
   const enriched: EnrichedNotification = {
     ...notification,
-    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: {}, notes: alert.notes ?? [] }),
+    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: NO_ENRICHMENT, notes: alert.notes ?? NO_NOTES }),
   };
   return { enriched, jobs, events };
 }
@@ -71,7 +75,7 @@ async function dropDuplicates(notification: Notification, jobs: readonly NewJob[
 async function dropAlertDuplicates(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<NewJob[]> {
   if (deps.dedupWindowMs <= 0 || jobs.length === 0) return [...jobs];
   const alerts = new Map(notification.alerts.map((a) => [a.fingerprint, a]));
-  const keyOf = (action: string, fingerprint: string): string => [action, stateKey(alerts.get(fingerprint), fingerprint)].join('|');
+  const keyOf = (action: string, fingerprint: string): string => `${action}|${stateKey(alerts.get(fingerprint), fingerprint)}`;
   const keys = jobs.flatMap((job) => job.fingerprints.map((fp) => keyOf(job.action, fp)));
   const duplicates = await deps.store.claimDedupKeys(notification.id, keys, Date.now(), deps.dedupWindowMs);
   if (duplicates.size === 0) return [...jobs];
@@ -111,7 +115,10 @@ async function dropGroupCopies(notification: Notification, jobs: readonly NewJob
   return kept;
 }
 
+// Times as epoch milliseconds: two toISOString() per alert were the planner's largest cost in a
+// storm. (Keys stored by an older version differ; an alert repeated across an upgrade within the
+// window is delivered once more, never lost.)
 function stateKey(alert: Notification['alerts'][number] | undefined, fingerprint: string): string {
-  const ended = alert?.status === 'resolved' ? (alert.endsAt?.toISOString() ?? '') : '';
-  return [fingerprint, alert?.status, alert?.startsAt.toISOString(), ended].join('|');
+  const ended = alert?.status === 'resolved' ? (alert.endsAt?.getTime() ?? '') : '';
+  return `${fingerprint}|${alert?.status}|${alert?.startsAt.getTime()}|${ended}`;
 }

@@ -22,7 +22,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { isFiltered } from './history-filter.js';
 import { readFilteredPage } from './sqlite-history-query.js';
 import type { StoreLimits } from './memory-store.js';
-import { decodeNotification, encodeNotification } from './notification-codec.js';
+import { decodeEnriched, decodeNotification, encodeEnriched, encodeNotification } from './notification-codec.js';
 import { toJob, toMessageRef, type JobRow, type MessageRefRow, type NotificationRow } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -91,7 +91,7 @@ export class SqliteStore implements DeliveryStore {
       // without writing anything.
       if (this.sql.anyQueued.get() === undefined) return [];
       const rows = this.sql.claimNotifications.all(limit) as { id: string; seq: number }[];
-      return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody<Notification>(row.id));
+      return rows.sort((a, b) => a.seq - b.seq).map((row) => this.loadBody(row.id));
     });
   }
 
@@ -99,7 +99,8 @@ export class SqliteStore implements DeliveryStore {
     return this.write(() => {
       this.sql.markDelivering.run(enriched.id);
       for (const event of events) this.insertEvent(enriched.id, event);
-      this.sql.saveEnriched.run(encodeNotification(enriched), enriched.id);
+      const body = encodeEnriched(enriched);
+      if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
       const now = Date.now();
       for (const job of jobs) {
         this.sql.insertJob.run(`${enriched.id}:${job.action}`, enriched.id, job.action, JSON.stringify(job.fingerprints), 'pending', now, now, '[]', null);
@@ -127,7 +128,8 @@ export class SqliteStore implements DeliveryStore {
         .map((row) => {
           let notification = notifications.get(row.notification_id);
           if (notification === undefined) {
-            notification = this.loadBody<EnrichedNotification>(row.notification_id);
+            const { body, original } = this.sql.notificationBody.get(row.notification_id) as { body: string; original: string };
+            notification = decodeEnriched(body, original);
             notifications.set(row.notification_id, notification);
           }
           return { job: toJob(row), notification };
@@ -290,15 +292,16 @@ export class SqliteStore implements DeliveryStore {
       position: row.position,
       state: row.state,
       receivedAt: row.received_at,
-      notification: decodeNotification(row.body, row.original ?? ''),
+      // Once routed, a body enrichment added nothing to was not written again: read it as enriched.
+      notification: row.state === 'delivering' || row.state === 'done' ? decodeEnriched(row.body, row.original ?? '') : decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
       events: (this.sql.eventsOf.all(row.id) as Array<{ body: string }>).map((e) => JSON.parse(e.body) as HistoryEvent),
     };
   }
 
-  private loadBody<T extends Notification | EnrichedNotification>(id: string): T {
+  private loadBody(id: string): Notification {
     const { body, original } = this.sql.notificationBody.get(id) as { body: string; original: string };
-    return decodeNotification<T>(body, original);
+    return decodeNotification<Notification>(body, original);
   }
 
   /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */

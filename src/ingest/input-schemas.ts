@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INPUT_LIMITS } from './limit-alert-fields.js';
+import { parseTimestamp } from './timestamp.js';
 
 /**
  * The three shapes alerts arrive in, as zod schemas. Only the boundary uses zod; the rest of the
@@ -14,12 +15,10 @@ import { INPUT_LIMITS } from './limit-alert-fields.js';
 /** A map of names to string values, as sent: the same object, never copied. */
 export type StringMap = Readonly<Record<string, string>>;
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
 /** A timestamp as Alertmanager and Prometheus write it: RFC 3339, any number of fractional digits. */
 const timestamp = z
   .string()
-  .refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
+  .refine((value) => !Number.isNaN(parseTimestamp(value)), {
     message: 'expected an RFC 3339 timestamp such as 2026-11-22T12:04:34Z',
   })
   .nullish();
@@ -97,5 +96,9 @@ export const webhookSchema = z.object({
 /** What Prometheus POSTs to `/api/v2/alerts`. */
 export const alertArraySchema = alertList;
 
-export type AlertInput = z.infer<typeof alertSchema>;
-export type WebhookInput = z.infer<typeof webhookSchema>;
+// Maps may also be `null` (read-hot-shapes.ts hands the parsed body on as it is); both mean absent.
+type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] | null };
+export type AlertInput = Nullable<z.infer<typeof alertSchema>, 'annotations'>;
+export type WebhookInput = Omit<Nullable<z.infer<typeof webhookSchema>, 'groupLabels' | 'commonLabels' | 'commonAnnotations'>, 'alerts'> & {
+  alerts: AlertInput[];
+};

@@ -4,6 +4,7 @@ import type { Alert, AlertStatus, InputShape, LabelSet, Notification } from '../
 import { ValidationError, type ProblemDetail } from './http-errors.js';
 import { alertArraySchema, alertSchema, webhookSchema, type AlertInput, type WebhookInput } from './input-schemas.js';
 import { cutText, INPUT_LIMITS, limitAnnotations, limitLabels, type OnCut, type TruncatedField } from './limit-alert-fields.js';
+import { readAlert, readAlerts, readWebhook } from './read-hot-shapes.js';
 import { mergeDuplicateAlerts } from './merge-duplicate-alerts.js';
 import { toAlert } from './to-alert.js';
 
@@ -30,11 +31,12 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Notifi
   const original = options.originalBody ?? JSON.stringify(body) ?? '';
   const ctx: Context = { id, now, original, onTruncated: options.onTruncated };
   if (Array.isArray(body)) {
-    return fromAlerts('alert-array', validate(alertArraySchema, body), ctx, String);
+    return fromAlerts('alert-array', readAlerts(body) ?? validate(alertArraySchema, body), ctx, String);
   }
   if (body !== null && typeof body === 'object') {
-    if ('alerts' in body) return fromWebhook(validate(webhookSchema, body), ctx);
-    return fromAlerts('single-alert', [validate(alertSchema, body)], ctx, () => '');
+    // The hot shapes are read without zod when plainly right; zod decides, and words, the rest.
+    if ('alerts' in body) return fromWebhook(readWebhook(body) ?? validate(webhookSchema, body), ctx);
+    return fromAlerts('single-alert', [readAlert(body) ?? validate(alertSchema, body)], ctx, () => '');
   }
   throw new ValidationError(
     'expected a JSON object (an alert or an Alertmanager notification) or an array of alerts',

@@ -2,6 +2,7 @@ import type { Alert } from '../pipeline/model.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { AlertInput, StringMap } from './input-schemas.js';
 import { INPUT_LIMITS, limitAnnotations, limitLabels, type TruncatedField } from './limit-alert-fields.js';
+import { alertTime } from './timestamp.js';
 
 const NONE: StringMap = Object.freeze({});
 
@@ -16,7 +17,7 @@ export function toAlert(input: AlertInput, now: Date, onTruncated?: (field: Trun
     onTruncated?.(field);
   };
   const sentLabels = input.labels ?? NONE;
-  const endsAt = parseTime(input.endsAt);
+  const endsAt = alertTime(input.endsAt);
   const alert = {
     // From the labels as sent (fingerprintOf skips empty values), before anything is cut.
     fingerprint: senderFingerprint(input.fingerprint, onCut) ?? fingerprintOf(sentLabels),
@@ -26,7 +27,7 @@ export function toAlert(input: AlertInput, now: Date, onTruncated?: (field: Trun
     annotations: limitAnnotations(input.annotations ?? NONE, onCut),
     // Alertmanager's rule: no start means the end when there is one (a resolve that never fired
     // here must not start after it ended), the time of receipt otherwise.
-    startsAt: parseTime(input.startsAt) ?? endsAt ?? now,
+    startsAt: alertTime(input.startsAt) ?? endsAt ?? now,
     endsAt,
     generatorURL: generatorUrl(input.generatorURL, onCut),
   };
@@ -47,11 +48,4 @@ function generatorUrl(sent: string | null | undefined, onCut: (field: TruncatedF
   if (sent.length <= INPUT_LIMITS.urlLength) return sent;
   onCut('generator_url', `generatorURL (${sent.length} characters) left out: at most ${INPUT_LIMITS.urlLength}`);
   return '';
-}
-
-/** Go's zero time (`0001-01-01T00:00:00Z`) and `null` mean "not set". */
-function parseTime(value: string | null | undefined): Date | null {
-  if (value === undefined || value === null) return null;
-  const date = new Date(value);
-  return date.getUTCFullYear() <= 1 ? null : date;
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRefId, type MessageRef } from '../../src/actions/message-refs.js';
 import { QueueFullError, type DeliveryStore } from '../../src/delivery/delivery-store.js';
+import type { EnrichedNotification } from '../../src/pipeline/model.js';
 import type { StoreLimits } from '../../src/delivery/memory-store.js';
 import { alertWith, enriched, notificationOf } from '../support/alerts.js';
 
@@ -71,6 +72,23 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       const second = await adapter().successor!(first);
       opened.push(second);
       expect(await second.getMessageRef(messageRefId('oncall', '#alerts', '{}:{alertname="A"}'))).toMatchObject({ ts: '1700000000.000100', state: { startedAt: 1 } });
+    });
+
+    it('hands jobs the enriched notification whether enrichment found something or nothing', async () => {
+      const store = await open();
+      for (const id of ['a', 'b']) await store.add(note(id));
+      await store.claimNotifications(2);
+      const found = enriched(note('a'));
+      const withContext = { ...found, alerts: found.alerts.map((a) => ({ ...a, enrichment: { pods: { fields: [{ label: 'CPU', value: '90%' }] } }, notes: ['prometheus: slow'] })) };
+      await store.saveRouted(withContext, [{ action: 'log', fingerprints: ['fa'] }]);
+      await store.saveRouted(enriched(note('b')), [{ action: 'log', fingerprints: ['fb'] }]);
+      const claimed = new Map((await store.claimDueJobs(Date.now(), 10)).map((c) => [c.notification.id, c.notification]));
+      expect(claimed.get('a')!.alerts[0]!.enrichment).toEqual({ pods: { fields: [{ label: 'CPU', value: '90%' }] } });
+      expect(claimed.get('a')!.alerts[0]!.notes).toEqual(['prometheus: slow']);
+      expect(claimed.get('b')!.alerts[0]!.enrichment).toEqual({});
+      expect(claimed.get('b')!.alerts[0]!.notes).toEqual([]);
+      const record = await store.getNotification('b');
+      expect((record!.notification as EnrichedNotification).alerts[0]!.enrichment).toEqual({});
     });
 
     it('hands out queued notifications oldest first, each once', async () => {

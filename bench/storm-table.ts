@@ -1,0 +1,26 @@
+import { binariesAvailable } from '../test/support/binaries.js';
+import { stormScenario, type StormRow } from './storm.js';
+
+/**
+ * The storm's rows as a markdown table, Alertmanager alone first. Without Prometheus and
+ * Alertmanager installed, one line says so instead of failing the whole bench.
+ */
+export async function stormTable(log: (line: string) => void): Promise<string[]> {
+  const { available, reason } = binariesAvailable('prometheus', 'prometheus-alertmanager');
+  if (!available) return [`Storm scenario skipped: ${reason}.`];
+  const rows = await stormScenario(log);
+  const [alone] = rows;
+  const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const lines = [
+    '| storm: 10,000 alerts in 1,000 groups | groups delivered | Slack messages (429s) | last message s | per group p50 ms | per group p99 ms | added p50 / p99 ms | CPU s (peak RSS MiB) | PromQL queries |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+  ];
+  for (const row of rows) {
+    const added = row === alone || alone === undefined ? '' : `${fmt(row.p50Ms - alone.p50Ms)} / ${fmt(row.p99Ms - alone.p99Ms)}`;
+    const processes = row.processes.map((p) => `${p.name} ${fmt(p.cpuSeconds, 1)} (${fmt(p.peakRssMiB)})`).join(', ');
+    lines.push(
+      `| ${row.label} | ${fmt(row.groupsDelivered)} of ${fmt(row.groups)} | ${fmt(row.messages)} (${row.rateLimited}) | ${fmt(row.lastMessageSeconds, 1)} | ${fmt(row.p50Ms)} | ${fmt(row.p99Ms)} | ${added} | ${processes} | ${fmt(row.promqlQueries)} |`,
+    );
+  }
+  return lines;
+}
