@@ -8,17 +8,7 @@
  * them would; their requests/s add up and the p99 given is the worst of the three.
  */
 import { postgresAvailable, startPostgres } from '../test/support/real-postgres.js';
-
-export interface BenchLoad {
-  /** 2xx answers a second; 503s are counted apart (`unavailable`). */
-  rps: number;
-  accepted: number;
-  unavailable: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  failed: number;
-}
+import type { LoadResult as BenchLoad } from './run.js';
 
 /** What run.ts already has and lends: its way of starting alertpipe and of loading it. */
 export interface PostgresRowsDeps {

@@ -85,7 +85,7 @@ async function startTarget(target: Target, config = ''): Promise<Child> {
   return startChild(['dist/cli.js', '-f', file, '-l', `127.0.0.1:${port}`], { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/readyz', port);
 }
 
-interface LoadResult {
+export interface LoadResult {
   /** 2xx answers a second: a 503 (queue full, shutting down) is no throughput. */
   rps: number;
   /** 2xx answers. */
