@@ -1,9 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 
 // alertpipe's own endpoints: never taken by the catch-all, whatever the method, so a wrong method
-// there still answers 404 instead of being read as an alert.
+// there still answers 404 instead of being read as an alert (the history and console APIs, the
+// graphs, the console's page, Slack's clicks included).
 const OWN_PATHS = new Set(['/alert', '/api/v2/alerts', '/healthz', '/readyz', '/metrics']);
-const OWN_PREFIXES = ['/api/notifications'];
+const OWN_PREFIXES = ['/api', '/ui', '/slack'];
 
 /**
  * prometheus-am-executor's other endpoints: `/_health` on any method, and, with `anyPath`

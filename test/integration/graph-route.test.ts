@@ -18,10 +18,14 @@ describe('GET /api/notifications/:id/graphs/:fingerprint.png', () => {
     await app?.stop();
   });
 
-  it('asks for the history credentials', async () => {
+  it('asks for the history credentials, as a browser opening the link from a chat message can give them', async () => {
     const answer = await fetch(`${app.url}/api/notifications/${id}/graphs/abc.png`);
     expect(answer.status).toBe(401);
-    expect(answer.headers.get('www-authenticate')).toContain('Bearer');
+    // A browser offers a sign-in only for Basic; the token is the password of user `alertpipe`.
+    expect(answer.headers.get('www-authenticate')).toContain('Basic');
+    const basic = { authorization: `Basic ${Buffer.from(`alertpipe:${TOKEN}`).toString('base64')}` };
+    expect((await fetch(`${app.url}/api/notifications/${id}/graphs/abc.png`, { headers: basic })).status).toBe(404);
+    expect((await fetch(`${app.url}/api/notifications/${id}/graphs/abc.png`, { headers: auth })).status).toBe(404);
   });
 
   it('answers 404 with the reason for an unknown notification, an unknown alert, or an alert without a graph', async () => {

@@ -137,6 +137,11 @@ describe("prometheus-am-executor's server tests, over HTTP", () => {
       // alertpipe's own endpoints keep their methods.
       expect((await send(app.url, 'POST', '/healthz', trigger)).status).toBe(404);
       expect((await send(app.url, 'POST', '/api/notifications', trigger)).status).toBe(404);
+      // The console's API, its page, the graphs and Slack's clicks are alertpipe's too.
+      for (const path of ['/api/jobs/x/retry', '/api/notifications/x/graphs/y.png', '/ui/', '/slack/interactions']) {
+        expect((await send(app.url, 'PUT', path, trigger)).status, path).toBe(404);
+      }
+      expect(await metric(app, 'am_executor_errors_total{stage="unmarshal"}')).toBe(1);
     });
   });
 
