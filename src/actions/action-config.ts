@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/units.js';
+import type { ChartRenderer } from '../enrichers/render-chart-png.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Action } from './action.js';
@@ -19,6 +20,8 @@ export interface ActionDeps {
   readonly baseDir?: string;
   /** The service's metrics: what an action cannot count through its outcome (a template that failed), and exec's `am_executor_*`. */
   readonly metrics?: Metrics;
+  /** Draws graphs for actions that attach them (the Slack app); built on first use when absent. */
+  readonly charts?: ChartRenderer;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../observability/logger.js';
+import { ACTION_RESPONSE_LIMIT, outboundRequest } from '../outbound/outbound-request.js';
 import { slackApiError, SlackPlatformError } from './slack-api-error.js';
 import { slackFetch } from './slack-fetch.js';
 
@@ -30,6 +31,17 @@ export interface SlackApi {
   channelId(channel: string, signal?: AbortSignal): Promise<string>;
   postMessage(args: PostArgs, signal?: AbortSignal): Promise<{ readonly channel: string; readonly ts: string }>;
   update(args: PostArgs & { readonly ts: string }, signal?: AbortSignal): Promise<void>;
+  /** Shares a file as a reply in a message's thread (Slack's external upload: three requests). */
+  uploadToThread(file: ThreadFile, signal?: AbortSignal): Promise<{ readonly fileId: string }>;
+}
+
+export interface ThreadFile {
+  readonly filename: string;
+  readonly title: string;
+  readonly bytes: Buffer;
+  readonly channelId: string;
+  /** The parent message's `ts`. */
+  readonly threadTs: string;
 }
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
@@ -104,6 +116,23 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     },
     async update(args, signal) {
       await call('chat.update', { ...args }, signal);
+    },
+    async uploadToThread(file, signal) {
+      // files.upload is retired: ask for an upload URL, send the bytes there, then share the file.
+      const target = await call<{ upload_url: string; file_id: string }>('files.getUploadURLExternal', { filename: file.filename, length: file.bytes.length }, signal);
+      const sent = await outboundRequest({
+        url: target.upload_url,
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: file.bytes,
+        destination: 'Slack file upload',
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: ACTION_RESPONSE_LIMIT,
+        ...(signal ? { signal } : {}),
+      });
+      if (sent.status !== 200) throw new SlackPlatformError(`Slack file upload answered HTTP ${sent.status}: ${sent.body.slice(0, 200)}`, `http_${sent.status}`, sent.status >= 500);
+      await call('files.completeUploadExternal', { files: [{ id: target.file_id, title: file.title }], channel_id: file.channelId, thread_ts: file.threadTs }, signal);
+      return { fileId: target.file_id };
     },
   };
 }

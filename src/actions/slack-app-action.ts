@@ -1,3 +1,4 @@
+import { createChartRenderer, type ChartRenderer } from '../enrichers/render-chart-png.js';
 import { checkSlackMessage } from '../messages/check-limits.js';
 import { slackAppMessage, type SlackAppMessage } from '../messages/slack-app-blocks.js';
 import type { Action, ActionResult } from './action.js';
@@ -6,6 +7,7 @@ import { chatMessageBuilder, type ChatMessageConfig } from './chat-message.js';
 import { messageRefId, type MessageRef, type MessageRefStore } from './message-refs.js';
 import { createSlackApi, type SlackApi } from './slack-api.js';
 import { REPOST_ERRORS, SlackPlatformError } from './slack-api-error.js';
+import { uploadGraphs } from './slack-graph-upload.js';
 import { duration, nextEpisode, startEpisode, type EpisodeState } from './slack-episode.js';
 import { scrubbedError, secretsScrubber } from './url-scrubber.js';
 
@@ -62,6 +64,8 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   const localRefs: MessageRefStore = { getMessageRef: async (id) => fallbackRefs.get(id), putMessageRef: async (ref) => void fallbackRefs.set(ref.id, ref) };
   // Two notifications of one group must not both find no message and both post: one at a time per group.
   const queues = new Map<string, Promise<unknown>>();
+  // Fonts are read when the first graph is drawn, not when a config without graphs is loaded.
+  let charts: ChartRenderer | undefined = deps.charts;
 
   async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const before = queues.get(key) ?? Promise.resolve();
@@ -122,9 +126,14 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       await api.postMessage({ channel, thread_ts: ts, text: step.state.pendingReplies.join('\n') }, signal);
       await save(ts, channel, { ...step.state, pendingReplies: [] });
     }
+    // Once per episode, with the message that starts it: a retry or a repeat updates, and uploads nothing.
+    const graphs = step.kind === 'post' && notification.status === 'firing'
+      ? await uploadGraphs(notification, { api, charts: () => (charts ??= createChartRenderer()), channelId: channel, threadTs: ts, signal, logger: deps.logger, metrics: deps.metrics, action: name })
+      : { uploaded: 0, failed: 0 };
+    const pictures = graphs.uploaded + graphs.failed === 0 ? '' : `; ${graphs.uploaded} graph${graphs.uploaded === 1 ? '' : 's'} attached${graphs.failed > 0 ? `, ${graphs.failed} failed` : ''}`;
     return {
-      detail: `${outcome} the message of ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}`,
-      data: { channel, ts, replies: step.kind === 'update' ? step.state.pendingReplies : [] },
+      detail: `${outcome} the message of ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}${pictures}`,
+      data: { channel, ts, replies: step.kind === 'update' ? step.state.pendingReplies : [], graphs },
     };
   }
 

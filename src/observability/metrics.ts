@@ -26,6 +26,7 @@ export interface Metrics {
   readonly storeErrors: Counter<'operation'>;
   readonly templateErrors: Counter<'action' | 'template'>;
   readonly slackClicks: Counter<'button' | 'outcome'>;
+  readonly slackGraphUploads: Counter<'outcome'>;
 }
 
 export interface MetricsOptions {
@@ -149,6 +150,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_slack_clicks_total',
       help: 'Slack button clicks handled, by button and outcome (done, failed, unknown message).',
       labelNames: ['button', 'outcome'],
+      registers,
+    }),
+    slackGraphUploads: new Counter({
+      name: 'alertpipe_slack_graph_uploads_total',
+      help: 'Graphs attached to Slack threads, by outcome (uploaded, failed); a failure leaves the message as posted.',
+      labelNames: ['outcome'],
       registers,
     }),
   };

@@ -12,7 +12,7 @@ export interface OutboundRequest {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as it is: axios trims a string it takes for JSON, and a forwarded body must go out byte for byte. */
-  readonly body?: string | URLSearchParams;
+  readonly body?: string | URLSearchParams | Buffer;
   /** Names the destination in errors ("Prometheus", "webhook orders"); never the URL, which may hold a secret. */
   readonly destination: string;
   /** The whole exchange, connecting to the last byte of the answer; not an idle timeout. */

@@ -20,6 +20,16 @@ export interface StoredMessage {
   edits: number;
 }
 
+/** A file shared through the external upload flow: its bytes, and where it was shared. */
+export interface SharedFile {
+  readonly id: string;
+  readonly filename: string;
+  readonly title: string;
+  readonly bytes: Buffer;
+  readonly channel?: string;
+  readonly threadTs?: string;
+}
+
 export interface FakeSlackApi {
   /** The `slackApiUrl`, ending in `/api/`. */
   readonly url: string;
@@ -29,6 +39,8 @@ export interface FakeSlackApi {
   readonly messages: StoredMessage[];
   topLevel(channelId?: string): StoredMessage[];
   thread(ts: string): StoredMessage[];
+  /** Files completed with `files.completeUploadExternal`, in order. */
+  readonly files: SharedFile[];
   /** Calls of a method, in order, with the arguments as Slack parsed them. */
   calls(method: string): Array<Record<string, unknown>>;
   /** The next `times` calls of `method` answer `{ ok: false, error }` (HTTP 200, as Slack does). */
@@ -46,12 +58,18 @@ const TOKEN = 'xoxb-1111-2222-standinstandinstandin';
  * A stand-in for Slack's Web API, answering as docs.slack.dev documents each method: form-encoded
  * or JSON bodies, the bot token as a Bearer header (`not_authed`, `invalid_auth`), errors as HTTP
  * 200 with `ok: false`, 429 with `Retry-After`, `chat.postMessage` returning the channel's ID and a
- * `ts`, `chat.update` needing a channel ID and an existing `ts`, Block Kit limits (`invalid_blocks`).
+ * `ts`, `chat.update` needing a channel ID and an existing `ts`, Block Kit limits (`invalid_blocks`),
+ * and the external file upload: `files.getUploadURLExternal` (filename and length required), the
+ * upload URL taking exactly that many bytes, `files.completeUploadExternal` sharing only a file whose
+ * bytes arrived, into a channel the bot is in and a thread that exists.
  */
 export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ id: 'C0ALERTS1', name: 'alerts', member: true }]): Promise<FakeSlackApi> {
   const messages: StoredMessage[] = [];
   const calls: Array<{ method: string; args: Record<string, unknown> }> = [];
   const failures: Array<{ method: string; error: string }> = [];
+  // Upload URLs handed out and not yet completed: what was promised, and the bytes once sent.
+  const pending = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  const files: SharedFile[] = [];
   let rateLimited: { seconds: number; times: number } | undefined;
   let counter = 0;
 
@@ -60,6 +78,15 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
   const byRef = (ref: unknown): SlackChannel | undefined => channels.find((c) => c.id === ref || `#${c.name}` === ref || c.name === ref);
 
   const standIn = await startHttpStandIn((request) => {
+    // The upload URL is pre-authorised: no token, the file's bytes as the body (raw or multipart; we send raw).
+    const upload = /^\/upload\/v1\/(F[A-Z0-9]+)$/.exec(request.url);
+    if (upload) {
+      const promised = pending.get(upload[1]!);
+      if (request.method !== 'POST' || promised === undefined) return { status: 404, body: 'not found' };
+      if (request.raw.length !== promised.length) return { status: 400, body: `length ${request.raw.length} is not the ${promised.length} promised` };
+      promised.bytes = request.raw;
+      return { status: 200, body: `OK - ${request.raw.length}` };
+    }
     const method = request.url.replace(/^\/api\//, '').split('?')[0] ?? '';
     if (request.method !== 'POST' && request.method !== 'GET') return { status: 405, body: 'method_not_allowed' };
     if (rateLimited && rateLimited.times > 0) {
@@ -115,6 +142,43 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
         message.edits += 1;
         return ok({ channel: channel.id, ts: message.ts, text: message.text });
       }
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (typeof args.filename !== 'string' || args.filename === '' || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+        const id = `F0UPLOAD${String(++counter).padStart(4, '0')}`;
+        pending.set(id, { filename: args.filename, length });
+        return ok({ upload_url: `${standIn.url}/upload/v1/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const list = typeof args.files === 'string' ? (JSON.parse(args.files) as unknown) : args.files;
+        if (!Array.isArray(list) || list.length === 0) return fail('invalid_arguments');
+        const entries = list as Array<{ id?: string; title?: string }>;
+        // A file whose bytes never reached the upload URL cannot be completed.
+        if (entries.some((f) => pending.get(f.id ?? '')?.bytes === undefined)) return fail('file_not_found');
+        let channel: SlackChannel | undefined;
+        if (args.channel_id !== undefined) {
+          channel = channels.find((c) => c.id === args.channel_id);
+          if (channel === undefined) return fail('channel_not_found');
+          if (!channel.member) return fail('not_in_channel');
+        }
+        if (args.thread_ts !== undefined && !messages.some((m) => m.channel === channel?.id && m.ts === args.thread_ts && m.threadTs === undefined)) {
+          return fail('thread_not_found');
+        }
+        const done = entries.map((f): SharedFile => {
+          const upload = pending.get(f.id as string)!;
+          pending.delete(f.id as string);
+          return {
+            id: f.id as string,
+            filename: upload.filename,
+            title: f.title ?? upload.filename,
+            bytes: upload.bytes!,
+            ...(channel ? { channel: channel.id } : {}),
+            ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
+          };
+        });
+        files.push(...done);
+        return ok({ files: done.map((f) => ({ id: f.id, name: f.filename, title: f.title, size: f.bytes.length, mimetype: 'image/png' })) });
+      }
       default:
         return fail('unknown_method');
     }
@@ -127,6 +191,7 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
     messages,
     topLevel: (channelId) => messages.filter((m) => m.threadTs === undefined && (channelId === undefined || m.channel === channelId)),
     thread: (ts) => messages.filter((m) => m.threadTs === ts),
+    files,
     calls: (method) => calls.filter((c) => c.method === method).map((c) => c.args),
     failNext(method, error, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ method, error });
@@ -147,7 +212,7 @@ function parseArgs(contentType: string, body: string): Record<string, unknown> {
   if (contentType.startsWith('application/json')) return JSON.parse(body || '{}') as Record<string, unknown>;
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(body)) {
-    args[key] = ['blocks', 'attachments', 'metadata'].includes(key) ? JSON.parse(value) : value;
+    args[key] = ['blocks', 'attachments', 'metadata', 'files'].includes(key) ? JSON.parse(value) : value;
   }
   return args;
 }

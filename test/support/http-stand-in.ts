@@ -8,6 +8,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The body as it arrived, for binary uploads. */
+  readonly raw: Buffer;
   /** Epoch milliseconds at arrival. */
   readonly at: number;
 }
@@ -55,6 +57,7 @@ export async function startHttpStandIn(
         url: req.url ?? '/',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        raw: Buffer.concat(chunks),
         at: Date.now(),
       };
       requests.push(recorded);
