@@ -10,18 +10,12 @@ import { reportFigure } from '../support/figures.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';
 import { startAlertmanager, webhookAlertmanagerConfig, type RealAlertmanager } from '../support/real-alertmanager.js';
 import { postgresAvailable, startPostgres, type RealPostgres } from '../support/real-postgres.js';
+import { until } from '../support/until.js';
 
 const tools = binariesAvailable('prometheus-alertmanager');
 const postgres = postgresAvailable();
 const BURST = 1000;
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function post(url: string, body: unknown): Promise<number> {
   try {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startChildService } from '../support/child-service.js';
 import { reportFigure } from '../support/figures.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';
-import { alertBody, post, spawnAlertpipe, until, writeStoreConfig } from '../support/store-faults.js';
+import { alertBody, post, spawnAlertpipe, writeStoreConfig } from '../support/store-faults.js';
 
 let receiver: HttpStandIn;
 let dir: string;

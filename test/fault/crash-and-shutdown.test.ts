@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startChildService, type ChildService } from '../support/child-service.js';
 import { reportFigure } from '../support/figures.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';
+import { until } from '../support/until.js';
 
 const BURST = 1000;
 let receiver: HttpStandIn;
@@ -66,13 +67,6 @@ async function sendBurst(url: string, run: string, seqs: number[], concurrency: 
   );
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('kill -9 in the middle of a burst of 1,000 notifications', () => {
   it('delivers every acknowledged notification after a restart on the same DATA_DIR', async () => {

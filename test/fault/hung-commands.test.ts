@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startChildService, type ChildService } from '../support/child-service.js';
 import { reportFigure } from '../support/figures.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';
+import { alive, until } from '../support/until.js';
 
 // Commands that never end, each starting a background child of its own, run by the real CLI.
 // `--stress-compaction` makes every garbage collection a full one, as a long-running process
@@ -55,23 +56,8 @@ function configFile(name: string): { file: string; pids: string } {
 const post = (url: string, labels: Record<string, string>): Promise<Response> =>
   fetch(`${url}/alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels }), signal: AbortSignal.timeout(60_000) });
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const pidsIn = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('hung commands', () => {
   it(`keeps delivering with ${HUNG} hung commands: each is killed with its children at its timeout and its slot freed`, async () => {

@@ -3,6 +3,7 @@ import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { reportFigure } from '../support/figures.js';
 import { fixtureText } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/test-service.js';
+import { until } from '../support/until.js';
 
 let slack: FakeSlack;
 beforeAll(async () => {
@@ -16,13 +17,6 @@ async function serviceWith(delivery: string): Promise<TestService> {
 
 const alert = (name: string) => ({ labels: { alertname: name, severity: 'critical' }, annotations: { summary: `${name} fired` } });
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Slack answering 503 for 20 seconds while notifications arrive', () => {
   it('delivers each notification exactly once after it recovers', async () => {

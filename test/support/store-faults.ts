@@ -33,13 +33,7 @@ export async function readiness(url: string): Promise<{ status: number; body: { 
   return { status: response.status, body: (await response.json()) as { failing?: Record<string, string> } };
 }
 
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { until } from './until.js';
 
 /** Each seq the receiver got for `run`, once per delivery. */
 export function deliveredSeqs(requests: ReadonlyArray<{ url: string; body: string }>, run: string): number[] {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixtureText } from '../../support/fixtures.js';
 import { startTestService } from '../../support/test-service.js';
+import { until } from '../../support/until.js';
 
 /** Pids of processes whose command line is exactly `args` (Linux /proc). */
 function pidsOf(args: string[]): number[] {
@@ -18,13 +19,6 @@ function pidsOf(args: string[]): number[] {
     .map(Number);
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe("prometheus-am-executor's example config and payload, unchanged", () => {
   it('runs the matching commands, and the resolution signals the sleep with SIGUSR1', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../../src/ingest/fingerprint.js';
 import { fixtureText } from '../../support/fixtures.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { alive, until } from '../../support/until.js';
 
 const scripts = path.resolve(import.meta.dirname, '../../support/scripts');
 const node = process.execPath;
@@ -28,13 +29,6 @@ async function withService(actions: string[], run: (app: TestService) => Promise
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const resolvedVersion = (text: string): string =>
   text.replaceAll('"status": "firing"', '"status": "resolved"').replaceAll('"endsAt": "0001-01-01T00:00:00Z"', '"endsAt": "2026-11-22T12:30:00Z"');
@@ -149,11 +143,3 @@ describe('exec action', () => {
   });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { alive, until } from '../../support/until.js';
 
 // What an exec command cannot do to alertpipe: run again after its timeout, leave children behind,
 // hold a waiting sender past its deadline, flood memory with output, or fail forever on alert data.
@@ -30,22 +31,7 @@ async function withService(yaml: string, run: (app: TestService) => Promise<void
 
 const routedTo = (actions: string[], extra = ''): string => `routes:\n  - actions: [${actions.join(', ')}]\n${extra}`;
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const lines = (name: string): string[] => (existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim().split('\n').filter(Boolean) : []);
 

@@ -22,7 +22,6 @@ import { startFakeExporter, type FakeExporter } from '../../support/fake-exporte
 import { startPrometheus, type RealPrometheus } from '../../support/real-prometheus.js';
 
 const tools = binariesAvailable('prometheus');
-const POD = 'cart-7d9f8b6c5-x2x9z';
 
 describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus', () => {
   let exporter: FakeExporter;

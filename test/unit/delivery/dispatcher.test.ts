@@ -8,6 +8,7 @@ import { runJob } from '../../../src/delivery/run-job.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { alertWith, enriched, notificationOf } from '../../support/alerts.js';
+import { until } from '../../support/until.js';
 
 const metrics = createMetrics({ defaultMetrics: false });
 const logger = createSilentLogger();
@@ -34,13 +35,6 @@ function start(store: MemoryStore, actions: Action[], retry = { initialBackoffMs
   return dispatcher;
 }
 
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const recording = (name: string, behave: (attempt: number) => void = () => {}): Action & { calls: number } => {
   const action = {
@@ -65,7 +59,7 @@ describe('dispatcher with the memory store', () => {
     start(store, [a, b]);
     for (let i = 0; i < 20; i++) await store.add(notificationOf([alertWith({ alertname: 'X', i: String(i) })], `n${i}`));
     dispatcher!.kick();
-    await until(() => store.unfinishedCount() === 0);
+    await until(() => store.unfinishedCount() === 0, 5_000);
     expect([a.calls, b.calls]).toEqual([20, 20]);
   });
 
@@ -77,7 +71,7 @@ describe('dispatcher with the memory store', () => {
     start(store, [flaky]);
     await store.add(notificationOf([alertWith({ alertname: 'X' })], 'n1'));
     dispatcher!.kick();
-    await until(() => store.unfinishedCount() === 0);
+    await until(() => store.unfinishedCount() === 0, 5_000);
     const record = await store.getNotification('n1');
     expect(record!.jobs[0]!.state).toBe('succeeded');
     expect(record!.jobs[0]!.attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'success']);
@@ -92,7 +86,7 @@ describe('dispatcher with the memory store', () => {
     start(store, [broken, fine]);
     await store.add(notificationOf([alertWith({ alertname: 'X' })], 'n1'));
     dispatcher!.kick();
-    await until(() => store.unfinishedCount() === 0);
+    await until(() => store.unfinishedCount() === 0, 5_000);
     const jobs = (await store.getNotification('n1'))!.jobs;
     expect(jobs.map((j) => [j.action, j.state])).toEqual([
       ['broken', 'failed'],
@@ -110,7 +104,7 @@ describe('dispatcher with the memory store', () => {
     start(store, [down], { initialBackoffMs: 20, maxBackoffMs: 40, maxAgeMs: 150 });
     await store.add(notificationOf([alertWith({ alertname: 'X' })], 'n1'));
     dispatcher!.kick();
-    await until(() => store.unfinishedCount() === 0);
+    await until(() => store.unfinishedCount() === 0, 5_000);
     const job = (await store.getNotification('n1'))!.jobs[0]!;
     expect(job.state).toBe('dead');
     expect(job.attempts.length).toBeGreaterThan(1);
@@ -129,7 +123,7 @@ describe('dispatcher with the memory store', () => {
     start(store, [recording('a')]);
     for (let i = 0; i < 10; i++) await store.add(notificationOf([alertWith({ alertname: 'X' })], `n${i}`));
     dispatcher!.kick();
-    await until(() => store.unfinishedCount() === 0);
+    await until(() => store.unfinishedCount() === 0, 5_000);
     expect((await store.listNotifications({ limit: 100 })).records.map((r) => r.id)).toEqual(['n9', 'n8', 'n7']);
   });
 });
@@ -145,13 +139,13 @@ describe('dispatcher with a store that answers a turn later (as the SQLite store
       asking === undefined ? new Promise((resolve) => (asking = () => void nextDueAt().then(resolve))) : nextDueAt();
     const action = recording('a');
     start(store, [action]);
-    await until(() => asking !== undefined);
+    await until(() => asking !== undefined, 5_000);
 
     await store.add(notificationOf([alertWith({ alertname: 'Kicked' })]));
     dispatcher!.kick(); // while the loop waits for nextDueAt
     const kickedAt = Date.now();
     asking!();
-    await until(() => action.calls === 1);
+    await until(() => action.calls === 1, 5_000);
     // Without the re-check the loop would sleep its idle second first.
     expect(Date.now() - kickedAt).toBeLessThan(500);
   });
@@ -170,11 +164,11 @@ describe('dispatcher with a store that cannot answer (its database is down)', ()
     try {
       const action = recording('a');
       start(store, [action]);
-      await until(() => failures >= 2);
+      await until(() => failures >= 2, 5_000);
       down = false;
       await store.add(notificationOf([alertWith({ alertname: 'AfterOutage' })]));
       dispatcher!.kick();
-      await until(() => action.calls === 1);
+      await until(() => action.calls === 1, 5_000);
       expect(rejections).toEqual([]);
     } finally {
       process.off('unhandledRejection', onRejection);

@@ -5,6 +5,7 @@ import { MemoryStore } from '../../../src/delivery/memory-store.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { alertWith, notificationOf } from '../../support/alerts.js';
+import { until } from '../../support/until.js';
 
 /** A memory store whose writes fail with `failWith` while it is set, as a full disk would. */
 class FlakyStore extends MemoryStore {
@@ -21,9 +22,6 @@ class FlakyStore extends MemoryStore {
 const note = (id: string) => notificationOf([alertWith({ alertname: 'A', id })], id);
 const diskFull = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 describe('guarded store', () => {
   it('turns a store failure into a 503 with its reason, counts it, and is unhealthy until a write works again', async () => {
@@ -38,7 +36,7 @@ describe('guarded store', () => {
     expect((await metrics.storeErrors.get()).values).toEqual([{ labels: { operation: 'add' }, value: 1 }]);
     // Space returns: the guard's own probe write finds out, with no traffic needed.
     inner.failWith = undefined;
-    await until(() => store.health().ok);
+    await until(() => store.health().ok, 5_000);
     expect(store.health()).toEqual({ ok: true });
     await store.close();
   });
@@ -81,7 +79,7 @@ describe('guarded store', () => {
     expect(store.health()).toEqual({ ok: false, reason: 'the queue store failed (connection): PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432' });
     expect((await metrics.storeErrors.get()).values).toEqual([{ labels: { operation: 'connection' }, value: 1 }]);
     inner.failWith = undefined;
-    await until(() => store.health().ok);
+    await until(() => store.health().ok, 5_000);
     expect(store.health()).toEqual({ ok: true });
     // Lost again while idle: readiness fails at once, before any request meets it.
     inner.failWith = new Error('PostgreSQL unavailable: Connection terminated unexpectedly');
