@@ -1,5 +1,6 @@
 import type { Action } from './actions/action.js';
 import { logActionType } from './actions/log-action.js';
+import type { ActionDeps } from './actions/action-config.js';
 import { createAction } from './actions/registry.js';
 import type { Config } from './config/schema.js';
 import { createAlertmanagerClient } from './enrichers/alertmanager-client.js';
@@ -29,7 +30,7 @@ export function buildPrometheusClient(config: Config, metrics: Metrics): Prometh
 }
 
 /** Builds every action, compiling their message templates (`baseDir` resolves `template_file`). */
-export function buildActions(config: Config, logger: Logger, more: { baseDir?: string; metrics?: Metrics } = {}): Map<string, Action> {
+export function buildActions(config: Config, logger: Logger, more: Omit<ActionDeps, 'logger'> = {}): Map<string, Action> {
   // `log` exists even when the config does not define it, so routes can always name it.
   const sections = { log: logActionType.schema.parse({ type: 'log' }), ...config.actions };
   return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger, ...more })]));

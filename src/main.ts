@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { createChartRenderer } from './enrichers/render-chart-png.js';
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import { collectSecrets } from './config/collect-secrets.js';
@@ -54,7 +55,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
   const prometheus = buildPrometheusClient(config, metrics);
-  const prepared = await preflight(loaded, { logger, metrics, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  // One chart renderer (its fonts read once) for the graph links and the Slack app's uploads.
+  const charts = createChartRenderer();
+  const prepared = await preflight(loaded, { logger, metrics, charts, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
   const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
   const deadLettered = (names: readonly string[]): void => {
@@ -111,6 +114,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
 
   let accepting = true;
   const app = createApp({
+    charts,
     accept: createIntake({
       store,
       metrics,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { Action } from '../actions/action.js';
 import { buildActions, buildEnricherSteps } from '../build-pipeline.js';
+import type { ChartRenderer } from '../enrichers/render-chart-png.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
@@ -31,7 +32,7 @@ export interface Prepared {
  * a file that passes `check-config` does not then fail to start (short of what only the moment of
  * starting can tell: a port already taken, a disk filled since).
  */
-export async function preflight(loaded: LoadedConfig, options: { logger: Logger; metrics?: Metrics; listen?: string }): Promise<Prepared> {
+export async function preflight(loaded: LoadedConfig, options: { logger: Logger; metrics?: Metrics; charts?: ChartRenderer; listen?: string }): Promise<Prepared> {
   const { config, baseDir } = loaded;
   const problems: ConfigProblem[] = [];
   const attempt = async <T>(where: string, work: () => T | Promise<T>): Promise<T | undefined> => {
@@ -47,7 +48,7 @@ export async function preflight(loaded: LoadedConfig, options: { logger: Logger;
 
   const listen = parseListenAddress(options.listen ?? config.server.listen);
   if ('problem' in listen) problems.push({ path: options.listen === undefined ? 'server.listen' : '-l', message: listen.problem });
-  const actions = await attempt('actions', () => buildActions(config, options.logger, { baseDir, ...(options.metrics ? { metrics: options.metrics } : {}) }));
+  const actions = await attempt('actions', () => buildActions(config, options.logger, { baseDir, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.charts ? { charts: options.charts } : {}) }));
   const enrichers = await buildEnrichers(loaded, attempt);
   const tls = config.server.tls ? await readTls(config.server.tls, baseDir, problems) : undefined;
   if (config.delivery.queue === 'sqlite') {
