@@ -42,7 +42,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/src/console/web ./src/console/web
+COPY --from=build /app/src/http/console/web ./src/http/console/web
 COPY config.schema.json ./config.schema.json
 
 ENV NODE_ENV=production \
@@ -58,4 +58,4 @@ USER 10001:10001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-ENTRYPOINT ["tini", "--", "node", "dist/cli.js"]
+ENTRYPOINT ["tini", "--", "node", "dist/app/cli.js"]

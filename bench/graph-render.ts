@@ -4,8 +4,8 @@
  * pixmap in WebAssembly memory, outside the V8 heap). Run: npm run bench:graph.
  */
 import { writeFileSync } from 'node:fs';
-import { createChartRenderer } from '../src/enrichers/render-chart-png.js';
-import type { GraphData } from '../src/enrichers/graph-data.js';
+import { createChartRenderer } from '../src/charts/render-chart-png.js';
+import type { GraphData } from '../src/charts/graph-data.js';
 
 const MiB = 1024 ** 2;
 const end = Math.floor(Date.now() / 1000);

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { HistoryQuery } from '../src/delivery/delivery-store.js';
-import { SqliteStore } from '../src/delivery/sqlite-store.js';
-import { fingerprintOf } from '../src/ingest/fingerprint.js';
-import { serializePage } from '../src/ingest/history-page.js';
-import { parseMatchers } from '../src/pipeline/matchers.js';
-import type { EnrichedNotification } from '../src/pipeline/model.js';
+import type { HistoryQuery } from '../src/store/ports/delivery-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { fingerprintOf } from '../src/http/ingest/fingerprint.js';
+import { serializePage } from '../src/http/history/history-page.js';
+import { parseMatchers } from '../src/model/matchers.js';
+import type { EnrichedNotification } from '../src/model/model.js';
 
 const TOTAL = Number(process.env.HISTORY_TOTAL ?? 100_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-history-scale-'));

@@ -11,16 +11,16 @@ import { pathToFileURL } from 'node:url';
 // wrappers would otherwise be part of what is timed.
 const dist = (file: string): string => pathToFileURL(path.resolve(import.meta.dirname, '../dist', file)).href;
 async function loadIngest(): Promise<{
-  encodeNotification: typeof import('../src/delivery/notification-codec.js').encodeNotification;
-  fingerprintOf: typeof import('../src/ingest/fingerprint.js').fingerprintOf;
-  normalize: typeof import('../src/ingest/normalize.js').normalize;
-  parseJsonBody: typeof import('../src/ingest/parse-json.js').parseJsonBody;
+  encodeNotification: typeof import('../src/store/notification-codec.js').encodeNotification;
+  fingerprintOf: typeof import('../src/http/ingest/fingerprint.js').fingerprintOf;
+  normalize: typeof import('../src/http/ingest/normalize.js').normalize;
+  parseJsonBody: typeof import('../src/http/parse-json.js').parseJsonBody;
 }> {
   return {
-    ...((await import(dist('delivery/notification-codec.js'))) as typeof import('../src/delivery/notification-codec.js')),
-    ...((await import(dist('ingest/fingerprint.js'))) as typeof import('../src/ingest/fingerprint.js')),
-    ...((await import(dist('ingest/normalize.js'))) as typeof import('../src/ingest/normalize.js')),
-    ...((await import(dist('ingest/parse-json.js'))) as typeof import('../src/ingest/parse-json.js')),
+    ...((await import(dist('store/notification-codec.js'))) as typeof import('../src/store/notification-codec.js')),
+    ...((await import(dist('http/ingest/fingerprint.js'))) as typeof import('../src/http/ingest/fingerprint.js')),
+    ...((await import(dist('http/ingest/normalize.js'))) as typeof import('../src/http/ingest/normalize.js')),
+    ...((await import(dist('http/parse-json.js'))) as typeof import('../src/http/parse-json.js')),
   };
 }
 

@@ -82,7 +82,7 @@ async function startTarget(target: Target, config = ''): Promise<Child> {
   const queue = target === 'alertpipe-memory' ? 'memory' : 'sqlite';
   writeFileSync(file, config || `delivery: { queue: ${queue}, data_dir: ${JSON.stringify(path.join(dir, 'data'))}, max_pending: 200000 }\nactions: { log: { type: log } }\n`);
   // The log action's line is at info: at warn the bench measures the pipeline, not the terminal.
-  return startChild(['dist/cli.js', '-f', file, '-l', `127.0.0.1:${port}`], { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/readyz', port);
+  return startChild(['dist/app/cli.js', '-f', file, '-l', `127.0.0.1:${port}`], { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/readyz', port);
 }
 
 export interface LoadResult {

@@ -1,5 +1,5 @@
 import { binariesAvailable } from '../test/support/binaries.js';
-import { stormScenario, type StormRow } from './storm.js';
+import { stormScenario } from './storm.js';
 
 /**
  * The storm's rows as a markdown table, Alertmanager alone first. Without Prometheus and

@@ -192,7 +192,7 @@ async function startAlertpipe(webhook: (shard: number) => string, prometheusUrl:
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'alertpipe.yml'), config);
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/app/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`], {
     cwd: dir,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'ignore', 'inherit'],

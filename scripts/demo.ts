@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfigText } from '../src/config/load-config.js';
-import { startService, type Service } from '../src/main.js';
+import { startService, type Service } from '../src/app/main.js';
 import { createLogger } from '../src/observability/logger.js';
 import { findBinary } from '../test/support/binaries.js';
 import { freePort } from '../test/support/child-service.js';

@@ -558,7 +558,7 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   const runtimeRuns = runtime.filter((s) => s.instruction === 'RUN').map((s) => s.args).join(' && ');
   if (/apt-get install[^&]*\b(g\+\+|make|python3)\b/.test(runtimeRuns)) problems.push('the runtime stage installs build tools');
   if (!/apt-get install[^&]*\btini\b/.test(runtimeRuns)) problems.push('the runtime stage does not install tini');
-  // `web`: the console's page (src/console/web), served as it is.
+  // `web`: the console's page (src/http/console/web), served as it is.
   const allowed = new Set(['package.json', 'node_modules', 'dist', 'web', 'config.schema.json']);
   for (const copy of runtime.filter((s) => s.instruction === 'COPY' || s.instruction === 'ADD')) {
     const parts = copy.args.split(' ').filter((p) => !p.startsWith('--'));
@@ -590,8 +590,8 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
     argv = null;
   }
   if (!Array.isArray(argv)) problems.push('ENTRYPOINT is not in exec (JSON) form, so signals would not reach node');
-  else if (JSON.stringify(argv) !== JSON.stringify(['tini', '--', 'node', 'dist/cli.js'])) {
-    problems.push(`ENTRYPOINT ${entrypoint} is not ["tini","--","node","dist/cli.js"]`);
+  else if (JSON.stringify(argv) !== JSON.stringify(['tini', '--', 'node', 'dist/app/cli.js'])) {
+    problems.push(`ENTRYPOINT ${entrypoint} is not ["tini","--","node","dist/app/cli.js"]`);
   }
 
   // .dockerignore: keeps the context small and leaves in what the build copies.

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from '../lib/config-error.js';
 
 const TOP_LEVEL = new Set(['listen_address', 'verbose', 'tls_key', 'tls_crt', 'commands']);
 const COMMAND_KEYS = new Set(['cmd', 'args', 'match_labels', 'max', 'notify_on_failure', 'ignore_resolved', 'resolved_signal']);

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './schema.js';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from '../lib/config-error.js';
 
 type PostgresConfig = NonNullable<Config['delivery']['postgres']>;
 

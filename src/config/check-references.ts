@@ -1,5 +1,5 @@
 import { BUILTIN_ENRICHER_NAMES, checkBuiltinOptions, isBuiltinEnricher } from '../enrichers/builtin-enrichers.js';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from '../lib/config-error.js';
 import type { Config } from './schema.js';
 
 /**

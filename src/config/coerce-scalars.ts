@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { valueAt } from './issue-problems.js';
+import { valueAt } from '../lib/issue-problems.js';
 
 type Issue = z.core.$ZodIssue;
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { configSchema } from './schema.js';
-import { isSecretSchema } from './secret.js';
-import { secretParts } from './secret-parts.js';
+import { isSecretSchema } from '../lib/secret.js';
+import { secretParts } from '../lib/secret-parts.js';
 
 // Only for opaque values the schema cannot describe (a custom enricher's `options`): there the
 // key's name is all there is to go on.

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from '../lib/config-error.js';
 
 const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

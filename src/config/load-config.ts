@@ -3,12 +3,12 @@ import path from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import { addCommandLineCommand, isAmExecutorConfig, translateAmExecutorConfig, type CommandLineCommand } from './am-executor-config.js';
 import { looksLikeAmExecutor, parseAsYamlV2 } from './am-executor-yaml.js';
-import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
 import { envConfigInput } from './env-config.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { checkReferences } from './check-references.js';
 import { parseCoercingScalars } from './coerce-scalars.js';
-import { issuesToProblems } from './issue-problems.js';
+import { issuesToProblems } from '../lib/issue-problems.js';
 import { configSchema, type Config } from './schema.js';
 import { yamlProblems } from './yaml-problems.js';
 

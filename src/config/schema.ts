@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { secret } from './secret.js';
-import { actionConfigSchema } from '../actions/registry.js';
+import { secret } from '../lib/secret.js';
+import { actionConfigSchema } from '../integrations/registry.js';
 import { builtinEnricherEntrySchemas } from '../enrichers/builtin-enrichers.js';
-import { MatcherSyntaxError, parseMatchers, type Matcher } from '../pipeline/matchers.js';
+import { MatcherSyntaxError, parseMatchers, type Matcher } from '../model/matchers.js';
 import { LISTEN_FORMAT_MESSAGE, LISTEN_PORT_MESSAGE, LISTEN_SHAPE, portOutOfRange } from './listen-address.js';
-import { durationSchema, sizeSchema } from './units.js';
+import { durationSchema, sizeSchema } from '../lib/units.js';
 
 /**
  * The config file, as zod validates it. `config.schema.json` (for editor completion) is generated

@@ -1,5 +1,5 @@
 import type { YAMLError } from 'yaml';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from '../lib/config-error.js';
 
 // A file nested thousands deep gives one error per level; the first few say all there is.
 const MAX_REPORTED = 10;

@@ -1,15 +1,15 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
-import { issuesToProblems } from '../config/issue-problems.js';
-import { durationSchema } from '../config/units.js';
-import type { AlertmanagerClient } from './alertmanager-client.js';
+import { issuesToProblems } from '../lib/issue-problems.js';
+import { durationSchema } from '../lib/units.js';
+import type { AlertmanagerClient } from '../alertmanager/alertmanager-client.js';
 import type { Enricher } from './enricher.js';
-import { createGraphEnricher } from './graph-enricher.js';
-import { createNodeResourcesEnricher } from './node-resources-enricher.js';
-import { createPodResourcesEnricher } from './pod-resources-enricher.js';
-import { createRelatedAlertsEnricher } from './related-alerts-enricher.js';
-import { createRestartsEnricher } from './restarts-enricher.js';
-import { createWorkloadEnricher } from './workload-enricher.js';
+import { createGraphEnricher } from './graph/graph-enricher.js';
+import { createNodeResourcesEnricher } from './node-resources/node-resources-enricher.js';
+import { createPodResourcesEnricher } from './pod-resources/pod-resources-enricher.js';
+import { createRelatedAlertsEnricher } from './related-alerts/related-alerts-enricher.js';
+import { createRestartsEnricher } from './restarts/restarts-enricher.js';
+import { createWorkloadEnricher } from './workload/workload-enricher.js';
 
 // A PromQL duration for rate() and range selectors: `5m`, `90s`, `6h`.
 const promqlDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, 'expected a PromQL duration such as 5m');

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
-import type { Alert, Enrichment, Notification } from '../pipeline/model.js';
-import type { PrometheusClient } from './prometheus-client.js';
+import type { Alert, Enrichment, Notification } from '../model/model.js';
+import type { PrometheusClient } from '../prometheus/prometheus-client.js';
 
 /**
  * What an enricher gets besides the alerts. Everything it needs is here; enrichers hold no

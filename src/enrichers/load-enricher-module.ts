@@ -14,7 +14,7 @@ export async function loadEnricherModule(specifier: string, baseDir: string, opt
   try {
     module = (await import(target)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`enricher module ${specifier}: cannot load it: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`enricher module ${specifier}: cannot load it: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const exported = module.default ?? module.enricher;
   const candidate: unknown = typeof exported === 'function' ? await (exported as EnricherFactory)(options) : exported;

@@ -1,5 +1,5 @@
 import type { EnricherContext } from './enricher.js';
-import type { PrometheusClient } from './prometheus-client.js';
+import type { PrometheusClient } from '../prometheus/prometheus-client.js';
 
 /** The Prometheus client, or an error that says how to configure one (it becomes the alert's note). */
 export function requirePrometheus(ctx: EnricherContext): PrometheusClient {

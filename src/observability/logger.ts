@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import winston from 'winston';
 import { createSecretMasker, maskDeep } from './mask-secrets.js';
 

@@ -1,9 +1,9 @@
 import type { Enricher, EnrichmentsByFingerprint } from '../enrichers/enricher.js';
-import type { PrometheusClient } from '../enrichers/prometheus-client.js';
+import type { PrometheusClient } from '../prometheus/prometheus-client.js';
 import { startDeadline } from '../lib/deadline.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Alert, EnrichedAlert, EnrichedNotification, Enrichment, Notification } from './model.js';
+import type { Alert, EnrichedAlert, EnrichedNotification, Enrichment, Notification } from '../model/model.js';
 
 /** An enricher with the time it may take for one notification. */
 export interface EnricherStep {

@@ -1,5 +1,5 @@
-import type { Action } from '../actions/action.js';
-import type { Alert } from './model.js';
+import type { Action } from '../integrations/action.js';
+import type { Alert } from '../model/model.js';
 import { routeAlerts, type RoutingResult } from './router.js';
 
 /** What routing gave each action, and what it will receive of that. */

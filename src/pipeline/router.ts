@@ -1,5 +1,5 @@
-import { matchesAll, type Matcher } from './matchers.js';
-import type { Alert, AlertStatus } from './model.js';
+import { matchesAll, type Matcher } from '../model/matchers.js';
+import type { Alert, AlertStatus } from '../model/model.js';
 
 export interface Route {
   readonly matchers: readonly Matcher[];

@@ -1,4 +1,4 @@
-import { MemoryStore } from '../../src/delivery/memory-store.js';
+import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { deliveryStoreContract } from './delivery-store.contract.js';
 
 deliveryStoreContract('memory', () => ({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { PostgresStore } from '../../src/delivery/postgres-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { postgresAvailable, startPostgres, type RealPostgres } from '../support/real-postgres.js';
 import { deliveryStoreContract } from './delivery-store.contract.js';

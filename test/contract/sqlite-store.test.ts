@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import type { DeliveryStore } from '../../src/delivery/delivery-store.js';
-import { SqliteStore } from '../../src/delivery/sqlite-store.js';
+import type { DeliveryStore } from '../../src/store/ports/delivery-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { deliveryStoreContract } from './delivery-store.contract.js';
 
 const dirs = new Map<DeliveryStore, string>();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../../src/ingest/fingerprint.js';
+import { fingerprintOf } from '../../src/http/ingest/fingerprint.js';
 import { binariesAvailable } from '../support/binaries.js';
 import { startAlertmanager, webhookAlertmanagerConfig, type RealAlertmanager } from '../support/real-alertmanager.js';
 import { startTestService, type TestService } from '../support/test-service.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../../src/ingest/fingerprint.js';
-import { normalize } from '../../src/ingest/normalize.js';
+import { fingerprintOf } from '../../src/http/ingest/fingerprint.js';
+import { normalize } from '../../src/http/ingest/normalize.js';
 import { binariesAvailable } from '../support/binaries.js';
 import { startAlertmanager, webhookAlertmanagerConfig, type RealAlertmanager } from '../support/real-alertmanager.js';
 import { startPrometheus, type RealPrometheus } from '../support/real-prometheus.js';

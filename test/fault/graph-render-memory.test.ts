@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphData } from '../../src/enrichers/graph-data.js';
-import { createChartRenderer } from '../../src/enrichers/render-chart-png.js';
+import type { GraphData } from '../../src/charts/graph-data.js';
+import { createChartRenderer } from '../../src/charts/render-chart-png.js';
 import { reportFigure } from '../support/figures.js';
 
 const MiB = 1024 ** 2;

@@ -10,7 +10,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-preflight-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], timeout = 20_000) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, LOG_FORMAT: 'json' },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../../src/ingest/fingerprint.js';
+import { fingerprintOf } from '../../src/http/ingest/fingerprint.js';
 import { fixtureText } from '../support/fixtures.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';
 import { startTestService, type TestService } from '../support/test-service.js';

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_PATHS } from '../../src/ingest/ingest-routes.js';
+import { INGEST_PATHS } from '../../src/http/ingest/ingest-routes.js';
 import { FIXTURES, fixtureText, type FixtureName } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 

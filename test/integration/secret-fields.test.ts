@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionTypeNames } from '../../src/actions/registry.js';
+import { actionTypeNames } from '../../src/integrations/registry.js';
 import { collectSecrets } from '../../src/config/collect-secrets.js';
 import { parseConfigText } from '../../src/config/load-config.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';

@@ -1,5 +1,5 @@
-import type { Alert, AlertStatus, EnrichedAlert, EnrichedNotification, Notification } from '../../src/pipeline/model.js';
-import { fingerprintOf } from '../../src/ingest/fingerprint.js';
+import type { Alert, AlertStatus, EnrichedAlert, EnrichedNotification, Notification } from '../../src/model/model.js';
+import { fingerprintOf } from '../../src/http/ingest/fingerprint.js';
 
 /** A firing alert with these labels, for tests that do not care about the rest. */
 export function alertWith(labels: Record<string, string>, status: AlertStatus = 'firing', annotations: Record<string, string> = {}): Alert {

@@ -1,11 +1,10 @@
-import { ActionError } from '../../src/actions/action-error.js';
-import type { Action } from '../../src/actions/action.js';
-import { createAction, type ActionConfig } from '../../src/actions/registry.js';
-import { actionConfigSchema } from '../../src/actions/registry.js';
+import { ActionError } from '../../src/integrations/action-error.js';
+import type { Action } from '../../src/integrations/action.js';
+import { createAction, type ActionConfig, actionConfigSchema } from '../../src/integrations/registry.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
-import type { EnrichedAlert, EnrichedNotification } from '../../src/pipeline/model.js';
-import { normalize } from '../../src/ingest/normalize.js';
-import { parseJsonBody } from '../../src/ingest/parse-json.js';
+import type { EnrichedAlert, EnrichedNotification } from '../../src/model/model.js';
+import { normalize } from '../../src/http/ingest/normalize.js';
+import { parseJsonBody } from '../../src/http/parse-json.js';
 import { fixtureText } from './fixtures.js';
 
 /** A chat action of this type and config, as the registry builds it. */

@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
  * would, so that tests can kill it with SIGKILL or SIGTERM. Resolves once it listens.
  */
 export async function startChildService(options: { configFile: string; port: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<ChildService> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', '-f', options.configFile, '-l', `127.0.0.1:${options.port}`], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/app/cli.ts', '-f', options.configFile, '-l', `127.0.0.1:${options.port}`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -48,7 +48,7 @@ export function deliveredSeqs(requests: ReadonlyArray<{ url: string; body: strin
  * false if it exits first.
  */
 export function spawnAlertpipe(configFile: string, port: number): ChildService & { listening: Promise<boolean> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '-f', configFile, '-l', `127.0.0.1:${port}`], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', '-f', configFile, '-l', `127.0.0.1:${port}`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { collectSecrets } from '../../src/config/collect-secrets.js';
 import { loadConfig, parseConfigText } from '../../src/config/load-config.js';
-import type { NotificationRecord } from '../../src/delivery/delivery-store.js';
-import { startService, type Service, type ServiceOptions } from '../../src/main.js';
+import type { NotificationRecord } from '../../src/store/ports/delivery-store.js';
+import { startService, type Service, type ServiceOptions } from '../../src/app/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 
 export interface LogLine {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/lib/config-error.js';
 import { parseConfigText } from '../../../src/config/load-config.js';
 import {
   ROOT,

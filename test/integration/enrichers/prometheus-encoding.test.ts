@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPrometheusClient } from '../../../src/enrichers/prometheus-client.js';
+import { createPrometheusClient } from '../../../src/prometheus/prometheus-client.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { startHttpStandIn, type HttpStandIn } from '../../support/http-stand-in.js';
 

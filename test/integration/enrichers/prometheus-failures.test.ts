@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources-enricher.js';
-import { createPrometheusClient } from '../../../src/enrichers/prometheus-client.js';
-import { PrometheusError } from '../../../src/enrichers/prometheus-error.js';
+import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources/pod-resources-enricher.js';
+import { createPrometheusClient } from '../../../src/prometheus/prometheus-client.js';
+import { PrometheusError } from '../../../src/prometheus/prometheus-error.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { enrichNotification } from '../../../src/pipeline/enrich-chain.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources-enricher.js';
-import { createPrometheusClient } from '../../../src/enrichers/prometheus-client.js';
+import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources/pod-resources-enricher.js';
+import { createPrometheusClient } from '../../../src/prometheus/prometheus-client.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { enrichNotification } from '../../../src/pipeline/enrich-chain.js';

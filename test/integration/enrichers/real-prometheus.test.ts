@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeResourcesEnricher } from '../../../src/enrichers/node-resources-enricher.js';
-import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources-enricher.js';
-import { createPrometheusClient } from '../../../src/enrichers/prometheus-client.js';
+import { createNodeResourcesEnricher } from '../../../src/enrichers/node-resources/node-resources-enricher.js';
+import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources/pod-resources-enricher.js';
+import { createPrometheusClient } from '../../../src/prometheus/prometheus-client.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { enrichNotification } from '../../../src/pipeline/enrich-chain.js';
-import type { EnrichedAlert } from '../../../src/pipeline/model.js';
+import type { EnrichedAlert } from '../../../src/model/model.js';
 import { alertWith, notificationOf } from '../../support/alerts.js';
 import { binariesAvailable } from '../../support/binaries.js';
 import { startFakeExporter, type FakeExporter, type FakePod } from '../../support/fake-exporter.js';

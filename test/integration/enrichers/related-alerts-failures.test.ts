@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAlertmanagerClient } from '../../../src/enrichers/alertmanager-client.js';
-import { createPrometheusClient } from '../../../src/enrichers/prometheus-client.js';
-import { createRelatedAlertsEnricher } from '../../../src/enrichers/related-alerts-enricher.js';
+import { createAlertmanagerClient } from '../../../src/alertmanager/alertmanager-client.js';
+import { createPrometheusClient } from '../../../src/prometheus/prometheus-client.js';
+import { createRelatedAlertsEnricher } from '../../../src/enrichers/related-alerts/related-alerts-enricher.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { enrichNotification } from '../../../src/pipeline/enrich-chain.js';
-import type { EnrichedAlert } from '../../../src/pipeline/model.js';
+import type { EnrichedAlert } from '../../../src/model/model.js';
 import { alertWith, notificationOf } from '../../support/alerts.js';
 import { startHttpStandIn, type HttpStandIn, type StandInAnswer } from '../../support/http-stand-in.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../../src/delivery/postgres-store.js';
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { alertWith, enriched, notificationOf } from '../../support/alerts.js';
 import { postgresAvailable, startPostgres, type RealPostgres } from '../../support/real-postgres.js';

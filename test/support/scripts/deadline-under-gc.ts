@@ -1,7 +1,7 @@
 // Test program, run with --expose-gc: starts one 1 s deadline (the helper's, or a whole runJob
 // attempt whose action never settles), collects garbage every 20 ms, and prints one JSON line:
 // whether and when the deadline fired. It gives up after the seconds in its second argument.
-import { runJob } from '../../../src/delivery/run-job.js';
+import { runJob } from '../../../src/pipeline/run-job.js';
 import { startDeadline } from '../../../src/lib/deadline.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';

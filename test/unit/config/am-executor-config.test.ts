@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/lib/config-error.js';
 import { loadConfig, parseConfigText } from '../../../src/config/load-config.js';
 import { fixtureText } from '../../support/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { urlScrubber } from '../../../src/actions/url-scrubber.js';
+import { urlScrubber } from '../../../src/integrations/url-scrubber.js';
 import { collectSecrets } from '../../../src/config/collect-secrets.js';
 import { parseConfigText } from '../../../src/config/load-config.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/lib/config-error.js';
 import { parseConfigText } from '../../../src/config/load-config.js';
 
 function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {

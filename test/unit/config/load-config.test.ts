@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/lib/config-error.js';
 import { loadConfig, parseConfigText } from '../../../src/config/load-config.js';
 
 function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): { path: string; message: string }[] {

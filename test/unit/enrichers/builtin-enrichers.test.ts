@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../../src/config/json-schema.js';
 import { parseConfigText } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/config/config-error.js';
+import { ConfigError } from '../../../src/lib/config-error.js';
 
 const env = { PROMETHEUS_URL: 'http://prometheus:9090' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCores, formatDuration, formatPercent } from '../../../src/enrichers/format-units.js';
-import { anyOf, escapeRegex, promqlString } from '../../../src/enrichers/promql-selector.js';
-import { sparkline } from '../../../src/enrichers/sparkline.js';
+import { formatBytes, formatCores, formatDuration, formatPercent } from '../../../src/lib/format-units.js';
+import { anyOf, escapeRegex, promqlString } from '../../../src/prometheus/promql-selector.js';
+import { sparkline } from '../../../src/enrichers/pod-resources/sparkline.js';
 
 describe('sparkline', () => {
   it('draws low to high with eight bars', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../../../src/ingest/fingerprint.js';
-import { ValidationError } from '../../../src/ingest/http-errors.js';
-import { INPUT_LIMITS, type TruncatedField } from '../../../src/ingest/limit-alert-fields.js';
-import { normalize } from '../../../src/ingest/normalize.js';
-import { parseJsonBody } from '../../../src/ingest/parse-json.js';
-import type { Notification } from '../../../src/pipeline/model.js';
+import { fingerprintOf } from '../../../src/http/ingest/fingerprint.js';
+import { ValidationError } from '../../../src/http/http-errors.js';
+import { INPUT_LIMITS, type TruncatedField } from '../../../src/http/ingest/limit-alert-fields.js';
+import { normalize } from '../../../src/http/ingest/normalize.js';
+import { parseJsonBody } from '../../../src/http/parse-json.js';
+import type { Notification } from '../../../src/model/model.js';
 import { fixtureText } from '../../support/fixtures.js';
 
 const now = new Date('2026-11-22T13:00:00Z');

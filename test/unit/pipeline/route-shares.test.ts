@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/actions/action.js';
-import { parseMatchers } from '../../../src/pipeline/matchers.js';
+import type { Action } from '../../../src/integrations/action.js';
+import { parseMatchers } from '../../../src/model/matchers.js';
 import { routeShares } from '../../../src/pipeline/route-shares.js';
 import type { Route } from '../../../src/pipeline/router.js';
 import { alertWith } from '../../support/alerts.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMatchers } from '../../../src/pipeline/matchers.js';
+import { parseMatchers } from '../../../src/model/matchers.js';
 import { routeAlerts, type Route } from '../../../src/pipeline/router.js';
 import { alertWith } from '../../support/alerts.js';
 

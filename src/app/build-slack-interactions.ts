@@ -1,0 +1,71 @@
+import type { Action } from '../integrations/action.js';
+import { createClickHandler } from '../integrations/slack/slack-interactions.js';
+import { isSlackAppAction, type SlackAppHandle } from '../integrations/slack/slack-app-action.js';
+import type { EpisodeState } from '../integrations/slack/slack-episode.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { InFlightWork } from '../lib/in-flight-work.js';
+import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { routeAlerts, type Route } from '../pipeline/router.js';
+
+interface Acknowledgeable extends Action {
+  acknowledge(fingerprints: readonly string[], signal: AbortSignal): Promise<number>;
+}
+
+function isAcknowledgeable(action: Action | undefined): action is Acknowledgeable {
+  return typeof (action as Partial<Acknowledgeable> | undefined)?.acknowledge === 'function';
+}
+
+const CLICK_TIMEOUT_MS = 10_000;
+
+/**
+ * `POST /slack/interactions` for the configured Slack app actions: their signing secrets, and the
+ * click handler with what it reaches (the store's message references, Alertmanager through each
+ * action, PagerDuty actions the same alerts were routed to, the history). Clicks run behind the
+ * answer, tracked by `clicks` so that shutdown waits for them.
+ */
+export function buildSlackInteractions(deps: {
+  readonly actions: ReadonlyMap<string, Action>;
+  readonly routes: readonly Route[];
+  readonly store: DeliveryStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clicks: InFlightWork;
+  readonly shutdownSignal: AbortSignal;
+  /** `alertmanager.url` (ALERTMANAGER_URL): where Silence goes for an action that names no Alertmanager of its own. */
+  readonly alertmanagerUrl: string | undefined;
+}): SlackInteractionDeps {
+  const apps = new Map<string, SlackAppHandle>();
+  for (const action of deps.actions.values()) {
+    if (isSlackAppAction(action)) apps.set(action.name, { ...action.slackApp, alertmanagerUrl: action.slackApp.alertmanagerUrl ?? deps.alertmanagerUrl });
+  }
+  const signingSecrets = [...new Set([...apps.values()].flatMap((app) => (app.signingSecret ? [app.signingSecret] : [])))];
+  const logger = deps.logger.child({ component: 'slack-interactions' });
+  const handler = createClickHandler({
+    apps,
+    refs: deps.store,
+    logger,
+    timeoutMs: CLICK_TIMEOUT_MS,
+    count: (button, outcome) => deps.metrics.slackClicks.inc({ button, outcome }),
+    async acknowledged(ref, state: EpisodeState, by) {
+      const firing = Object.keys(state.alerts).filter((fp) => state.alerts[fp] === 'firing');
+      const record = await deps.store.getNotification(state.notificationId);
+      const detail = `acknowledged in Slack by ${by.name} (${by.id})`;
+      const at = Date.now();
+      await deps.store.recordBeforeAck(state.notificationId, { action: `${ref.action}:acknowledge`, fingerprints: firing }, { state: 'succeeded', attempt: { at, durationMs: 0, outcome: 'success', detail } });
+      if (record === undefined) return [];
+      // The PagerDuty actions the same alerts were routed to, by the same routes.
+      const alerts = record.notification.alerts.filter((a) => firing.includes(a.fingerprint));
+      const lines: string[] = [];
+      for (const [name, routed] of routeAlerts(alerts, deps.routes).byAction) {
+        const action = deps.actions.get(name);
+        if (!isAcknowledgeable(action)) continue;
+        const count = await action.acknowledge(routed.map((a) => a.fingerprint), deps.shutdownSignal);
+        lines.push(`📟 PagerDuty (${name}): ${count} incident${count === 1 ? '' : 's'} acknowledged`);
+      }
+      return lines;
+    },
+  });
+  return { signingSecrets, logger, handle: (interaction) => void deps.clicks.track(handler.handle(interaction)) };
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+import { checkTemplates } from './commands/check-templates.js';
+import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
+import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import { preflight } from './preflight.js';
+import { StoreCorruptError } from '../store/sqlite/sqlite-open.js';
+import { createLogger, createSilentLogger, parseLogLevel, type LoggerOptions } from '../observability/logger.js';
+import { installProcessSafetyNet } from '../observability/process-safety-net.js';
+import { startService } from './main.js';
+import { VERSION } from '../lib/version.js';
+import { parseArgs, UsageError } from './cli-args.js';
+
+const USAGE = `Usage:
+  alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR] [-v]   run the service
+  alertpipe check-config FILE                                   validate a config file and exit
+  alertpipe render -f FILE PAYLOAD.json [--action NAME]         print what each action would send
+  alertpipe --version | --help
+
+With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
+SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR;
+the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMANAGER_URL, SLACK_API_URL.
+CONFIG_FILE names a file as -f does.
+
+As prometheus-am-executor:
+  alertpipe [options] script [args..]
+  -f FILE   its YAML config (executor.yml); the script, if given, is added to its commands
+  -l ADDR   address to listen on (default ":8080"); wins over the file's listen_address
+  -v        debug logging (-v=false: off)
+Flags are read as Go reads them: -l ADDR, -l=ADDR, --l ADDR and --l=ADDR are the same. The first
+argument that is not a flag (or everything after --) is the script and its arguments; it runs,
+without a shell, for every notification, with the group in AMX_* environment variables.`;
+
+async function main(): Promise<number> {
+  if (process.argv[2] === 'render') return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
+  const invocation = parseArgs(process.argv.slice(2));
+  if (invocation.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (invocation.command === 'version') {
+    process.stdout.write(`alertpipe ${VERSION}\n`);
+    return 0;
+  }
+  if (invocation.verbose) process.env.LOG_LEVEL = 'debug';
+  const loaded = await loadConfig({
+    env: process.env,
+    ...(invocation.file ? { file: invocation.file } : {}),
+    ...(invocation.run ? { commandLine: invocation.run } : {}),
+  });
+  if (invocation.command === 'check-config') {
+    // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory),
+    // and the templates rendered against the example notifications; every problem in one list.
+    const problems: ConfigProblem[] = [];
+    const checks: Array<() => Promise<{ readonly warnings?: readonly string[] } | void>> = [
+      () => preflight(loaded, { logger: createSilentLogger() }),
+      async () => void (await checkTemplates(loaded)),
+    ];
+    for (const check of checks) {
+      try {
+        const checked = await check();
+        // Slack not answering is worth saying, not a reason to refuse the file.
+        for (const warning of checked?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems.filter((p) => !problems.some((q) => q.path === p.path && q.message === p.message)));
+      }
+    }
+    if (problems.length > 0) throw new ConfigError(loaded.file ?? 'environment', problems);
+    const { config } = loaded;
+    process.stdout.write(
+      `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,
+    );
+    return 0;
+  }
+  const logOptions: LoggerOptions = {
+    level: parseLogLevel(process.env.LOG_LEVEL),
+    ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
+  };
+  // Installed before anything starts, so that nothing can end the process without a word; then
+  // moved to the service's logger, which masks the configured secrets.
+  const uninstall = installProcessSafetyNet(createLogger(logOptions));
+  const service = await startService(loaded, {
+    logOptions,
+    ...(invocation.listen ? { listen: invocation.listen } : {}),
+  });
+  uninstall();
+  installProcessSafetyNet(service.logger);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      service.logger.info('signal received; shutting down', { signal });
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await service.stop();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof StoreCorruptError) {
+      process.stderr.write(`alertpipe: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof RenderUsageError) {
+      process.stderr.write(`alertpipe: ${error.message}\n`);
+      if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`alertpipe: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,196 @@
+import { setMaxListeners } from 'node:events';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './create-app.js';
+import { createChartRenderer } from '../charts/render-chart-png.js';
+import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildSlackInteractions } from './build-slack-interactions.js';
+import { collectSecrets } from '../config/collect-secrets.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { preflight, type Prepared } from './preflight.js';
+import type { Config } from '../config/schema.js';
+import { createDestinationLimits } from '../engine/destination-limits.js';
+import { createDispatcher } from '../engine/dispatcher.js';
+import { InFlightWork } from '../lib/in-flight-work.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import { guardStore } from '../engine/guarded-store.js';
+import { openStore } from './open-store.js';
+import { forNotification, type PipelineContext } from '../pipeline/pipeline.js';
+import { planDeliveries } from '../pipeline/plan-deliveries.js';
+import { runBeforeAck } from '../pipeline/run-before-ack.js';
+import { runJob } from '../pipeline/run-job.js';
+import { createWatchdog } from '../engine/stall-watchdog.js';
+import { createIntake } from '../http/ingest/accept-notification.js';
+import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.js';
+import { createSecretMasker } from '../observability/mask-secrets.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { registerStallMetrics } from '../observability/stall-metrics.js';
+
+export interface ServiceOptions {
+  readonly logger?: Logger;
+  readonly logOptions?: LoggerOptions;
+  /** Overrides `server.listen` (tests pass `127.0.0.1:0`; the CLI's `-l`). */
+  readonly listen?: string;
+}
+
+export interface Service {
+  readonly server: Server;
+  /** `http(s)://host:port` the service listens on. */
+  readonly url: string;
+  readonly store: DeliveryStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Stops accepting, lets running work finish within the grace period, closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds every dependency from the validated config, eagerly and once, wires them into the app,
+ * and listens. Everything the process holds is reachable from the returned handle.
+ */
+export async function startService(loaded: LoadedConfig, options: ServiceOptions = {}): Promise<Service> {
+  const { config, baseDir } = loaded;
+  const secrets = collectSecrets(config);
+  const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
+  const metrics = createMetrics();
+  const prometheus = buildPrometheusClient(config, metrics);
+  // One chart renderer (its fonts read once) for the graph links and the Slack app's uploads.
+  const charts = createChartRenderer();
+  const prepared = await preflight(loaded, { logger, metrics, charts, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  const { actions, enrichers } = prepared;
+  const routes = routesOf(config, actions);
+  const deadLettered = (names: readonly string[]): void => {
+    for (const action of names) {
+      metrics.actionOutcomes.inc({ action, type: actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
+      logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
+    }
+  };
+  const store = guardStore(openStore(config, baseDir, logger, deadLettered), { metrics, logger });
+  const recovered = await store.recover();
+  deadLettered(recovered.deadLettered);
+  const shutdown = new AbortController();
+  // Every running attempt listens to it (up to delivery.concurrency × 4 of them, each removed
+  // when its attempt ends); past Node's default of 10 it would warn of a leak that is not one.
+  setMaxListeners(0, shutdown.signal);
+  const beforeAckRuns = new InFlightWork();
+  const slackClicks = new InFlightWork();
+  const limits = createDestinationLimits(store, actions, logger);
+  const { delivery } = config;
+
+  // One context for every stage of both paths (see delivery/pipeline.ts).
+  const pipeline: PipelineContext = {
+    routes,
+    actions,
+    store,
+    logger,
+    metrics,
+    enrichers,
+    enrichDeps: { prometheus, logger, metrics },
+    dedupWindowMs: delivery.dedup_window,
+    retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
+    shutdownSignal: shutdown.signal,
+    messageRefs: store,
+  };
+  const dispatcher = createDispatcher({
+    store,
+    logger,
+    metrics,
+    planConcurrency: delivery.concurrency,
+    jobConcurrency: delivery.concurrency * 4,
+    plan: (notification) => planDeliveries(notification, forNotification(pipeline, notification)),
+    runJob: async (claimed) => limits.afterAttempt(claimed, await runJob(claimed, pipeline)),
+    delayFor: (claimed, now) => limits.delayFor(claimed, now),
+    onJobFinished: () => watchdog.jobFinished(),
+  });
+  const watchdog = createWatchdog({ thresholdMs: delivery.watchdog, jobsRunning: () => dispatcher.jobsRunning(), nextDueAt: () => store.nextDueAt(), logger });
+  registerStallMetrics(metrics.registry, {
+    oldestUnfinishedAt: () => store.oldestUnfinishedAt(),
+    jobsRunning: () => dispatcher.jobsRunning(),
+    watchdogStalled: () => !watchdog.state().ok,
+  });
+  // Work another replica queued (a shared store) wakes this one's dispatcher too.
+  store.onWork(() => dispatcher.kick());
+
+  let accepting = true;
+  const app = createApp({
+    charts,
+    accept: createIntake({
+      store,
+      metrics,
+      logger,
+      onAccepted: () => dispatcher.kick(),
+      runBeforeAck: (notification) =>
+        beforeAckRuns.track(
+          runBeforeAck(notification, { ...pipeline, maxTimeoutMs: config.server.request_timeout }),
+        ),
+      isAccepting: () => accepting,
+    }),
+    logger,
+    metrics,
+    store,
+    mask: createSecretMasker(secrets),
+    auth: config.server.auth,
+    bodyLimit: config.server.body_limit,
+    anyPath: config.server.any_path,
+    slackInteractions: buildSlackInteractions({ actions, routes, store, logger, metrics, clicks: slackClicks, shutdownSignal: shutdown.signal, alertmanagerUrl: config.alertmanager.url }),
+    routing: { routes, actions, onRetry: () => dispatcher.kick() },
+    readiness: {
+      accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
+      queue: () =>
+        store.unfinishedCount() >= delivery.max_pending ? { ok: false, reason: `queue full (${delivery.max_pending})` } : { ok: true },
+      store: () => store.health(),
+      watchdog: () => watchdog.state(),
+    },
+  });
+  const server = createServer(config, prepared, app);
+  const { host, port } = prepared.listen;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const scheme = config.server.tls ? 'https' : 'http';
+  const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  dispatcher.start();
+  watchdog.start();
+  logger.info('alertpipe listening', {
+    url,
+    config: loaded.source,
+    queue: delivery.queue,
+    actions: [...actions.keys()],
+    enrichers: enrichers.map((step) => step.enricher.name),
+    prometheus: config.prometheus.url ?? 'none',
+    recovered,
+  });
+
+  return {
+    server,
+    url,
+    store,
+    metrics,
+    logger,
+    async stop(graceMs = delivery.shutdown_grace) {
+      accepting = false;
+      watchdog.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const abort = (): void => shutdown.abort(new Error('shutting down'));
+      const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort), slackClicks.stop(graceMs, abort)]);
+      // A request already past the door when shutdown began may start its before-ack run only now.
+      abort();
+      await beforeAckRuns.stop(0, abort);
+      server.closeAllConnections();
+      await closed;
+      await store.close();
+      logger.info('alertpipe stopped', { unfinished, kept: delivery.queue === 'memory' ? 'lost (memory queue)' : 'in the queue for the next start' });
+    },
+  };
+}
+
+function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {
+  const { request_timeout } = config.server;
+  if (tls === undefined) return createHttpServer({ requestTimeout: request_timeout }, app);
+  return createHttpsServer({ requestTimeout: request_timeout, cert: tls.cert, key: tls.key }, app);
+}
+

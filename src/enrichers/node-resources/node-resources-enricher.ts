@@ -1,0 +1,111 @@
+import type { Alert, Enrichment, EnrichmentField } from '../../model/model.js';
+import type { Enricher } from '../enricher.js';
+import { formatBytes, formatDuration, formatPercent } from '../../lib/format-units.js';
+import type { Sample } from '../../prometheus/prometheus-client.js';
+import { escapeRegex, promqlString } from '../../prometheus/promql-selector.js';
+import { requirePrometheus } from '../require-prometheus.js';
+
+export interface NodeResourcesOptions {
+  readonly rateWindow: string;
+  /** The window the fill-time prediction looks back over; as in the usual "disk will fill" rule. */
+  readonly fillWindow: string;
+}
+
+export const DEFAULT_NODE_RESOURCES_OPTIONS: NodeResourcesOptions = { rateWindow: '5m', fillWindow: '6h' };
+
+// Filesystems that are not a disk filling up.
+const VIRTUAL_FS = 'fstype!~"tmpfs|overlay|squashfs|rootfs|nsfs|ramfs"';
+
+/**
+ * The node an alert is about (its `instance`, or its Kubernetes `node` name with any port): CPU
+ * busy, memory available, root filesystem free and when it will be full at the current rate: what
+ * the alerts people write for nodes (down, CPU, memory, disk filling) leave one wanting to know.
+ * Four queries per notification, whatever the number of nodes. An instance with no node_exporter
+ * series (not a node, or down: the alert already says so) gets nothing rather than noise.
+ */
+export function createNodeResourcesEnricher(options: Partial<NodeResourcesOptions> = {}): Enricher {
+  const { rateWindow, fillWindow } = { ...DEFAULT_NODE_RESOURCES_OPTIONS, ...options };
+  return {
+    name: 'node-resources',
+    appliesTo: (alert) => Boolean(alert.labels.instance || alert.labels.node),
+    async enrich(alerts, ctx) {
+      const prometheus = requirePrometheus(ctx);
+      const patterns = new Set<string>();
+      for (const alert of alerts) {
+        if (alert.labels.instance) patterns.add(escapeRegex(alert.labels.instance));
+        if (alert.labels.node) patterns.add(`${escapeRegex(alert.labels.node)}(:[0-9]+)?`);
+      }
+      const selector = `instance=~${promqlString([...patterns].sort().join('|'))}`;
+      const rootFs = `mountpoint="/", ${VIRTUAL_FS}, ${selector}`;
+      const { signal } = ctx;
+      const [cpu, memory, filesystem, slope] = await Promise.all([
+        prometheus.query(`1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle", ${selector}}[${rateWindow}]))`, signal),
+        prometheus.query(`{__name__=~"node_memory_MemAvailable_bytes|node_memory_MemTotal_bytes", ${selector}}`, signal),
+        prometheus.query(`{__name__=~"node_filesystem_avail_bytes|node_filesystem_size_bytes", ${rootFs}}`, signal),
+        prometheus.query(`deriv(node_filesystem_avail_bytes{${rootFs}}[${fillWindow}])`, signal),
+      ]);
+      const results = new Map<string, Enrichment>();
+      for (const alert of alerts) {
+        const instance = instanceOf(alert, [...cpu, ...memory, ...filesystem]);
+        if (instance === undefined) continue;
+        const of = (samples: readonly Sample[], name?: string) =>
+          samples.find((s) => s.labels.instance === instance && (name === undefined || s.labels.__name__ === name))?.value;
+        const figures = {
+          instance,
+          cpuBusy: of(cpu),
+          memoryAvailable: of(memory, 'node_memory_MemAvailable_bytes'),
+          memoryTotal: of(memory, 'node_memory_MemTotal_bytes'),
+          rootFree: of(filesystem, 'node_filesystem_avail_bytes'),
+          rootSize: of(filesystem, 'node_filesystem_size_bytes'),
+          rootSlope: of(slope),
+        };
+        results.set(alert.fingerprint, { fields: fieldsOf(figures, fillWindow), data: { ...figures, rootFullInSeconds: fullIn(figures) } });
+      }
+      return results;
+    },
+  };
+}
+
+/** The series' instance this alert means: its own `instance`, or its node name with or without a port. */
+function instanceOf(alert: Alert, samples: readonly Sample[]): string | undefined {
+  const instances = new Set(samples.map((s) => s.labels.instance ?? ''));
+  const { instance, node } = alert.labels;
+  if (instance && instances.has(instance)) return instance;
+  if (node) return [...instances].find((candidate) => candidate === node || candidate.startsWith(`${node}:`));
+  return undefined;
+}
+
+interface NodeFigures {
+  cpuBusy: number | undefined;
+  memoryAvailable: number | undefined;
+  memoryTotal: number | undefined;
+  rootFree: number | undefined;
+  rootSize: number | undefined;
+  rootSlope: number | undefined;
+}
+
+function fullIn(figures: NodeFigures): number | undefined {
+  const { rootFree, rootSlope } = figures;
+  if (rootFree === undefined || rootSlope === undefined || !(rootSlope < 0)) return undefined;
+  return rootFree / -rootSlope;
+}
+
+function fieldsOf(figures: NodeFigures, fillWindow: string): EnrichmentField[] {
+  const fields: EnrichmentField[] = [];
+  if (figures.cpuBusy !== undefined) fields.push({ label: 'Node CPU', value: `${formatPercent(figures.cpuBusy)} busy` });
+  if (figures.memoryAvailable !== undefined && figures.memoryTotal) {
+    fields.push({
+      label: 'Node memory',
+      value: `${formatBytes(figures.memoryAvailable)} available of ${formatBytes(figures.memoryTotal)} (${formatPercent(figures.memoryAvailable / figures.memoryTotal)})`,
+    });
+  }
+  if (figures.rootFree !== undefined && figures.rootSize) {
+    const seconds = fullIn(figures);
+    const trend = seconds === undefined ? 'not filling' : `full in about ${formatDuration(seconds)} at the rate of the last ${fillWindow}`;
+    fields.push({
+      label: 'Root filesystem',
+      value: `${formatBytes(figures.rootFree)} free of ${formatBytes(figures.rootSize)} (${formatPercent(figures.rootFree / figures.rootSize)}) · ${trend}`,
+    });
+  }
+  return fields;
+}

@@ -1,0 +1,54 @@
+import type { NotificationRecord } from '../../store/ports/delivery-store.js';
+
+/** One thing that happened to one alert, as the timeline shows it. */
+export interface TimelineEntry {
+  readonly at: string;
+  readonly kind: 'received' | 'routed' | 'unrouted' | 'deduplicated' | 'queued' | 'rate-limited' | 'attempt' | 'delivered' | 'retrying' | 'dead' | 'failed' | 'retried';
+  readonly notification: string;
+  readonly action?: string;
+  readonly jobId?: string;
+  /** One line: the route taken, the error, the status code, when the next attempt is. */
+  readonly detail?: string;
+}
+
+/**
+ * Everything the history knows about one alert, oldest first, across the notifications that carried
+ * it: received (with its status then), the route it took or that none did, skipped as a duplicate,
+ * each action's waits, attempts and end. The answer to "why was nobody paged?".
+ */
+export function alertTimeline(records: readonly NotificationRecord[], fingerprint: string): TimelineEntry[] {
+  const entries: Array<TimelineEntry & { order: number }> = [];
+  const push = (at: number, entry: Omit<TimelineEntry, 'at'>): void => {
+    entries.push({ ...entry, at: new Date(at).toISOString(), order: entries.length });
+  };
+  for (const record of records) {
+    const alert = record.notification.alerts.find((a) => a.fingerprint === fingerprint);
+    if (alert === undefined) continue;
+    const notification = record.id;
+    push(record.receivedAt, { kind: 'received', notification, detail: `${alert.status} in group ${record.notification.groupKey} (receiver ${record.notification.receiver})` });
+    for (const event of record.events) {
+      if (!event.fingerprints.includes(fingerprint)) continue;
+      const action = event.action === undefined ? {} : { action: event.action };
+      if (event.kind === 'routed') push(event.at, { kind: 'routed', notification, detail: `route ${event.route?.index}: ${event.route?.description} → ${event.route?.actions.join(', ')}` });
+      else if (event.kind === 'unrouted') push(event.at, { kind: 'unrouted', notification, detail: 'matched no route: no action received it' });
+      else if (event.kind === 'deduplicated') push(event.at, { kind: 'deduplicated', notification, ...action, detail: 'already acted on in this state within the dedup window; skipped' });
+      else if (event.kind === 'rate-limited') push(event.at, { kind: 'rate-limited', notification, ...action, detail: `waits for the destination's rate limit until ${new Date(event.until ?? event.at).toISOString()}` });
+      else push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
+    }
+    for (const job of record.jobs) {
+      if (!job.fingerprints.includes(fingerprint)) continue;
+      const base = { notification, action: job.action, jobId: job.id };
+      push(job.createdAt, { kind: 'queued', ...base });
+      for (const attempt of job.attempts) {
+        const detail = [attempt.outcome, attempt.error, attempt.detail, `${attempt.durationMs} ms`].filter(Boolean).join(' · ');
+        push(attempt.at, { kind: 'attempt', ...base, detail });
+      }
+      const end = job.attempts.at(-1)?.at ?? job.createdAt;
+      if (job.state === 'succeeded') push(end, { kind: 'delivered', ...base });
+      if (job.state === 'dead' || job.state === 'failed') push(end, { kind: job.state, ...base, detail: job.attempts.at(-1)?.error ?? '' });
+      if (job.state === 'pending' && job.attempts.length > 0) push(end, { kind: 'retrying', ...base, detail: `next attempt at ${new Date(job.nextAttemptAt).toISOString()}` });
+    }
+  }
+  // By time; what happened at the same moment keeps the order it was told in (received before routed).
+  return entries.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order).map(({ order: _order, ...entry }) => entry);
+}

@@ -1,0 +1,61 @@
+import type { DeliveryStore } from '../../store/ports/delivery-store.js';
+import type { BeforeAckFailure } from '../../pipeline/run-before-ack.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { BeforeAckActionError, BeforeAckRejectedError, ServiceUnavailableError } from '../http-errors.js';
+import { normalize } from './normalize.js';
+import { parseJsonBody } from '../parse-json.js';
+import type { Notification } from '../../model/model.js';
+
+export interface AcceptedNotification {
+  readonly id: string;
+  readonly alerts: number;
+}
+
+export interface IntakeDeps {
+  readonly store: DeliveryStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Wakes the dispatcher so the work starts now. */
+  readonly onAccepted: () => void;
+  /** Runs the actions that must finish before the answer; returns those that failed. */
+  readonly runBeforeAck: (notification: Notification) => Promise<BeforeAckFailure[]>;
+  /** False once shutdown has begun: new work goes to another replica, or comes back later. */
+  readonly isAccepting: () => boolean;
+}
+
+export type AcceptNotification = (bodyText: string, endpoint: string) => Promise<AcceptedNotification>;
+
+/**
+ * The use case behind every ingest endpoint: parse, normalize, store, and only then acknowledge.
+ * Once this resolves, delivering the notification is alertpipe's job alone.
+ */
+export function createIntake(deps: IntakeDeps): AcceptNotification {
+  return async (bodyText, endpoint) => {
+    if (!deps.isAccepting()) throw new ServiceUnavailableError('shutting down; send again later', [], { 'Retry-After': '5' });
+    const notification = normalize(parseJsonBody(bodyText), {
+      originalBody: bodyText,
+      onTruncated: (field) => deps.metrics.alertFieldsTruncated.inc({ field }),
+    });
+    await deps.store.add(notification);
+    deps.onAccepted();
+    deps.metrics.notificationsReceived.inc({ endpoint, shape: notification.shape });
+    for (const alert of notification.alerts) deps.metrics.alertsReceived.inc({ status: alert.status });
+    if (deps.logger.isLevelEnabled('debug')) {
+      deps.logger.debug('notification accepted', {
+        notification: notification.id,
+        groupKey: notification.groupKey,
+        alerts: notification.alerts.length,
+        endpoint,
+      });
+    }
+    const failures = await deps.runBeforeAck(notification);
+    if (failures.length > 0) {
+      const message = `${failures.length} action${failures.length === 1 ? '' : 's'} failed: ${failures.map((f) => `${f.action}: ${f.error}`).join('; ')}`;
+      // Sent again, a notification no action can take would fail again, forever: say so with a 4xx.
+      // If any failure might pass on a retry, the 500 stands, so that the sender does retry.
+      throw failures.every((f) => f.permanent) ? new BeforeAckRejectedError(message) : new BeforeAckActionError(message);
+    }
+    return { id: notification.id, alerts: notification.alerts.length };
+  };
+}

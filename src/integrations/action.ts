@@ -1,0 +1,78 @@
+import type { RateLimit } from '../store/ports/rate-limit.js';
+import type { Logger } from '../observability/logger.js';
+import type { MessageRefStore } from '../store/ports/message-refs.js';
+import type { EnrichedNotification } from '../model/model.js';
+
+export interface ActionContext {
+  /** A child logger bound to the notification and the action. */
+  readonly logger: Logger;
+  /** Aborted when the attempt times out or the process shuts down. */
+  readonly signal: AbortSignal;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Durable message references (the delivery store), for actions that edit what they posted. */
+  readonly messageRefs?: MessageRefStore;
+}
+
+/** What a successful attempt reports; it is kept in the notification's history. */
+export interface ActionResult {
+  /** One line for the history and the log, e.g. "posted 3 alerts" or "dry run: would scale to 4". */
+  readonly detail?: string;
+  /** Anything worth keeping: the PagerDuty dedup keys, the replica counts, the exit codes. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An action receives an enriched notification, holding only the alerts routed to it, and does
+ * one thing with it: post, page, run, scale, call.
+ *
+ * To fail, throw. Throw `ActionError` (actions/action-error.ts) to say whether a retry could help;
+ * any other error counts as retryable. Actions never retry by themselves: delivery does, with
+ * backoff, and records every attempt.
+ */
+export interface Action {
+  /** The name routes refer to (the key under `actions:` in the config). */
+  readonly name: string;
+  /** The action type: `log`, `slack`, `pagerduty`, `exec`, `scale`, `webhook`, or a custom one. */
+  readonly type: string;
+  /** Whether resolved alerts reach this action, as Alertmanager's `send_resolved`. */
+  readonly sendResolved: boolean;
+  readonly rateLimit?: RateLimit;
+  /**
+   * When the action runs. `after-ack` (the default): from the queue, after the sender has its 2xx,
+   * enriched, retried on failure. `before-ack`: while the sender waits, once, without enrichment,
+   * and a failure makes the answer a 500 so that Alertmanager sends the notification again; this
+   * is how prometheus-am-executor runs commands with `notify_on_failure`.
+   */
+  readonly timing?: 'after-ack' | 'before-ack';
+  /**
+   * `never`: an attempt that fails in any way, its timeout included, is final; for actions whose
+   * effect must not repeat (a remediation command). Absent: delivery retries what the error says
+   * is worth retrying (an `ActionError`'s `retryable`; anything else, and a timeout, counts as yes).
+   */
+  readonly retry?: 'never';
+  /**
+   * How deduplication treats this action. Absent: per alert, over `delivery.dedup_window` (an alert
+   * already acted on in the same state is left out of the action's share). `group` (commands, as
+   * prometheus-am-executor ran them): the action always gets every alert routed to it, and only a
+   * copy of a notification it already took (same group, same alerts in the same states) within
+   * `windowMs` is dropped, whole; 0 takes every copy.
+   */
+  readonly dedup?: { readonly scope: 'group'; readonly windowMs: number };
+  /** How long one attempt may take before delivery aborts it (its `signal`) and retries; 30 s when absent. */
+  readonly timeoutMs?: number;
+  handle(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult | void>;
+  /**
+   * What one attempt would send for this notification, without sending it, checked against the
+   * destination's limits; `alertpipe render` shows it. Actions that send no message leave it out.
+   */
+  preview?(notification: EnrichedNotification): ActionPreview;
+}
+
+/** The exact body an action would send, and what the destination would refuse in it. */
+export interface ActionPreview {
+  readonly contentType: string;
+  readonly body: unknown;
+  /** Limits the body breaks (none when it would be accepted). */
+  readonly problems: readonly string[];
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { Action } from './action.js';
+import type { ActionDeps, ActionType } from './action-type.js';
+import { discordActionType } from './discord/discord-action.js';
+import { execActionType } from './exec/exec-action.js';
+import { googleChatActionType } from './google-chat/google-chat-action.js';
+import { logActionType } from './log/log-action.js';
+import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
+import { scaleActionType } from './kubernetes/scale-action.js';
+import { slackActionType } from './slack/slack-action.js';
+import { teamsActionType } from './teams/teams-action.js';
+import { webhookActionType } from './webhook/webhook-action.js';
+
+/**
+ * Every action type alertpipe knows, by the `type` the config names. Adding one is a file in this
+ * folder and one line here; the config schema, the JSON Schema and the secret test follow.
+ */
+const ACTION_TYPES = {
+  log: logActionType,
+  slack: slackActionType,
+  teams: teamsActionType,
+  discord: discordActionType,
+  google_chat: googleChatActionType,
+  pagerduty: pagerdutyActionType,
+  webhook: webhookActionType,
+  exec: execActionType,
+  scale: scaleActionType,
+} as const;
+
+type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
+
+// Each schema has `type: z.literal(<its key>)`, so zod picks the one to apply by `type`.
+export const actionConfigSchema = z.discriminatedUnion('type', Object.values(ACTION_TYPES).map((type) => type.schema) as [ActionSchema, ...ActionSchema[]]);
+
+export type ActionConfig = z.output<typeof actionConfigSchema>;
+
+export const actionTypeNames: readonly string[] = Object.keys(ACTION_TYPES);
+
+/** Builds the action a validated config section describes. */
+export function createAction(name: string, config: ActionConfig, deps: ActionDeps): Action {
+  // The union is keyed by `type`, so the entry found accepts exactly this config.
+  const type: ActionType<z.ZodType> = ACTION_TYPES[config.type];
+  return type.create(name, config, deps);
+}
+
+/** The schema of one action type's section, for tools that check a single type (the secret test). */
+export function actionTypeSchema(type: string): z.ZodType | undefined {
+  return Object.hasOwn(ACTION_TYPES, type) ? ACTION_TYPES[type as keyof typeof ACTION_TYPES].schema : undefined;
+}

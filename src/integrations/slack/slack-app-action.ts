@@ -1,0 +1,163 @@
+import { createChartRenderer, type ChartRenderer } from '../../charts/render-chart-png.js';
+import { checkSlackMessage } from './slack-blocks.js';
+import { slackAppMessage, type SlackAppMessage } from './slack-app-blocks.js';
+import type { Action, ActionResult } from '../action.js';
+import type { ActionDeps } from '../action-type.js';
+import { chatMessageBuilder, type ChatMessageConfig } from '../chat/chat-message.js';
+import { messageRefId, type MessageRef, type MessageRefStore } from '../../store/ports/message-refs.js';
+import { createSlackApi, type SlackApi } from './slack-api.js';
+import { REPOST_ERRORS, SlackPlatformError } from './slack-api-error.js';
+import { uploadGraphs } from './slack-graph-upload.js';
+import { duration, nextEpisode, startEpisode, type EpisodeState } from './slack-episode.js';
+import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
+
+export interface SlackAppConfig extends ChatMessageConfig {
+  readonly bot_token: string;
+  readonly channel: string;
+  readonly api_url: string;
+  readonly signing_secret?: string | undefined;
+  readonly alertmanager_url?: string | undefined;
+  readonly dedup_window: number;
+  readonly send_resolved: boolean;
+  readonly timeout: number;
+}
+
+/** What the interactions endpoint needs of a Slack app action: its API, its secrets, its messages. */
+export interface SlackAppHandle {
+  readonly action: string;
+  /** The channel as configured (a name or an ID). */
+  readonly channel: string;
+  readonly api: SlackApi;
+  readonly signingSecret: string | undefined;
+  readonly alertmanagerUrl: string | undefined;
+  /** Renders the message of this reference as its state now says. */
+  render(ref: string, state: EpisodeState): SlackAppMessage;
+  /** Runs `work` once no other change to this group's message is under way (a notification, a click). */
+  exclusive<T>(groupKey: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface SlackAppAction extends Action {
+  readonly slackApp: SlackAppHandle;
+}
+
+export function isSlackAppAction(action: Action): action is SlackAppAction {
+  return (action as Partial<SlackAppAction>).slackApp !== undefined;
+}
+
+// chat.postMessage: about one message a second per channel, short bursts above it; chat.update is
+// Tier 3 (50 a minute). A job makes one post or update and at most one thread reply.
+const SLACK_APP_RATE = { perSecond: 1, burst: 3 };
+
+/**
+ * The Slack app mode: one message per episode of a group, posted with `chat.postMessage` and edited
+ * in place with `chat.update` as alerts join and resolve, the changes posted in its thread. The
+ * message reference lives in the delivery store (`ctx.messageRefs`), so a restart still edits the
+ * same message. The action takes the whole group every time (group dedup), since the message shows
+ * the whole group.
+ */
+export function createSlackAppAction(name: string, config: SlackAppConfig, deps: ActionDeps): SlackAppAction {
+  const messageOf = chatMessageBuilder(name, config, deps);
+  const api = createSlackApi({ token: config.bot_token, apiUrl: config.api_url, timeoutMs: config.timeout, logger: deps.logger });
+  const scrub = secretsScrubber([config.bot_token, ...(config.signing_secret ? [config.signing_secret] : [])]);
+  // Without the store (a test, `alertpipe render`), references live as long as the action.
+  const fallbackRefs = new Map<string, MessageRef>();
+  const localRefs: MessageRefStore = { getMessageRef: async (id) => fallbackRefs.get(id), putMessageRef: async (ref) => void fallbackRefs.set(ref.id, ref) };
+  // Two notifications of one group must not both find no message and both post: one at a time per group.
+  const queues = new Map<string, Promise<unknown>>();
+  // Fonts are read when the first graph is drawn, not when a config without graphs is loaded.
+  let charts: ChartRenderer | undefined = deps.charts;
+
+  async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = queues.get(key) ?? Promise.resolve();
+    const run = before.catch(() => {}).then(work);
+    queues.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (queues.get(key) === run) queues.delete(key);
+    }
+  }
+
+  const render = (ref: string, state: EpisodeState): SlackAppMessage =>
+    slackAppMessage(state.message, {
+      ref,
+      ...(state.resolvedAt === undefined ? {} : { resolved: { after: duration(state.resolvedAt - state.startedAt), at: state.resolvedAt } }),
+      ...(state.silence ? { silence: state.silence } : {}),
+      ...(state.ack ? { ack: state.ack } : {}),
+    });
+
+  async function deliver(notification: Parameters<Action['handle']>[0], refs: MessageRefStore, signal: AbortSignal): Promise<ActionResult> {
+    const channelId = await api.channelId(config.channel, signal);
+    const id = messageRefId(name, config.channel, notification.groupKey);
+    const previous = await refs.getMessageRef(id);
+    const step = nextEpisode(previous?.state as EpisodeState | undefined, notification, messageOf(notification));
+    if (step.kind === 'stale') return { detail: 'older than what the message shows; not applied' };
+    const body = render(id, step.state);
+    const metadata = {
+      event_type: 'alertpipe_group',
+      event_payload: { action: name, group_key: notification.groupKey, fingerprints: notification.alerts.slice(0, 100).map((a) => a.fingerprint) },
+    };
+    const save = (ts: string, channel: string, state: EpisodeState): Promise<void> =>
+      refs.putMessageRef({ id, action: name, channel: config.channel, groupKey: notification.groupKey, channelId: channel, ts, state: state as unknown as Record<string, unknown>, updatedAt: Date.now() });
+
+    let ts: string;
+    let channel = previous?.channelId ?? channelId;
+    let outcome: string;
+    if (step.kind === 'update' && previous !== undefined) {
+      try {
+        await api.update({ channel, ts: previous.ts, ...body, metadata }, signal);
+        ts = previous.ts;
+        outcome = 'updated';
+      } catch (error) {
+        if (!(error instanceof SlackPlatformError) || !REPOST_ERRORS.has(error.code)) throw error;
+        // Deleted, too old to edit, or not ours: a fresh message carries the episode on.
+        const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
+        ({ ts, channel } = posted);
+        outcome = `posted anew (${error.code})`;
+      }
+    } else {
+      const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
+      ({ ts, channel } = posted);
+      outcome = 'posted';
+    }
+    // Saved before the replies: a retry after a failed reply edits this message and posts the same replies.
+    await save(ts, channel, step.state);
+    if (step.kind === 'update' && step.state.pendingReplies.length > 0) {
+      await api.postMessage({ channel, thread_ts: ts, text: step.state.pendingReplies.join('\n') }, signal);
+      await save(ts, channel, { ...step.state, pendingReplies: [] });
+    }
+    // Once per episode, with the message that starts it: a retry or a repeat updates, and uploads nothing.
+    const graphs = step.kind === 'post' && notification.status === 'firing'
+      ? await uploadGraphs(notification, { api, charts: () => (charts ??= createChartRenderer()), channelId: channel, threadTs: ts, signal, logger: deps.logger, metrics: deps.metrics, action: name })
+      : { uploaded: 0, failed: 0 };
+    const pictures = graphs.uploaded + graphs.failed === 0 ? '' : `; ${graphs.uploaded} graph${graphs.uploaded === 1 ? '' : 's'} attached${graphs.failed > 0 ? `, ${graphs.failed} failed` : ''}`;
+    return {
+      detail: `${outcome} the message of ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}${pictures}`,
+      data: { channel, ts, replies: step.kind === 'update' ? step.state.pendingReplies : [], graphs },
+    };
+  }
+
+  return {
+    name,
+    type: 'slack',
+    sendResolved: config.send_resolved,
+    timeoutMs: config.timeout,
+    rateLimit: { key: `slack-app:${config.api_url}:${config.bot_token}:${config.channel}`, ...SLACK_APP_RATE },
+    dedup: { scope: 'group', windowMs: config.dedup_window },
+    async handle(notification, ctx) {
+      try {
+        return await exclusive(notification.groupKey, () => deliver(notification, ctx.messageRefs ?? localRefs, ctx.signal));
+      } catch (error) {
+        throw scrubbedError(error, scrub);
+      }
+    },
+    preview(notification) {
+      const message = messageOf(notification);
+      const id = messageRefId(name, config.channel, notification.groupKey);
+      const body = render(id, startEpisode(notification, message));
+      const problems = checkSlackMessage({ text: body.text, blocks: body.attachments[0].blocks });
+      return { contentType: 'application/json', body: { channel: config.channel, ...body }, problems };
+    },
+    slackApp: { action: name, channel: config.channel, api, signingSecret: config.signing_secret, alertmanagerUrl: config.alertmanager_url, render, exclusive },
+  };
+}

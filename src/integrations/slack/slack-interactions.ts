@@ -1,0 +1,121 @@
+import type { Logger } from '../../observability/logger.js';
+import { outboundRequest } from '../../outbound/outbound-request.js';
+import { createSilenceClient } from '../../alertmanager/silence-client.js';
+import type { MessageRef, MessageRefStore } from '../../store/ports/message-refs.js';
+import { matcherText } from '../../alertmanager/silence-matchers.js';
+import type { SlackAppHandle } from './slack-app-action.js';
+import type { EpisodeState } from './slack-episode.js';
+
+/** A click, as the interactions endpoint hands it over (see ingest/slack-interactions-routes.ts). */
+export interface Click {
+  readonly actionId: string;
+  readonly value: string;
+  readonly user: { readonly id: string; readonly name: string };
+  readonly teamDomain?: string;
+  readonly responseUrl?: string;
+}
+
+export interface ClickDeps {
+  /** The Slack app actions, by name. */
+  readonly apps: ReadonlyMap<string, SlackAppHandle>;
+  readonly refs: MessageRefStore;
+  readonly logger: Logger;
+  /** Counts each click by its outcome (`done`, `failed`, `unknown`). */
+  readonly count: (button: string, outcome: 'done' | 'failed' | 'unknown') => void;
+  /** After an Acknowledge: tells PagerDuty and the history; returns lines for the thread. */
+  readonly acknowledged?: (ref: MessageRef, state: EpisodeState, by: Click['user']) => Promise<string[]>;
+  readonly timeoutMs: number;
+}
+
+const SILENCE_MS: Readonly<Record<string, number>> = { silence_1h: 3_600_000, silence_4h: 4 * 3_600_000 };
+
+/**
+ * What a button does, behind the 200 Slack already has: Silence creates a silence in Alertmanager
+ * for the group's alerts, Unsilence expires it, Acknowledge marks the message (and PagerDuty, and
+ * the history); then the message is edited to show it, and a line goes to its thread. A click that
+ * fails is logged, counted (`alertpipe_slack_clicks_total{outcome="failed"}`) and told to the
+ * person who clicked, privately through the click's response_url: never lost silently.
+ */
+export function createClickHandler(deps: ClickDeps): { handle(click: Click): Promise<void> } {
+  async function apply(click: Click): Promise<'done' | 'unknown'> {
+    const found = await deps.refs.getMessageRef(click.value);
+    const app = found === undefined ? undefined : deps.apps.get(found.action);
+    if (found === undefined || app === undefined) {
+      await tell(click, 'alertpipe no longer knows this message (its action was removed, or it is older than 30 days).');
+      return 'unknown';
+    }
+    await app.exclusive(found.groupKey, async () => {
+      // Read again inside the lock: a notification may have changed the message meanwhile.
+      const ref = (await deps.refs.getMessageRef(click.value)) ?? found;
+      const before = ref.state as unknown as EpisodeState;
+      const { state, lines } = await act(app, ref, before, click);
+      await app.api.update({ channel: ref.channelId, ts: ref.ts, ...app.render(ref.id, state) });
+      await deps.refs.putMessageRef({ ...ref, state: state as unknown as Record<string, unknown>, updatedAt: Date.now() });
+      await app.api.postMessage({ channel: ref.channelId, thread_ts: ref.ts, text: lines.join('\n') });
+    });
+    return 'done';
+  }
+
+  async function act(app: SlackAppHandle, ref: MessageRef, state: EpisodeState, click: Click): Promise<{ state: EpisodeState; lines: string[] }> {
+    const who = `<@${click.user.id}>`;
+    const duration = SILENCE_MS[click.actionId];
+    if (duration !== undefined || click.actionId === 'unsilence') {
+      if (app.alertmanagerUrl === undefined) throw new Error('no Alertmanager to silence in: set alertmanager.url (ALERTMANAGER_URL), or alertmanager_url on the Slack action');
+      const silences = createSilenceClient(app.alertmanagerUrl, { timeoutMs: deps.timeoutMs });
+      if (duration === undefined) {
+        if (state.silence === undefined) return { state, lines: [`${who} clicked Unsilence, but nothing is silenced`] };
+        await silences.expire(state.silence.id);
+        const { silence: _gone, ...rest } = state;
+        return { state: rest, lines: [`🔔 ${who} expired the silence`] };
+      }
+      const now = Date.now();
+      const id = await silences.create({
+        matchers: state.matchers,
+        startsAt: new Date(now),
+        endsAt: new Date(now + duration),
+        createdBy: `${click.user.name} (Slack ${click.user.id})`,
+        comment: `Silenced from Slack by ${click.user.name}: ${permalink(ref, click.teamDomain)}`,
+      });
+      const silence = { id, by: click.user.id, until: now + duration, url: silences.silenceUrl(id) };
+      return { state: { ...state, silence }, lines: [`🔕 ${who} silenced ${state.matchers.map(matcherText).join(', ')} for ${duration / 3_600_000} h`] };
+    }
+    if (click.actionId === 'acknowledge') {
+      const next = { ...state, ack: { by: click.user.id, at: Date.now() } };
+      const more = deps.acknowledged ? await deps.acknowledged(ref, next, click.user) : [];
+      return { state: next, lines: [`👀 ${who} acknowledged`, ...more] };
+    }
+    throw new Error(`unknown button ${click.actionId}`);
+  }
+
+  async function tell(click: Click, text: string): Promise<void> {
+    if (click.responseUrl === undefined) return;
+    await outboundRequest({
+      url: click.responseUrl,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+      destination: 'Slack response_url',
+      timeoutMs: deps.timeoutMs,
+      maxResponseBytes: 64 * 1024,
+    }).catch((error: unknown) => deps.logger.warn('could not tell the Slack user about a failed click', { error: String(error) }));
+  }
+
+  return {
+    async handle(click) {
+      try {
+        const outcome = await apply(click);
+        deps.count(click.actionId, outcome);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        deps.count(click.actionId, 'failed');
+        deps.logger.error('Slack button click failed', { button: click.actionId, user: click.user.id, reason });
+        await tell(click, `alertpipe could not ${click.actionId.replace('_', ' ')}: ${reason}`);
+      }
+    },
+  };
+}
+
+/** The message's link, as Slack's "Copy link" gives it. */
+function permalink(ref: MessageRef, domain: string | undefined): string {
+  return `https://${domain ?? 'app'}.slack.com/archives/${ref.channelId}/p${ref.ts.replace('.', '')}`;
+}

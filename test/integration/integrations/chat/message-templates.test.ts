@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord } from '../../../support/fake-discord.js';
+import { startFakeGoogleChat, type FakeGoogleChat } from '../../../support/fake-google-chat.js';
+import { startFakeSlack, type FakeSlack } from '../../../support/fake-slack.js';
+import { startFakeTeams, type FakeTeams } from '../../../support/fake-teams.js';
+import { fixtureText } from '../../../support/fixtures.js';
+import { startTestService, type TestService } from '../../../support/test-service.js';
+
+let slack: FakeSlack;
+let teams: FakeTeams;
+let discord: FakeDiscord;
+let chat: FakeGoogleChat;
+beforeAll(async () => {
+  [slack, teams, discord, chat] = await Promise.all([startFakeSlack(), startFakeTeams(), startFakeDiscord(), startFakeGoogleChat()]);
+});
+afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close()]));
+
+/** Every action of the four platforms with the same templates. */
+function configWith(templates: Record<string, string>): string {
+  const t = JSON.stringify(templates);
+  return `
+actions:
+  s: { type: slack, webhook_url: "${slack.url}", templates: ${t} }
+  t: { type: teams, webhook_url: "${teams.url}", templates: ${t} }
+  d: { type: discord, webhook_url: "${discord.url}", templates: ${t} }
+  g: { type: google_chat, webhook_url: "${chat.url}", templates: ${t} }
+routes:
+  - actions: [s, t, d, g]
+`;
+}
+
+/** Everything a person sees on each platform, as one text per platform. */
+function shown(): Record<string, string> {
+  return {
+    slack: JSON.stringify(slack.accepted.at(-1)?.blocks),
+    teams: JSON.stringify(teams.accepted.at(-1)?.card),
+    discord: JSON.stringify(discord.accepted.at(-1)?.embeds),
+    google_chat: JSON.stringify(chat.accepted.at(-1)?.message),
+  };
+}
+
+async function deliverFixture(app: TestService): Promise<void> {
+  const { body } = await app.post('/alert', fixtureText('alertmanagerGroup'));
+  const record = await app.untilDone(String(body.id));
+  expect(record.jobs.map((job) => job.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+}
+
+describe('message templates on every platform', () => {
+  it('a title and a text template change what Slack, Teams, Discord and Google Chat show', async () => {
+    const app = await startTestService(configWith({ title: 'Checkout is down: {{ alerts.firing | size }} pods', text: 'Page {{ commonLabels.namespace | toUpper }} on-call.' }));
+    try {
+      await deliverFixture(app);
+      for (const [platform, text] of Object.entries(shown())) {
+        expect(text, platform).toContain('Checkout is down: 2 pods');
+        expect(text, platform).toContain('Page SHOP on-call.');
+        expect(text, platform).not.toContain('FIRING: KubePodCrashLooping');
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a template that fails still delivers the default message, with a note saying which and why, and counts it', async () => {
+    const app = await startTestService(configWith({ title: '{{ commonLabels.team }}' }));
+    try {
+      await deliverFixture(app);
+      for (const [platform, text] of Object.entries(shown())) {
+        expect(text, platform).toContain('FIRING: KubePodCrashLooping (2)');
+        expect(text, platform).toMatch(/template \\*"title\\*" of action [stdg] failed \(line 1, column 4: undefined variable: commonLabels.team\)/);
+      }
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      expect(metrics).toMatch(/alertpipe_template_errors_total\{action="s",template="title"\} 1/);
+      expect(app.logs.some((l) => l.message === 'template failed; the default text is sent' && l.template === 'title')).toBe(true);
+    } finally {
+      await app.stop();
+    }
+  });
+});

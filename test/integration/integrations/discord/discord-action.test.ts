@@ -1,0 +1,81 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { attemptContext, chatAction, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
+import { startFakeDiscord, type FakeDiscord } from '../../../support/fake-discord.js';
+import { fixtureText } from '../../../support/fixtures.js';
+import { startTestService } from '../../../support/test-service.js';
+
+let discord: FakeDiscord;
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+});
+afterAll(() => discord.close());
+afterEach(() => {
+  discord.failWith(undefined);
+  discord.resetBucket();
+});
+
+describe('discord action', () => {
+  it('posts the group and each alert as embeds, red while firing, with the enrichment and the notes', async () => {
+    await chatAction('discord', { webhook_url: discord.url }).handle(enrichedGroup(), attemptContext());
+    const post = discord.accepted.at(-1)!;
+    expect(post.embeds[0]).toMatchObject({ title: '🔥 FIRING: KubePodCrashLooping (2)', color: 0xe01e5a });
+    expect(post.embeds[1]!.fields).toContainEqual({ name: 'CPU', value: '0.42 cores · 84% of limit 0.5 cores · request 0.25 cores\n▁▂▃▅▇', inline: true });
+    expect(post.embeds[2]!.description).toContain('no cAdvisor metrics');
+    expect(post.allowedMentions).toEqual({ parse: [] });
+  });
+
+  it('keeps 300 alerts inside 10 embeds and 6,000 characters, folding the rest', async () => {
+    const n = enrichedGroup();
+    const long = 'x'.repeat(3000);
+    const alerts = Array.from({ length: 300 }, (_, i) => ({ ...n.alerts[0]!, fingerprint: String(i), labels: { ...n.alerts[0]!.labels, pod: `p-${i}` }, annotations: { description: long } }));
+    await chatAction('discord', { webhook_url: discord.url }).handle({ ...n, alerts }, attemptContext());
+    const post = discord.accepted.at(-1)!;
+    expect(post.embeds.length).toBeLessThanOrEqual(10);
+    expect(post.embeds[0]!.description).toMatch(/…and \d+ more alerts/);
+  });
+
+  it('is green once resolved', async () => {
+    const n = enrichedGroup();
+    const alerts = n.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:30:00Z') }));
+    await chatAction('discord', { webhook_url: discord.url }).handle({ ...n, status: 'resolved', alerts }, attemptContext());
+    expect(discord.accepted.at(-1)!.embeds[0]).toMatchObject({ title: '✅ RESOLVED: KubePodCrashLooping (2)', color: 0x2eb67d });
+  });
+
+  it("waits for Discord's Retry-After when the webhook's bucket is empty", async () => {
+    const action = chatAction('discord', { webhook_url: discord.url });
+    const errors = [];
+    for (let i = 0; i < 6; i++) errors.push(await action.handle(enrichedGroup(), attemptContext()).then(() => undefined, (e: unknown) => e));
+    const limited = errors.at(-1) as { retryable: boolean; retryAfterMs?: number; status?: number };
+    expect(limited).toMatchObject({ retryable: true, status: 429 });
+    expect(limited.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('does not retry a webhook that was deleted, and keeps its token out of the error', async () => {
+    const error = await failureOf(chatAction('discord', { webhook_url: `${discord.url}x` }), enrichedGroup());
+    expect(error).toMatchObject({ retryable: false, status: 404 });
+    expect(error.message).toBe('Discord answered 404: {"message":"Unknown Webhook","code":10015}');
+    discord.failWith({ status: 400, body: { message: `bad ${discord.url}`, code: 50035 } });
+    expect((await failureOf(chatAction('discord', { webhook_url: discord.url }), enrichedGroup())).message).not.toContain('dIsCoRdToKeN');
+  });
+
+  it('retries a 5xx', async () => {
+    discord.failWith({ status: 502, body: 'Bad Gateway' });
+    expect((await failureOf(chatAction('discord', { webhook_url: discord.url }), enrichedGroup())).retryable).toBe(true);
+  });
+});
+
+describe('discord through the service', () => {
+  it('turns an Alertmanager group into one message with DISCORD_WEBHOOK_URL alone', async () => {
+    const before = discord.accepted.length;
+    const app = await startTestService(null, { DISCORD_WEBHOOK_URL: discord.url });
+    try {
+      await app.post('/alert', fixtureText('alertmanagerGroup'));
+      await app.waitForLog((l) => l.message === 'action succeeded' && l.action === 'discord');
+      expect(discord.accepted.length - before).toBe(1);
+      expect(discord.accepted.at(-1)!.embeds[0]!.title).toBe('🔥 FIRING: KubePodCrashLooping (2)');
+      expect(JSON.stringify(app.logs)).not.toContain('dIsCoRdToKeN');
+    } finally {
+      await app.stop();
+    }
+  });
+});
