@@ -11,7 +11,8 @@ const MiB = 1024 ** 2;
 const end = Math.floor(Date.now() / 1000);
 // A pod's hour at the pod-resources step (3 min) and at a fine one (15 s): 21 and 241 points.
 const sample = (step: number): GraphData => {
-  const points = (f: (i: number) => number): [number, number][] => Array.from({ length: 3600 / step + 1 }, (_, i) => [end - 3600 + i * step, f(i * step)]);
+  const points = (f: (i: number) => number): [number, number][] =>
+    Array.from({ length: 3600 / step + 1 }, (_, i) => [end - 3600 + i * step, f(i * step)]);
   return {
     subject: 'shop/cart-7d9f8b6c5-x2x9z',
     start: end - 3600,
@@ -24,7 +25,10 @@ const sample = (step: number): GraphData => {
 };
 
 const renderer = createChartRenderer();
-for (const [name, data] of [['21 points', sample(180)], ['241 points', sample(15)]] as const) {
+for (const [name, data] of [
+  ['21 points', sample(180)],
+  ['241 points', sample(15)],
+] as const) {
   for (let i = 0; i < 20; i++) await renderer.render(data);
   global.gc?.();
   const baseline = process.memoryUsage().rss;
@@ -39,6 +43,16 @@ for (const [name, data] of [['21 points', sample(180)], ['241 points', sample(15
   }
   times.sort((a, b) => a - b);
   const at = (q: number): string => (times[Math.floor(q * (times.length - 1))] as number).toFixed(1);
-  console.log(JSON.stringify({ graph: name, fonts: renderer.fontFiles.length, pngBytes: bytes, p50ms: at(0.5), p99ms: at(0.99), maxms: at(1), rssGrowthMiB: ((peak - baseline) / MiB).toFixed(1) }));
+  console.log(
+    JSON.stringify({
+      graph: name,
+      fonts: renderer.fontFiles.length,
+      pngBytes: bytes,
+      p50ms: at(0.5),
+      p99ms: at(0.99),
+      maxms: at(1),
+      rssGrowthMiB: ((peak - baseline) / MiB).toFixed(1),
+    }),
+  );
 }
 if (process.argv[2]) writeFileSync(process.argv[2], await renderer.render(sample(180)));

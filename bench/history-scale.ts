@@ -18,9 +18,38 @@ const store = new SqliteStore({ dataDir: dir, maxPending: TOTAL + 1, historyLimi
 const mask = (text: string): string => text;
 
 function notification(i: number): EnrichedNotification {
-  const labels = { alertname: `Alert${i % 50}`, namespace: i % 1000 === 0 ? 'rare' : `ns${i % 20}`, pod: `pod-${i % 5000}`, severity: i % 3 === 0 ? 'critical' : 'warning' };
-  const alert = { fingerprint: fingerprintOf(labels), status: 'firing' as const, labels, annotations: { summary: `summary ${i}` }, startsAt: new Date(1_700_000_000_000 + i * 1000), endsAt: null, generatorURL: '', enrichment: {}, notes: [] };
-  return { id: `n${i}`, receivedAt: new Date(1_700_000_000_000 + i * 1000), shape: 'alertmanager', receiver: 'pipe', status: 'firing', groupKey: `{}:{alertname="${labels.alertname}"}`, groupLabels: {}, commonLabels: labels, commonAnnotations: {}, externalURL: '', truncatedAlerts: 0, alerts: [alert], originalBody: '{}' };
+  const labels = {
+    alertname: `Alert${i % 50}`,
+    namespace: i % 1000 === 0 ? 'rare' : `ns${i % 20}`,
+    pod: `pod-${i % 5000}`,
+    severity: i % 3 === 0 ? 'critical' : 'warning',
+  };
+  const alert = {
+    fingerprint: fingerprintOf(labels),
+    status: 'firing' as const,
+    labels,
+    annotations: { summary: `summary ${i}` },
+    startsAt: new Date(1_700_000_000_000 + i * 1000),
+    endsAt: null,
+    generatorURL: '',
+    enrichment: {},
+    notes: [],
+  };
+  return {
+    id: `n${i}`,
+    receivedAt: new Date(1_700_000_000_000 + i * 1000),
+    shape: 'alertmanager',
+    receiver: 'pipe',
+    status: 'firing',
+    groupKey: `{}:{alertname="${labels.alertname}"}`,
+    groupLabels: {},
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: '',
+    truncatedAlerts: 0,
+    alerts: [alert],
+    originalBody: '{}',
+  };
 }
 
 const fill = performance.now();
@@ -28,9 +57,33 @@ for (let start = 0; start < TOTAL; start += 1000) {
   const batch = Array.from({ length: Math.min(1000, TOTAL - start) }, (_, k) => notification(start + k));
   await Promise.all(batch.map((n) => store.add(n)));
   await store.claimNotifications(batch.length);
-  await Promise.all(batch.map((n) => store.saveRouted(n, [{ action: 'slack', fingerprints: [n.alerts[0]!.fingerprint] }], [{ at: 1, kind: 'routed', fingerprints: [n.alerts[0]!.fingerprint], route: { index: 0, description: 'every alert', actions: ['slack'] } }])));
+  await Promise.all(
+    batch.map((n) =>
+      store.saveRouted(
+        n,
+        [{ action: 'slack', fingerprints: [n.alerts[0]!.fingerprint] }],
+        [
+          {
+            at: 1,
+            kind: 'routed',
+            fingerprints: [n.alerts[0]!.fingerprint],
+            route: { index: 0, description: 'every alert', actions: ['slack'] },
+          },
+        ],
+      ),
+    ),
+  );
   const claimed = await store.claimDueJobs(Date.now(), batch.length);
-  await Promise.all(claimed.map((c, k) => store.finishAttempt(c.job.id, (start + k) % 500 === 0 ? { state: 'dead', attempt: { at: 1, durationMs: 1, outcome: 'dead', error: '503' } } : { state: 'succeeded', attempt: { at: 1, durationMs: 1, outcome: 'success' } })));
+  await Promise.all(
+    claimed.map((c, k) =>
+      store.finishAttempt(
+        c.job.id,
+        (start + k) % 500 === 0
+          ? { state: 'dead', attempt: { at: 1, durationMs: 1, outcome: 'dead', error: '503' } }
+          : { state: 'succeeded', attempt: { at: 1, durationMs: 1, outcome: 'success' } },
+      ),
+    ),
+  );
 }
 console.log(`stored ${TOTAL} notifications in ${((performance.now() - fill) / 1000).toFixed(1)} s`);
 
@@ -63,7 +116,9 @@ async function walk(name: string, query: HistoryQuery): Promise<void> {
     if (!page.more) break;
     before = page.resumeBefore ?? page.records.at(-1)!.position;
   }
-  console.log(`| ${name}: whole history | ${found} in ${pages} pages | ${(performance.now() - t).toFixed(0)} ms in all, slowest page ${slowest.toFixed(1)} ms |`);
+  console.log(
+    `| ${name}: whole history | ${found} in ${pages} pages | ${(performance.now() - t).toFixed(0)} ms in all, slowest page ${slowest.toFixed(1)} ms |`,
+  );
 }
 
 console.log('| query | notifications | median of 5 |');

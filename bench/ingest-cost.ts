@@ -96,7 +96,10 @@ export async function measureIngestCost(body: string, alerts: number, rounds = 1
  * Alertmanager sends and without them (as Prometheus posts, computed here).
  */
 export async function ingestCostTable(fixture: string): Promise<string[]> {
-  const rows = ['| group | JSON.parse µs | validate + normalize (× JSON.parse, goal ≤ 2) | encode for the store (× JSON.parse) |', '| --- | ---: | ---: | ---: |'];
+  const rows = [
+    '| group | JSON.parse µs | validate + normalize (× JSON.parse, goal ≤ 2) | encode for the store (× JSON.parse) |',
+    '| --- | ---: | ---: | ---: |',
+  ];
   for (const size of [100, 1_000]) {
     for (const fingerprints of [true, false]) {
       const cost = await measureIngestCost(await makeGroup(fixture, size, fingerprints), size);

@@ -30,7 +30,8 @@ export interface PostgresRowsDeps {
 /** Table rows in run.ts's format, or one row saying why there are none. */
 export async function postgresRows(deps: PostgresRowsDeps): Promise<string[]> {
   const { fmt } = deps;
-  if (!postgresAvailable().available) return [`| ${deps.label} | alertpipe-postgres | PostgreSQL's server binaries not found: rows skipped | | | | | | | | |`];
+  if (!postgresAvailable().available)
+    return [`| ${deps.label} | alertpipe-postgres | PostgreSQL's server binaries not found: rows skipped | | | | | | | | |`];
   const server = await startPostgres();
   try {
     const rows: string[] = [];
@@ -55,7 +56,9 @@ async function measure(deps: PostgresRowsDeps, url: string, replicas: number): P
     for (let i = 0; i < replicas; i++) started.push(await deps.startAlertpipe(config));
     const share = (index: number): number => Math.floor(deps.connections / replicas) + (index < deps.connections % replicas ? 1 : 0);
     const spread = async (seconds?: number): Promise<BenchLoad> => {
-      const parts = await Promise.all(started.map((app, index) => deps.load(app.url, deps.body, { ...(seconds ? { seconds } : {}), connections: share(index) })));
+      const parts = await Promise.all(
+        started.map((app, index) => deps.load(app.url, deps.body, { ...(seconds ? { seconds } : {}), connections: share(index) })),
+      );
       return {
         rps: parts.reduce((sum, p) => sum + p.rps, 0),
         accepted: parts.reduce((sum, p) => sum + p.accepted, 0),

@@ -42,13 +42,21 @@ interface Child {
 }
 
 async function startChild(args: string[], env: NodeJS.ProcessEnv, readyPath: string, port: number): Promise<Child> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}${readyPath}`, { method: readyPath === '/alert' ? 'POST' : 'GET', body: readyPath === '/alert' ? '{}' : null, headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${url}${readyPath}`, {
+        method: readyPath === '/alert' ? 'POST' : 'GET',
+        body: readyPath === '/alert' ? '{}' : null,
+        headers: { 'content-type': 'application/json' },
+      });
       if (response.status < 500) break;
     } catch {
       // not listening yet
@@ -80,7 +88,11 @@ async function startTarget(target: Target, config = ''): Promise<Child> {
   const dir = mkdtempSync(path.join(scratch, `${target}-`));
   const file = path.join(dir, 'alertpipe.yml');
   const queue = target === 'alertpipe-memory' ? 'memory' : 'sqlite';
-  writeFileSync(file, config || `delivery: { queue: ${queue}, data_dir: ${JSON.stringify(path.join(dir, 'data'))}, max_pending: 200000 }\nactions: { log: { type: log } }\n`);
+  writeFileSync(
+    file,
+    config ||
+      `delivery: { queue: ${queue}, data_dir: ${JSON.stringify(path.join(dir, 'data'))}, max_pending: 200000 }\nactions: { log: { type: log } }\n`,
+  );
   // The log action's line is at info: at warn the bench measures the pipeline, not the terminal.
   return startChild(['dist/app/cli.js', '-f', file, '-l', `127.0.0.1:${port}`], { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, '/readyz', port);
 }
@@ -98,7 +110,11 @@ export interface LoadResult {
   failed: number;
 }
 
-async function load(url: string, body: string, options: { seconds?: number; rate?: number; amount?: number; connections?: number } = {}): Promise<LoadResult> {
+async function load(
+  url: string,
+  body: string,
+  options: { seconds?: number; rate?: number; amount?: number; connections?: number } = {},
+): Promise<LoadResult> {
   const result = await autocannon({
     url: `${url}/alert`,
     method: 'POST',
@@ -173,7 +189,13 @@ async function prometheusStandIn(): Promise<{ url: string; queries: () => number
     req.on('end', () => {
       count += 1;
       const resultType = req.url?.startsWith('/api/v1/query_range') ? 'matrix' : 'vector';
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType, result: [] } })), 5);
+      setTimeout(
+        () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: 'success', data: { resultType, result: [] } })),
+        5,
+      );
     });
   });
   const port = await freePort();
@@ -189,7 +211,10 @@ async function slackStandIn(): Promise<{ url: string; receivedAt: Map<string, nu
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const now = performance.now();
-      for (const match of Buffer.concat(chunks).toString('utf8').matchAll(/bench-(\d+)-(\d+)/g)) if (!receivedAt.has(match[0])) receivedAt.set(match[0], now);
+      for (const match of Buffer.concat(chunks)
+        .toString('utf8')
+        .matchAll(/bench-(\d+)-(\d+)/g))
+        if (!receivedAt.has(match[0])) receivedAt.set(match[0], now);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });
   });
@@ -305,7 +330,10 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} connections`;
   console.error(`bench: ${machine}`);
   const rows: string[] = [];
-  for (const [label, body, alerts] of [['fixture (2 alerts)', FIXTURE, 2], ['100-alert group', GROUP_100, 100]] as const) {
+  for (const [label, body, alerts] of [
+    ['fixture (2 alerts)', FIXTURE, 2],
+    ['100-alert group', GROUP_100, 100],
+  ] as const) {
     const results = new Map<Target, LoadResult & { sustained?: number }>();
     for (const target of ['ceiling', 'express', 'alertpipe-memory', 'alertpipe-sqlite'] as const) {
       console.error(`bench: ${target}, ${label}`);
@@ -314,11 +342,25 @@ async function main(): Promise<void> {
     const ceiling = results.get('ceiling')!.rps;
     for (const [target, r] of results) {
       const sustained = r.sustained === undefined ? '' : `${fmt(r.sustained)} (${fmt(r.sustained / ceiling, 2)})`;
-      rows.push(`| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`);
+      rows.push(
+        `| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`,
+      );
     }
     // The shared queue, with one and three replicas: the fixture only, to keep the bench's time.
     if (alerts === 2) {
-      const common = { body, label, alerts, ceilingRps: ceiling, runs: RUNS, connections: CONNECTIONS, load, medianOf, queueDepth, until, fmt };
+      const common = {
+        body,
+        label,
+        alerts,
+        ceilingRps: ceiling,
+        runs: RUNS,
+        connections: CONNECTIONS,
+        load,
+        medianOf,
+        queueDepth,
+        until,
+        fmt,
+      };
       rows.push(...(await postgresRows({ ...common, startAlertpipe: (config) => startTarget('alertpipe-sqlite', config) })));
     }
   }

@@ -53,7 +53,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       } catch {
         return answer(400, 'invalid_payload');
       }
-      if (typeof payload.text !== 'string' && !Array.isArray(payload.blocks) && !Array.isArray(payload.attachments)) return answer(400, 'no_text');
+      if (typeof payload.text !== 'string' && !Array.isArray(payload.blocks) && !Array.isArray(payload.attachments))
+        return answer(400, 'no_text');
       if (Array.isArray(payload.blocks) && checkBlocks(payload.blocks) !== undefined) return answer(400, 'invalid_blocks');
       messages++;
       for (const match of text.matchAll(/storm-g(\d+)/g)) {

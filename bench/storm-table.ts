@@ -10,7 +10,8 @@ export async function stormTable(log: (line: string) => void): Promise<string[]>
   if (!available) return [`Storm scenario skipped: ${reason}.`];
   const rows = await stormScenario(log);
   const [alone] = rows;
-  const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const fmt = (n: number, digits = 0): string =>
+    n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const lines = [
     '| storm: 10,000 alerts in 1,000 groups | groups delivered | Slack messages (429s) | last message s | per group p50 ms | per group p99 ms | added p50 / p99 ms | CPU s (peak RSS MiB) | PromQL queries |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',

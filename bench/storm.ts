@@ -51,7 +51,17 @@ export async function stormScenario(log: (line: string) => void): Promise<StormR
   const pods = Array.from({ length: GROUPS }, (_, g) => ({
     namespace: 'storm',
     pod: podName(g, 0),
-    containers: [{ name: 'app', cpuCores: 0.25, memoryBytes: 200 * 2 ** 20, cpuRequest: 0.5, cpuLimit: 1, memoryRequest: 256 * 2 ** 20, memoryLimit: 512 * 2 ** 20 }],
+    containers: [
+      {
+        name: 'app',
+        cpuCores: 0.25,
+        memoryBytes: 200 * 2 ** 20,
+        cpuRequest: 0.5,
+        cpuLimit: 1,
+        memoryRequest: 256 * 2 ** 20,
+        memoryLimit: 512 * 2 ** 20,
+      },
+    ],
   }));
   const exporter = await startFakeExporter({ pods });
   const prometheus = await startPrometheus({ targets: [exporter.target] });
@@ -96,7 +106,11 @@ async function runOnce(
       const sentAt = await pushStorm(alertmanager.url);
       const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
       while (slack.receivedAt.size < GROUPS && Date.now() < deadline) await sleep(50);
-      const processes = watched.map((p, i) => ({ name: p.name, cpuSeconds: cpuSecondsOf(p.pid) - cpuBefore[i]!, peakRssMiB: peakRssMiBOf(p.pid) }));
+      const processes = watched.map((p, i) => ({
+        name: p.name,
+        cpuSeconds: cpuSecondsOf(p.pid) - cpuBefore[i]!,
+        peakRssMiB: peakRssMiBOf(p.pid),
+      }));
       const latencies = [...slack.receivedAt].map(([group, at]) => at - sentAt[group]!);
       const last = Math.max(...slack.receivedAt.values());
       return {
@@ -133,14 +147,26 @@ async function pushStorm(alertmanagerUrl: string): Promise<number[]> {
     for (let g = first; g < Math.min(GROUPS, first + groupsPerPost); g++) {
       for (let i = 0; i < PER_GROUP; i++) {
         alerts.push({
-          labels: { alertname: 'KubePodNotReady', group: `storm-g${g}`, namespace: 'storm', pod: podName(g, i), container: 'app', severity: 'critical', shard: String(g % WEBHOOKS) },
+          labels: {
+            alertname: 'KubePodNotReady',
+            group: `storm-g${g}`,
+            namespace: 'storm',
+            pod: podName(g, i),
+            container: 'app',
+            severity: 'critical',
+            shard: String(g % WEBHOOKS),
+          },
           annotations: { summary: `Pod storm/${podName(g, i)} has been in a non-ready state for longer than 15 minutes.` },
           generatorURL: 'http://prometheus:9090/graph?g0.expr=kube_pod_status_ready',
         });
       }
     }
     const at = performance.now();
-    const response = await fetch(`${alertmanagerUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const response = await fetch(`${alertmanagerUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
     if (!response.ok) throw new Error(`Alertmanager answered ${response.status}: ${await response.text()}`);
     for (let g = first; g < Math.min(GROUPS, first + groupsPerPost); g++) sentAt[g] = at;
   }
@@ -156,20 +182,40 @@ function routeYaml(receiver: (shard: number) => string): string[] {
     '  group_wait: 1s',
     '  group_interval: 5m',
     '  repeat_interval: 4h',
-  ].concat(receiver(0) === receiver(1) ? [] : ['  routes:', ...Array.from({ length: WEBHOOKS }, (_, s) => `    - { receiver: ${receiver(s)}, matchers: ['shard="${s}"'] }`)]);
+  ].concat(
+    receiver(0) === receiver(1)
+      ? []
+      : ['  routes:', ...Array.from({ length: WEBHOOKS }, (_, s) => `    - { receiver: ${receiver(s)}, matchers: ['shard="${s}"'] }`)],
+  );
 }
 
 function alertmanagerSlackConfig(webhook: (shard: number) => string): string {
   return [
     ...routeYaml((s) => `slack-${s}`),
     'receivers:',
-    ...Array.from({ length: WEBHOOKS }, (_, s) => [`  - name: slack-${s}`, '    slack_configs:', `      - api_url: ${JSON.stringify(webhook(s))}`, '        channel: "#storm"', '        send_resolved: true'].join('\n')),
+    ...Array.from({ length: WEBHOOKS }, (_, s) =>
+      [
+        `  - name: slack-${s}`,
+        '    slack_configs:',
+        `      - api_url: ${JSON.stringify(webhook(s))}`,
+        '        channel: "#storm"',
+        '        send_resolved: true',
+      ].join('\n'),
+    ),
     '',
   ].join('\n');
 }
 
 function alertmanagerWebhookConfig(url: string): string {
-  return [...routeYaml(() => 'alertpipe'), 'receivers:', '  - name: alertpipe', '    webhook_configs:', `      - url: ${JSON.stringify(url)}`, '        send_resolved: true', ''].join('\n');
+  return [
+    ...routeYaml(() => 'alertpipe'),
+    'receivers:',
+    '  - name: alertpipe',
+    '    webhook_configs:',
+    `      - url: ${JSON.stringify(url)}`,
+    '        send_resolved: true',
+    '',
+  ].join('\n');
 }
 
 interface Alertpipe {
@@ -192,11 +238,15 @@ async function startAlertpipe(webhook: (shard: number) => string, prometheusUrl:
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'alertpipe.yml'), config);
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/app/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'dist/app/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

@@ -45,12 +45,17 @@ const args = process.argv.slice(2);
 const once = args.includes('--once');
 const timeoutSeconds = Number(args[args.indexOf('--timeout') + 1]) || 180;
 const started = Date.now();
-const elapsed = (): string => `${Math.round((Date.now() - started) / 1000)
-  .toString()
-  .padStart(3)}s`;
+const elapsed = (): string =>
+  `${Math.round((Date.now() - started) / 1000)
+    .toString()
+    .padStart(3)}s`;
 const say = (text: string): void => console.log(`${elapsed()}  ${text}`);
 
-const alertmanagerBinary = findBinary('prometheus-alertmanager') ? 'prometheus-alertmanager' : findBinary('alertmanager') ? 'alertmanager' : undefined;
+const alertmanagerBinary = findBinary('prometheus-alertmanager')
+  ? 'prometheus-alertmanager'
+  : findBinary('alertmanager')
+    ? 'alertmanager'
+    : undefined;
 if (!findBinary('prometheus') || !alertmanagerBinary) {
   console.log('The demo needs Prometheus and Alertmanager. Install them, then run `npm run demo` again:');
   console.log('  Debian/Ubuntu: sudo apt-get install prometheus prometheus-alertmanager');
@@ -78,14 +83,19 @@ process.on('SIGTERM', () => void stopAll(0));
 function demoRules(): string {
   const files = ['pod-alerts.yml', 'node-alerts.yml'].map((file) => readFileSync(path.join(ROOT, 'examples/rules', file), 'utf8'));
   // Both files are one `groups:` list; the second's entries join the first's.
-  const [pods, nodes] = files.map((text) => text.replace(/^\s*for: .*$/gm, (line) => line.replace(/for: .*/, `for: ${DEMO_FOR}`))) as [string, string];
+  const [pods, nodes] = files.map((text) => text.replace(/^\s*for: .*$/gm, (line) => line.replace(/for: .*/, `for: ${DEMO_FOR}`))) as [
+    string,
+    string,
+  ];
   return `${pods}\n${nodes.replace(/^[^\n]*\n?groups:\n/s, '').replace(/^#.*\n/gm, '')}`;
 }
 
 function printNotification(line: LogLine): void {
   const alerts = (line.alerts as AlertLine[] | undefined) ?? [];
   console.log('');
-  console.log(`──── alertpipe → log action: ${String(line.status).toUpperCase()} ${alerts[0]?.alertname ?? ''} (${alerts.length} alert${alerts.length === 1 ? '' : 's'}) ────`);
+  console.log(
+    `──── alertpipe → log action: ${String(line.status).toUpperCase()} ${alerts[0]?.alertname ?? ''} (${alerts.length} alert${alerts.length === 1 ? '' : 's'}) ────`,
+  );
   for (const alert of alerts) {
     const where = alert.labels?.pod ? `${alert.labels.namespace}/${alert.labels.pod}` : (alert.labels?.instance ?? '');
     console.log(`  ${alert.status === 'resolved' ? '✅' : '🔥'} ${alert.alertname}  ${where}`);
@@ -103,20 +113,47 @@ async function main(): Promise<void> {
       {
         namespace: 'shop',
         pod: 'cart-7d9f8b6c5-x2x9z',
-        containers: [{ name: 'cart', cpuCores: 0.42, memoryBytes: 481 * MiB, cpuRequest: 0.25, cpuLimit: 0.5, memoryRequest: 256 * MiB, memoryLimit: 512 * MiB }],
+        containers: [
+          {
+            name: 'cart',
+            cpuCores: 0.42,
+            memoryBytes: 481 * MiB,
+            cpuRequest: 0.25,
+            cpuLimit: 0.5,
+            memoryRequest: 256 * MiB,
+            memoryLimit: 512 * MiB,
+          },
+        ],
       },
     ],
-    nodes: [{ instance: 'node-1:9100', cpus: 4, busy: 0.95, memoryAvailable: 0.6 * 1024 * MiB, memoryTotal: 16 * 1024 * MiB, rootSize: 100 * 1024 * MiB, rootFree: 70 * 1024 * MiB }],
+    nodes: [
+      {
+        instance: 'node-1:9100',
+        cpus: 4,
+        busy: 0.95,
+        memoryAvailable: 0.6 * 1024 * MiB,
+        memoryTotal: 16 * 1024 * MiB,
+        rootSize: 100 * 1024 * MiB,
+        rootFree: 70 * 1024 * MiB,
+      },
+    ],
   });
   cleanups.push(() => exporter.close());
 
   const port = await freePort();
   say(`starting Alertmanager (${alertmanagerBinary}), sending to alertpipe on 127.0.0.1:${port}`);
-  const alertmanager: RealAlertmanager = await startAlertmanager(webhookAlertmanagerConfig(`http://127.0.0.1:${port}/alert`, { groupBy: ['alertname'] }), alertmanagerBinary);
+  const alertmanager: RealAlertmanager = await startAlertmanager(
+    webhookAlertmanagerConfig(`http://127.0.0.1:${port}/alert`, { groupBy: ['alertname'] }),
+    alertmanagerBinary,
+  );
   cleanups.push(() => alertmanager.stop());
 
   say(`starting Prometheus with examples/rules (each rule's \`for\` shortened to ${DEMO_FOR} for the demo)`);
-  const prometheus: RealPrometheus = await startPrometheus({ targets: [exporter.target], rules: demoRules(), alertmanager: alertmanager.url.replace('http://', '') });
+  const prometheus: RealPrometheus = await startPrometheus({
+    targets: [exporter.target],
+    rules: demoRules(),
+    alertmanager: alertmanager.url.replace('http://', ''),
+  });
   cleanups.push(() => prometheus.stop());
 
   let seen: LogLine | undefined;

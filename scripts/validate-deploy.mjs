@@ -208,7 +208,8 @@ export function unknownFieldProblems(objects) {
 
 function shorten(message) {
   const excess = /Object literal may only specify known properties, and '([^']+)' does not exist in type '([^']+)'/.exec(message);
-  if (excess) return `unknown field ${excess[1].replace(/^"?/, '"').replace(/"?$/, '"')} (not in ${excess[2].replace(/^IIoK8s(Api|Apimachinery)/, '')})`;
+  if (excess)
+    return `unknown field ${excess[1].replace(/^"?/, '"').replace(/"?$/, '"')} (not in ${excess[2].replace(/^IIoK8s(Api|Apimachinery)/, '')})`;
   return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
@@ -262,7 +263,8 @@ export function checkWorkload(obj) {
       }
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
         const port = container[probe]?.httpGet?.port ?? container[probe]?.tcpSocket?.port;
-        if (typeof port === 'string' && !ports.has(port)) problems.push(`${where}: ${probe} names port "${port}", which the container does not declare`);
+        if (typeof port === 'string' && !ports.has(port))
+          problems.push(`${where}: ${probe} names port "${port}", which the container does not declare`);
       }
     }
     for (const mount of container.volumeMounts ?? []) {
@@ -343,8 +345,11 @@ export function checkReferences(objects, external = []) {
     }
     for (const port of service.spec?.ports ?? []) {
       if (typeof port.targetPort !== 'string') continue;
-      const declared = pods.some((w) => (w.spec.template.spec.containers ?? []).some((c) => (c.ports ?? []).some((p) => p.name === port.targetPort)));
-      if (!declared) problems.push(`${describeObject(service)}: targetPort "${port.targetPort}" is no container port of the pods it selects`);
+      const declared = pods.some((w) =>
+        (w.spec.template.spec.containers ?? []).some((c) => (c.ports ?? []).some((p) => p.name === port.targetPort)),
+      );
+      if (!declared)
+        problems.push(`${describeObject(service)}: targetPort "${port.targetPort}" is no container port of the pods it selects`);
     }
   }
   for (const monitor of objects.filter((o) => o.kind === 'ServiceMonitor')) {
@@ -362,7 +367,8 @@ export function checkReferences(objects, external = []) {
     }
   }
   for (const budget of objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
-    if (podsIn(budget.metadata?.namespace, budget.spec?.selector).length === 0) problems.push(`${describeObject(budget)}: selects no pods here`);
+    if (podsIn(budget.metadata?.namespace, budget.spec?.selector).length === 0)
+      problems.push(`${describeObject(budget)}: selects no pods here`);
   }
   for (const binding of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
     const { kind, name } = binding.roleRef ?? {};
@@ -371,7 +377,8 @@ export function checkReferences(objects, external = []) {
       problems.push(`${describeObject(binding)} refers to ClusterRole ${name}, which is not here`);
     }
     for (const subject of binding.subjects ?? []) {
-      if (subject.kind === 'ServiceAccount') need(binding, 'ServiceAccount', subject.namespace ?? binding.metadata?.namespace, subject.name);
+      if (subject.kind === 'ServiceAccount')
+        need(binding, 'ServiceAccount', subject.namespace ?? binding.metadata?.namespace, subject.name);
     }
   }
   return problems;
@@ -410,14 +417,17 @@ export function checkScaleRbac(objects, namespaces) {
         b.roleRef?.kind === 'Role' &&
         b.roleRef?.name === role.metadata?.name &&
         (b.subjects ?? []).some(
-          (s) => s.kind === 'ServiceAccount' && (accounts.length === 0 || accounts.includes(`${s.namespace ?? b.metadata.namespace}/${s.name}`)),
+          (s) =>
+            s.kind === 'ServiceAccount' && (accounts.length === 0 || accounts.includes(`${s.namespace ?? b.metadata.namespace}/${s.name}`)),
         ),
     );
   const where = namespaces?.length ? namespaces : [undefined];
   for (const namespace of where) {
     const here = scalers.filter((r) => namespace === undefined || r.metadata?.namespace === namespace);
-    if (here.length === 0) problems.push(`no Role${namespace ? ` in ${namespace}` : ''} grants get and patch on deployments/scale and statefulsets/scale`);
-    else if (!here.some(bound)) problems.push(`the scale Role${namespace ? ` in ${namespace}` : ''} is bound to no service account the workloads run as`);
+    if (here.length === 0)
+      problems.push(`no Role${namespace ? ` in ${namespace}` : ''} grants get and patch on deployments/scale and statefulsets/scale`);
+    else if (!here.some(bound))
+      problems.push(`the scale Role${namespace ? ` in ${namespace}` : ''} is bound to no service account the workloads run as`);
   }
   return problems;
 }
@@ -434,7 +444,9 @@ export function checkScaleRbac(objects, namespaces) {
 export function checkAlertpipe(objects) {
   const problems = [];
   const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
-  const found = workloads.flatMap((w) => (podSpecOf(w)?.containers ?? []).filter((c) => /alertpipe/.test(c.image ?? '')).map((c) => ({ w, c })));
+  const found = workloads.flatMap((w) =>
+    (podSpecOf(w)?.containers ?? []).filter((c) => /alertpipe/.test(c.image ?? '')).map((c) => ({ w, c })),
+  );
   if (found.length === 0) return ['no container runs the alertpipe image'];
   for (const { w, c } of found) {
     const spec = podSpecOf(w);
@@ -498,7 +510,10 @@ export function validateManifests(objects, { source, external = [], scaleNamespa
   });
   const seen = new Set();
   const duplicates = objects.map(describeObject).filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
-  add('no object is defined twice', duplicates.map((id) => `${id} is defined twice`));
+  add(
+    'no object is defined twice',
+    duplicates.map((id) => `${id} is defined twice`),
+  );
   add('references resolve (config maps, secrets, claims, accounts, selectors, ports, roles)', checkReferences(objects, external));
   add(
     `a Role grants get and patch on deployments/scale and statefulsets/scale${scaleNamespaces?.length ? ` in ${scaleNamespaces.join(', ')}` : ''}`,
@@ -537,7 +552,10 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   if (!buildName) problems.push('the first stage has no name (FROM ... AS build)');
   const build = steps.slice(froms[0]?.i ?? 0, froms[1]?.i ?? steps.length);
   const runtime = steps.slice(froms.at(-1)?.i ?? 0);
-  const buildRuns = build.filter((s) => s.instruction === 'RUN').map((s) => s.args).join(' && ');
+  const buildRuns = build
+    .filter((s) => s.instruction === 'RUN')
+    .map((s) => s.args)
+    .join(' && ');
   for (const [pattern, what] of [
     [/apt-get install[^&]*\bpython3\b/, 'installs python3 (better-sqlite3 builds from source)'],
     [/apt-get install[^&]*\bmake\b/, 'installs make'],
@@ -552,10 +570,17 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
     problems.push('npm ci --ignore-scripts without npm rebuild better-sqlite3: the native addon is never built');
   }
   if (/npm run build/.test(buildRuns)) {
-    const copies = build.filter((s) => s.instruction === 'COPY').map((s) => s.args).join(' ');
-    if (!/\bsrc\b/.test(copies) || !/tsconfig\.build\.json/.test(copies)) problems.push('the build stage builds without copying src/ and tsconfig.build.json');
+    const copies = build
+      .filter((s) => s.instruction === 'COPY')
+      .map((s) => s.args)
+      .join(' ');
+    if (!/\bsrc\b/.test(copies) || !/tsconfig\.build\.json/.test(copies))
+      problems.push('the build stage builds without copying src/ and tsconfig.build.json');
   }
-  const runtimeRuns = runtime.filter((s) => s.instruction === 'RUN').map((s) => s.args).join(' && ');
+  const runtimeRuns = runtime
+    .filter((s) => s.instruction === 'RUN')
+    .map((s) => s.args)
+    .join(' && ');
   if (/apt-get install[^&]*\b(g\+\+|make|python3)\b/.test(runtimeRuns)) problems.push('the runtime stage installs build tools');
   if (!/apt-get install[^&]*\btini\b/.test(runtimeRuns)) problems.push('the runtime stage does not install tini');
   // `web`: the console's page (src/http/console/web), served as it is.
@@ -564,16 +589,23 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
     const parts = copy.args.split(' ').filter((p) => !p.startsWith('--'));
     for (const source of parts.slice(0, -1)) {
       const name = path.posix.basename(source.replace(/\/$/, ''));
-      if (!allowed.has(name)) problems.push(`the runtime stage copies ${source}; only package.json, node_modules, dist, the console's web files and config.schema.json belong there`);
+      if (!allowed.has(name))
+        problems.push(
+          `the runtime stage copies ${source}; only package.json, node_modules, dist, the console's web files and config.schema.json belong there`,
+        );
     }
-    if (copy.args.includes('--from=') && !copy.args.includes(`--from=${buildName}`)) problems.push(`COPY ${copy.args} is not from the build stage`);
+    if (copy.args.includes('--from=') && !copy.args.includes(`--from=${buildName}`))
+      problems.push(`COPY ${copy.args} is not from the build stage`);
   }
   const last = (instruction) => runtime.filter((s) => s.instruction === instruction).at(-1)?.args;
   const user = last('USER');
   if (!user) problems.push('the runtime stage runs as root (no USER)');
   else if (/^(0|root)(:|$)/.test(user)) problems.push(`USER ${user} is root`);
   else if (!/^\d+(:\d+)?$/.test(user)) problems.push(`USER ${user} is not numeric: Kubernetes' runAsNonRoot cannot verify it`);
-  const env = runtime.filter((s) => s.instruction === 'ENV').map((s) => s.args).join(' ');
+  const env = runtime
+    .filter((s) => s.instruction === 'ENV')
+    .map((s) => s.args)
+    .join(' ');
   if (!/\bDATA_DIR=\/data\b/.test(env)) problems.push('the runtime stage does not set DATA_DIR=/data');
   if (!/\bNODE_ENV=production\b/.test(env)) problems.push('the runtime stage does not set NODE_ENV=production');
   if (!/(^|\s|")\/data("|\s|\]|$)/.test(last('VOLUME') ?? '')) problems.push('no VOLUME /data');
@@ -605,7 +637,12 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   }
   const ignored = (file) =>
     patterns.some((p) => {
-      const regex = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(/|$)`);
+      const regex = new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]')}(/|$)`,
+      );
       return regex.test(file);
     });
   for (const copy of steps.filter((s) => s.instruction === 'COPY' && !s.args.includes('--from='))) {
@@ -696,7 +733,11 @@ export function runHelm(helm, args, home) {
 /** The chart's renders: default values and each ci/*-values.yaml, with what each one must show. */
 export function chartCases(chartDir = CHART_DIR) {
   const ciDir = path.join(chartDir, 'ci');
-  const files = existsSync(ciDir) ? readdirSync(ciDir).filter((f) => f.endsWith('-values.yaml')).sort() : [];
+  const files = existsSync(ciDir)
+    ? readdirSync(ciDir)
+        .filter((f) => f.endsWith('-values.yaml'))
+        .sort()
+    : [];
   return [
     { name: 'default values', valuesFile: undefined, values: {} },
     ...files.map((f) => {
@@ -739,7 +780,10 @@ export function validateChart({ chartDir = CHART_DIR } = {}) {
     try {
       helm = extractHelm(home);
       const version = runHelm(helm, ['version', '--short'], home);
-      results.push({ check: `helm ${version.stdout.trim()} from ${HELM_PACKAGE}`, problems: version.code === 0 ? [] : [version.stderr.trim()] });
+      results.push({
+        check: `helm ${version.stdout.trim()} from ${HELM_PACKAGE}`,
+        problems: version.code === 0 ? [] : [version.stderr.trim()],
+      });
     } catch (error) {
       results.push({ check: `helm from ${HELM_PACKAGE}`, problems: [String(error instanceof Error ? error.message : error)] });
       return results;
@@ -773,7 +817,8 @@ export function validateChart({ chartDir = CHART_DIR } = {}) {
         if (variable.valueFrom?.secretKeyRef) external.push(`Secret ${NAMESPACE}/${variable.valueFrom.secretKeyRef.name}`);
         if (variable.valueFrom?.configMapKeyRef) external.push(`ConfigMap ${NAMESPACE}/${variable.valueFrom.configMapKeyRef.name}`);
       }
-      const scaleNamespaces = values.rbac?.create === false ? undefined : values.rbac?.scaleNamespaces?.length ? values.rbac.scaleNamespaces : [NAMESPACE];
+      const scaleNamespaces =
+        values.rbac?.create === false ? undefined : values.rbac?.scaleNamespaces?.length ? values.rbac.scaleNamespaces : [NAMESPACE];
       results.push(...validateManifests(objects, { source: `chart (${c.name})`, external, scaleNamespaces }));
       results.push({ check: `chart (${c.name}): renders what its values enable`, problems: checkRenderedOptions(objects, values) });
 
@@ -784,7 +829,10 @@ export function validateChart({ chartDir = CHART_DIR } = {}) {
         check: `chart (${c.name}): NOTES show the Alertmanager receiver`,
         problems:
           install.code === 0
-            ? checkNotes(notes, { url: `http://${RELEASE}.${NAMESPACE}.svc:${port}/alert`, auth: Boolean(values.secrets?.authToken || values.existingSecret) })
+            ? checkNotes(notes, {
+                url: `http://${RELEASE}.${NAMESPACE}.svc:${port}/alert`,
+                auth: Boolean(values.secrets?.authToken || values.existingSecret),
+              })
             : [install.stderr.trim()],
       });
     }
@@ -829,25 +877,32 @@ export function checkRenderedOptions(objects, values) {
     }
   }
   const replicated = (values.replicaCount ?? 1) > 1;
-  expect('PodDisruptionBudget', values.podDisruptionBudget?.enabled || replicated, replicated ? 'replicaCount > 1 is set' : 'podDisruptionBudget is enabled');
+  expect(
+    'PodDisruptionBudget',
+    values.podDisruptionBudget?.enabled || replicated,
+    replicated ? 'replicaCount > 1 is set' : 'podDisruptionBudget is enabled',
+  );
   expect('ConfigMap', Boolean(values.config), 'config is set');
   const ownSecret = !values.existingSecret && Object.values(values.secrets ?? {}).some(Boolean);
   expect('Secret', ownSecret, 'a secrets value is set');
   const deployment = kinds('Deployment')[0];
   const container = deployment?.spec?.template?.spec?.containers?.[0];
   const secretRefs = (container?.envFrom ?? []).map((e) => e.secretRef?.name);
-  if (values.existingSecret && !secretRefs.includes(values.existingSecret)) problems.push(`the container does not take its environment from ${values.existingSecret}`);
+  if (values.existingSecret && !secretRefs.includes(values.existingSecret))
+    problems.push(`the container does not take its environment from ${values.existingSecret}`);
   const annotations = deployment?.spec?.template?.metadata?.annotations ?? {};
   if (!annotations['checksum/config']) problems.push('the pod template has no checksum/config annotation');
   if (ownSecret && !annotations['checksum/secret']) problems.push('the pod template has no checksum/secret annotation');
-  if (values.persistence?.enabled && deployment?.spec?.strategy?.type !== 'Recreate') problems.push('persistence is enabled, but the Deployment does not use the Recreate strategy');
+  if (values.persistence?.enabled && deployment?.spec?.strategy?.type !== 'Recreate')
+    problems.push('persistence is enabled, but the Deployment does not use the Recreate strategy');
   const databaseUrl = (container?.env ?? []).find((e) => e.name === 'DATABASE_URL');
   if (values.postgres?.existingSecret && databaseUrl?.valueFrom?.secretKeyRef?.name !== values.postgres.existingSecret) {
     problems.push(`DATABASE_URL is not taken from the Secret ${values.postgres.existingSecret}`);
   }
   if (!values.postgres?.existingSecret && databaseUrl) problems.push('DATABASE_URL is set though postgres.existingSecret is not');
   const antiAffinity = deployment?.spec?.template?.spec?.affinity?.podAntiAffinity;
-  if (replicated && !values.affinity && !antiAffinity) problems.push('replicaCount > 1, but the pods have no anti-affinity spreading them over nodes');
+  if (replicated && !values.affinity && !antiAffinity)
+    problems.push('replicaCount > 1, but the pods have no anti-affinity spreading them over nodes');
   if (!replicated && antiAffinity && !values.affinity) problems.push('one replica, yet the pods have a pod anti-affinity');
   return problems;
 }
@@ -871,11 +926,13 @@ function alertmanagerProblems(config) {
   const problems = [];
   if (!config?.route?.receiver) return ['alertmanager.config has no route receiver'];
   const receiver = (config.receivers ?? []).find((r) => (r.webhook_configs ?? []).some((w) => /\/alert$/.test(w.url ?? '')));
-  if (!receiver) return ['alertmanager.config has no webhook receiver posting to alertpipe\'s /alert'];
+  if (!receiver) return ["alertmanager.config has no webhook receiver posting to alertpipe's /alert"];
   const webhook = receiver.webhook_configs.find((w) => /\/alert$/.test(w.url));
   if (webhook.send_resolved !== true) problems.push('the alertpipe webhook does not set send_resolved: true');
-  if (!/^http:\/\/alertpipe\.monitoring\.svc:8080\/alert$/.test(webhook.url)) problems.push(`the webhook url ${webhook.url} is not alertpipe's Service`);
-  if (config.route.receiver !== receiver.name) problems.push(`the route's default receiver is ${config.route.receiver}, not ${receiver.name}`);
+  if (!/^http:\/\/alertpipe\.monitoring\.svc:8080\/alert$/.test(webhook.url))
+    problems.push(`the webhook url ${webhook.url} is not alertpipe's Service`);
+  if (config.route.receiver !== receiver.name)
+    problems.push(`the route's default receiver is ${config.route.receiver}, not ${receiver.name}`);
   const names = new Set((config.receivers ?? []).map((r) => r.name));
   const walk = (route) => {
     if (route.receiver && !names.has(route.receiver)) problems.push(`a route sends to an undefined receiver ${route.receiver}`);
@@ -893,20 +950,28 @@ export function validateExampleValues(root = ROOT) {
   const read = (file) => parse(readFileSync(path.join(dir, file), 'utf8'));
 
   const prometheus = read('prometheus-values.yaml');
-  results.push({ check: 'examples/helm/prometheus-values.yaml: alertmanager.config routes to alertpipe', problems: alertmanagerProblems(prometheus?.alertmanager?.config) });
+  results.push({
+    check: 'examples/helm/prometheus-values.yaml: alertmanager.config routes to alertpipe',
+    problems: alertmanagerProblems(prometheus?.alertmanager?.config),
+  });
   const serverRules = prometheus?.serverFiles?.['alerting_rules.yml']?.groups;
   results.push({
     check: 'examples/helm/prometheus-values.yaml: serverFiles."alerting_rules.yml" holds the groups of examples/rules',
-    problems: JSON.stringify(sortByName(serverRules)) === JSON.stringify(groups) ? [] : ['its rule groups differ from examples/rules/*.yml'],
+    problems:
+      JSON.stringify(sortByName(serverRules)) === JSON.stringify(groups) ? [] : ['its rule groups differ from examples/rules/*.yml'],
   });
 
   const stack = read('kube-prometheus-stack-values.yaml');
-  results.push({ check: 'examples/helm/kube-prometheus-stack-values.yaml: alertmanager.config routes to alertpipe', problems: alertmanagerProblems(stack?.alertmanager?.config) });
+  results.push({
+    check: 'examples/helm/kube-prometheus-stack-values.yaml: alertmanager.config routes to alertpipe',
+    problems: alertmanagerProblems(stack?.alertmanager?.config),
+  });
   const rulesMap = stack?.additionalPrometheusRulesMap ?? {};
   const stackGroups = Object.values(rulesMap).flatMap((entry) => entry?.groups ?? []);
   results.push({
     check: 'examples/helm/kube-prometheus-stack-values.yaml: additionalPrometheusRulesMap holds the groups of examples/rules',
-    problems: JSON.stringify(sortByName(stackGroups)) === JSON.stringify(groups) ? [] : ['its rule groups differ from examples/rules/*.yml'],
+    problems:
+      JSON.stringify(sortByName(stackGroups)) === JSON.stringify(groups) ? [] : ['its rule groups differ from examples/rules/*.yml'],
   });
   const rules = Object.entries(rulesMap).map(([name, entry]) => ({
     apiVersion: 'monitoring.coreos.com/v1',
@@ -931,10 +996,19 @@ export function runAll({ root = ROOT } = {}) {
   const results = [];
   results.push({
     check: 'Dockerfile and .dockerignore: two node:26-bookworm-slim stages, non-root, tini, healthcheck, volume, port',
-    problems: checkDockerfile(readFileSync(path.join(root, 'Dockerfile'), 'utf8'), readFileSync(path.join(root, '.dockerignore'), 'utf8'), root),
+    problems: checkDockerfile(
+      readFileSync(path.join(root, 'Dockerfile'), 'utf8'),
+      readFileSync(path.join(root, '.dockerignore'), 'utf8'),
+      root,
+    ),
   });
   const manifest = path.join(root, 'deployment-k8s.yaml');
-  results.push(...validateManifests(parseManifests(readFileSync(manifest, 'utf8'), 'deployment-k8s.yaml'), { source: 'deployment-k8s.yaml', scaleNamespaces: ['monitoring'] }));
+  results.push(
+    ...validateManifests(parseManifests(readFileSync(manifest, 'utf8'), 'deployment-k8s.yaml'), {
+      source: 'deployment-k8s.yaml',
+      scaleNamespaces: ['monitoring'],
+    }),
+  );
   results.push(...validateChart({ chartDir: path.join(root, 'helm-chart', 'alertpipe') }));
   results.push(...validateExampleValues(root));
   return results;

@@ -4,7 +4,12 @@ import type { ActionDeps } from '../integrations/action-type.js';
 import { createAction } from '../integrations/registry.js';
 import type { Config } from '../config/schema.js';
 import { createAlertmanagerClient } from '../alertmanager/alertmanager-client.js';
-import { createBuiltinEnricher, DEFAULT_ENRICHERS, type BuiltinEnricherDeps, type BuiltinEnricherName } from '../enrichers/builtin-enrichers.js';
+import {
+  createBuiltinEnricher,
+  DEFAULT_ENRICHERS,
+  type BuiltinEnricherDeps,
+  type BuiltinEnricherName,
+} from '../enrichers/builtin-enrichers.js';
 import { loadEnricherModule } from '../enrichers/load-enricher-module.js';
 import { createPrometheusClient, type PrometheusClient } from '../prometheus/prometheus-client.js';
 import type { Logger } from '../observability/logger.js';
@@ -51,12 +56,15 @@ export async function buildEnricherSteps(config: Config, baseDir: string): Promi
   const entries = config.enrichers ?? (config.prometheus.url ? DEFAULT_ENRICHERS : []);
   const { url: alertmanagerUrl, timeout, max_response_size } = config.alertmanager;
   const deps: BuiltinEnricherDeps = {
-    ...(alertmanagerUrl ? { alertmanager: createAlertmanagerClient({ url: alertmanagerUrl, timeoutMs: timeout, maxResponseBytes: max_response_size }) } : {}),
+    ...(alertmanagerUrl
+      ? { alertmanager: createAlertmanagerClient({ url: alertmanagerUrl, timeoutMs: timeout, maxResponseBytes: max_response_size }) }
+      : {}),
     ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}),
   };
   return Promise.all(
     entries.map(async (entry): Promise<EnricherStep> => {
-      if (typeof entry === 'string') return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName, undefined, deps), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
+      if (typeof entry === 'string')
+        return { enricher: createBuiltinEnricher(entry as BuiltinEnricherName, undefined, deps), timeoutMs: DEFAULT_ENRICHER_TIMEOUT_MS };
       const timeoutMs = entry.timeout ?? DEFAULT_ENRICHER_TIMEOUT_MS;
       if ('module' in entry) return { enricher: await loadEnricherModule(entry.module, baseDir, entry.options), timeoutMs };
       return { enricher: createBuiltinEnricher(entry.name as BuiltinEnricherName, entry.options, deps), timeoutMs };

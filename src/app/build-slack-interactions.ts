@@ -38,7 +38,8 @@ export function buildSlackInteractions(deps: {
 }): SlackInteractionDeps {
   const apps = new Map<string, SlackAppHandle>();
   for (const action of deps.actions.values()) {
-    if (isSlackAppAction(action)) apps.set(action.name, { ...action.slackApp, alertmanagerUrl: action.slackApp.alertmanagerUrl ?? deps.alertmanagerUrl });
+    if (isSlackAppAction(action))
+      apps.set(action.name, { ...action.slackApp, alertmanagerUrl: action.slackApp.alertmanagerUrl ?? deps.alertmanagerUrl });
   }
   const signingSecrets = [...new Set([...apps.values()].flatMap((app) => (app.signingSecret ? [app.signingSecret] : [])))];
   const logger = deps.logger.child({ component: 'slack-interactions' });
@@ -53,7 +54,11 @@ export function buildSlackInteractions(deps: {
       const record = await deps.store.getNotification(state.notificationId);
       const detail = `acknowledged in Slack by ${by.name} (${by.id})`;
       const at = Date.now();
-      await deps.store.recordBeforeAck(state.notificationId, { action: `${ref.action}:acknowledge`, fingerprints: firing }, { state: 'succeeded', attempt: { at, durationMs: 0, outcome: 'success', detail } });
+      await deps.store.recordBeforeAck(
+        state.notificationId,
+        { action: `${ref.action}:acknowledge`, fingerprints: firing },
+        { state: 'succeeded', attempt: { at, durationMs: 0, outcome: 'success', detail } },
+      );
       if (record === undefined) return [];
       // The PagerDuty actions the same alerts were routed to, by the same routes.
       const alerts = record.notification.alerts.filter((a) => firing.includes(a.fingerprint));
@@ -61,7 +66,10 @@ export function buildSlackInteractions(deps: {
       for (const [name, routed] of routeAlerts(alerts, deps.routes).byAction) {
         const action = deps.actions.get(name);
         if (!isAcknowledgeable(action)) continue;
-        const count = await action.acknowledge(routed.map((a) => a.fingerprint), deps.shutdownSignal);
+        const count = await action.acknowledge(
+          routed.map((a) => a.fingerprint),
+          deps.shutdownSignal,
+        );
         lines.push(`📟 PagerDuty (${name}): ${count} incident${count === 1 ? '' : 's'} acknowledged`);
       }
       return lines;

@@ -32,7 +32,8 @@ argument that is not a flag (or everything after --) is the script and its argum
 without a shell, for every notification, with the group in AMX_* environment variables.`;
 
 async function main(): Promise<number> {
-  if (process.argv[2] === 'render') return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
+  if (process.argv[2] === 'render')
+    return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
   const invocation = parseArgs(process.argv.slice(2));
   if (invocation.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -68,9 +69,7 @@ async function main(): Promise<number> {
     }
     if (problems.length > 0) throw new ConfigError(loaded.file ?? 'environment', problems);
     const { config } = loaded;
-    process.stdout.write(
-      `${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`,
-    );
+    process.stdout.write(`${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`);
     return 0;
   }
   const logOptions: LoggerOptions = {

@@ -65,7 +65,9 @@ export function createApp(deps: AppDeps): Express {
   // A graph link is opened in a browser, from a chat message: the console's credentials.
   app.use(createGraphRouter(deps.store, consoleAuth, deps.charts ?? createChartRenderer()));
   // Last of the routes: prometheus-am-executor's catch-all takes whatever no route above did.
-  app.use(createAmExecutorRouter(createIngestHandler(deps.accept, deps.bodyLimit, 'any', deps.metrics.amExecutor), auth, deps.anyPath ?? false));
+  app.use(
+    createAmExecutorRouter(createIngestHandler(deps.accept, deps.bodyLimit, 'any', deps.metrics.amExecutor), auth, deps.anyPath ?? false),
+  );
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(deps.logger, deps.metrics));
   return app;

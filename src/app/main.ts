@@ -57,7 +57,12 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const prometheus = buildPrometheusClient(config, metrics);
   // One chart renderer (its fonts read once) for the graph links and the Slack app's uploads.
   const charts = createChartRenderer();
-  const prepared = await preflight(loaded, { logger, metrics, charts, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  const prepared = await preflight(loaded, {
+    logger,
+    metrics,
+    charts,
+    ...(options.listen !== undefined ? { listen: options.listen } : {}),
+  });
   const { actions, enrichers } = prepared;
   const routes = routesOf(config, actions);
   const deadLettered = (names: readonly string[]): void => {
@@ -103,7 +108,12 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     delayFor: (claimed, now) => limits.delayFor(claimed, now),
     onJobFinished: () => watchdog.jobFinished(),
   });
-  const watchdog = createWatchdog({ thresholdMs: delivery.watchdog, jobsRunning: () => dispatcher.jobsRunning(), nextDueAt: () => store.nextDueAt(), logger });
+  const watchdog = createWatchdog({
+    thresholdMs: delivery.watchdog,
+    jobsRunning: () => dispatcher.jobsRunning(),
+    nextDueAt: () => store.nextDueAt(),
+    logger,
+  });
   registerStallMetrics(metrics.registry, {
     oldestUnfinishedAt: () => store.oldestUnfinishedAt(),
     jobsRunning: () => dispatcher.jobsRunning(),
@@ -121,9 +131,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       logger,
       onAccepted: () => dispatcher.kick(),
       runBeforeAck: (notification) =>
-        beforeAckRuns.track(
-          runBeforeAck(notification, { ...pipeline, maxTimeoutMs: config.server.request_timeout }),
-        ),
+        beforeAckRuns.track(runBeforeAck(notification, { ...pipeline, maxTimeoutMs: config.server.request_timeout })),
       isAccepting: () => accepting,
     }),
     logger,
@@ -133,7 +141,16 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
     anyPath: config.server.any_path,
-    slackInteractions: buildSlackInteractions({ actions, routes, store, logger, metrics, clicks: slackClicks, shutdownSignal: shutdown.signal, alertmanagerUrl: config.alertmanager.url }),
+    slackInteractions: buildSlackInteractions({
+      actions,
+      routes,
+      store,
+      logger,
+      metrics,
+      clicks: slackClicks,
+      shutdownSignal: shutdown.signal,
+      alertmanagerUrl: config.alertmanager.url,
+    }),
     routing: { routes, actions, onRetry: () => dispatcher.kick() },
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
@@ -176,14 +193,21 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const abort = (): void => shutdown.abort(new Error('shutting down'));
-      const [{ unfinished }] = await Promise.all([dispatcher.stop(graceMs, abort), beforeAckRuns.stop(graceMs, abort), slackClicks.stop(graceMs, abort)]);
+      const [{ unfinished }] = await Promise.all([
+        dispatcher.stop(graceMs, abort),
+        beforeAckRuns.stop(graceMs, abort),
+        slackClicks.stop(graceMs, abort),
+      ]);
       // A request already past the door when shutdown began may start its before-ack run only now.
       abort();
       await beforeAckRuns.stop(0, abort);
       server.closeAllConnections();
       await closed;
       await store.close();
-      logger.info('alertpipe stopped', { unfinished, kept: delivery.queue === 'memory' ? 'lost (memory queue)' : 'in the queue for the next start' });
+      logger.info('alertpipe stopped', {
+        unfinished,
+        kept: delivery.queue === 'memory' ? 'lost (memory queue)' : 'in the queue for the next start',
+      });
     },
   };
 }
@@ -193,4 +217,3 @@ function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof 
   if (tls === undefined) return createHttpServer({ requestTimeout: request_timeout }, app);
   return createHttpsServer({ requestTimeout: request_timeout, cert: tls.cert, key: tls.key }, app);
 }
-

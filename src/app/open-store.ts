@@ -12,14 +12,27 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
  * The store `delivery.queue` names. PostgreSQL's opens at once and connects in the background;
  * `onDeadLettered` hears of the jobs it dead-letters as it takes over a dead replica's work.
  */
-export function openStore(config: Config, baseDir: string, logger: Logger, onDeadLettered?: (actions: readonly string[]) => void): DeliveryStore {
+export function openStore(
+  config: Config,
+  baseDir: string,
+  logger: Logger,
+  onDeadLettered?: (actions: readonly string[]) => void,
+): DeliveryStore {
   const { delivery } = config;
   const limits = { maxPending: delivery.max_pending, historyLimit: delivery.history_limit };
   if (delivery.queue === 'memory') return new MemoryStore(limits);
   if (delivery.queue === 'postgres' && delivery.postgres?.url !== undefined) {
     const { url, tls, pool_size, lease } = delivery.postgres;
     const ssl = tls === undefined ? undefined : tlsOptions(tls, baseDir);
-    return new PostgresStore({ ...limits, url, poolSize: pool_size, leaseMs: lease, logger, ...(ssl ? { ssl } : {}), ...(onDeadLettered ? { onDeadLettered } : {}) });
+    return new PostgresStore({
+      ...limits,
+      url,
+      poolSize: pool_size,
+      leaseMs: lease,
+      logger,
+      ...(ssl ? { ssl } : {}),
+      ...(onDeadLettered ? { onDeadLettered } : {}),
+    });
   }
   return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync, logger });
 }

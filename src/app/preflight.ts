@@ -32,7 +32,10 @@ export interface Prepared {
  * a file that passes `check-config` does not then fail to start (short of what only the moment of
  * starting can tell: a port already taken, a disk filled since).
  */
-export async function preflight(loaded: LoadedConfig, options: { logger: Logger; metrics?: Metrics; charts?: ChartRenderer; listen?: string }): Promise<Prepared> {
+export async function preflight(
+  loaded: LoadedConfig,
+  options: { logger: Logger; metrics?: Metrics; charts?: ChartRenderer; listen?: string },
+): Promise<Prepared> {
   const { config, baseDir } = loaded;
   const problems: ConfigProblem[] = [];
   const attempt = async <T>(where: string, work: () => T | Promise<T>): Promise<T | undefined> => {
@@ -48,14 +51,21 @@ export async function preflight(loaded: LoadedConfig, options: { logger: Logger;
 
   const listen = parseListenAddress(options.listen ?? config.server.listen);
   if ('problem' in listen) problems.push({ path: options.listen === undefined ? 'server.listen' : '-l', message: listen.problem });
-  const actions = await attempt('actions', () => buildActions(config, options.logger, { baseDir, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.charts ? { charts: options.charts } : {}) }));
+  const actions = await attempt('actions', () =>
+    buildActions(config, options.logger, {
+      baseDir,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.charts ? { charts: options.charts } : {}),
+    }),
+  );
   const enrichers = await buildEnrichers(loaded, attempt);
   const tls = config.server.tls ? await readTls(config.server.tls, baseDir, problems) : undefined;
   if (config.delivery.queue === 'sqlite') {
     const problem = await attempt('delivery.data_dir', () => dataDirProblem(path.resolve(baseDir, config.delivery.data_dir)));
     if (problem !== undefined) problems.push({ path: 'delivery.data_dir', message: `the queue's directory ${problem}` });
   }
-  if (config.delivery.queue === 'postgres' && config.delivery.postgres !== undefined) problems.push(...postgresProblems(config.delivery.postgres, baseDir));
+  if (config.delivery.queue === 'postgres' && config.delivery.postgres !== undefined)
+    problems.push(...postgresProblems(config.delivery.postgres, baseDir));
 
   const slack = actions === undefined ? { problems: [], warnings: [] } : await checkSlackApps(actions);
   problems.push(...slack.problems);
@@ -73,17 +83,26 @@ type Attempt = <T>(where: string, work: () => T | Promise<T>) => Promise<T | und
 async function buildEnrichers({ config, baseDir }: LoadedConfig, attempt: Attempt): Promise<EnricherStep[]> {
   if (config.enrichers === undefined) return (await attempt('enrichers', () => buildEnricherSteps(config, baseDir))) ?? [];
   const steps = await Promise.all(
-    config.enrichers.map((entry, index) => attempt(`enrichers.${index}`, () => buildEnricherSteps({ ...config, enrichers: [entry] }, baseDir))),
+    config.enrichers.map((entry, index) =>
+      attempt(`enrichers.${index}`, () => buildEnricherSteps({ ...config, enrichers: [entry] }, baseDir)),
+    ),
   );
   return steps.flatMap((step) => step ?? []);
 }
 
-async function readTls(files: { cert_file: string; key_file: string }, baseDir: string, problems: ConfigProblem[]): Promise<Prepared['tls']> {
+async function readTls(
+  files: { cert_file: string; key_file: string },
+  baseDir: string,
+  problems: ConfigProblem[],
+): Promise<Prepared['tls']> {
   const read = async (field: 'cert_file' | 'key_file'): Promise<Buffer | undefined> => {
     try {
       return await readFile(path.resolve(baseDir, files[field]));
     } catch (error) {
-      problems.push({ path: `server.tls.${field}`, message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      problems.push({
+        path: `server.tls.${field}`,
+        message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return undefined;
     }
   };

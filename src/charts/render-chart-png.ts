@@ -54,10 +54,12 @@ export function createChartRenderer(fontFiles: readonly string[] = findFonts()):
 let rasteriser: Promise<void> | undefined;
 
 function loadRasteriser(): Promise<void> {
-  rasteriser ??= initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch((error: unknown) => {
-    rasteriser = undefined;
-    throw error;
-  });
+  rasteriser ??= initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm'))).catch(
+    (error: unknown) => {
+      rasteriser = undefined;
+      throw error;
+    },
+  );
   return rasteriser;
 }
 

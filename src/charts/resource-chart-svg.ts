@@ -4,7 +4,14 @@ import type { GraphData, GraphPanel } from './graph-data.js';
 /** Pixel geometry of the chart; exported so tests can find where a value is drawn. */
 export const CHART = { width: 720, panelHeight: 170, top: 34, left: 78, right: 16, gap: 34, bottom: 26 } as const;
 
-export const COLORS = { background: '#ffffff', grid: '#e3e6ea', text: '#333333', usage: '#1f6fd1', request: '#e39b17', limit: '#d62728' } as const;
+export const COLORS = {
+  background: '#ffffff',
+  grid: '#e3e6ea',
+  text: '#333333',
+  usage: '#1f6fd1',
+  request: '#e39b17',
+  limit: '#d62728',
+} as const;
 
 /** The chart's height for a number of panels. */
 export const chartHeight = (panels: number): number => CHART.top + panels * CHART.panelHeight + (panels - 1) * CHART.gap + CHART.bottom;
@@ -44,19 +51,27 @@ export function resourceChartSvg(data: GraphData): string {
     for (let i = 0; i <= 4; i++) {
       const value = (scale * i) / 4;
       const y = yOf(value, index, scale);
-      parts.push(`<line x1="${CHART.left}" y1="${fix(y)}" x2="${CHART.width - CHART.right}" y2="${fix(y)}" stroke="${COLORS.grid}" stroke-width="1"/>`);
+      parts.push(
+        `<line x1="${CHART.left}" y1="${fix(y)}" x2="${CHART.width - CHART.right}" y2="${fix(y)}" stroke="${COLORS.grid}" stroke-width="1"/>`,
+      );
       parts.push(text(CHART.left - 6, y + 4, format(value), 10, 'end'));
     }
     parts.push(text(CHART.left + 4, top + 12, panel.title, 11, 'start', 'bold'));
-    if (panel.request !== undefined) parts.push(level(panel.request, index, scale, COLORS.request, '6 4', `request ${format(panel.request)}`));
-    if (panel.limit !== undefined) parts.push(level(panel.limit, index, scale, COLORS.limit, undefined, `${panel.limitLabel ?? 'limit'} ${format(panel.limit)}`));
+    if (panel.request !== undefined)
+      parts.push(level(panel.request, index, scale, COLORS.request, '6 4', `request ${format(panel.request)}`));
+    if (panel.limit !== undefined)
+      parts.push(level(panel.limit, index, scale, COLORS.limit, undefined, `${panel.limitLabel ?? 'limit'} ${format(panel.limit)}`));
     for (const run of runsOf(panel.points)) {
       const path = run.map(([t, v], i) => `${i === 0 ? 'M' : 'L'}${fix(xOf(t))},${fix(yOf(v, index, scale))}`).join(' ');
       parts.push(`<path d="${path}" fill="none" stroke="${COLORS.usage}" stroke-width="2.5" stroke-linejoin="round"/>`);
     }
   });
   const axisY = height - 8;
-  parts.push(text(CHART.left, axisY, `−${Math.round(span / 60)} min`, 10, 'start'), text(CHART.width - CHART.right, axisY, 'now', 10, 'end'), '</svg>');
+  parts.push(
+    text(CHART.left, axisY, `−${Math.round(span / 60)} min`, 10, 'start'),
+    text(CHART.width - CHART.right, axisY, 'now', 10, 'end'),
+    '</svg>',
+  );
   return parts.join('');
 }
 
@@ -84,7 +99,15 @@ function runsOf(points: ReadonlyArray<readonly [number, number | null]>): Array<
   return runs;
 }
 
-function text(x: number, y: number, content: string, size: number, anchor: 'start' | 'end', weight = 'normal', color: string = COLORS.text): string {
+function text(
+  x: number,
+  y: number,
+  content: string,
+  size: number,
+  anchor: 'start' | 'end',
+  weight = 'normal',
+  color: string = COLORS.text,
+): string {
   return `<text x="${fix(x)}" y="${fix(y)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="${color}">${escapeXml(content)}</text>`;
 }
 

@@ -13,7 +13,10 @@ export interface CommandLineCommand {
  * Adds the command given on the command line to the file's, unless the file already has the same
  * one (same `cmd` and `args`, no `match_labels`), as am-executor merged them.
  */
-export function addCommandLineCommand(parsed: Readonly<Record<string, unknown>>, command: CommandLineCommand | undefined): Record<string, unknown> {
+export function addCommandLineCommand(
+  parsed: Readonly<Record<string, unknown>>,
+  command: CommandLineCommand | undefined,
+): Record<string, unknown> {
   if (command === undefined) return { ...parsed };
   const commands = Array.isArray(parsed.commands) ? (parsed.commands as unknown[]) : [];
   const same = commands.some((c) => {
@@ -40,7 +43,8 @@ export function isAmExecutorConfig(parsed: Readonly<Record<string, unknown>>): b
  */
 export function translateAmExecutorConfig(parsed: Readonly<Record<string, unknown>>, problems: ConfigProblem[]): Record<string, unknown> {
   for (const key of Object.keys(parsed)) {
-    if (!TOP_LEVEL.has(key)) problems.push({ path: key, message: `not a prometheus-am-executor setting (expected ${[...TOP_LEVEL].join(', ')})` });
+    if (!TOP_LEVEL.has(key))
+      problems.push({ path: key, message: `not a prometheus-am-executor setting (expected ${[...TOP_LEVEL].join(', ')})` });
   }
   const actions: Record<string, unknown> = {};
   (parsed.commands as unknown[]).forEach((command, index) => {
@@ -49,10 +53,17 @@ export function translateAmExecutorConfig(parsed: Readonly<Record<string, unknow
       return;
     }
     for (const key of Object.keys(command)) {
-      if (!COMMAND_KEYS.has(key)) problems.push({ path: `commands.${index}.${key}`, message: `not a command setting (expected ${[...COMMAND_KEYS].join(', ')})` });
+      if (!COMMAND_KEYS.has(key))
+        problems.push({ path: `commands.${index}.${key}`, message: `not a command setting (expected ${[...COMMAND_KEYS].join(', ')})` });
     }
     const { cmd } = command as { cmd?: unknown };
-    const base = typeof cmd === 'string' ? cmd.split('/').pop()?.replace(/[^A-Za-z0-9_.-]/g, '') || 'cmd' : 'cmd';
+    const base =
+      typeof cmd === 'string'
+        ? cmd
+            .split('/')
+            .pop()
+            ?.replace(/[^A-Za-z0-9_.-]/g, '') || 'cmd'
+        : 'cmd';
     const fields = Object.fromEntries(Object.entries(command).filter(([key]) => COMMAND_KEYS.has(key)));
     actions[`command-${index + 1}-${base}`] = { type: 'exec', ...fields };
   });

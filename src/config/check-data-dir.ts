@@ -12,13 +12,16 @@ export function dataDirProblem(dir: string): string | undefined {
   for (;;) {
     const stats = statOrUndefined(current);
     if (stats !== undefined) {
-      if (!stats.isDirectory()) return current === dir ? 'exists and is not a directory' : `cannot be created: ${current} is not a directory`;
+      if (!stats.isDirectory())
+        return current === dir ? 'exists and is not a directory' : `cannot be created: ${current} is not a directory`;
       try {
         accessSync(current, constants.W_OK | constants.X_OK);
         return undefined;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'not writable';
-        return current === dir ? `is not writable by this user (${code})` : `cannot be created: ${current} is not writable by this user (${code})`;
+        return current === dir
+          ? `is not writable by this user (${code})`
+          : `cannot be created: ${current} is not writable by this user (${code})`;
       }
     }
     const parent = path.dirname(current);

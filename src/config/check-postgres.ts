@@ -23,7 +23,10 @@ export function postgresProblems(postgres: PostgresConfig, baseDir: string): Con
     try {
       accessSync(path.resolve(baseDir, file), constants.R_OK);
     } catch (error) {
-      problems.push({ path: `delivery.postgres.tls.${field}`, message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      problems.push({
+        path: `delivery.postgres.tls.${field}`,
+        message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
     }
   }
   return problems;
@@ -37,7 +40,8 @@ function urlProblem(url: string): string | undefined {
     return 'not a valid URL (a password with @, / or # in it must be percent-encoded)';
   }
   // libpq also takes the host as `?host=` (a socket directory); pg follows it.
-  if (parsed.hostname === '' && !parsed.searchParams.has('host')) return 'names no host: expected postgres://user:password@host:5432/database';
+  if (parsed.hostname === '' && !parsed.searchParams.has('host'))
+    return 'names no host: expected postgres://user:password@host:5432/database';
   if (parsed.port !== '' && !(Number(parsed.port) > 0 && Number(parsed.port) < 65_536)) return 'the port is not a port number';
   return undefined;
 }

@@ -15,7 +15,10 @@ const MAX_ROUNDS = 5;
  * for validation to report. Works from the schema's own issues, so a field added to the schema
  * later is covered without a list to keep in step.
  */
-export function parseCoercingScalars<S extends z.ZodType>(schema: S, input: unknown): { result: z.ZodSafeParseResult<z.output<S>>; input: unknown } {
+export function parseCoercingScalars<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { result: z.ZodSafeParseResult<z.output<S>>; input: unknown } {
   let current = input;
   let result = schema.safeParse(current);
   for (let round = 0; round < MAX_ROUNDS && !result.success; round++) {

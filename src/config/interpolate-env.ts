@@ -36,7 +36,12 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, problems: ConfigPro
   return value;
 }
 
-function interpolateString(value: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[], path: readonly (string | number)[]): string | typeof NOT_SET {
+function interpolateString(
+  value: string,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+  path: readonly (string | number)[],
+): string | typeof NOT_SET {
   const replaced = value.replace(REFERENCE, (whole: string, name: string | undefined, fallback: string | undefined) => {
     if (whole === '$$') return '$';
     const found = env[name as string];

@@ -27,7 +27,12 @@ export interface LoadedConfig {
  * `executor.yml` is read as it is), or, with none, one made from the environment alone. Every problem is collected and thrown together as a `ConfigError`, so one run
  * of `alertpipe check-config` shows all of them.
  */
-export async function loadConfig(options: { file?: string; env: NodeJS.ProcessEnv; cwd?: string; commandLine?: CommandLineCommand }): Promise<LoadedConfig> {
+export async function loadConfig(options: {
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  commandLine?: CommandLineCommand;
+}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? options.env.CONFIG_FILE;
   if (file === undefined || file === '') {
@@ -70,7 +75,10 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   } catch (error) {
     if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
     // The yaml package throws a ReferenceError past maxAliasCount; a RangeError is nesting too deep.
-    const message = error instanceof ReferenceError ? `aliases expand past ${MAX_ALIAS_COUNT} (refused: such a file expands without bound)` : 'nested too deeply';
+    const message =
+      error instanceof ReferenceError
+        ? `aliases expand past ${MAX_ALIAS_COUNT} (refused: such a file expands without bound)`
+        : 'nested too deeply';
     throw new ConfigError(source, [{ path: '', message }]);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -80,7 +88,10 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
   const interpolated = interpolateEnv(parsed, env, problems) as Record<string, unknown>;
   const amExecutor = isAmExecutorConfig(interpolated);
   if (commandLine && !amExecutor) {
-    problems.push({ path: '', message: 'a command on the command line needs a prometheus-am-executor file (commands:) or none; in this format, add an exec action' });
+    problems.push({
+      path: '',
+      message: 'a command on the command line needs a prometheus-am-executor file (commands:) or none; in this format, add an exec action',
+    });
   }
   const input = amExecutor ? translateAmExecutorConfig(addCommandLineCommand(interpolated, commandLine), problems) : interpolated;
   if (problems.length > 0) throw new ConfigError(source, problems);
@@ -94,7 +105,13 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
 function keepExplicitPlusSigns(document: Document): void {
   visit(document, {
     Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'replicas' && isScalar(pair.value) && pair.value.type === 'PLAIN' && /^\+\d+$/.test(pair.value.source ?? '')) {
+      if (
+        isScalar(pair.key) &&
+        pair.key.value === 'replicas' &&
+        isScalar(pair.value) &&
+        pair.value.type === 'PLAIN' &&
+        /^\+\d+$/.test(pair.value.source ?? '')
+      ) {
         pair.value.value = pair.value.source;
       }
     },
@@ -127,7 +144,9 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
   if (env.PAGERDUTY_EVENTS_URL && isRecord(input.actions)) {
     merged.actions = Object.fromEntries(
       Object.entries(input.actions).map(([name, action]) =>
-        isRecord(action) && action.type === 'pagerduty' && action.url === undefined ? [name, { ...action, url: env.PAGERDUTY_EVENTS_URL }] : [name, action],
+        isRecord(action) && action.type === 'pagerduty' && action.url === undefined
+          ? [name, { ...action, url: env.PAGERDUTY_EVENTS_URL }]
+          : [name, action],
       ),
     );
   }

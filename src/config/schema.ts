@@ -16,7 +16,10 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or htt
 const clientAuthSchema = z
   .object({
     bearer_token: secret(z.string().min(1)).optional(),
-    basic: z.object({ username: z.string().min(1), password: secret(z.string().min(1)) }).strict().optional(),
+    basic: z
+      .object({ username: z.string().min(1), password: secret(z.string().min(1)) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -28,7 +31,10 @@ const serverSchema = z
       .regex(LISTEN_SHAPE, LISTEN_FORMAT_MESSAGE)
       .refine((text) => !portOutOfRange(text), LISTEN_PORT_MESSAGE)
       .default(':8080'),
-    tls: z.object({ cert_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ cert_file: z.string().min(1), key_file: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Credentials senders must present; Alertmanager's `http_config` sends either kind. */
     auth: clientAuthSchema.optional(),
     body_limit: sizeSchema.default(5 * 1024 * 1024),
@@ -111,7 +117,10 @@ const routeSchema = z
 const postgresSchema = z
   .object({
     /** `postgres://user:password@host:5432/db`; `DATABASE_URL` fills it in. */
-    url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL').optional(),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .optional(),
     /** TLS to the server; without it, what the URL's `sslmode` says. */
     tls: z
       .object({
@@ -181,9 +190,7 @@ export const configSchema = z
     alertmanager: alertmanagerSchema.default(() => alertmanagerSchema.parse({})),
     enrichers: z.array(enricherEntrySchema).optional(),
     routes: z.array(routeSchema).optional(),
-    actions: z
-      .record(z.string().regex(ACTION_NAME, 'action names are letters, digits, _, . and -'), actionConfigSchema)
-      .default({}),
+    actions: z.record(z.string().regex(ACTION_NAME, 'action names are letters, digits, _, . and -'), actionConfigSchema).default({}),
     delivery: deliverySchema.default(() => deliverySchema.parse({})),
   })
   .strict();

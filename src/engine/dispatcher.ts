@@ -85,7 +85,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           return;
         }
         // The first failure only: the store's own guard logs the rest at a bounded rate.
-        if (tries === 1) logger.error(`could not record ${what}; retrying`, { ...meta, error: String(error), retryInMs: storeBackoffMs(tries) });
+        if (tries === 1)
+          logger.error(`could not record ${what}; retrying`, { ...meta, error: String(error), retryInMs: storeBackoffMs(tries) });
         await pause(storeBackoffMs(tries), stopped.signal);
       }
     }
@@ -100,7 +101,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       loopUnlogged++;
       return;
     }
-    logger.error('delivery loop failed; backing off', { error: String(error), retryInMs: storeBackoffMs(failures), failuresNotLogged: loopUnlogged });
+    logger.error('delivery loop failed; backing off', {
+      error: String(error),
+      retryInMs: storeBackoffMs(failures),
+      failuresNotLogged: loopUnlogged,
+    });
     loopLoggedAt = now;
     loopUnlogged = 0;
   }
@@ -117,7 +122,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       });
     } catch (error) {
       // Planning catches enricher failures itself; reaching here is a bug.
-      logger.error('could not plan a notification; it is planned again at the next start', { notification: notification.id, error: String(error) });
+      logger.error('could not plan a notification; it is planned again at the next start', {
+        notification: notification.id,
+        error: String(error),
+      });
     } finally {
       planning--;
     }
@@ -153,8 +161,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       for (const claimed of await store.claimDueJobs(now, deps.jobConcurrency - attempting)) {
         const delay = await deps.delayFor(claimed, now);
         if (delay > 0) {
-          track(persist('a rate-limited job put back', { job: claimed.job.id }, () =>
-              store.releaseJob(claimed.job.id, now + delay, { at: now, kind: 'rate-limited', action: claimed.job.action, fingerprints: claimed.job.fingerprints, until: now + delay }),
+          track(
+            persist('a rate-limited job put back', { job: claimed.job.id }, () =>
+              store.releaseJob(claimed.job.id, now + delay, {
+                at: now,
+                kind: 'rate-limited',
+                action: claimed.job.action,
+                fingerprints: claimed.job.fingerprints,
+                until: now + delay,
+              }),
             ),
           );
           continue;

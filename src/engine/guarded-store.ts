@@ -42,7 +42,13 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
   function unhealthy(operation: string, error: StoreUnavailableError): void {
     const now = Date.now();
     const previous = failure;
-    failure = { reason: error.message, error, since: previous?.since ?? now, failures: (previous?.failures ?? 0) + 1, loggedAt: previous?.loggedAt ?? 0 };
+    failure = {
+      reason: error.message,
+      error,
+      since: previous?.since ?? now,
+      failures: (previous?.failures ?? 0) + 1,
+      loggedAt: previous?.loggedAt ?? 0,
+    };
     // Logged when it starts, then at most every 10 s while it lasts: a failing store must not flood the log.
     if (previous === undefined || now - failure.loggedAt >= LOG_EVERY_MS) {
       deps.logger.error('queue store failing', { operation, reason: error.message, lasting: error.lasting, failures: failure.failures });
@@ -54,11 +60,14 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
   }
 
   function scheduleProbe(): void {
-    probe = setTimeout(() => {
-      probe = undefined;
-      if (failure === undefined || failure.error.lasting || closed) return;
-      void guarded.probeWrite().catch(() => {});
-    }, storeBackoffMs(failure?.failures ?? 1));
+    probe = setTimeout(
+      () => {
+        probe = undefined;
+        if (failure === undefined || failure.error.lasting || closed) return;
+        void guarded.probeWrite().catch(() => {});
+      },
+      storeBackoffMs(failure?.failures ?? 1),
+    );
     probe.unref();
   }
 
@@ -67,7 +76,9 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     const unavailable =
       error instanceof StoreUnavailableError
         ? error
-        : new StoreUnavailableError(`the queue store failed (${operation}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        : new StoreUnavailableError(`the queue store failed (${operation}): ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
     unhealthy(operation, unavailable);
     return unavailable;
   }

@@ -16,17 +16,15 @@ const promqlDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, 'expected a Pro
 const toSeconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
 // A regex from the config, found anywhere in the value and case-insensitive; RE2, as route matchers
 // are, so no pattern can stall the event loop.
-const regexSource = z
-  .string()
-  .transform((source, ctx) => {
-    try {
-      const compiled = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
-      return { source, test: (value: string): boolean => compiled.matcher(value).find() };
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected a regular expression in RE2 syntax' });
-      return z.NEVER;
-    }
-  });
+const regexSource = z.string().transform((source, ctx) => {
+  try {
+    const compiled = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
+    return { source, test: (value: string): boolean => compiled.matcher(value).find() };
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a regular expression in RE2 syntax' });
+    return z.NEVER;
+  }
+});
 
 /** What built-ins may need besides their options: other upstreams and alertpipe's own address. */
 export interface BuiltinEnricherDeps {
@@ -61,7 +59,8 @@ const BUILTIN = {
         step: durationSchema.default(180_000),
       })
       .strict(),
-    create: (o) => createPodResourcesEnricher({ rateWindow: o.rate_window, historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
+    create: (o) =>
+      createPodResourcesEnricher({ rateWindow: o.rate_window, historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
   }),
   'node-resources': builtin({
     options: z
@@ -75,7 +74,8 @@ const BUILTIN = {
   }),
   'related-alerts': builtin({
     options: z.object({ /** Alert names listed before "and N more". */ max_names: z.number().int().positive().default(6) }).strict(),
-    create: (o, deps) => createRelatedAlertsEnricher({ maxNames: o.max_names, ...(deps.alertmanager ? { alertmanager: deps.alertmanager } : {}) }),
+    create: (o, deps) =>
+      createRelatedAlertsEnricher({ maxNames: o.max_names, ...(deps.alertmanager ? { alertmanager: deps.alertmanager } : {}) }),
   }),
   restarts: builtin({
     options: z
@@ -94,7 +94,11 @@ const BUILTIN = {
   }),
   graph: builtin({
     options: z
-      .object({ rate_window: promqlDuration.default('5m'), history: durationSchema.default(3_600_000), step: durationSchema.default(180_000) })
+      .object({
+        rate_window: promqlDuration.default('5m'),
+        history: durationSchema.default(3_600_000),
+        step: durationSchema.default(180_000),
+      })
       .strict(),
     create: (o, deps) =>
       createGraphEnricher({

@@ -27,7 +27,8 @@ export function createAuthMiddleware(auth: InboundAuth | undefined): RequestHand
     const credentials = header.slice(space + 1).trim();
     let ok = false;
     if (scheme === 'bearer' && expectedBearer) ok = timingSafeEqual(digest(credentials), expectedBearer);
-    if (scheme === 'basic' && expectedBasic) ok = timingSafeEqual(digest(Buffer.from(credentials, 'base64').toString('utf8')), expectedBasic);
+    if (scheme === 'basic' && expectedBasic)
+      ok = timingSafeEqual(digest(Buffer.from(credentials, 'base64').toString('utf8')), expectedBasic);
     if (ok) return next();
     next(
       new UnauthorizedError(header ? 'the credentials sent are not valid' : 'credentials required (Authorization header)', [], {

@@ -15,13 +15,17 @@ export const CONSOLE_HEADER = 'x-alertpipe-console';
  * alertpipe never grants). An `Origin` or `Sec-Fetch-Site` that says another site is refused too.
  */
 export const crossSiteGuard: RequestHandler = (req, _res, next) => {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (type !== 'application/json') return next(new UnsupportedMediaTypeError('send Content-Type: application/json'));
   if (!req.headers[CONSOLE_HEADER]) return next(new CrossSiteRequestError(`the ${CONSOLE_HEADER} header is required (any value)`));
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return next(new CrossSiteRequestError('cross-site request refused'));
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) return next(new CrossSiteRequestError('cross-origin request refused'));
+  if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host)
+    return next(new CrossSiteRequestError('cross-origin request refused'));
   if (origin === 'null') return next(new CrossSiteRequestError('cross-origin request refused'));
   next();
 };

@@ -6,7 +6,8 @@ const NUMERIC_GROUP_KEY = /(?<!\\)"groupKey"(\s*):(\s*)(-?\d+)(?=\s*[,}])/;
 
 /** Parses a request body, turning syntax errors into a 400 that says where the JSON broke. */
 export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new ValidationError('request body is empty; send a JSON alert, array of alerts or Alertmanager notification');
+  if (text.trim() === '')
+    throw new ValidationError('request body is empty; send a JSON alert, array of alerts or Alertmanager notification');
   const safeText = text.includes('"groupKey"') ? text.replace(NUMERIC_GROUP_KEY, '"groupKey"$1:$2"$3"') : text;
   try {
     return JSON.parse(safeText);

@@ -30,7 +30,10 @@ const ACTION_TYPES = {
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
 
 // Each schema has `type: z.literal(<its key>)`, so zod picks the one to apply by `type`.
-export const actionConfigSchema = z.discriminatedUnion('type', Object.values(ACTION_TYPES).map((type) => type.schema) as [ActionSchema, ...ActionSchema[]]);
+export const actionConfigSchema = z.discriminatedUnion(
+  'type',
+  Object.values(ACTION_TYPES).map((type) => type.schema) as [ActionSchema, ...ActionSchema[]],
+);
 
 export type ActionConfig = z.output<typeof actionConfigSchema>;
 

@@ -9,7 +9,12 @@ import { ActionError } from './action-error.js';
  */
 export function urlScrubber(url: string, mask = '<webhook>'): (text: string) => string {
   const secrets = secretParts(url).sort((a, b) => b.length - a.length);
-  return (text) => maskCutTail(secrets.reduce((out, secret) => out.split(secret).join(mask), text), secrets, mask);
+  return (text) =>
+    maskCutTail(
+      secrets.reduce((out, secret) => out.split(secret).join(mask), text),
+      secrets,
+      mask,
+    );
 }
 
 /**

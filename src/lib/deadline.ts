@@ -56,10 +56,13 @@ export function startDeadline(timeoutMs: number, options: DeadlineOptions = {}):
       timer = setTimeout(arm, MAX_TIMER_MS);
       return;
     }
-    timer = setTimeout(() => {
-      expired = true;
-      abort(options.reason ? options.reason() : new DeadlineExceededError(timeoutMs));
-    }, Math.max(0, left));
+    timer = setTimeout(
+      () => {
+        expired = true;
+        abort(options.reason ? options.reason() : new DeadlineExceededError(timeoutMs));
+      },
+      Math.max(0, left),
+    );
   };
 
   const aborted = parents.find((parent) => parent.aborted);

@@ -40,7 +40,10 @@ export const durationSchema = z.union([z.number().nonnegative(), z.string()]).tr
     return z.NEVER;
   }
   if (!(ms <= MAX_TIMER_MS)) {
-    ctx.addIssue({ code: 'custom', message: 'too long: durations are at most 24d20h31m23s (2^31-1 ms, the longest delay a Node.js timer takes)' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'too long: durations are at most 24d20h31m23s (2^31-1 ms, the longest delay a Node.js timer takes)',
+    });
     return z.NEVER;
   }
   return ms;

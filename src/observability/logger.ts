@@ -47,11 +47,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const pretty = (options.format ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
   const logger = winston.createLogger({
     level: options.level ?? 'info',
-    format: winston.format.combine(
-      maskFormat(),
-      winston.format.timestamp(),
-      pretty ? prettyFormat() : winston.format.json(),
-    ),
+    format: winston.format.combine(maskFormat(), winston.format.timestamp(), pretty ? prettyFormat() : winston.format.json()),
     transports: [new winston.transports.Stream({ stream })],
   });
   return wrap(logger);

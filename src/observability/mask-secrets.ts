@@ -23,7 +23,10 @@ const SECRET_SHAPES: readonly [RegExp, string][] = [
   [/\bxapp-[A-Za-z0-9-]{10,}/g, MASK],
   [/\bgh[pousr]_[A-Za-z0-9]{36,}/g, MASK],
   [/\bgithub_pat_[A-Za-z0-9_]{22,}/g, MASK],
-  [/-----BEGIN ((?:[A-Z]+ )*)PRIVATE KEY-----(?:[\s\S]*?-----END \1PRIVATE KEY-----|[\s\S]*$)/g, `-----BEGIN $1PRIVATE KEY-----${MASK}-----END $1PRIVATE KEY-----`],
+  [
+    /-----BEGIN ((?:[A-Z]+ )*)PRIVATE KEY-----(?:[\s\S]*?-----END \1PRIVATE KEY-----|[\s\S]*$)/g,
+    `-----BEGIN $1PRIVATE KEY-----${MASK}-----END $1PRIVATE KEY-----`,
+  ],
 ];
 
 export type SecretMasker = (text: string) => string;
@@ -61,6 +64,9 @@ export function maskDeep(value: unknown, mask: SecretMasker, depth = 0): unknown
   // fromEntries defines own properties: a label named `__proto__` stays a label (assigning it
   // would drop it, or with an object value replace the copy's prototype).
   return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [key, typeof v === 'string' && v !== '' && isSecretName(key) ? MASK : maskDeep(v, mask, depth + 1)]),
+    Object.entries(value).map(([key, v]) => [
+      key,
+      typeof v === 'string' && v !== '' && isSecretName(key) ? MASK : maskDeep(v, mask, depth + 1),
+    ]),
   );
 }

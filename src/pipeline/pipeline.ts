@@ -48,7 +48,10 @@ export interface PipelineContext {
 }
 
 /** The same context for one notification: its lines logged with its id and group. */
-export function forNotification<C extends Pick<PipelineContext, 'logger' | 'enrichDeps'>>(context: C, notification: { id: string; groupKey: string }): C {
+export function forNotification<C extends Pick<PipelineContext, 'logger' | 'enrichDeps'>>(
+  context: C,
+  notification: { id: string; groupKey: string },
+): C {
   const logger = context.logger.child({ notification: notification.id, groupKey: notification.groupKey });
   return { ...context, logger, enrichDeps: { ...context.enrichDeps, logger } };
 }

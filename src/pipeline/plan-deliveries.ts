@@ -6,7 +6,10 @@ import type { HistoryEvent, NewJob } from '../store/ports/delivery-store.js';
 import type { PipelineContext } from './pipeline.js';
 
 /** What planning uses of the pipeline's context. */
-export type PlanDeps = Pick<PipelineContext, 'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs'>;
+export type PlanDeps = Pick<
+  PipelineContext,
+  'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs'
+>;
 
 // Shared by every alert nothing enriched: a storm's groups would otherwise allocate two per alert.
 const NO_ENRICHMENT: EnrichedAlert['enrichment'] = Object.freeze({});
@@ -30,7 +33,12 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   const now = Date.now();
   const events: HistoryEvent[] = [...byRoute].map(([index, alerts]) => {
     const route = deps.routes[index];
-    return { at: now, kind: 'routed', fingerprints: alerts.map((a) => a.fingerprint), route: { index, description: describeRoute(route), actions: route?.actions ?? [] } };
+    return {
+      at: now,
+      kind: 'routed',
+      fingerprints: alerts.map((a) => a.fingerprint),
+      route: { index, description: describeRoute(route), actions: route?.actions ?? [] },
+    };
   });
   if (unrouted.length > 0) {
     events.push({ at: now, kind: 'unrouted', fingerprints: unrouted.map((a) => a.fingerprint) });
@@ -51,7 +59,9 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   );
   const enriched: EnrichedNotification = {
     ...notification,
-    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: NO_ENRICHMENT, notes: alert.notes ?? NO_NOTES }),
+    alerts: notification.alerts.map(
+      (alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: NO_ENRICHMENT, notes: alert.notes ?? NO_NOTES },
+    ),
   };
   return { enriched, jobs, events };
 }
@@ -110,7 +120,10 @@ async function dropGroupCopies(notification: Notification, jobs: readonly NewJob
       continue;
     }
     deps.metrics.alertsDeduplicated.inc(job.fingerprints.length);
-    deps.logger.info('copy of a notification already taken; command not run again', { action: job.action, alerts: job.fingerprints.length });
+    deps.logger.info('copy of a notification already taken; command not run again', {
+      action: job.action,
+      alerts: job.fingerprints.length,
+    });
   }
   return kept;
 }

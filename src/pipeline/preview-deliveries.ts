@@ -31,7 +31,11 @@ export interface DeliveryPreview {
  * (the router's own decision), the actions reached, and the body each would send (each action's
  * `preview`). `alertpipe render` prints it; the console's route tester shows it.
  */
-export function previewDeliveries(notification: EnrichedNotification, routes: readonly Route[], actions: ReadonlyMap<string, Action>): DeliveryPreview {
+export function previewDeliveries(
+  notification: EnrichedNotification,
+  routes: readonly Route[],
+  actions: ReadonlyMap<string, Action>,
+): DeliveryPreview {
   const { byAction, shares, unrouted, byRoute } = routeShares(notification.alerts, routes, actions);
   const ordered = [...byRoute].sort(([a], [b]) => a - b);
   const delivered: ActionDelivery[] = [];
@@ -39,13 +43,28 @@ export function previewDeliveries(notification: EnrichedNotification, routes: re
     const action = actions.get(name);
     if (action === undefined) continue;
     const fingerprints = alerts.map((a) => a.fingerprint);
-    const routeIndex = ordered.find(([index, took]) => routes[index]?.actions.includes(name) && took.some((a) => fingerprints.includes(a.fingerprint)))?.[0] ?? -1;
+    const routeIndex =
+      ordered.find(
+        ([index, took]) => routes[index]?.actions.includes(name) && took.some((a) => fingerprints.includes(a.fingerprint)),
+      )?.[0] ?? -1;
     const sent = (shares.get(name) ?? []).map((a) => a.fingerprint);
     const preview = sent.length > 0 ? action.preview?.(viewFor(notification, sent)) : undefined;
-    delivered.push({ name, type: action.type, routeIndex, route: describeRoute(routes[routeIndex]), fingerprints, sent, ...(preview ? { preview } : {}) });
+    delivered.push({
+      name,
+      type: action.type,
+      routeIndex,
+      route: describeRoute(routes[routeIndex]),
+      fingerprints,
+      sent,
+      ...(preview ? { preview } : {}),
+    });
   }
   return {
-    routes: ordered.map(([index, took]) => ({ index, description: describeRoute(routes[index]), fingerprints: took.map((a) => a.fingerprint) })),
+    routes: ordered.map(([index, took]) => ({
+      index,
+      description: describeRoute(routes[index]),
+      fingerprints: took.map((a) => a.fingerprint),
+    })),
     unrouted: unrouted.map((a) => a.fingerprint),
     actions: delivered,
   };

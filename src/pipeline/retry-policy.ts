@@ -12,8 +12,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { initialBackoffMs: 1_000, maxBackoffMs: 300_000, maxAgeMs: 3_600_000 };
 
 export type RetryDecision =
-  | { readonly retry: true; readonly at: number }
-  | { readonly retry: false; readonly reason: 'not retryable' | 'too old' };
+  { readonly retry: true; readonly at: number } | { readonly retry: false; readonly reason: 'not retryable' | 'too old' };
 
 /**
  * Whether and when to try a failed job again. What a retry cannot fix (a 4xx other than 408/429)

@@ -62,6 +62,10 @@ function actionsFor(alert: Alert, routes: readonly Route[], matched: (index: num
 export function describeRoute(route: Route | undefined): string {
   if (!route) return '?';
   const matchers = route.matchers.map((m) => `${m.name}${m.operator}${JSON.stringify(m.value)}`);
-  const parts = [matchers.length > 0 ? `{${matchers.join(', ')}}` : 'every alert', route.status ? `status ${route.status}` : '', route.continue ? 'continue' : ''];
+  const parts = [
+    matchers.length > 0 ? `{${matchers.join(', ')}}` : 'every alert',
+    route.status ? `status ${route.status}` : '',
+    route.continue ? 'continue' : '',
+  ];
   return parts.filter(Boolean).join(', ');
 }

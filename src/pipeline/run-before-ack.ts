@@ -9,7 +9,10 @@ import { runAttempt } from './run-job.js';
  * of them may take, whatever its own timeout: the sender is waiting, and an answer after it gave
  * up is no answer (`server.request_timeout`).
  */
-export type BeforeAckDeps = Pick<PipelineContext, 'routes' | 'actions' | 'store' | 'logger' | 'metrics' | 'shutdownSignal' | 'maxTimeoutMs'>;
+export type BeforeAckDeps = Pick<
+  PipelineContext,
+  'routes' | 'actions' | 'store' | 'logger' | 'metrics' | 'shutdownSignal' | 'maxTimeoutMs'
+>;
 
 /** A `before-ack` action that failed, for the answer. */
 export interface BeforeAckFailure {
@@ -28,13 +31,24 @@ export interface BeforeAckFailure {
 export async function runBeforeAck(notification: Notification, deps: BeforeAckDeps): Promise<BeforeAckFailure[]> {
   const { shares } = routeShares(notification.alerts, deps.routes, deps.actions, 'before-ack');
   if (shares.size === 0) return [];
-  const view: EnrichedNotification = { ...notification, alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: a.notes ?? [] })) };
+  const view: EnrichedNotification = {
+    ...notification,
+    alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: a.notes ?? [] })),
+  };
   const runs = [...shares].map(async ([name, alerts]): Promise<BeforeAckFailure | undefined> => {
     const job = { action: name, fingerprints: alerts.map((a) => a.fingerprint) };
     const now = Date.now();
     const { update, error } = await runAttempt(
       {
-        job: { ...job, id: `${notification.id}:${name}`, notificationId: notification.id, state: 'running', createdAt: now, nextAttemptAt: now, attempts: [] },
+        job: {
+          ...job,
+          id: `${notification.id}:${name}`,
+          notificationId: notification.id,
+          state: 'running',
+          createdAt: now,
+          nextAttemptAt: now,
+          attempts: [],
+        },
         notification: view,
       },
       {

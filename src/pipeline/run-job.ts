@@ -6,7 +6,10 @@ import type { PipelineContext } from './pipeline.js';
 import { decideRetry } from './retry-policy.js';
 
 /** What an attempt uses of the pipeline's context (the **act** stage; see pipeline.ts). */
-export type RunJobDeps = Pick<PipelineContext, 'actions' | 'logger' | 'metrics' | 'retryPolicy' | 'shutdownSignal' | 'maxTimeoutMs' | 'messageRefs'>;
+export type RunJobDeps = Pick<
+  PipelineContext,
+  'actions' | 'logger' | 'metrics' | 'retryPolicy' | 'shutdownSignal' | 'maxTimeoutMs' | 'messageRefs'
+>;
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
 
@@ -32,7 +35,9 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
   const started = Date.now();
   if (action === undefined) {
     logger.error('job names an action that is no longer configured');
-    return { update: { state: 'failed', attempt: { at: started, durationMs: 0, outcome: 'failed', error: `no action named ${job.action}` } } };
+    return {
+      update: { state: 'failed', attempt: { at: started, durationMs: 0, outcome: 'failed', error: `no action named ${job.action}` } },
+    };
   }
   const attemptNumber = job.attempts.length + 1;
   const timeoutMs = Math.min(action.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, deps.maxTimeoutMs ?? Infinity);
@@ -42,7 +47,15 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
   const { signal } = deadline;
   const labels = { action: action.name, type: action.type };
   try {
-    const result = await untilAborted(action.handle(viewFor(notification, job.fingerprints), { logger, signal, attempt: attemptNumber, ...(deps.messageRefs ? { messageRefs: deps.messageRefs } : {}) }), signal);
+    const result = await untilAborted(
+      action.handle(viewFor(notification, job.fingerprints), {
+        logger,
+        signal,
+        attempt: attemptNumber,
+        ...(deps.messageRefs ? { messageRefs: deps.messageRefs } : {}),
+      }),
+      signal,
+    );
     const durationMs = Date.now() - started;
     deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'success' });
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);

@@ -94,7 +94,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   const { metrics } = options;
 
   // Queries are POSTed forms; the alerts list takes no parameters and is a GET.
-  async function call(endpoint: Endpoint, form: Record<string, string> | undefined, signal: AbortSignal): Promise<{ data: NonNullable<ApiAnswer['data']>; bytes: number }> {
+  async function call(
+    endpoint: Endpoint,
+    form: Record<string, string> | undefined,
+    signal: AbortSignal,
+  ): Promise<{ data: NonNullable<ApiAnswer['data']>; bytes: number }> {
     const started = performance.now();
     let outcome = 'success';
     try {
@@ -203,7 +207,10 @@ function toPrometheusError(error: unknown): PrometheusError {
   if (error instanceof OutboundError) {
     if (error.failure === 'timeout') return new PrometheusError('timeout', error.message, { cause: error });
     if (error.failure === 'too-large') {
-      return new PrometheusError('response', `${error.message} (prometheus.max_response_size)`, { cause: error, ...(error.status ? { status: error.status } : {}) });
+      return new PrometheusError('response', `${error.message} (prometheus.max_response_size)`, {
+        cause: error,
+        ...(error.status ? { status: error.status } : {}),
+      });
     }
     if (error.failure === 'cancelled') return new PrometheusError('timeout', error.message, { cause: error });
     return new PrometheusError('unreachable', error.message, { cause: error });

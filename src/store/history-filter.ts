@@ -27,7 +27,10 @@ export function recordMatches(record: NotificationRecord, filter: HistoryFilter)
     return record.events.some((e) => e.kind === kind && (filter.action === undefined || e.action === filter.action));
   }
   if (filter.action === undefined && filter.outcome === undefined) return true;
-  return record.jobs.some((job) => (filter.action === undefined || job.action === filter.action) && (filter.outcome === undefined || jobHasOutcome(job, filter.outcome)));
+  return record.jobs.some(
+    (job) =>
+      (filter.action === undefined || job.action === filter.action) && (filter.outcome === undefined || jobHasOutcome(job, filter.outcome)),
+  );
 }
 
 /** Job outcomes the job states say directly (the other two come from events). */

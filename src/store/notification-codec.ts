@@ -15,7 +15,11 @@ export function encodeNotification(notification: Stored): string {
   return JSON.stringify({
     ...rest,
     receivedAt: receivedAt.getTime(),
-    alerts: alerts.map((alert) => ({ ...alert, startsAt: alert.startsAt.getTime(), endsAt: alert.endsAt === null ? null : alert.endsAt.getTime() })),
+    alerts: alerts.map((alert) => ({
+      ...alert,
+      startsAt: alert.startsAt.getTime(),
+      endsAt: alert.endsAt === null ? null : alert.endsAt.getTime(),
+    })),
   });
 }
 
@@ -45,7 +49,10 @@ export function decodeEnriched(text: string, originalBody: string): EnrichedNoti
 }
 
 export function decodeNotification<T extends Stored = Stored>(text: string, originalBody: string): T {
-  const raw = JSON.parse(text) as T & { receivedAt: string | number; alerts: Array<{ startsAt: string | number; endsAt: string | number | null }> };
+  const raw = JSON.parse(text) as T & {
+    receivedAt: string | number;
+    alerts: Array<{ startsAt: string | number; endsAt: string | number | null }>;
+  };
   return {
     ...raw,
     originalBody,

@@ -26,7 +26,14 @@ function group(alertname: string, labels: Record<string, string>, status = 'firi
     commonLabels: { alertname, ...labels },
     commonAnnotations: {},
     externalURL: 'http://alertmanager.example:9093',
-    alerts: [{ status, labels: { alertname, ...labels }, annotations: { summary: `${alertname} on ${labels.pod ?? 'the cluster'}` }, startsAt: '2026-11-22T12:00:00Z' }],
+    alerts: [
+      {
+        status,
+        labels: { alertname, ...labels },
+        annotations: { summary: `${alertname} on ${labels.pod ?? 'the cluster'}` },
+        startsAt: '2026-11-22T12:00:00Z',
+      },
+    ],
   };
 }
 
@@ -138,7 +145,7 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notification.png'), fullPage: true });
   });
 
-  it("follows one alert over time: received, routed, each attempt, dead-lettered", async () => {
+  it('follows one alert over time: received, routed, each attempt, dead-lettered', async () => {
     await page.getByRole('link', { name: 'timeline' }).click();
     const timeline = page.locator('ol.timeline');
     await timeline.locator('li').first().waitFor();
@@ -158,7 +165,9 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     await row.getByRole('button', { name: /Retry/ }).click();
     await until('delivered to the recovered stand-in', async () => (flaky.accepted.length > 0 ? true : undefined));
     expect(flaky.accepted[0]?.text).toContain('PostgresDiskFilling');
-    await page.goto(`${app.url}/ui/#/alert/${(await app.service.store.getNotification(ids.disk as string))?.notification.alerts[0]?.fingerprint}`);
+    await page.goto(
+      `${app.url}/ui/#/alert/${(await app.service.store.getNotification(ids.disk as string))?.notification.alerts[0]?.fingerprint}`,
+    );
     await until('the timeline ends delivered', async () => {
       await page.reload();
       const kinds = await page.locator('ol.timeline li strong').allInnerTexts();
@@ -169,7 +178,9 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
   it('tests routes for a pasted payload without sending anything', async () => {
     const before = chat.accepted.length;
     await page.getByRole('link', { name: 'Route tester' }).click();
-    await page.getByLabel('Payload (JSON, any shape alertpipe takes)').fill(JSON.stringify(group('KubeQuotaExceeded', { severity: 'critical', namespace: 'shop' })));
+    await page
+      .getByLabel('Payload (JSON, any shape alertpipe takes)')
+      .fill(JSON.stringify(group('KubeQuotaExceeded', { severity: 'critical', namespace: 'shop' })));
     await page.getByRole('button', { name: 'Test routes' }).click();
     const result = page.getByRole('region', { name: 'Route test result' });
     await result.waitFor();
@@ -197,7 +208,14 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     for (const url of ['/ui/', '/ui/app.js', '/ui/vendor/preact.mjs', '/api/notifications', `/api/alerts/x/timeline`]) {
       expect((await fetch(`${app.url}${url}`)).status).toBe(401);
     }
-    expect((await fetch(`${app.url}/api/jobs/x/retry`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-alertpipe-console': '1' } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${app.url}/api/jobs/x/retry`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-alertpipe-console': '1' },
+        })
+      ).status,
+    ).toBe(401);
     await anonymous.close();
   });
 });

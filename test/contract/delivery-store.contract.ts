@@ -61,25 +61,41 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       await store.putMessageRef(messageRef('g1', '1700000000.000100', { firing: ['a'] }));
       await store.putMessageRef(messageRef('g2', '1700000000.000200'));
       await store.putMessageRef(messageRef('g1', '1700000000.000300', { firing: [] }));
-      expect(await store.getMessageRef(messageRefId('oncall', '#alerts', 'g1'))).toMatchObject({ groupKey: 'g1', channelId: 'C0123ABCD', ts: '1700000000.000300', state: { firing: [] } });
+      expect(await store.getMessageRef(messageRefId('oncall', '#alerts', 'g1'))).toMatchObject({
+        groupKey: 'g1',
+        channelId: 'C0123ABCD',
+        ts: '1700000000.000300',
+        state: { firing: [] },
+      });
       expect((await store.getMessageRef(messageRefId('oncall', '#alerts', 'g2')))?.ts).toBe('1700000000.000200');
       expect(await store.getMessageRef(messageRefId('other', '#alerts', 'g1'))).toBeUndefined();
     });
 
-    if (adapter().successor !== undefined) it('still finds a message reference after its process went away', async () => {
-      const first = await open();
-      await first.putMessageRef(messageRef('{}:{alertname="A"}', '1700000000.000100', { startedAt: 1 }));
-      const second = await adapter().successor!(first);
-      opened.push(second);
-      expect(await second.getMessageRef(messageRefId('oncall', '#alerts', '{}:{alertname="A"}'))).toMatchObject({ ts: '1700000000.000100', state: { startedAt: 1 } });
-    });
+    if (adapter().successor !== undefined)
+      it('still finds a message reference after its process went away', async () => {
+        const first = await open();
+        await first.putMessageRef(messageRef('{}:{alertname="A"}', '1700000000.000100', { startedAt: 1 }));
+        const second = await adapter().successor!(first);
+        opened.push(second);
+        expect(await second.getMessageRef(messageRefId('oncall', '#alerts', '{}:{alertname="A"}'))).toMatchObject({
+          ts: '1700000000.000100',
+          state: { startedAt: 1 },
+        });
+      });
 
     it('hands jobs the enriched notification whether enrichment found something or nothing', async () => {
       const store = await open();
       for (const id of ['a', 'b']) await store.add(note(id));
       await store.claimNotifications(2);
       const found = enriched(note('a'));
-      const withContext = { ...found, alerts: found.alerts.map((a) => ({ ...a, enrichment: { pods: { fields: [{ label: 'CPU', value: '90%' }] } }, notes: ['prometheus: slow'] })) };
+      const withContext = {
+        ...found,
+        alerts: found.alerts.map((a) => ({
+          ...a,
+          enrichment: { pods: { fields: [{ label: 'CPU', value: '90%' }] } },
+          notes: ['prometheus: slow'],
+        })),
+      };
       await store.saveRouted(withContext, [{ action: 'log', fingerprints: ['fa'] }]);
       await store.saveRouted(enriched(note('b')), [{ action: 'log', fingerprints: ['fb'] }]);
       const claimed = new Map((await store.claimDueJobs(Date.now(), 10)).map((c) => [c.notification.id, c.notification]));
@@ -114,7 +130,10 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       const store = await open();
       await store.add(note('a'));
       await store.claimNotifications(1);
-      await store.saveRouted(enriched(note('a')), [{ action: 'slack', fingerprints: ['f1'] }, { action: 'log', fingerprints: ['f1'] }]);
+      await store.saveRouted(enriched(note('a')), [
+        { action: 'slack', fingerprints: ['f1'] },
+        { action: 'log', fingerprints: ['f1'] },
+      ]);
       expect(store.unfinishedCount()).toBe(1);
       const claimed = await store.claimDueJobs(Date.now(), 10);
       expect(claimed.map((c) => c.job.action).sort()).toEqual(['log', 'slack']);
@@ -122,7 +141,11 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       expect(await store.claimDueJobs(Date.now(), 10)).toEqual([]);
 
       const later = Date.now() + 60_000;
-      await store.finishAttempt('a:slack', { state: 'pending', nextAttemptAt: later, attempt: { at: 1, durationMs: 5, outcome: 'retry', error: '503' } });
+      await store.finishAttempt('a:slack', {
+        state: 'pending',
+        nextAttemptAt: later,
+        attempt: { at: 1, durationMs: 5, outcome: 'retry', error: '503' },
+      });
       await store.finishAttempt('a:log', { state: 'succeeded', attempt: { at: 1, durationMs: 1, outcome: 'success' }, result: { n: 1 } });
       expect(await store.nextDueAt()).toBe(later);
       expect(await store.claimDueJobs(Date.now(), 10)).toEqual([]);
@@ -192,7 +215,11 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
     it('keeps before-ack outcomes in the history', async () => {
       const store = await open();
       await store.add(note('a'));
-      await store.recordBeforeAck('a', { action: 'cmd', fingerprints: ['f1'] }, { state: 'failed', attempt: { at: 1, durationMs: 3, outcome: 'failed', error: 'exit 1' } });
+      await store.recordBeforeAck(
+        'a',
+        { action: 'cmd', fingerprints: ['f1'] },
+        { state: 'failed', attempt: { at: 1, durationMs: 3, outcome: 'failed', error: 'exit 1' } },
+      );
       const record = await store.getNotification('a');
       expect(record!.jobs.map((j) => [j.action, j.state, j.attempts[0]!.error])).toEqual([['cmd', 'failed', 'exit 1']]);
     });
@@ -217,7 +244,10 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       expect(last.more).toBe(false);
       // Notifications arriving meanwhile do not shift a page that is being followed.
       await store.add(note('f'));
-      expect((await store.listNotifications({ limit: 2, before: first.records.at(-1)!.position })).records.map((r) => r.id)).toEqual(['c', 'b']);
+      expect((await store.listNotifications({ limit: 2, before: first.records.at(-1)!.position })).records.map((r) => r.id)).toEqual([
+        'c',
+        'b',
+      ]);
     });
 
     it('stops a page early at its byte budget, but always returns at least one notification', async () => {
@@ -236,7 +266,9 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
       const store = await open();
       const slack = { key: `slack:${kind}`, perSecond: 1, burst: 3 };
       const now = Date.now();
-      expect([await store.rateDelay(slack, 1, now), await store.rateDelay(slack, 1, now), await store.rateDelay(slack, 1, now)]).toEqual([0, 0, 0]);
+      expect([await store.rateDelay(slack, 1, now), await store.rateDelay(slack, 1, now), await store.rateDelay(slack, 1, now)]).toEqual([
+        0, 0, 0,
+      ]);
       const wait = await store.rateDelay(slack, 1, now);
       expect(wait).toBeGreaterThan(0);
       expect(wait).toBeLessThanOrEqual(1000);
@@ -265,46 +297,51 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
     });
 
     // Only for durable adapters: nothing of a memory store outlives its process.
-    if (adapter().successor !== undefined) it('hands out again what was being planned or attempted when its process went away', async () => {
-      const first = await open();
-      for (const id of ['a', 'b', 'c']) await first.add(note(id));
-      await first.claimNotifications(1); // a: interrupted while being planned
-      await first.claimNotifications(1); // b: routed, its job interrupted while running
-      await first.saveRouted(enriched(note('b')), [{ action: 'slack', fingerprints: ['f'] }]);
-      await first.claimDueJobs(Date.now(), 1);
+    if (adapter().successor !== undefined)
+      it('hands out again what was being planned or attempted when its process went away', async () => {
+        const first = await open();
+        for (const id of ['a', 'b', 'c']) await first.add(note(id));
+        await first.claimNotifications(1); // a: interrupted while being planned
+        await first.claimNotifications(1); // b: routed, its job interrupted while running
+        await first.saveRouted(enriched(note('b')), [{ action: 'slack', fingerprints: ['f'] }]);
+        await first.claimDueJobs(Date.now(), 1);
 
-      const second = await adapter().successor!(first);
-      opened.push(second);
-      expect(await second.recover()).toEqual({ notifications: 1, jobs: 1, deadLettered: [] });
-      expect(second.unfinishedCount()).toBe(3);
-      const claimed = await claimUntil(() => second.claimNotifications(10), 2);
-      expect(claimed.map((n) => n.id).sort()).toEqual(['a', 'c']);
-      const jobs = await claimUntil(() => second.claimDueJobs(Date.now(), 10), 1);
-      expect(jobs.map((c) => c.job.id)).toEqual(['b:slack']);
-      // Each once: nothing else comes back later.
-      expect(await second.claimNotifications(10)).toEqual([]);
-    });
+        const second = await adapter().successor!(first);
+        opened.push(second);
+        expect(await second.recover()).toEqual({ notifications: 1, jobs: 1, deadLettered: [] });
+        expect(second.unfinishedCount()).toBe(3);
+        const claimed = await claimUntil(() => second.claimNotifications(10), 2);
+        expect(claimed.map((n) => n.id).sort()).toEqual(['a', 'c']);
+        const jobs = await claimUntil(() => second.claimDueJobs(Date.now(), 10), 1);
+        expect(jobs.map((c) => c.job.id)).toEqual(['b:slack']);
+        // Each once: nothing else comes back later.
+        expect(await second.claimNotifications(10)).toEqual([]);
+      });
 
-    if (adapter().successor !== undefined) it('dead-letters a job after the process stopped while it ran three times', async () => {
-      let store = await open();
-      await store.add(note('a'));
-      await store.claimNotifications(1);
-      await store.saveRouted(enriched(note('a')), [{ action: 'exec', fingerprints: ['f'] }]);
-      const recoveries = [];
-      for (let start = 1; start <= 3; start++) {
-        // The job is running when the process stops; the next start recovers it.
-        expect((await store.claimDueJobs(Date.now(), 1)).map((c) => c.job.id)).toEqual(['a:exec']);
-        store = await adapter().successor!(store);
-        opened.push(store);
-        recoveries.push(await store.recover());
-      }
-      expect(recoveries.map((r) => r.deadLettered)).toEqual([[], [], ['exec']]);
-      expect(await store.claimDueJobs(Date.now(), 1)).toEqual([]);
-      const record = await store.getNotification('a');
-      expect(record?.state).toBe('done');
-      expect(record?.jobs[0]?.state).toBe('dead');
-      expect(record?.jobs[0]?.attempts.at(-1)).toMatchObject({ outcome: 'dead', error: 'the process stopped while this job ran 3 times' });
-      expect(store.unfinishedCount()).toBe(0);
-    });
+    if (adapter().successor !== undefined)
+      it('dead-letters a job after the process stopped while it ran three times', async () => {
+        let store = await open();
+        await store.add(note('a'));
+        await store.claimNotifications(1);
+        await store.saveRouted(enriched(note('a')), [{ action: 'exec', fingerprints: ['f'] }]);
+        const recoveries = [];
+        for (let start = 1; start <= 3; start++) {
+          // The job is running when the process stops; the next start recovers it.
+          expect((await store.claimDueJobs(Date.now(), 1)).map((c) => c.job.id)).toEqual(['a:exec']);
+          store = await adapter().successor!(store);
+          opened.push(store);
+          recoveries.push(await store.recover());
+        }
+        expect(recoveries.map((r) => r.deadLettered)).toEqual([[], [], ['exec']]);
+        expect(await store.claimDueJobs(Date.now(), 1)).toEqual([]);
+        const record = await store.getNotification('a');
+        expect(record?.state).toBe('done');
+        expect(record?.jobs[0]?.state).toBe('dead');
+        expect(record?.jobs[0]?.attempts.at(-1)).toMatchObject({
+          outcome: 'dead',
+          error: 'the process stopped while this job ran 3 times',
+        });
+        expect(store.unfinishedCount()).toBe(0);
+      });
   });
 }

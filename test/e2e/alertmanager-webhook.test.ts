@@ -26,7 +26,11 @@ describe.skipIf(!tools.available)('a real Alertmanager sending to alertpipe', ()
 
   async function postAlerts(endsAt?: string): Promise<void> {
     const body = labels.map((l) => ({ labels: l, annotations: { summary: 'Pod is crash looping.' }, ...(endsAt ? { endsAt } : {}) }));
-    const response = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(response.status).toBe(200);
   }
 

@@ -33,7 +33,10 @@ describe.skipIf(!tools.available)('a crash-looping pod, Prometheus → Alertmana
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        matchers: [{ name: 'alertname', value: 'NodeMemoryPressure', isRegex: false }, { name: 'node', value: 'node-1', isRegex: false }],
+        matchers: [
+          { name: 'alertname', value: 'NodeMemoryPressure', isRegex: false },
+          { name: 'node', value: 'node-1', isRegex: false },
+        ],
         startsAt: new Date().toISOString(),
         endsAt: new Date(Date.now() + 3_600_000).toISOString(),
         createdBy: 'e2e',
@@ -41,7 +44,11 @@ describe.skipIf(!tools.available)('a crash-looping pod, Prometheus → Alertmana
       }),
     });
     expect(silence.status).toBe(200);
-    prometheus = await startPrometheus({ targets: [exporter.target], rules: CRASH_LOOP_RULES, alertmanager: alertmanager.url.replace('http://', '') });
+    prometheus = await startPrometheus({
+      targets: [exporter.target],
+      rules: CRASH_LOOP_RULES,
+      alertmanager: alertmanager.url.replace('http://', ''),
+    });
     requestsAt.push(await prometheusRequests());
     app = await startTestService(
       [

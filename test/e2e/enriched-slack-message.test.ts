@@ -16,7 +16,17 @@ const podsOf = (namespace: string, count: number, cpu: number): FakePod[] =>
   Array.from({ length: count }, (_, i) => ({
     namespace,
     pod: `${namespace}-${i}`,
-    containers: [{ name: 'app', cpuCores: cpu, memoryBytes: (200 + i) * MiB, cpuRequest: 0.1, cpuLimit: 1, memoryRequest: 256 * MiB, memoryLimit: 512 * MiB }],
+    containers: [
+      {
+        name: 'app',
+        cpuCores: cpu,
+        memoryBytes: (200 + i) * MiB,
+        cpuRequest: 0.1,
+        cpuLimit: 1,
+        memoryRequest: 256 * MiB,
+        memoryLimit: 512 * MiB,
+      },
+    ],
   }));
 
 // One rule per namespace; each waits for enough samples that a 5 s rate() is exact, the second
@@ -48,7 +58,9 @@ describe.skipIf(!tools.available)('Prometheus → Alertmanager → alertpipe →
     exporter = await startFakeExporter({ pods: [...podsOf('small', 3, 0.25), ...podsOf('big', 30, 0.5)] });
     slack = await startFakeSlack();
     const port = await freePort();
-    alertmanager = await startAlertmanager(webhookAlertmanagerConfig(`http://127.0.0.1:${port}/alert`, { groupBy: ['alertname', 'namespace'] }));
+    alertmanager = await startAlertmanager(
+      webhookAlertmanagerConfig(`http://127.0.0.1:${port}/alert`, { groupBy: ['alertname', 'namespace'] }),
+    );
     prometheus = await startPrometheus({ targets: [exporter.target], rules: RULES, alertmanager: alertmanager.url.replace('http://', '') });
     queriesAt.push(await apiQueries());
     app = await startTestService(

@@ -32,7 +32,11 @@ describe.skipIf(!tools.available)('fingerprints and times as a real Alertmanager
   });
 
   async function postToAlertmanager(alerts: object[]): Promise<AmAlert[]> {
-    const response = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const response = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
     expect(response.status).toBe(200);
     return (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as AmAlert[];
   }
@@ -73,7 +77,17 @@ describe.skipIf(!tools.available)('fingerprints and times as a real Alertmanager
     const host = new URL(app.url).host;
     // `for: 10s` lets Prometheus discover its target first: an alert firing before that is dropped
     // and only resent a minute later.
-    const rules = ['groups:', '  - name: big', '    rules:', '      - alert: PromBigLabel', '        expr: vector(1)', '        for: 10s', '        labels:', `          query: ${JSON.stringify(LONG_QUERY)}`, ''].join('\n');
+    const rules = [
+      'groups:',
+      '  - name: big',
+      '    rules:',
+      '      - alert: PromBigLabel',
+      '        expr: vector(1)',
+      '        for: 10s',
+      '        labels:',
+      `          query: ${JSON.stringify(LONG_QUERY)}`,
+      '',
+    ].join('\n');
     prometheus = await startPrometheus({ targets: [host], rules, alertmanager: host });
     const line = await app
       .waitForLog((l) => l.message === 'alert notification' && JSON.stringify(l.alerts).includes('PromBigLabel'), 45_000)

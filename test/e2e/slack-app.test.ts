@@ -5,7 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binariesAvailable } from '../support/binaries.js';
 import { freePort } from '../support/child-service.js';
-import { blockActionsPayload, signedInteraction, startFakeSlackApi, type FakeSlackApi, type StoredMessage } from '../support/fake-slack-api.js';
+import {
+  blockActionsPayload,
+  signedInteraction,
+  startFakeSlackApi,
+  type FakeSlackApi,
+  type StoredMessage,
+} from '../support/fake-slack-api.js';
 import { startAlertmanager, webhookAlertmanagerConfig, type RealAlertmanager } from '../support/real-alertmanager.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
@@ -59,7 +65,13 @@ describe('the Slack app against a Slack Web API stand-in', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const env = (): NodeJS.ProcessEnv => ({ SLACK_BOT_TOKEN: slack.token, SLACK_CHANNEL: '#alerts', SLACK_API_URL: slack.url, SLACK_SIGNING_SECRET: SIGNING_SECRET, DATA_DIR: dataDir });
+  const env = (): NodeJS.ProcessEnv => ({
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_CHANNEL: '#alerts',
+    SLACK_API_URL: slack.url,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    DATA_DIR: dataDir,
+  });
 
   it('turns a group that fires, grows, partly resolves and resolves into one message, resolved, its changes in the thread, across a restart', async () => {
     let app = await startTestService(null, env());
@@ -114,7 +126,9 @@ describe('the Slack app against a Slack Web API stand-in', () => {
 
   it('refuses to start with a clear error when the token is wrong', async () => {
     const failure = await startTestService(null, { ...env(), SLACK_BOT_TOKEN: 'xoxb-not-the-token' }).catch((e: unknown) => e);
-    expect(String((failure as Error).message ?? failure)).toMatch(/actions\.slack\.bot_token[\s\S]*invalid_auth: the bot token is not valid/);
+    expect(String((failure as Error).message ?? failure)).toMatch(
+      /actions\.slack\.bot_token[\s\S]*invalid_auth: the bot token is not valid/,
+    );
   });
 });
 
@@ -132,11 +146,28 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
     slack = await startFakeSlackApi();
     const port = await freePort();
     am = await startAlertmanager(webhookAlertmanagerConfig(`http://127.0.0.1:${port}/alert`));
-    app = await startTestService(null, { SLACK_BOT_TOKEN: slack.token, SLACK_CHANNEL: 'C0ALERTS1', SLACK_API_URL: slack.url, SLACK_SIGNING_SECRET: SIGNING_SECRET, ALERTMANAGER_URL: am.url }, { port });
-    const response = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(labels.map((l) => ({ labels: l }))) });
+    app = await startTestService(
+      null,
+      {
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_CHANNEL: 'C0ALERTS1',
+        SLACK_API_URL: slack.url,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        ALERTMANAGER_URL: am.url,
+      },
+      { port },
+    );
+    const response = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(labels.map((l) => ({ labels: l }))),
+    });
     expect(response.status).toBe(200);
     // Alertmanager may send the group before both alerts joined it (a loaded machine): wait for both.
-    message = await eventually(() => slack.topLevel().find((m) => JSON.stringify(m.attachments).includes('FIRING: DiskFilling (2)')), 'the firing message with both alerts');
+    message = await eventually(
+      () => slack.topLevel().find((m) => JSON.stringify(m.attachments).includes('FIRING: DiskFilling (2)')),
+      'the firing message with both alerts',
+    );
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
@@ -148,18 +179,27 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
     const signed = signedInteraction(options.secret ?? SIGNING_SECRET, payload, options.timestamp);
     return fetch(`${app.url}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body });
   };
-  const silences = async (): Promise<Array<{ id: string; status: { state: string }; matchers: unknown[]; endsAt: string; createdBy: string; comment: string }>> =>
-    (await (await fetch(`${am.url}/api/v2/silences`)).json()) as never;
+  const silences = async (): Promise<
+    Array<{ id: string; status: { state: string }; matchers: unknown[]; endsAt: string; createdBy: string; comment: string }>
+  > => (await (await fetch(`${am.url}/api/v2/silences`)).json()) as never;
 
   it('refuses unsigned, wrongly signed and stale clicks with 401, and does nothing', async () => {
     const payload = blockActionsPayload(message, 'silence_1h');
-    const unsigned = await fetch(`${app.url}/slack/interactions`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `payload=${encodeURIComponent(JSON.stringify(payload))}` });
+    const unsigned = await fetch(`${app.url}/slack/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    });
     expect(unsigned.status).toBe(401);
     expect((await click(payload, { secret: 'not-the-signing-secret' })).status).toBe(401);
     expect((await click(payload, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
     // A signature over another body: the same headers with a changed payload.
     const signed = signedInteraction(SIGNING_SECRET, payload);
-    const tampered = await fetch(`${app.url}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body.replace('silence_1h', 'silence_4h') });
+    const tampered = await fetch(`${app.url}/slack/interactions`, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body.replace('silence_1h', 'silence_4h'),
+    });
     expect(tampered.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await silences()).toEqual([]);
@@ -174,7 +214,15 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
       const all = await silences();
       return all.length > 0 ? all : undefined;
     }, 'a silence in Alertmanager');
-    const query = JSON.parse(execFileSync('amtool', ['silence', 'query', '-o', 'json', `--alertmanager.url=${am.url}`], { encoding: 'utf8', timeout: 10_000 })) as Array<{ id: string; matchers: Array<{ name: string; value: string; isRegex: boolean }>; endsAt: string; createdBy: string; comment: string }>;
+    const query = JSON.parse(
+      execFileSync('amtool', ['silence', 'query', '-o', 'json', `--alertmanager.url=${am.url}`], { encoding: 'utf8', timeout: 10_000 }),
+    ) as Array<{
+      id: string;
+      matchers: Array<{ name: string; value: string; isRegex: boolean }>;
+      endsAt: string;
+      createdBy: string;
+      comment: string;
+    }>;
     expect(query.map((s) => s.id)).toEqual([silence!.id]);
     const listed = query[0]!;
     expect(listed.matchers.map((m) => [m.name, m.value, m.isRegex]).sort()).toEqual([
@@ -189,12 +237,19 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
     expect(listed.comment).toMatch(/^Silenced from Slack by alice: https:\/\/example\.slack\.com\/archives\/C0ALERTS1\/p\d+$/);
     // Alertmanager's own word that it will not notify: both alerts suppressed by this silence.
     const suppressed = await eventually(async () => {
-      const alerts = (await (await fetch(`${am.url}/api/v2/alerts?filter=alertname%3D%22DiskFilling%22`)).json()) as Array<{ status: { state: string; silencedBy: string[] } }>;
-      return alerts.length === 2 && alerts.every((a) => a.status.state === 'suppressed' && a.status.silencedBy.includes(silence!.id)) ? alerts : undefined;
+      const alerts = (await (await fetch(`${am.url}/api/v2/alerts?filter=alertname%3D%22DiskFilling%22`)).json()) as Array<{
+        status: { state: string; silencedBy: string[] };
+      }>;
+      return alerts.length === 2 && alerts.every((a) => a.status.state === 'suppressed' && a.status.silencedBy.includes(silence!.id))
+        ? alerts
+        : undefined;
     }, 'both alerts suppressed');
     expect(suppressed).toHaveLength(2);
     // The message says who silenced what until when, with a link and an Unsilence button.
-    message = await eventually(() => (JSON.stringify(slack.topLevel()[0]!.attachments).includes('Silenced by') ? slack.topLevel()[0] : undefined), 'the message marked silenced');
+    message = await eventually(
+      () => (JSON.stringify(slack.topLevel()[0]!.attachments).includes('Silenced by') ? slack.topLevel()[0] : undefined),
+      'the message marked silenced',
+    );
     const blocks = JSON.stringify(message.attachments);
     expect(blocks).toContain(`Silenced by <@U0ALICE01> until`);
     expect(blocks).toContain(`${am.url}/#/silences/${silence!.id}`);
@@ -202,26 +257,40 @@ describe.skipIf(!tools.available)('Slack app buttons against a real Alertmanager
     expect(blocks).not.toContain('"action_id":"silence_1h"');
     // The thread reply follows the edit.
     const reply = await eventually(() => slack.thread(message.ts).find((m) => m.text.startsWith('🔕')), 'the thread reply');
-    expect(reply.text).toMatch(/^🔕 <@U0ALICE01> silenced alertname="DiskFilling", instance=~"db-1:9100\|db-2:9100", severity="warning" for 1 h$/);
+    expect(reply.text).toMatch(
+      /^🔕 <@U0ALICE01> silenced alertname="DiskFilling", instance=~"db-1:9100\|db-2:9100", severity="warning" for 1 h$/,
+    );
   });
 
   it('expires the silence on "Unsilence"', async () => {
     const [silence] = await silences();
     expect((await click(blockActionsPayload(message, 'unsilence', { user: 'U0BOB0001' }))).status).toBe(200);
-    await eventually(async () => ((await silences()).find((s) => s.id === silence!.id)?.status.state === 'expired' ? true : undefined), 'the silence expired');
-    message = await eventually(() => (JSON.stringify(slack.topLevel()[0]!.attachments).includes('silence_1h') ? slack.topLevel()[0] : undefined), 'Silence buttons back');
+    await eventually(
+      async () => ((await silences()).find((s) => s.id === silence!.id)?.status.state === 'expired' ? true : undefined),
+      'the silence expired',
+    );
+    message = await eventually(
+      () => (JSON.stringify(slack.topLevel()[0]!.attachments).includes('silence_1h') ? slack.topLevel()[0] : undefined),
+      'Silence buttons back',
+    );
     expect(JSON.stringify(message.attachments)).not.toContain('Silenced by');
   });
 
   it('marks the message acknowledged, and tells the clicker privately when a click fails', async () => {
     expect((await click(blockActionsPayload(message, 'acknowledge'))).status).toBe(200);
-    message = await eventually(() => (JSON.stringify(slack.topLevel()[0]!.attachments).includes('Acknowledged by <@U0ALICE01>') ? slack.topLevel()[0] : undefined), 'the message acknowledged');
+    message = await eventually(
+      () => (JSON.stringify(slack.topLevel()[0]!.attachments).includes('Acknowledged by <@U0ALICE01>') ? slack.topLevel()[0] : undefined),
+      'the message acknowledged',
+    );
     expect(JSON.stringify(message.attachments)).not.toContain('"action_id":"acknowledge"');
     // Alertmanager gone: the click fails, is counted, and the clicker is told through response_url.
     await am.stop();
     const responses = slack.standIn.requests.length;
     expect((await click(blockActionsPayload(message, 'silence_4h', { responseUrl: `${slack.standIn.url}/response/1` }))).status).toBe(200);
-    const told = await eventually(() => slack.standIn.requests.slice(responses).find((r) => r.url === '/response/1'), 'the ephemeral answer');
+    const told = await eventually(
+      () => slack.standIn.requests.slice(responses).find((r) => r.url === '/response/1'),
+      'the ephemeral answer',
+    );
     expect(JSON.parse(told.body)).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(JSON.parse(told.body).text).toMatch(/could not silence 4h: Alertmanager unreachable/);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();

@@ -45,21 +45,30 @@ describe('a corrupted database at start', () => {
     // Data pages only: the schema reads fine, so the database opens and only a check finds the damage.
     ['data pages overwritten', 'data', (file: string) => overwritePages(file, Math.floor((statSync(file).size / 4096) * 0.6), 4)],
     ['the header page overwritten', 'header', (file: string) => overwritePages(file, 1, 1)],
-  ])('%s: refuses to start, naming the file and what to do', async (_what, name, corrupt) => {
-    const { config, file, port } = await queueWithSixteen(name);
-    corrupt(file);
-    const child = spawnAlertpipe(config, port);
-    const started = await Promise.race([child.listening, new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 15_000))]);
-    let answer: number | undefined;
-    if (started) answer = (await post(child.url, alertBody(name, 99)).catch(() => ({ status: 0 }))).status;
-    child.process.kill('SIGKILL');
-    const code = await child.exited;
-    const message = child.output.find((line) => line.includes('is damaged')) ?? '';
-    reportFigure(`corrupt database at start (${name})`, { started, exitCode: code, postAnswer: answer ?? null, message: message.slice(0, 160) });
-    expect(started).toBe(false);
-    expect(code).toBe(1);
-    expect(message).toContain(file);
-    expect(message).toContain('.recover');
-    expect(message).toContain('move it aside');
-  }, 60_000);
+  ])(
+    '%s: refuses to start, naming the file and what to do',
+    async (_what, name, corrupt) => {
+      const { config, file, port } = await queueWithSixteen(name);
+      corrupt(file);
+      const child = spawnAlertpipe(config, port);
+      const started = await Promise.race([child.listening, new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 15_000))]);
+      let answer: number | undefined;
+      if (started) answer = (await post(child.url, alertBody(name, 99)).catch(() => ({ status: 0 }))).status;
+      child.process.kill('SIGKILL');
+      const code = await child.exited;
+      const message = child.output.find((line) => line.includes('is damaged')) ?? '';
+      reportFigure(`corrupt database at start (${name})`, {
+        started,
+        exitCode: code,
+        postAnswer: answer ?? null,
+        message: message.slice(0, 160),
+      });
+      expect(started).toBe(false);
+      expect(code).toBe(1);
+      expect(message).toContain(file);
+      expect(message).toContain('.recover');
+      expect(message).toContain('move it aside');
+    },
+    60_000,
+  );
 });

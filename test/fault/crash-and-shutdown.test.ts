@@ -57,7 +57,12 @@ async function sendBurst(url: string, run: string, seqs: number[], concurrency: 
       while (next < seqs.length) {
         const seq = seqs[next++] as number;
         try {
-          const response = await fetch(`${url}/alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(run, seq), signal: AbortSignal.timeout(5000) });
+          const response = await fetch(`${url}/alert`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: body(run, seq),
+            signal: AbortSignal.timeout(5000),
+          });
           if (response.ok) onAck(seq);
         } catch {
           // refused or reset: not acknowledged, as Alertmanager would see it (and retry)
@@ -66,7 +71,6 @@ async function sendBurst(url: string, run: string, seqs: number[], concurrency: 
     }),
   );
 }
-
 
 describe('kill -9 in the middle of a burst of 1,000 notifications', () => {
   it('delivers every acknowledged notification after a restart on the same DATA_DIR', async () => {
@@ -88,12 +92,22 @@ describe('kill -9 in the middle of a burst of 1,000 notifications', () => {
 
       child = await startChildService({ configFile: config, port });
       const recovered = child.output.find((line) => line.includes('alertpipe listening')) ?? '';
-      await until(() => [...acked].every((seq) => deliveredSeqs('kill').includes(seq)), 60_000, 'every acknowledged notification delivered');
+      await until(
+        () => [...acked].every((seq) => deliveredSeqs('kill').includes(seq)),
+        60_000,
+        'every acknowledged notification delivered',
+      );
       const afterRestart = deliveredSeqs('kill');
       const missing = [...acked].filter((seq) => !afterRestart.includes(seq));
 
       // What Alertmanager does next: send again what was not acknowledged.
-      await sendBurst(child.url, 'kill', seqs.filter((seq) => !acked.has(seq)), 20, (seq) => acked.add(seq));
+      await sendBurst(
+        child.url,
+        'kill',
+        seqs.filter((seq) => !acked.has(seq)),
+        20,
+        (seq) => acked.add(seq),
+      );
       await until(() => new Set(deliveredSeqs('kill')).size === BURST, 60_000, 'all 1,000 delivered');
       const all = deliveredSeqs('kill');
       reportFigure('kill -9 during a burst of 1,000', {
@@ -123,20 +137,30 @@ describe('SIGTERM under load', () => {
     const acked = new Set<number>();
     try {
       let signalled = false;
-      await sendBurst(child.url, 'term', Array.from({ length: 500 }, (_, i) => i), 20, (seq) => {
-        acked.add(seq);
-        if (acked.size === 300 && !signalled) {
-          signalled = true;
-          child?.process.kill('SIGTERM');
-        }
-      });
+      await sendBurst(
+        child.url,
+        'term',
+        Array.from({ length: 500 }, (_, i) => i),
+        20,
+        (seq) => {
+          acked.add(seq);
+          if (acked.size === 300 && !signalled) {
+            signalled = true;
+            child?.process.kill('SIGTERM');
+          }
+        },
+      );
       const exitCode = await child.exited;
       const deliveredAtExit = new Set(deliveredSeqs('term')).size;
       const stopped = child.output.find((line) => line.includes('alertpipe stopped')) ?? '';
       expect(exitCode).toBe(0);
 
       child = await startChildService({ configFile: config, port });
-      await until(() => [...acked].every((seq) => deliveredSeqs('term').includes(seq)), 60_000, 'every acknowledged notification delivered');
+      await until(
+        () => [...acked].every((seq) => deliveredSeqs('term').includes(seq)),
+        60_000,
+        'every acknowledged notification delivered',
+      );
       const all = deliveredSeqs('term');
       reportFigure('SIGTERM under load', {
         acknowledged: acked.size,

@@ -22,7 +22,11 @@ afterAll(async () => {
 describe('the database file deleted while alertpipe runs', () => {
   it('writes what it held back to its path, so a restart recovers every acknowledged notification', async () => {
     const dataDir = path.join(dir, 'data');
-    const config = writeStoreConfig(path.join(dir, 'deleted.yml'), dataDir, `{ type: webhook, url: "${receiver.url}/deleted", timeout: 2s }`);
+    const config = writeStoreConfig(
+      path.join(dir, 'deleted.yml'),
+      dataDir,
+      `{ type: webhook, url: "${receiver.url}/deleted", timeout: 2s }`,
+    );
     const port = await freePort();
     // The destination is down, so every notification stays in the queue: only the file can keep them.
     let child: ChildService = await startChildService({ configFile: config, port });
@@ -44,10 +48,16 @@ describe('the database file deleted while alertpipe runs', () => {
       receiver.respondWith(() => ({ status: 200, body: 'ok' }));
       // Only what the receiver accepted counts; before the restart it refused everything.
       const restartedAt = Date.now();
-      const accepted = (): number[] => deliveredSeqs(receiver.requests.filter((r) => r.at >= restartedAt), 'deleted');
+      const accepted = (): number[] =>
+        deliveredSeqs(
+          receiver.requests.filter((r) => r.at >= restartedAt),
+          'deleted',
+        );
       child = await startChildService({ configFile: config, port });
       // Bounded, and not fatal: what is missing after it is the measured loss.
-      await until(() => [...acked].every((seq) => accepted().includes(seq)), 20_000, 'every acknowledged notification delivered').catch(() => {});
+      await until(() => [...acked].every((seq) => accepted().includes(seq)), 20_000, 'every acknowledged notification delivered').catch(
+        () => {},
+      );
       const delivered = new Set(accepted());
       reportFigure('database file deleted while running', {
         acknowledged: acked.size,

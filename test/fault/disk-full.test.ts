@@ -47,7 +47,11 @@ describe('the disk under the queue fills up', () => {
     }
     const filler = path.join(mountPoint, 'filler');
     writeFileSync(filler, Buffer.alloc(1_500_000, 1));
-    const config = writeStoreConfig(path.join(dir, 'full.yml'), path.join(mountPoint, 'data'), `{ type: webhook, url: "${receiver.url}/full", timeout: 2s }`);
+    const config = writeStoreConfig(
+      path.join(dir, 'full.yml'),
+      path.join(mountPoint, 'data'),
+      `{ type: webhook, url: "${receiver.url}/full", timeout: 2s }`,
+    );
     const port = await freePort();
     const child: ChildService = await startChildService({ configFile: config, port });
     try {
@@ -85,7 +89,11 @@ describe('the disk under the queue fills up', () => {
       await until(async () => (await readiness(child.url)).status === 200, 20_000, 'ready again once space returned');
       const readyAfterMs = Date.now() - freedAt;
       for (let seq = 2000; seq < 2005; seq++) if ((await post(child.url, alertBody('full', seq))).status === 200) acked.add(seq);
-      await until(() => [...acked].every((seq) => deliveredSeqs(receiver.requests, 'full').includes(seq)), 30_000, 'every acknowledged notification delivered');
+      await until(
+        () => [...acked].every((seq) => deliveredSeqs(receiver.requests, 'full').includes(seq)),
+        30_000,
+        'every acknowledged notification delivered',
+      );
 
       reportFigure('disk full under the queue (4 MiB tmpfs)', {
         acknowledgedBeforeFull: first?.seq,

@@ -14,8 +14,18 @@ const graph: GraphData = {
   start: end - 3600,
   end,
   panels: [
-    { title: 'CPU', unit: 'cores', points: Array.from({ length: 21 }, (_, i): [number, number] => [end - 3600 + i * 180, 0.2 + i / 100]), limit: 0.5 },
-    { title: 'Memory', unit: 'bytes', points: Array.from({ length: 21 }, (_, i): [number, number] => [end - 3600 + i * 180, (200 + i) * MiB]), limit: 512 * MiB },
+    {
+      title: 'CPU',
+      unit: 'cores',
+      points: Array.from({ length: 21 }, (_, i): [number, number] => [end - 3600 + i * 180, 0.2 + i / 100]),
+      limit: 0.5,
+    },
+    {
+      title: 'Memory',
+      unit: 'bytes',
+      points: Array.from({ length: 21 }, (_, i): [number, number] => [end - 3600 + i * 180, (200 + i) * MiB]),
+      limit: 512 * MiB,
+    },
   ],
 };
 

@@ -54,10 +54,15 @@ function configFile(name: string): { file: string; pids: string } {
 }
 
 const post = (url: string, labels: Record<string, string>): Promise<Response> =>
-  fetch(`${url}/alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels }), signal: AbortSignal.timeout(60_000) });
+  fetch(`${url}/alert`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ labels }),
+    signal: AbortSignal.timeout(60_000),
+  });
 
-
-const pidsIn = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+const pidsIn = (file: string): number[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
 
 describe('hung commands', () => {
   it(`keeps delivering with ${HUNG} hung commands: each is killed with its children at its timeout and its slot freed`, async () => {
@@ -72,7 +77,12 @@ describe('hung commands', () => {
       const deliveredAfterMs = Date.now() - sent;
       await until(() => pidsIn(pids).length === 2 * HUNG, 30_000, 'every hung command started');
       await until(() => pidsIn(pids).every((pid) => !alive(pid)), 30_000, 'every command and background child gone');
-      reportFigure('hung commands', { hung: HUNG, slots: 16, deliveredOthersAfterMs: deliveredAfterMs, processesLeft: pidsIn(pids).filter(alive).length });
+      reportFigure('hung commands', {
+        hung: HUNG,
+        slots: 16,
+        deliveredOthersAfterMs: deliveredAfterMs,
+        processesLeft: pidsIn(pids).filter(alive).length,
+      });
       expect(child.process.exitCode).toBeNull();
     } finally {
       child.process.kill('SIGKILL');
@@ -84,7 +94,12 @@ describe('hung commands', () => {
     const child: ChildService = await startChildService({ configFile: file, port: await freePort(), nodeArgs: ['--stress-compaction'] });
     try {
       for (let i = 0; i < 16; i++) expect((await post(child.url, { alertname: 'Hung', kind: 'hung', seq: String(i) })).status).toBe(200);
-      const waiting = [0, 1].map((i) => post(child.url, { alertname: 'Hung', kind: 'hung-before-ack', seq: String(i) }).then((r) => r.status, () => 'no answer'));
+      const waiting = [0, 1].map((i) =>
+        post(child.url, { alertname: 'Hung', kind: 'hung-before-ack', seq: String(i) }).then(
+          (r) => r.status,
+          () => 'no answer',
+        ),
+      );
       await until(() => pidsIn(pids).length >= 2 * 18, 30_000, 'the 16 queued and 2 before-ack commands started');
       const signalled = Date.now();
       child.process.kill('SIGTERM');
@@ -93,7 +108,12 @@ describe('hung commands', () => {
       const exitedAfterMs = Date.now() - signalled;
       const answers = await Promise.all(waiting);
       await until(() => pidsIn(pids).every((pid) => !alive(pid)), 10_000, 'every command and background child gone');
-      reportFigure('SIGTERM with hung commands', { exit, exitedAfterMs, beforeAckAnswers: answers, processesLeft: pidsIn(pids).filter(alive).length });
+      reportFigure('SIGTERM with hung commands', {
+        exit,
+        exitedAfterMs,
+        beforeAckAnswers: answers,
+        processesLeft: pidsIn(pids).filter(alive).length,
+      });
       expect(exit).toBe(0);
       // Each waiting sender got an answer it can act on (a 500 to send again), not a dropped connection.
       expect(answers).toEqual([500, 500]);

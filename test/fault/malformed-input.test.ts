@@ -20,7 +20,11 @@ describe('1,000 generated malformed bodies', () => {
     for (let start = 0; start < requests.length; start += 10) {
       await Promise.all(
         requests.slice(start, start + 10).map(async (request, offset) => {
-          const response = await fetch(`${app.url}/alert`, { method: 'POST', headers: { 'content-type': request.contentType }, body: request.body });
+          const response = await fetch(`${app.url}/alert`, {
+            method: 'POST',
+            headers: { 'content-type': request.contentType },
+            body: request.body,
+          });
           const text = await response.text();
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           const body = JSON.parse(text) as { status?: string; error?: string };
@@ -40,7 +44,7 @@ describe('1,000 generated malformed bodies', () => {
       healthChecks,
     });
     expect(failures).toEqual([]);
-    expect(({}) as Record<string, unknown>).not.toHaveProperty('polluted');
+    expect({} as Record<string, unknown>).not.toHaveProperty('polluted');
     expect((await app.post('/alert', fixtureText('singleAlert'))).status).toBe(200);
   });
 });

@@ -17,7 +17,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The peak resident set of a process, from the kernel's own count. */
 function peakRssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:')) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:')) ?? '';
   return Math.round(Number(/(\d+)/.exec(line)?.[1]) / 1024);
 }
 
@@ -41,22 +44,36 @@ describe('a command flooding its output', () => {
     try {
       const baseline = peakRssMiB(child.process.pid!);
       const started = Date.now();
-      const answer = await fetch(`${child.url}/alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ labels: { alertname: 'Flood' } }) });
+      const answer = await fetch(`${child.url}/alert`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ labels: { alertname: 'Flood' } }),
+      });
       expect(answer.status).toBe(200);
       const { id } = (await answer.json()) as { id: string };
       let job: { state: string; attempts: Array<{ detail?: string; error?: string }> } | undefined;
       let healthChecks = 0;
-      for (const deadline = Date.now() + 100_000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 100_000; Date.now() < deadline;) {
         expect((await fetch(`${child.url}/healthz`)).status).toBe(200);
         healthChecks++;
-        const record = (await (await fetch(`${child.url}/api/notifications/${id}`)).json()) as { notification?: { actions: Array<typeof job & { action: string }> } };
+        const record = (await (await fetch(`${child.url}/api/notifications/${id}`)).json()) as {
+          notification?: { actions: Array<typeof job & { action: string }> };
+        };
         job = record.notification?.actions.find((j) => j?.action === 'flood');
         if (job !== undefined && job.state !== 'running' && job.state !== 'pending') break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       const peak = peakRssMiB(child.process.pid!);
       const dropped = Number(/; (\d+) bytes of output dropped$/.exec(job?.attempts[0]?.detail ?? '')?.[1]);
-      reportFigure('output flood', { bytes: FLOOD_BYTES, tookMs: Date.now() - started, baselineRssMiB: baseline, peakRssMiB: peak, droppedBytes: dropped, healthChecks, state: job?.state });
+      reportFigure('output flood', {
+        bytes: FLOOD_BYTES,
+        tookMs: Date.now() - started,
+        baselineRssMiB: baseline,
+        peakRssMiB: peak,
+        droppedBytes: dropped,
+        healthChecks,
+        state: job?.state,
+      });
       expect(job?.state).toBe('succeeded');
       expect(dropped).toBe(FLOOD_BYTES - 20 * 1024);
       expect(child.process.exitCode).toBeNull();

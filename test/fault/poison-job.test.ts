@@ -29,7 +29,10 @@ describe('a job that takes the process down with it', () => {
         const listened = await child.listening;
         if (start === 1 && listened) expect((await post(child.url, alertBody('poison', 1))).status).toBe(200);
         // A start that survives 5 s past listening has stopped running the job.
-        const exit = await Promise.race([child.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5_000))]);
+        const exit = await Promise.race([
+          child.exited,
+          new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5_000)),
+        ]);
         starts.push({ listened, exit });
         if (exit === 'still running') survivor = child;
       }
@@ -37,11 +40,22 @@ describe('a job that takes the process down with it', () => {
       let job: { state?: string; attempts?: Array<{ outcome: string; error?: string }> } = {};
       let deadCounted = '';
       if (survivor) {
-        const history = (await (await fetch(`${survivor.url}/api/notifications`)).json()) as { notifications: Array<{ actions: (typeof job)[] }> };
+        const history = (await (await fetch(`${survivor.url}/api/notifications`)).json()) as {
+          notifications: Array<{ actions: (typeof job)[] }>;
+        };
         job = history.notifications[0]?.actions[0] ?? {};
-        deadCounted = (await (await fetch(`${survivor.url}/metrics`)).text()).match(/^alertpipe_action_outcomes_total\{[^}]*outcome="dead"\} (\d+)/m)?.[1] ?? '';
+        deadCounted =
+          (await (await fetch(`${survivor.url}/metrics`)).text()).match(
+            /^alertpipe_action_outcomes_total\{[^}]*outcome="dead"\} (\d+)/m,
+          )?.[1] ?? '';
       }
-      reportFigure('a job that kills the process', { starts: starts.length, exits: starts.map((s) => s.exit), ranTimes, jobState: job.state, lastError: job.attempts?.at(-1)?.error });
+      reportFigure('a job that kills the process', {
+        starts: starts.length,
+        exits: starts.map((s) => s.exit),
+        ranTimes,
+        jobState: job.state,
+        lastError: job.attempts?.at(-1)?.error,
+      });
       expect(starts.map((s) => s.exit)).toEqual(['SIGKILL', 'SIGKILL', 'SIGKILL', 'still running']);
       expect(ranTimes).toBe(3);
       expect(job.state).toBe('dead');

@@ -30,38 +30,42 @@ afterAll(async () => {
 });
 
 describe('a route regex that makes a backtracking engine explode', () => {
-  it('routes 20 alerts with 4 KiB labels past it, and the service answers throughout', async () => {
-    const file = path.join(dir, 'alertpipe.yml');
-    writeFileSync(
-      file,
-      [
-        'actions:',
-        `  receiver: { type: webhook, url: "${receiver.url}/hook", timeout: 5s }`,
-        'routes:',
-        `  - matchers: ['${PATHOLOGICAL}']`,
-        '    actions: [log]',
-        '  - actions: [receiver]',
-        'delivery: { queue: memory }',
-        '',
-      ].join('\n'),
-    );
-    child = await startChildService({ configFile: file, port: await freePort() });
-    const alerts = Array.from({ length: ALERTS }, (_, i) => ({ labels: { alertname: 'LongPodName', pod: LABEL, seq: String(i) } }));
-    const started = Date.now();
-    const posted = await fetch(`${child.url}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(alerts),
-      signal: AbortSignal.timeout(BOUND_MS),
-    });
-    expect(posted.status).toBe(200);
+  it(
+    'routes 20 alerts with 4 KiB labels past it, and the service answers throughout',
+    async () => {
+      const file = path.join(dir, 'alertpipe.yml');
+      writeFileSync(
+        file,
+        [
+          'actions:',
+          `  receiver: { type: webhook, url: "${receiver.url}/hook", timeout: 5s }`,
+          'routes:',
+          `  - matchers: ['${PATHOLOGICAL}']`,
+          '    actions: [log]',
+          '  - actions: [receiver]',
+          'delivery: { queue: memory }',
+          '',
+        ].join('\n'),
+      );
+      child = await startChildService({ configFile: file, port: await freePort() });
+      const alerts = Array.from({ length: ALERTS }, (_, i) => ({ labels: { alertname: 'LongPodName', pod: LABEL, seq: String(i) } }));
+      const started = Date.now();
+      const posted = await fetch(`${child.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+        signal: AbortSignal.timeout(BOUND_MS),
+      });
+      expect(posted.status).toBe(200);
 
-    const [delivered] = await receiver.waitForRequests(1, BOUND_MS);
-    const deliveredAfterMs = Date.now() - started;
-    const health = await fetch(`${child.url}/healthz`, { signal: AbortSignal.timeout(BOUND_MS) });
-    expect(health.status).toBe(200);
-    const body = JSON.parse(delivered!.body) as { alerts: unknown[] };
-    reportFigure('pathological route regex', { alerts: ALERTS, labelBytes: LABEL.length, deliveredAfterMs });
-    expect(body.alerts).toHaveLength(ALERTS);
-  }, BOUND_MS * 3);
+      const [delivered] = await receiver.waitForRequests(1, BOUND_MS);
+      const deliveredAfterMs = Date.now() - started;
+      const health = await fetch(`${child.url}/healthz`, { signal: AbortSignal.timeout(BOUND_MS) });
+      expect(health.status).toBe(200);
+      const body = JSON.parse(delivered!.body) as { alerts: unknown[] };
+      reportFigure('pathological route regex', { alerts: ALERTS, labelBytes: LABEL.length, deliveredAfterMs });
+      expect(body.alerts).toHaveLength(ALERTS);
+    },
+    BOUND_MS * 3,
+  );
 });

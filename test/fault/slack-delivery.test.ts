@@ -12,11 +12,12 @@ beforeAll(async () => {
 afterAll(() => slack.close());
 
 async function serviceWith(delivery: string): Promise<TestService> {
-  return startTestService(`actions:\n  slack: { type: slack, webhook_url: "${slack.url}" }\nroutes:\n  - actions: [slack]\ndelivery:\n${delivery}`);
+  return startTestService(
+    `actions:\n  slack: { type: slack, webhook_url: "${slack.url}" }\nroutes:\n  - actions: [slack]\ndelivery:\n${delivery}`,
+  );
 }
 
 const alert = (name: string) => ({ labels: { alertname: name, severity: 'critical' }, annotations: { summary: `${name} fired` } });
-
 
 describe('Slack answering 503 for 20 seconds while notifications arrive', () => {
   it('delivers each notification exactly once after it recovers', async () => {

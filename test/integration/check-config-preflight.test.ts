@@ -34,8 +34,16 @@ const enricherModule = (name: string, text: string): string => {
 /** Files that validated field by field but failed at start, before check-config did what start-up does. */
 const BROKEN: readonly [string, () => string[], string][] = [
   ['a port past 65535', () => ['server: { listen: ":99999" }'], 'server.listen: the port must be 0 to 65535'],
-  ['TLS files that do not exist', () => ['server: { tls: { cert_file: missing.crt, key_file: missing.key } }'], 'server.tls.cert_file: cannot read the file: ENOENT'],
-  ['an enricher module that does not exist', () => ['enrichers: [{ module: ./no-such-enricher.mjs }]'], 'enrichers.0: enricher module ./no-such-enricher.mjs: cannot load it'],
+  [
+    'TLS files that do not exist',
+    () => ['server: { tls: { cert_file: missing.crt, key_file: missing.key } }'],
+    'server.tls.cert_file: cannot read the file: ENOENT',
+  ],
+  [
+    'an enricher module that does not exist',
+    () => ['enrichers: [{ module: ./no-such-enricher.mjs }]'],
+    'enrichers.0: enricher module ./no-such-enricher.mjs: cannot load it',
+  ],
   [
     'an enricher module that does not parse',
     () => [`enrichers: [{ module: ${enricherModule('broken.mjs', 'export default {\n')} }]`],
@@ -46,7 +54,11 @@ const BROKEN: readonly [string, () => string[], string][] = [
     () => [`enrichers: [{ module: ${enricherModule('empty.mjs', 'export default 42;\n')} }]`],
     'enrichers.0: enricher module ./empty.mjs: its default export must be an enricher',
   ],
-  ['an action timeout past the timer limit', () => ['actions: { hook: { type: webhook, url: "http://127.0.0.1:9/x", timeout: 25d } }'], 'actions.hook.timeout: too long'],
+  [
+    'an action timeout past the timer limit',
+    () => ['actions: { hook: { type: webhook, url: "http://127.0.0.1:9/x", timeout: 25d } }'],
+    'actions.hook.timeout: too long',
+  ],
 ];
 
 describe('alertpipe check-config does every check start-up does', () => {
@@ -92,7 +104,10 @@ describe('alertpipe check-config does every check start-up does', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
 
-    const mismatched = configFile([`server: { tls: { cert_file: ${certFile}, key_file: ${certFile} } }`, 'enrichers: [{ module: ./gone.mjs }]']);
+    const mismatched = configFile([
+      `server: { tls: { cert_file: ${certFile}, key_file: ${certFile} } }`,
+      'enrichers: [{ module: ./gone.mjs }]',
+    ]);
     const both = cli(['check-config', mismatched]);
     expect(both.stderr).toContain('2 problems');
     expect(both.stderr).toContain('server.tls: the certificate and key do not load together');

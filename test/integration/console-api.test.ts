@@ -7,7 +7,11 @@ let slack: FakeSlack;
 let deadJob: string;
 let fingerprint: string;
 
-const alertBody = (alertname: string, labels: Record<string, string>) => ({ labels: { alertname, ...labels }, annotations: { summary: `${alertname} summary` }, startsAt: '2026-11-22T12:00:00Z' });
+const alertBody = (alertname: string, labels: Record<string, string>) => ({
+  labels: { alertname, ...labels },
+  annotations: { summary: `${alertname} summary` },
+  startsAt: '2026-11-22T12:00:00Z',
+});
 
 async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.url}${path}`);
@@ -23,7 +27,13 @@ beforeAll(async () => {
   // Slack refuses a revoked webhook with a 404 (no_service): not retryable, so the job fails at once.
   slack.failWith({ status: 404, body: 'no_service' });
   app = await startTestService(
-    ['routes:', '  - matchers: [\'team="db"\']', '    actions: [slack]', 'actions:', `  slack: { type: slack, webhook_url: "${slack.url}" }`].join('\n'),
+    [
+      'routes:',
+      '  - matchers: [\'team="db"\']',
+      '    actions: [slack]',
+      'actions:',
+      `  slack: { type: slack, webhook_url: "${slack.url}" }`,
+    ].join('\n'),
   );
   const db = await app.post('/alert', alertBody('DiskFull', { team: 'db' }));
   await app.post('/alert', alertBody('Other', { team: 'web' }));
@@ -40,7 +50,11 @@ afterAll(async () => {
 describe('the console API', () => {
   it('filters the history by matcher and outcome, and says what it cannot read', async () => {
     const byMatcher = await get(`/api/notifications?matcher=${encodeURIComponent('{team="db"}')}`);
-    expect((byMatcher.body.notifications as Array<{ alerts: Array<{ labels: Record<string, string> }> }>).map((n) => n.alerts[0]!.labels.alertname)).toEqual(['DiskFull']);
+    expect(
+      (byMatcher.body.notifications as Array<{ alerts: Array<{ labels: Record<string, string> }> }>).map(
+        (n) => n.alerts[0]!.labels.alertname,
+      ),
+    ).toEqual(['DiskFull']);
     const failed = await get('/api/notifications?outcome=failed&action=slack');
     expect((failed.body.notifications as unknown[]).length).toBe(1);
     const unrouted = await get(`/api/notifications?matcher=${encodeURIComponent('team="web"')}`);
@@ -54,13 +68,21 @@ describe('the console API', () => {
   it('gives one alert its timeline: received, routed, queued, the attempt, failed', async () => {
     const answer = await get(`/api/alerts/${fingerprint}/timeline`);
     expect(answer.status).toBe(200);
-    expect((answer.body.timeline as Array<{ kind: string }>).map((e) => e.kind)).toEqual(['received', 'routed', 'queued', 'attempt', 'failed']);
+    expect((answer.body.timeline as Array<{ kind: string }>).map((e) => e.kind)).toEqual([
+      'received',
+      'routed',
+      'queued',
+      'attempt',
+      'failed',
+    ]);
     expect(answer.body.nextCursor).toBeNull();
   });
 
   it('refuses a retry sent as a form, without its header, or from another origin, and changes nothing', async () => {
     const json = { 'content-type': 'application/json', 'x-alertpipe-console': '1' };
-    expect((await retry(deadJob, { 'content-type': 'application/x-www-form-urlencoded', 'x-alertpipe-console': '1' }, 'a=1')).status).toBe(415);
+    expect((await retry(deadJob, { 'content-type': 'application/x-www-form-urlencoded', 'x-alertpipe-console': '1' }, 'a=1')).status).toBe(
+      415,
+    );
     expect((await retry(deadJob, { 'content-type': 'text/plain' }, '{}')).status).toBe(415);
     expect((await retry(deadJob, { 'content-type': 'application/json' })).status).toBe(403);
     expect((await retry(deadJob, { ...json, origin: 'https://evil.example' })).status).toBe(403);
@@ -86,7 +108,10 @@ describe('the console API', () => {
     const again = await app.post('/alert', alertBody('DiskFull', { team: 'db' }));
     const record = await app.untilDone(String(again.body.id));
     expect(record.jobs).toEqual([]);
-    expect(record.events.map((e) => [e.kind, e.action ?? ''])).toEqual([['routed', ''], ['deduplicated', 'slack']]);
+    expect(record.events.map((e) => [e.kind, e.action ?? ''])).toEqual([
+      ['routed', ''],
+      ['deduplicated', 'slack'],
+    ]);
     const found = await get('/api/notifications?outcome=duplicate&action=slack');
     expect((found.body.notifications as Array<{ id: string }>).map((n) => n.id)).toEqual([again.body.id]);
     const kinds = ((await get(`/api/alerts/${fingerprint}/timeline`)).body.timeline as Array<{ kind: string }>).map((e) => e.kind);

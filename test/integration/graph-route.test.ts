@@ -10,7 +10,11 @@ describe('GET /api/notifications/:id/graphs/:fingerprint.png', () => {
 
   beforeAll(async () => {
     app = await startTestService(`server:\n  auth: { bearer_token: ${TOKEN} }\ndelivery: { queue: memory }`);
-    const accepted = await app.post('/alert', { labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-1' } }, { 'content-type': 'application/json', ...auth });
+    const accepted = await app.post(
+      '/alert',
+      { labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-1' } },
+      { 'content-type': 'application/json', ...auth },
+    );
     id = String(accepted.body.id);
     await app.untilDone(id);
   });

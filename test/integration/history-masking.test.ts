@@ -20,7 +20,14 @@ afterAll(async () => {
 });
 
 const alert = {
-  labels: { alertname: 'CredentialInLabels', password: 'hunter2', api_key: 'k-9f8e7d', access: AWS_KEY_ID, secret_name: 'db-creds', pod: 'cart-1' },
+  labels: {
+    alertname: 'CredentialInLabels',
+    password: 'hunter2',
+    api_key: 'k-9f8e7d',
+    access: AWS_KEY_ID,
+    secret_name: 'db-creds',
+    pod: 'cart-1',
+  },
   annotations: { description: `rotated ${SLACK_TOKEN}; controller uses ${CONTROLLER_TOKEN}`, summary: 'Credentials in labels.' },
 };
 
@@ -28,9 +35,18 @@ describe('what the history API masks', () => {
   it('masks credential-named labels, credential-shaped values and configured secrets, and nothing else', async () => {
     const { body } = await app.post('/alert', alert);
     await app.untilDone(String(body.id));
-    const answer = (await (await fetch(`${app.url}/api/notifications/${String(body.id)}`)).json()) as { notification: { alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> } };
+    const answer = (await (await fetch(`${app.url}/api/notifications/${String(body.id)}`)).json()) as {
+      notification: { alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> };
+    };
     const shown = answer.notification.alerts[0]!;
-    expect(shown.labels).toEqual({ alertname: 'CredentialInLabels', password: '***', api_key: '***', access: '***', secret_name: 'db-creds', pod: 'cart-1' });
+    expect(shown.labels).toEqual({
+      alertname: 'CredentialInLabels',
+      password: '***',
+      api_key: '***',
+      access: '***',
+      secret_name: 'db-creds',
+      pod: 'cart-1',
+    });
     expect(shown.annotations).toEqual({ description: 'rotated ***; controller uses ***', summary: 'Credentials in labels.' });
     const list = await (await fetch(`${app.url}/api/notifications?limit=1`)).text();
     for (const secret of ['hunter2', 'k-9f8e7d', AWS_KEY_ID, SLACK_TOKEN, CONTROLLER_TOKEN]) expect(list).not.toContain(secret);

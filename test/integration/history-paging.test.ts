@@ -34,7 +34,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => app.stop());
 
-async function page(query: string): Promise<{ status: number; bytes: number; body: { notifications: Array<{ id: string }>; nextCursor: string | null; error?: string } }> {
+async function page(
+  query: string,
+): Promise<{ status: number; bytes: number; body: { notifications: Array<{ id: string }>; nextCursor: string | null; error?: string } }> {
   const response = await fetch(`${app.url}/api/notifications?${query}`);
   const text = await response.text();
   return { status: response.status, bytes: Buffer.byteLength(text), body: JSON.parse(text) as never };
@@ -48,7 +50,10 @@ describe('history API over large notifications', () => {
     expect(first.body.notifications.length).toBeGreaterThan(0);
     expect(first.body.notifications.length).toBeLessThan(STORED);
     expect(typeof first.body.nextCursor).toBe('string');
-    reportFigure('history limit=500 over 40 notifications of 1 MB: first answer', { bytes: first.bytes, notifications: first.body.notifications.length });
+    reportFigure('history limit=500 over 40 notifications of 1 MB: first answer', {
+      bytes: first.bytes,
+      notifications: first.body.notifications.length,
+    });
 
     const seen = first.body.notifications.map((n) => n.id);
     let cursor = first.body.nextCursor;
@@ -74,7 +79,11 @@ describe('history API over large notifications', () => {
   });
 
   it('answers 400 for a cursor it did not give out', async () => {
-    for (const bad of ['nonsense', Buffer.from('{"v":1,"before":-1}').toString('base64url'), Buffer.from('{"v":2,"before":5}').toString('base64url')]) {
+    for (const bad of [
+      'nonsense',
+      Buffer.from('{"v":1,"before":-1}').toString('base64url'),
+      Buffer.from('{"v":2,"before":5}').toString('base64url'),
+    ]) {
       const answer = await page(`cursor=${bad}`);
       expect(answer.status).toBe(400);
       expect(answer.body.error).toBe('cursor is not one this API gave out; start again without it');

@@ -41,7 +41,9 @@ afterAll(async () => {
 /** The alerts one webhook action received for a notification. */
 async function delivered(id: string, path: string): Promise<DeliveredAlert[]> {
   await app.untilDone(id);
-  const request = receiver.requests.find((r) => r.url === path && (JSON.parse(r.body) as { alertpipe: { notificationId: string } }).alertpipe.notificationId === id);
+  const request = receiver.requests.find(
+    (r) => r.url === path && (JSON.parse(r.body) as { alertpipe: { notificationId: string } }).alertpipe.notificationId === id,
+  );
   if (!request) throw new Error(`nothing delivered to ${path}`);
   return (JSON.parse(request.body) as { alerts: DeliveredAlert[] }).alerts;
 }
@@ -82,7 +84,9 @@ describe('groups real senders emit are accepted with a 200, never lost to a 4xx'
     const line = await app.waitForLog((l) => l.message === 'alert notification' && l.notification === answer.body.id);
     const alerts = line.alerts as Array<{ notes?: string[] }>;
     expect(alerts[0]!.notes).toEqual([expect.stringContaining('label "query" cut from 4703 to 4096 characters')]);
-    expect(await metric('alertpipe_alert_fields_truncated_total{field="label_value"}')).toEqual(['alertpipe_alert_fields_truncated_total{field="label_value"} 1']);
+    expect(await metric('alertpipe_alert_fields_truncated_total{field="label_value"}')).toEqual([
+      'alertpipe_alert_fields_truncated_total{field="label_value"} 1',
+    ]);
   });
 
   it('issue 11 "an annotation over 64 KiB" and "129+ labels": 200, cut, counted', async () => {
@@ -109,7 +113,9 @@ describe('groups real senders emit are accepted with a 200, never lost to a 4xx'
     const before = receiver.requests.length;
     const answer = await app.post('/alert', fixtureText('duplicate-fingerprint-severities.json'));
     expect(answer.status).toBe(400);
-    expect(answer.body.issues).toEqual([{ path: 'alerts.1.fingerprint', message: expect.stringContaining('as alerts.0 but different labels') }]);
+    expect(answer.body.issues).toEqual([
+      { path: 'alerts.1.fingerprint', message: expect.stringContaining('as alerts.0 but different labels') },
+    ]);
     expect(receiver.requests.length).toBe(before);
   });
 

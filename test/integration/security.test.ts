@@ -13,9 +13,13 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
 describe('inbound auth', () => {
   let app: TestService;
   beforeAll(async () => {
-    app = await startTestService('server:\n  auth:\n    bearer_token: s3cret\n    basic:\n      username: am\n      password: pa55word\n', {}, {
-      secrets: ['s3cret', 'pa55word'],
-    });
+    app = await startTestService(
+      'server:\n  auth:\n    bearer_token: s3cret\n    basic:\n      username: am\n      password: pa55word\n',
+      {},
+      {
+        secrets: ['s3cret', 'pa55word'],
+      },
+    );
   });
   afterAll(() => app.stop());
 
@@ -38,7 +42,14 @@ describe('inbound auth', () => {
   });
 
   it('refuses wrong credentials of either kind', async () => {
-    for (const authorization of ['Bearer s3cre', 'Bearer s3cret2', basic('am', 'wrong'), basic('root', 'pa55word'), 'Token s3cret', 'Bearer']) {
+    for (const authorization of [
+      'Bearer s3cre',
+      'Bearer s3cret2',
+      basic('am', 'wrong'),
+      basic('root', 'pa55word'),
+      'Token s3cret',
+      'Bearer',
+    ]) {
       const answer = await app.post('/alert', fixtureText('singleAlert'), { ...json, authorization });
       expect(answer.status, authorization).toBe(401);
       expect(answer.body.error).toBe('the credentials sent are not valid');

@@ -25,7 +25,9 @@ export function enrichedGroup(): EnrichedNotification {
   return {
     ...n,
     alerts: n.alerts.map((a, i): EnrichedAlert =>
-      i === 0 ? { ...a, enrichment: { 'pod-resources': { fields } }, notes: [] } : { ...a, enrichment: {}, notes: ['pod-resources: no cAdvisor metrics for shop/checkout-5c6d7e8f9-abcde in Prometheus'] },
+      i === 0
+        ? { ...a, enrichment: { 'pod-resources': { fields } }, notes: [] }
+        : { ...a, enrichment: {}, notes: ['pod-resources: no cAdvisor metrics for shop/checkout-5c6d7e8f9-abcde in Prometheus'] },
     ),
   };
 }

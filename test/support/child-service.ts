@@ -26,12 +26,21 @@ export async function freePort(): Promise<number> {
  * Runs the real CLI (`alertpipe -f FILE -l 127.0.0.1:PORT`) as a child process, as an operator
  * would, so that tests can kill it with SIGKILL or SIGTERM. Resolves once it listens.
  */
-export async function startChildService(options: { configFile: string; port: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<ChildService> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/app/cli.ts', '-f', options.configFile, '-l', `127.0.0.1:${options.port}`], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startChildService(options: {
+  configFile: string;
+  port: number;
+  env?: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+}): Promise<ChildService> {
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/app/cli.ts', '-f', options.configFile, '-l', `127.0.0.1:${options.port}`],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const collect = (chunk: Buffer): void => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));

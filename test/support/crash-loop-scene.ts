@@ -18,9 +18,23 @@ export function crashLoopScene(options: { fleet?: number } = {}): { pods: FakePo
     ...crashing.map(({ namespace, pod }) => ({
       namespace,
       pod,
-      containers: [{ name: 'cart', cpuCores: 0.45, memoryBytes: 480 * MiB, cpuRequest: 0.25, cpuLimit: 0.5, memoryRequest: 256 * MiB, memoryLimit: 512 * MiB }],
+      containers: [
+        {
+          name: 'cart',
+          cpuCores: 0.45,
+          memoryBytes: 480 * MiB,
+          cpuRequest: 0.25,
+          cpuLimit: 0.5,
+          memoryRequest: 256 * MiB,
+          memoryLimit: 512 * MiB,
+        },
+      ],
     })),
-    { namespace: 'shop', pod: 'search-1', containers: [{ name: 'search', cpuCores: 0.1, memoryBytes: 900 * MiB, memoryLimit: 1024 * MiB }] },
+    {
+      namespace: 'shop',
+      pod: 'search-1',
+      containers: [{ name: 'search', cpuCores: 0.1, memoryBytes: 900 * MiB, memoryLimit: 1024 * MiB }],
+    },
   ];
   return {
     pods,
@@ -32,9 +46,23 @@ export function crashLoopScene(options: { fleet?: number } = {}): { pods: FakePo
           node: 'node-1',
           hostIp: '10.0.0.11',
           owner: { kind: 'ReplicaSet', name: 'cart-7d9f8b6c5' },
-          containers: [{ name: 'cart', restartsAtStart: 7, restartEverySeconds: 2, lastTerminated: { reason: 'OOMKilled', exitCode: 137 }, throttledShare: 0.4 }],
+          containers: [
+            {
+              name: 'cart',
+              restartsAtStart: 7,
+              restartEverySeconds: 2,
+              lastTerminated: { reason: 'OOMKilled', exitCode: 137 },
+              throttledShare: 0.4,
+            },
+          ],
         })),
-        { namespace: 'shop', pod: 'search-1', node: 'node-2', owner: { kind: 'StatefulSet', name: 'search' }, containers: [{ name: 'search' }] },
+        {
+          namespace: 'shop',
+          pod: 'search-1',
+          node: 'node-2',
+          owner: { kind: 'StatefulSet', name: 'search' },
+          containers: [{ name: 'search' }],
+        },
       ],
       replicaSets: [
         { namespace: 'shop', name: 'cart-7d9f8b6c5', deployment: 'cart' },

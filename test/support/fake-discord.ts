@@ -56,11 +56,21 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       return {
         status: 429,
         body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
-        headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-limit': String(BUCKET.limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': retryAfter.toFixed(3), 'x-ratelimit-scope': 'shared' },
+        headers: {
+          'retry-after': String(Math.ceil(retryAfter)),
+          'x-ratelimit-limit': String(BUCKET.limit),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': retryAfter.toFixed(3),
+          'x-ratelimit-scope': 'shared',
+        },
       };
     }
     window.push(request.at);
-    const rate = { 'x-ratelimit-limit': String(BUCKET.limit), 'x-ratelimit-remaining': String(BUCKET.limit - window.length), 'x-ratelimit-reset-after': '2.000' };
+    const rate = {
+      'x-ratelimit-limit': String(BUCKET.limit),
+      'x-ratelimit-remaining': String(BUCKET.limit - window.length),
+      'x-ratelimit-reset-after': '2.000',
+    };
     return { ...check(request, accepted), headers: rate };
   });
   return {
@@ -78,7 +88,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
 }
 
 function check(request: RecordedRequest, accepted: DiscordPost[]): StandInAnswer {
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+    return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
   let payload: { content?: unknown; embeds?: unknown; allowed_mentions?: unknown };
   try {
     payload = JSON.parse(request.body) as typeof payload;
@@ -89,7 +100,15 @@ function check(request: RecordedRequest, accepted: DiscordPost[]): StandInAnswer
   const embeds = Array.isArray(payload.embeds) ? (payload.embeds as DiscordEmbed[]) : [];
   if (content === '' && embeds.length === 0) return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
   const problem = checkEmbeds(content, embeds);
-  if (problem) return { status: 400, body: { code: 50035, errors: { [problem.path]: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: problem.message }] } }, message: 'Invalid Form Body' } };
+  if (problem)
+    return {
+      status: 400,
+      body: {
+        code: 50035,
+        errors: { [problem.path]: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: problem.message }] } },
+        message: 'Invalid Form Body',
+      },
+    };
   accepted.push({ content, embeds, allowedMentions: payload.allowed_mentions, at: request.at });
   return { status: 204 };
 }
@@ -100,17 +119,25 @@ export function checkEmbeds(content: string, embeds: DiscordEmbed[]): { path: st
   if (embeds.length > 10) return { path: 'embeds', message: 'Must be 10 or fewer in length.' };
   let total = 0;
   for (const [i, embed] of embeds.entries()) {
-    const limits: [string, string | undefined, number][] = [['title', embed.title, 256], ['description', embed.description, 4096], ['footer.text', embed.footer?.text, 2048], ['author.name', embed.author?.name, 256]];
+    const limits: [string, string | undefined, number][] = [
+      ['title', embed.title, 256],
+      ['description', embed.description, 4096],
+      ['footer.text', embed.footer?.text, 2048],
+      ['author.name', embed.author?.name, 256],
+    ];
     for (const [name, value, max] of limits) {
       if ((value ?? '').length > max) return { path: `embeds.${i}.${name}`, message: `Must be ${max} or fewer in length.` };
       total += (value ?? '').length;
     }
-    if (embed.color !== undefined && (!Number.isInteger(embed.color) || embed.color < 0 || embed.color > 0xffffff)) return { path: `embeds.${i}.color`, message: 'Value must be a valid color.' };
+    if (embed.color !== undefined && (!Number.isInteger(embed.color) || embed.color < 0 || embed.color > 0xffffff))
+      return { path: `embeds.${i}.color`, message: 'Value must be a valid color.' };
     const fields = embed.fields ?? [];
     if (fields.length > 25) return { path: `embeds.${i}.fields`, message: 'Must be 25 or fewer in length.' };
     for (const [f, field] of fields.entries()) {
-      if (!field.name || field.name.length > 256) return { path: `embeds.${i}.fields.${f}.name`, message: 'Must be between 1 and 256 in length.' };
-      if (!field.value || field.value.length > 1024) return { path: `embeds.${i}.fields.${f}.value`, message: 'Must be between 1 and 1024 in length.' };
+      if (!field.name || field.name.length > 256)
+        return { path: `embeds.${i}.fields.${f}.name`, message: 'Must be between 1 and 256 in length.' };
+      if (!field.value || field.value.length > 1024)
+        return { path: `embeds.${i}.fields.${f}.value`, message: 'Must be between 1 and 1024 in length.' };
       total += field.name.length + field.value.length;
     }
   }

@@ -44,7 +44,11 @@ export interface FakeExporter {
  * node_exporter, with counters that grow with wall-clock time so `rate()` gives back the configured
  * figures. One target stands in for all three exporters.
  */
-export async function startFakeExporter(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[]; kubeState?: FakeKubeState }): Promise<FakeExporter> {
+export async function startFakeExporter(scene: {
+  pods?: readonly FakePod[];
+  nodes?: readonly FakeNode[];
+  kubeState?: FakeKubeState;
+}): Promise<FakeExporter> {
   const started = Date.now() / 1000;
   // Changes such as a rollout are timed from the first scrape, so Prometheus sees both sides.
   let firstScrape: number | undefined;
@@ -66,7 +70,11 @@ export async function startFakeExporter(scene: { pods?: readonly FakePod[]; node
   };
 }
 
-function render(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[]; kubeState?: FakeKubeState }, elapsed: number, scraped: number): string {
+function render(
+  scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[]; kubeState?: FakeKubeState },
+  elapsed: number,
+  scraped: number,
+): string {
   const lines: string[] = [
     '# TYPE container_cpu_usage_seconds_total counter',
     '# TYPE container_memory_working_set_bytes gauge',
@@ -74,7 +82,9 @@ function render(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[];
     '# TYPE kube_pod_container_resource_limits gauge',
   ];
   const label = (pairs: Record<string, string>): string =>
-    `{${Object.entries(pairs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+    `{${Object.entries(pairs)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',')}}`;
   for (const { namespace, pod, containers } of scene.pods ?? []) {
     for (const c of containers) {
       const id = { namespace, pod, container: c.name };
@@ -87,21 +97,30 @@ function render(scene: { pods?: readonly FakePod[]; nodes?: readonly FakeNode[];
         ['limits', 'memory', 'byte', c.memoryLimit],
       ];
       for (const [kind, resource, unit, value] of bounds) {
-        if (value !== undefined) lines.push(`kube_pod_container_resource_${kind}${label({ ...id, node: 'node-1', resource, unit })} ${value}`);
+        if (value !== undefined)
+          lines.push(`kube_pod_container_resource_${kind}${label({ ...id, node: 'node-1', resource, unit })} ${value}`);
       }
     }
     // The pod-level cgroup (container="") that the enricher must not count twice.
     const sum = containers.reduce((s, c) => s + c.memoryBytes, 0);
     lines.push(`container_memory_working_set_bytes${label({ namespace, pod, container: '' })} ${sum}`);
   }
-  lines.push('# TYPE node_cpu_seconds_total counter', '# TYPE node_memory_MemAvailable_bytes gauge', '# TYPE node_memory_MemTotal_bytes gauge');
+  lines.push(
+    '# TYPE node_cpu_seconds_total counter',
+    '# TYPE node_memory_MemAvailable_bytes gauge',
+    '# TYPE node_memory_MemTotal_bytes gauge',
+  );
   lines.push('# TYPE node_filesystem_avail_bytes gauge', '# TYPE node_filesystem_size_bytes gauge');
   for (const node of scene.nodes ?? []) {
     // node_exporter's own `instance` is the scrape target's; these series carry it explicitly and
     // the scrape config keeps it (honor_labels).
     for (let cpu = 0; cpu < node.cpus; cpu++) {
-      lines.push(`node_cpu_seconds_total${label({ instance: node.instance, cpu: String(cpu), mode: 'idle' })} ${(10_000 + (1 - node.busy) * elapsed).toFixed(6)}`);
-      lines.push(`node_cpu_seconds_total${label({ instance: node.instance, cpu: String(cpu), mode: 'user' })} ${(10_000 + node.busy * elapsed).toFixed(6)}`);
+      lines.push(
+        `node_cpu_seconds_total${label({ instance: node.instance, cpu: String(cpu), mode: 'idle' })} ${(10_000 + (1 - node.busy) * elapsed).toFixed(6)}`,
+      );
+      lines.push(
+        `node_cpu_seconds_total${label({ instance: node.instance, cpu: String(cpu), mode: 'user' })} ${(10_000 + node.busy * elapsed).toFixed(6)}`,
+      );
     }
     lines.push(`node_memory_MemAvailable_bytes${label({ instance: node.instance })} ${node.memoryAvailable}`);
     lines.push(`node_memory_MemTotal_bytes${label({ instance: node.instance })} ${node.memoryTotal}`);

@@ -45,10 +45,12 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
   const standIn = await startHttpStandIn((request) => {
     if (failure) return failure;
     const url = new URL(request.url, 'http://x');
-    if (request.method !== 'POST' || url.pathname !== `/v1/spaces/${SPACE}/messages`) return googleError(404, 'NOT_FOUND', 'Requested entity was not found.');
-    if (url.searchParams.get('key') !== KEY || url.searchParams.get('token') !== TOKEN) return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+    if (request.method !== 'POST' || url.pathname !== `/v1/spaces/${SPACE}/messages`)
+      return googleError(404, 'NOT_FOUND', 'Requested entity was not found.');
+    if (url.searchParams.get('key') !== KEY || url.searchParams.get('token') !== TOKEN)
+      return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
     writes = writes.filter((at) => at > request.at - 60_000);
-    if (writes.length >= PER_MINUTE) return googleError(429, 'RESOURCE_EXHAUSTED', "Resource has been exhausted (e.g. check quota).");
+    if (writes.length >= PER_MINUTE) return googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).');
     writes.push(request.at);
     return check(request, url.searchParams.get('messageReplyOption'), threads, accepted);
   });
@@ -63,8 +65,14 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
   };
 }
 
-function check(request: RecordedRequest, replyOption: string | null, threads: Map<string, string>, accepted: GoogleChatPost[]): StandInAnswer {
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
+function check(
+  request: RecordedRequest,
+  replyOption: string | null,
+  threads: Map<string, string>,
+  accepted: GoogleChatPost[],
+): StandInAnswer {
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+    return googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
   let message: Json;
   try {
     message = JSON.parse(request.body) as Json;
@@ -77,8 +85,10 @@ function check(request: RecordedRequest, replyOption: string | null, threads: Ma
   const cards = (message.cardsV2 ?? []) as Array<{ cardId?: unknown; card?: { sections?: Array<{ widgets?: unknown[] }> } }>;
   if (!message.text && cards.length === 0) return googleError(400, 'INVALID_ARGUMENT', 'Message cannot be empty.');
   for (const card of cards) {
-    if (typeof card.cardId !== 'string' || !card.card || !Array.isArray(card.card.sections) || card.card.sections.length === 0) return googleError(400, 'INVALID_ARGUMENT', 'Invalid card: a card needs a cardId and at least one section.');
-    if (card.card.sections.some((section) => !Array.isArray(section.widgets) || section.widgets.length === 0)) return googleError(400, 'INVALID_ARGUMENT', 'Invalid card: a section needs at least one widget.');
+    if (typeof card.cardId !== 'string' || !card.card || !Array.isArray(card.card.sections) || card.card.sections.length === 0)
+      return googleError(400, 'INVALID_ARGUMENT', 'Invalid card: a card needs a cardId and at least one section.');
+    if (card.card.sections.some((section) => !Array.isArray(section.widgets) || section.widgets.length === 0))
+      return googleError(400, 'INVALID_ARGUMENT', 'Invalid card: a section needs at least one widget.');
   }
   const key = (message.thread as { threadKey?: string } | undefined)?.threadKey;
   const replies = replyOption === 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' || replyOption === 'REPLY_MESSAGE_OR_FAIL';
@@ -88,5 +98,8 @@ function check(request: RecordedRequest, replyOption: string | null, threads: Ma
     threads.set(key, thread);
   }
   accepted.push({ message, thread, replyOption, at: request.at });
-  return { status: 200, body: { name: `spaces/${SPACE}/messages/m${accepted.length}`, thread: { name: thread, ...(key ? { threadKey: key } : {}) } } };
+  return {
+    status: 200,
+    body: { name: `spaces/${SPACE}/messages/m${accepted.length}`, thread: { name: thread, ...(key ? { threadKey: key } : {}) } },
+  };
 }

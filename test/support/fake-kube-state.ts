@@ -39,7 +39,10 @@ export interface FakeKubeState {
 }
 
 type Labels = Record<string, string>;
-const label = (pairs: Labels): string => `{${Object.entries(pairs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+const label = (pairs: Labels): string =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',')}}`;
 
 export function renderKubeState(scene: FakeKubeState, elapsed: number): string[] {
   const lines = [
@@ -49,9 +52,12 @@ export function renderKubeState(scene: FakeKubeState, elapsed: number): string[]
   ];
   for (const pod of scene.pods ?? []) {
     const id = { namespace: pod.namespace, pod: pod.pod };
-    if (pod.node) lines.push(`kube_pod_info${label({ ...id, node: pod.node, host_ip: pod.hostIp ?? '10.0.0.1', uid: `uid-${pod.pod}` })} 1`);
+    if (pod.node)
+      lines.push(`kube_pod_info${label({ ...id, node: pod.node, host_ip: pod.hostIp ?? '10.0.0.1', uid: `uid-${pod.pod}` })} 1`);
     if (pod.owner) {
-      lines.push(`kube_pod_owner${label({ ...id, owner_kind: pod.owner.kind, owner_name: pod.owner.name, owner_is_controller: 'true', uid: `uid-${pod.pod}` })} 1`);
+      lines.push(
+        `kube_pod_owner${label({ ...id, owner_kind: pod.owner.kind, owner_name: pod.owner.name, owner_is_controller: 'true', uid: `uid-${pod.pod}` })} 1`,
+      );
     }
     for (const c of pod.containers) {
       const cid = { ...id, container: c.name };
@@ -59,7 +65,9 @@ export function renderKubeState(scene: FakeKubeState, elapsed: number): string[]
       lines.push(`kube_pod_container_status_restarts_total${label(cid)} ${restarts}`);
       if (c.lastTerminated) {
         for (const reason of ['OOMKilled', 'Error', 'Completed']) {
-          lines.push(`kube_pod_container_status_last_terminated_reason${label({ ...cid, reason })} ${reason === c.lastTerminated.reason ? 1 : 0}`);
+          lines.push(
+            `kube_pod_container_status_last_terminated_reason${label({ ...cid, reason })} ${reason === c.lastTerminated.reason ? 1 : 0}`,
+          );
         }
         lines.push(`kube_pod_container_status_last_terminated_exitcode${label(cid)} ${c.lastTerminated.exitCode}`);
       }
@@ -70,7 +78,9 @@ export function renderKubeState(scene: FakeKubeState, elapsed: number): string[]
     }
   }
   for (const rs of scene.replicaSets ?? []) {
-    lines.push(`kube_replicaset_owner${label({ namespace: rs.namespace, replicaset: rs.name, owner_kind: 'Deployment', owner_name: rs.deployment, owner_is_controller: 'true' })} 1`);
+    lines.push(
+      `kube_replicaset_owner${label({ namespace: rs.namespace, replicaset: rs.name, owner_kind: 'Deployment', owner_name: rs.deployment, owner_is_controller: 'true' })} 1`,
+    );
   }
   for (const d of scene.deployments ?? []) {
     const id = { namespace: d.namespace, deployment: d.name };

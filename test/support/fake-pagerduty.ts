@@ -51,7 +51,8 @@ export async function startFakePagerDuty(routingKey = 'R0UT1NGKEY000000000000000
   const standIn = await startHttpStandIn((request) => {
     if (failure) return failure;
     if (request.method !== 'POST' || request.url !== '/v2/enqueue') return { status: 404, body: { status: 'not found' } };
-    if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return invalid(['Content-Type must be application/json']);
+    if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+      return invalid(['Content-Type must be application/json']);
     let event: PagerDutyEventReceived;
     try {
       event = JSON.parse(request.body) as PagerDutyEventReceived;
@@ -88,10 +89,12 @@ function invalid(errors: string[]): StandInAnswer {
 /** The checks the Events API makes; every problem found. */
 function checkEvent(event: PagerDutyEventReceived, routingKey: string): string[] {
   const errors: string[] = [];
-  if (typeof event.routing_key !== 'string' || event.routing_key.length !== 32) errors.push("Length of 'routing_key' is incorrect (should be 32 characters)");
+  if (typeof event.routing_key !== 'string' || event.routing_key.length !== 32)
+    errors.push("Length of 'routing_key' is incorrect (should be 32 characters)");
   else if (event.routing_key !== routingKey) errors.push("'routing_key' does not match an integration");
   if (!ACTIONS.has(event.event_action)) errors.push("'event_action' is invalid (must be one of: trigger, acknowledge, resolve)");
-  if (event.dedup_key !== undefined && (typeof event.dedup_key !== 'string' || event.dedup_key.length > 255)) errors.push("'dedup_key' is too long (at most 255 characters)");
+  if (event.dedup_key !== undefined && (typeof event.dedup_key !== 'string' || event.dedup_key.length > 255))
+    errors.push("'dedup_key' is too long (at most 255 characters)");
   if (event.event_action !== 'trigger') {
     if (typeof event.dedup_key !== 'string' || event.dedup_key === '') errors.push("'dedup_key' is required for acknowledge and resolve");
     return errors;
@@ -103,8 +106,10 @@ function checkEvent(event: PagerDutyEventReceived, routingKey: string): string[]
   if (typeof payload.source !== 'string' || payload.source === '') errors.push("'payload.source' is missing");
   if (!SEVERITIES.has(payload.severity)) errors.push("'payload.severity' is invalid (must be one of: critical, error, warning, info)");
   if (payload.timestamp !== undefined && Number.isNaN(Date.parse(payload.timestamp))) errors.push("'payload.timestamp' is not ISO 8601");
-  if (payload.custom_details !== undefined && (typeof payload.custom_details !== 'object' || payload.custom_details === null)) errors.push("'payload.custom_details' must be an object");
-  for (const link of event.links ?? []) if (typeof link.href !== 'string' || !/^https?:\/\//.test(link.href)) errors.push("'links[].href' must be a URL");
+  if (payload.custom_details !== undefined && (typeof payload.custom_details !== 'object' || payload.custom_details === null))
+    errors.push("'payload.custom_details' must be an object");
+  for (const link of event.links ?? [])
+    if (typeof link.href !== 'string' || !/^https?:\/\//.test(link.href)) errors.push("'links[].href' must be a URL");
   if (Buffer.byteLength(JSON.stringify(event)) > 512 * 1024) errors.push('Event is larger than 512 KB');
   return errors;
 }

@@ -63,7 +63,9 @@ const TOKEN = 'xoxb-1111-2222-standinstandinstandin';
  * upload URL taking exactly that many bytes, `files.completeUploadExternal` sharing only a file whose
  * bytes arrived, into a channel the bot is in and a thread that exists.
  */
-export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ id: 'C0ALERTS1', name: 'alerts', member: true }]): Promise<FakeSlackApi> {
+export async function startFakeSlackApi(
+  channels: readonly SlackChannel[] = [{ id: 'C0ALERTS1', name: 'alerts', member: true }],
+): Promise<FakeSlackApi> {
   const messages: StoredMessage[] = [];
   const calls: Array<{ method: string; args: Record<string, unknown> }> = [];
   const failures: Array<{ method: string; error: string }> = [];
@@ -83,7 +85,8 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
     if (upload) {
       const promised = pending.get(upload[1]!);
       if (request.method !== 'POST' || promised === undefined) return { status: 404, body: 'not found' };
-      if (request.raw.length !== promised.length) return { status: 400, body: `length ${request.raw.length} is not the ${promised.length} promised` };
+      if (request.raw.length !== promised.length)
+        return { status: 400, body: `length ${request.raw.length} is not the ${promised.length} promised` };
       promised.bytes = request.raw;
       return { status: 200, body: `OK - ${request.raw.length}` };
     }
@@ -104,10 +107,19 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
 
     switch (method) {
       case 'auth.test':
-        return ok({ url: 'https://example.slack.com/', team: 'Example', user: 'alertpipe', team_id: 'T0EXAMPLE', user_id: 'U0BOT0001', bot_id: 'B0BOT0001' });
+        return ok({
+          url: 'https://example.slack.com/',
+          team: 'Example',
+          user: 'alertpipe',
+          team_id: 'T0EXAMPLE',
+          user_id: 'U0BOT0001',
+          bot_id: 'B0BOT0001',
+        });
       case 'conversations.info': {
         const channel = channels.find((c) => c.id === args.channel);
-        return channel ? ok({ channel: { id: channel.id, name: channel.name, is_channel: true, is_member: channel.member } }) : fail('channel_not_found');
+        return channel
+          ? ok({ channel: { id: channel.id, name: channel.name, is_channel: true, is_member: channel.member } })
+          : fail('channel_not_found');
       }
       case 'conversations.list': {
         const limit = Math.min(Number(args.limit ?? 100) || 100, 1000);
@@ -121,12 +133,22 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
         if (channel === undefined) return fail('channel_not_found');
         if (!channel.member) return fail('not_in_channel');
         const problem = checkContent(args);
-        if (problem) return problem === 'no_text' ? fail('no_text') : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [problem] } };
-        if (args.thread_ts !== undefined && !messages.some((m) => m.channel === channel.id && m.ts === args.thread_ts && m.threadTs === undefined)) {
+        if (problem)
+          return problem === 'no_text' ? fail('no_text') : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [problem] } };
+        if (
+          args.thread_ts !== undefined &&
+          !messages.some((m) => m.channel === channel.id && m.ts === args.thread_ts && m.threadTs === undefined)
+        ) {
           return fail('thread_not_found');
         }
         const ts = `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
-        const stored: StoredMessage = { channel: channel.id, ts, ...content(args), ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}), edits: 0 };
+        const stored: StoredMessage = {
+          channel: channel.id,
+          ts,
+          ...content(args),
+          ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
+          edits: 0,
+        };
         messages.push(stored);
         return ok({ channel: channel.id, ts, message: { text: stored.text, ts } });
       }
@@ -137,14 +159,16 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
         const message = messages.find((m) => m.channel === channel.id && m.ts === args.ts);
         if (message === undefined) return fail('message_not_found');
         const problem = checkContent(args);
-        if (problem) return problem === 'no_text' ? fail('no_text') : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [problem] } };
+        if (problem)
+          return problem === 'no_text' ? fail('no_text') : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [problem] } };
         Object.assign(message, content(args));
         message.edits += 1;
         return ok({ channel: channel.id, ts: message.ts, text: message.text });
       }
       case 'files.getUploadURLExternal': {
         const length = Number(args.length);
-        if (typeof args.filename !== 'string' || args.filename === '' || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+        if (typeof args.filename !== 'string' || args.filename === '' || !Number.isInteger(length) || length <= 0)
+          return fail('invalid_arguments');
         const id = `F0UPLOAD${String(++counter).padStart(4, '0')}`;
         pending.set(id, { filename: args.filename, length });
         return ok({ upload_url: `${standIn.url}/upload/v1/${id}`, file_id: id });
@@ -161,7 +185,10 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
           if (channel === undefined) return fail('channel_not_found');
           if (!channel.member) return fail('not_in_channel');
         }
-        if (args.thread_ts !== undefined && !messages.some((m) => m.channel === channel?.id && m.ts === args.thread_ts && m.threadTs === undefined)) {
+        if (
+          args.thread_ts !== undefined &&
+          !messages.some((m) => m.channel === channel?.id && m.ts === args.thread_ts && m.threadTs === undefined)
+        ) {
           return fail('thread_not_found');
         }
         const done = entries.map((f): SharedFile => {
@@ -177,7 +204,9 @@ export async function startFakeSlackApi(channels: readonly SlackChannel[] = [{ i
           };
         });
         files.push(...done);
-        return ok({ files: done.map((f) => ({ id: f.id, name: f.filename, title: f.title, size: f.bytes.length, mimetype: 'image/png' })) });
+        return ok({
+          files: done.map((f) => ({ id: f.id, name: f.filename, title: f.title, size: f.bytes.length, mimetype: 'image/png' })),
+        });
       }
       default:
         return fail('unknown_method');
@@ -240,16 +269,21 @@ function checkContent(args: Record<string, unknown>): string | undefined {
 
 // docs.slack.dev/reference/block-kit/blocks/actions-block and block-elements/button-element.
 function checkButtons(blocks: readonly unknown[]): string | undefined {
-  for (const block of blocks as Array<{ type?: string; elements?: Array<{ type?: string; action_id?: string; value?: string; text?: { text?: string } }> }>) {
+  for (const block of blocks as Array<{
+    type?: string;
+    elements?: Array<{ type?: string; action_id?: string; value?: string; text?: { text?: string } }>;
+  }>) {
     if (block.type !== 'actions') continue;
     const elements = block.elements ?? [];
     if (elements.length === 0 || elements.length > 25) return 'actions block needs 1 to 25 elements';
     const ids = new Set<string>();
     for (const element of elements) {
       if (element.type !== 'button') continue;
-      if ((element.text?.text ?? '').length === 0 || (element.text?.text ?? '').length > 75) return 'button text must be 1 to 75 characters';
+      if ((element.text?.text ?? '').length === 0 || (element.text?.text ?? '').length > 75)
+        return 'button text must be 1 to 75 characters';
       if ((element.value ?? '').length > 2000) return 'button value over 2000 characters';
-      if ((element.action_id ?? '').length > 255 || ids.has(element.action_id ?? '')) return 'button action_id must be unique and at most 255';
+      if ((element.action_id ?? '').length > 255 || ids.has(element.action_id ?? ''))
+        return 'button action_id must be unique and at most 255';
       ids.add(element.action_id ?? '');
     }
   }
@@ -257,18 +291,35 @@ function checkButtons(blocks: readonly unknown[]): string | undefined {
 }
 
 /** A button click as Slack sends it: `payload=` form-encoded, signed with the app's signing secret. */
-export function signedInteraction(signingSecret: string, payload: object, timestamp = Math.floor(Date.now() / 1000)): { headers: Record<string, string>; body: string } {
+export function signedInteraction(
+  signingSecret: string,
+  payload: object,
+  timestamp = Math.floor(Date.now() / 1000),
+): { headers: Record<string, string>; body: string } {
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
     body,
   };
 }
 
 /** A `block_actions` payload for a click on one of the message's buttons. */
-export function blockActionsPayload(message: StoredMessage, actionId: string, options: { user?: string; responseUrl?: string } = {}): object {
-  const button = (message.attachments.flatMap((a) => a.blocks ?? []) as Array<{ type?: string; elements?: Array<{ action_id?: string; value?: string; text?: unknown }> }>)
+export function blockActionsPayload(
+  message: StoredMessage,
+  actionId: string,
+  options: { user?: string; responseUrl?: string } = {},
+): object {
+  const button = (
+    message.attachments.flatMap((a) => a.blocks ?? []) as Array<{
+      type?: string;
+      elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
+    }>
+  )
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? [])
     .find((e) => e.action_id === actionId);
@@ -285,6 +336,15 @@ export function blockActionsPayload(message: StoredMessage, actionId: string, op
     channel: { id: message.channel, name: 'alerts' },
     message: { type: 'message', ts: message.ts, text: message.text },
     response_url: options.responseUrl ?? 'https://hooks.slack.com/actions/T0EXAMPLE/1/abc',
-    actions: [{ type: 'button', action_id: actionId, block_id: 'alertpipe', value: button.value, text: button.text, action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'alertpipe',
+        value: button.value,
+        text: button.text,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   };
 }

@@ -66,14 +66,17 @@ export function checkBlocks(blocks: readonly Block[]): string | undefined {
   if (blocks.length > 50) return `${blocks.length} blocks (at most 50)`;
   for (const [index, block] of blocks.entries()) {
     if (!KNOWN_BLOCKS.has(block.type ?? '')) return `block ${index}: unknown type ${block.type}`;
-    if (block.type === 'header' && (block.text?.type !== 'plain_text' || (block.text.text ?? '').length > 150)) return `block ${index}: header must be plain_text of at most 150`;
+    if (block.type === 'header' && (block.text?.type !== 'plain_text' || (block.text.text ?? '').length > 150))
+      return `block ${index}: header must be plain_text of at most 150`;
     if (block.type === 'section') {
       if (!block.text && !block.fields) return `block ${index}: section without text or fields`;
       if ((block.text?.text ?? '').length > 3000) return `block ${index}: section text over 3000`;
       if ((block.text?.text ?? 'x').length === 0) return `block ${index}: empty section text`;
-      if ((block.fields ?? []).length > 10 || (block.fields ?? []).some((f) => (f.text ?? '').length > 2000)) return `block ${index}: fields`;
+      if ((block.fields ?? []).length > 10 || (block.fields ?? []).some((f) => (f.text ?? '').length > 2000))
+        return `block ${index}: fields`;
     }
-    if (block.type === 'context' && ((block.elements ?? []).length === 0 || (block.elements ?? []).length > 10)) return `block ${index}: context elements`;
+    if (block.type === 'context' && ((block.elements ?? []).length === 0 || (block.elements ?? []).length > 10))
+      return `block ${index}: context elements`;
   }
   return undefined;
 }

@@ -38,20 +38,47 @@ export async function startFakeTeams(): Promise<FakeTeams> {
   const standIn = await startHttpStandIn((request) => {
     if (failure) return failure;
     const url = new URL(request.url, 'http://x');
-    if (request.method !== 'POST') return { status: 404, body: { error: { code: 'TriggerRequestMethodNotValid', message: `The HTTP method for this request is not valid: expected 'Post' and actual '${request.method}'.` } } };
-    if (url.searchParams.get('sig') !== SIGNATURE) return { status: 401, body: { error: { code: 'DirectApiInvalidAuthorizationScheme', message: 'The provided authorization token is not valid.' } } };
+    if (request.method !== 'POST')
+      return {
+        status: 404,
+        body: {
+          error: {
+            code: 'TriggerRequestMethodNotValid',
+            message: `The HTTP method for this request is not valid: expected 'Post' and actual '${request.method}'.`,
+          },
+        },
+      };
+    if (url.searchParams.get('sig') !== SIGNATURE)
+      return {
+        status: 401,
+        body: { error: { code: 'DirectApiInvalidAuthorizationScheme', message: 'The provided authorization token is not valid.' } },
+      };
     if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      return { status: 400, body: { error: { code: 'InvalidRequestContent', message: "The input body for trigger 'manual' of type 'Request' must be of type JSON, but was of type 'application/octet-stream'." } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'InvalidRequestContent',
+            message:
+              "The input body for trigger 'manual' of type 'Request' must be of type JSON, but was of type 'application/octet-stream'.",
+          },
+        },
+      };
     }
     let payload: unknown;
     try {
       payload = JSON.parse(request.body);
     } catch {
-      return { status: 400, body: { error: { code: 'InvalidRequestContent', message: "The input body for trigger 'manual' of type 'Request' must be of type JSON." } } };
+      return {
+        status: 400,
+        body: {
+          error: { code: 'InvalidRequestContent', message: "The input body for trigger 'manual' of type 'Request' must be of type JSON." },
+        },
+      };
     }
     const problem = checkTeamsMessage(payload, request);
     if (problem) refusedCards.push(problem);
-    else accepted.push({ card: ((payload as { attachments: [{ content: CardElement }] }).attachments[0]).content, at: request.at });
+    else accepted.push({ card: (payload as { attachments: [{ content: CardElement }] }).attachments[0].content, at: request.at });
     return { status: 202 };
   });
   return {
@@ -70,11 +97,14 @@ export async function startFakeTeams(): Promise<FakeTeams> {
 export function checkTeamsMessage(payload: unknown, request?: RecordedRequest): string | undefined {
   if (request && Buffer.byteLength(request.body) > 28_000) return 'message over 28 KB';
   const message = payload as { type?: unknown; attachments?: Array<{ contentType?: unknown; content?: CardElement }> };
-  if (message?.type !== 'message' || !Array.isArray(message.attachments) || message.attachments.length === 0) return 'not a message with attachments';
+  if (message?.type !== 'message' || !Array.isArray(message.attachments) || message.attachments.length === 0)
+    return 'not a message with attachments';
   for (const attachment of message.attachments) {
-    if (attachment.contentType !== 'application/vnd.microsoft.card.adaptive') return `attachment of type ${String(attachment.contentType)} (Workflows take Adaptive Cards only)`;
+    if (attachment.contentType !== 'application/vnd.microsoft.card.adaptive')
+      return `attachment of type ${String(attachment.contentType)} (Workflows take Adaptive Cards only)`;
     const card = attachment.content;
-    if (card?.type !== 'AdaptiveCard' || typeof card.version !== 'string' || !Array.isArray(card.body)) return 'not an AdaptiveCard with a version and a body';
+    if (card?.type !== 'AdaptiveCard' || typeof card.version !== 'string' || !Array.isArray(card.body))
+      return 'not an AdaptiveCard with a version and a body';
     const problem = checkElements(card.body as CardElement[], 'body');
     if (problem) return problem;
   }
@@ -86,7 +116,12 @@ function checkElements(elements: CardElement[], where: string): string | undefin
     const at = `${where}[${index}]`;
     if (!KNOWN_ELEMENTS.has(String(element.type))) return `${at}: unknown element ${String(element.type)}`;
     if (element.type === 'TextBlock' && (typeof element.text !== 'string' || element.text === '')) return `${at}: TextBlock without text`;
-    if (element.type === 'FactSet' && (!Array.isArray(element.facts) || (element.facts as Array<Record<string, unknown>>).some((f) => typeof f.title !== 'string' || typeof f.value !== 'string'))) return `${at}: FactSet facts need a title and a value`;
+    if (
+      element.type === 'FactSet' &&
+      (!Array.isArray(element.facts) ||
+        (element.facts as Array<Record<string, unknown>>).some((f) => typeof f.title !== 'string' || typeof f.value !== 'string'))
+    )
+      return `${at}: FactSet facts need a title and a value`;
     if (element.type === 'Container') {
       if (!Array.isArray(element.items)) return `${at}: Container without items`;
       const inner = checkElements(element.items as CardElement[], `${at}.items`);

@@ -70,7 +70,7 @@ export async function startHttpStandIn(
           'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
           ...answer.headers,
         });
-        res.end(isText ? (answer.body as string | undefined) ?? '' : JSON.stringify(answer.body));
+        res.end(isText ? ((answer.body as string | undefined) ?? '') : JSON.stringify(answer.body));
       });
     });
   };

@@ -18,7 +18,9 @@ function random(seed: number): () => number {
   };
 }
 
-const VALID = ['alertmanagerGroup', 'singleAlert', 'prometheusPush', 'v3NumericGroupKey', 'amExecutorPayload'].map((name) => fixtureText(name));
+const VALID = ['alertmanagerGroup', 'singleAlert', 'prometheusPush', 'v3NumericGroupKey', 'amExecutorPayload'].map((name) =>
+  fixtureText(name),
+);
 
 // `null` is not here: Go writes it for any absent map, pointer or time, and ingest takes it as absent.
 const WRONG_VALUES: readonly unknown[] = [0, -1, 1e308, true, '', 'x', [], {}, [null], { a: null }, '\u0000', '\ud800', 'NaN'];
@@ -35,7 +37,7 @@ const GENERATORS: Record<string, Generator> = {
   },
   wrongType: (_next, pick) => {
     const base = JSON.parse(pick(VALID)) as unknown;
-    const alerts = Array.isArray(base) ? base : (base as { alerts?: unknown[] }).alerts ?? [base];
+    const alerts = Array.isArray(base) ? base : ((base as { alerts?: unknown[] }).alerts ?? [base]);
     const alert = alerts[0] as Record<string, unknown>;
     const field = pick(['labels', 'annotations', 'startsAt', 'endsAt', 'status', 'generatorURL', 'fingerprint']);
     const nonStrings = WRONG_VALUES.filter((v) => typeof v !== 'string');
@@ -83,16 +85,33 @@ const GENERATORS: Record<string, Generator> = {
   }),
   unicode: (_next, pick) => ({
     kind: 'unicode',
-    body: pick(['{"labels":{"alertname":"\\ud800"}, "status": "🔥"}', '{"labels":{"":"empty name"}}', '\ufeff{"labels":{"alertname":"A"}}x', '{"labels":{"alertname":"A"},"startsAt":"２０２６-01-01T00:00:00Z"}']),
+    body: pick([
+      '{"labels":{"alertname":"\\ud800"}, "status": "🔥"}',
+      '{"labels":{"":"empty name"}}',
+      '\ufeff{"labels":{"alertname":"A"}}x',
+      '{"labels":{"alertname":"A"},"startsAt":"２０２６-01-01T00:00:00Z"}',
+    ]),
     contentType: json,
   }),
-  nulls: (_next, pick) => ({ kind: 'nulls', body: pick(['null', '[null]', '{"alerts":null}', '{"labels":null}', '{"alerts":[null]}', '{"labels":{"alertname":null}}']), contentType: json }),
-  notAnAlert: (_next, pick) => ({ kind: 'not an alert', body: pick(['42', '"text"', 'true', '[]', '{}', '{"alerts":[]}', '[1,2,3]', '{"labels":{}}']), contentType: json }),
+  nulls: (_next, pick) => ({
+    kind: 'nulls',
+    body: pick(['null', '[null]', '{"alerts":null}', '{"labels":null}', '{"alerts":[null]}', '{"labels":{"alertname":null}}']),
+    contentType: json,
+  }),
+  notAnAlert: (_next, pick) => ({
+    kind: 'not an alert',
+    body: pick(['42', '"text"', 'true', '[]', '{}', '{"alerts":[]}', '[1,2,3]', '{"labels":{}}']),
+    contentType: json,
+  }),
   wrongContentType: (_next, pick) => {
     const body = pick(VALID);
     const contentType = pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']);
     // JSON labelled as a form is taken (curl -d sends it so); a form body is what that type refuses.
-    return { kind: 'wrong content type', body: contentType.startsWith('application/x-www') ? 'alertname=Down&severity=critical' : body, contentType };
+    return {
+      kind: 'wrong content type',
+      body: contentType.startsWith('application/x-www') ? 'alertname=Down&severity=critical' : body,
+      contentType,
+    };
   },
   binary: (next) => ({
     kind: 'binary garbage',
@@ -101,7 +120,10 @@ const GENERATORS: Record<string, Generator> = {
   }),
   badDates: (_next, pick) => ({
     kind: 'bad dates',
-    body: JSON.stringify({ labels: { alertname: 'A' }, startsAt: pick(['2026-13-45T99:99:99Z', 'yesterday', '2026-11-22', '1795349074', '2026-11-22T12:04:34']) }),
+    body: JSON.stringify({
+      labels: { alertname: 'A' },
+      startsAt: pick(['2026-13-45T99:99:99Z', 'yesterday', '2026-11-22', '1795349074', '2026-11-22T12:04:34']),
+    }),
     contentType: json,
   }),
 };

@@ -20,7 +20,11 @@ export interface ClusterOptions {
  * YAML; with gossip turned off (an empty cluster address; otherwise it binds 9094), or as a member
  * of an HA cluster when `cluster` is given.
  */
-export async function startAlertmanager(configYaml: string, binary = 'prometheus-alertmanager', cluster?: ClusterOptions): Promise<RealAlertmanager> {
+export async function startAlertmanager(
+  configYaml: string,
+  binary = 'prometheus-alertmanager',
+  cluster?: ClusterOptions,
+): Promise<RealAlertmanager> {
   const port = await freePort();
   const clusterArgs = cluster
     ? [
@@ -61,7 +65,9 @@ export function webhookAlertmanagerConfig(webhookUrl: string, options: { bearer?
     '    webhook_configs:',
     `      - url: ${JSON.stringify(webhookUrl)}`,
     '        send_resolved: true',
-    ...(options.bearer ? ['        http_config:', '          authorization:', `            credentials: ${JSON.stringify(options.bearer)}`] : []),
+    ...(options.bearer
+      ? ['        http_config:', '          authorization:', `            credentials: ${JSON.stringify(options.bearer)}`]
+      : []),
     '',
   ].join('\n');
 }

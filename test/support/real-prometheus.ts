@@ -32,7 +32,9 @@ export async function startPrometheus(scene: PrometheusScene): Promise<RealProme
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
     ...(scene.rules ? ['rule_files: [rules.yml]'] : []),
-    ...(scene.alertmanager ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: [${JSON.stringify(scene.alertmanager)}]`] : []),
+    ...(scene.alertmanager
+      ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: [${JSON.stringify(scene.alertmanager)}]`]
+      : []),
     'scrape_configs:',
     '  - job_name: scene',
     '    honor_labels: true',
@@ -59,7 +61,10 @@ export async function startPrometheus(scene: PrometheusScene): Promise<RealProme
     url,
     async apiRequests(handler) {
       const text = await (await fetch(`${url}/metrics`)).text();
-      const pattern = new RegExp(`^prometheus_http_requests_total\\{code="(\\d+)",handler="${handler.replace(/\//g, '\\/')}"\\} (\\d+)`, 'gm');
+      const pattern = new RegExp(
+        `^prometheus_http_requests_total\\{code="(\\d+)",handler="${handler.replace(/\//g, '\\/')}"\\} (\\d+)`,
+        'gm',
+      );
       return [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[2]), 0);
     },
     async waitForSeries(promql, count, timeoutMs = 30_000) {

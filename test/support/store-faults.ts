@@ -9,7 +9,18 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export function writeStoreConfig(file: string, dataDir: string, actionYaml: string, extra: string[] = []): string {
   writeFileSync(
     file,
-    ['actions:', `  out: ${actionYaml}`, 'routes:', '  - actions: [out]', 'delivery:', `  data_dir: ${dataDir}`, '  initial_backoff: 200ms', '  shutdown_grace: 1s', ...extra, ''].join('\n'),
+    [
+      'actions:',
+      `  out: ${actionYaml}`,
+      'routes:',
+      '  - actions: [out]',
+      'delivery:',
+      `  data_dir: ${dataDir}`,
+      '  initial_backoff: 200ms',
+      '  shutdown_grace: 1s',
+      ...extra,
+      '',
+    ].join('\n'),
   );
   return file;
 }
@@ -24,7 +35,12 @@ export interface PostAnswer {
 }
 
 export async function post(url: string, body: string): Promise<PostAnswer> {
-  const response = await fetch(`${url}/alert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${url}/alert`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
 }
 

@@ -28,7 +28,8 @@ export interface StreamingOptions {
 }
 
 // One series of an instant-query answer, as Prometheus writes it; repeated to fill the answer.
-const SERIES = '{"metric":{"__name__":"container_cpu_usage_seconds_total","namespace":"shop","pod":"cart-7d9f8b6c5-x2x9z","container":"cart"},"value":[1700000000,"0.42"]},';
+const SERIES =
+  '{"metric":{"__name__":"container_cpu_usage_seconds_total","namespace":"shop","pod":"cart-7d9f8b6c5-x2x9z","container":"cart"},"value":[1700000000,"0.42"]},';
 const HEAD = '{"status":"success","data":{"resultType":"vector","result":[';
 const TAIL = '{"metric":{},"value":[1700000000,"0"]}]}}';
 
@@ -43,7 +44,12 @@ export async function startStreamingStandIn(options: StreamingOptions): Promise<
     req.resume();
     req.on('end', () => {
       let done!: () => void;
-      const answer: StreamedAnswer = { path: req.url ?? '/', bytesSent: 0, closedEarly: false, finished: new Promise((resolve) => (done = resolve)) };
+      const answer: StreamedAnswer = {
+        path: req.url ?? '/',
+        bytesSent: 0,
+        closedEarly: false,
+        finished: new Promise((resolve) => (done = resolve)),
+      };
       answers.push(answer);
       res.on('close', () => {
         if (!res.writableFinished) answer.closedEarly = true;

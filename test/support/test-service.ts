@@ -21,7 +21,11 @@ export interface TestService {
   readonly logs: LogLine[];
   /** Resolves with the first log line that satisfies `predicate`, or rejects after `timeoutMs`. */
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
-  post(path: string, body: string | object, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
+  post(
+    path: string,
+    body: string | object,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
   /** The notification's record once every job of it is finished (delivered, failed or skipped). */
   untilDone(id: string, timeoutMs?: number): Promise<NotificationRecord>;
   stop(): Promise<void>;
@@ -49,7 +53,10 @@ export async function startTestService(
   const config = yaml === null ? (await loadConfig({ env: fullEnv })).config : parseConfigText(yaml, 'test config', fullEnv);
   // As in production, the config's own secrets are masked; tests may add more.
   const logger = createLogger({ level: 'debug', format: 'json', stream, secrets: [...collectSecrets(config), ...(options.secrets ?? [])] });
-  const service = await startService({ config, source: 'file', baseDir: process.cwd() }, { ...options, logger, listen: `127.0.0.1:${options.port ?? 0}` });
+  const service = await startService(
+    { config, source: 'file', baseDir: process.cwd() },
+    { ...options, logger, listen: `127.0.0.1:${options.port ?? 0}` },
+  );
   return {
     service,
     url: service.url,

@@ -2,7 +2,12 @@
  * Waits until `condition` holds, looking every `everyMs`; past `timeoutMs` it throws, naming what
  * it waited for. Every wait in the tests is bounded: none can hang a run.
  */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition', everyMs = 25): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+  everyMs = 25,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);

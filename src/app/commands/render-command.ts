@@ -29,18 +29,28 @@ export async function renderCommand(options: RenderOptions): Promise<number> {
   try {
     payload = parseJsonBody(await readFile(options.payloadFile, 'utf8'));
   } catch (error) {
-    throw new ConfigError(options.payloadFile, [{ path: '', message: `cannot read the payload: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    throw new ConfigError(options.payloadFile, [
+      { path: '', message: `cannot read the payload: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
+    ]);
   }
   const notification = enrichedWithoutEnrichment(payload, options.payloadFile);
-  const actions = buildActions(loaded.config, createSilentLogger(), { baseDir: loaded.baseDir, metrics: createMetrics({ defaultMetrics: false }) });
+  const actions = buildActions(loaded.config, createSilentLogger(), {
+    baseDir: loaded.baseDir,
+    metrics: createMetrics({ defaultMetrics: false }),
+  });
   const routes = routesOf(loaded.config, actions);
-  if (options.action !== undefined && !actions.has(options.action)) throw new ConfigError(options.configFile ?? 'environment', [{ path: '', message: `no action named ${JSON.stringify(options.action)}; defined: ${[...actions.keys()].join(', ')}` }]);
+  if (options.action !== undefined && !actions.has(options.action))
+    throw new ConfigError(options.configFile ?? 'environment', [
+      { path: '', message: `no action named ${JSON.stringify(options.action)}; defined: ${[...actions.keys()].join(', ')}` },
+    ]);
   let status = 0;
   let shown = 0;
   for (const delivery of previewDeliveries(notification, routes, actions).actions) {
     if (options.action !== undefined && delivery.name !== options.action) continue;
     shown += 1;
-    options.write(`── action ${delivery.name} (${delivery.type}) · route ${delivery.routeIndex}: ${delivery.route} · ${delivery.sent.length} of ${notification.alerts.length} alerts\n`);
+    options.write(
+      `── action ${delivery.name} (${delivery.type}) · route ${delivery.routeIndex}: ${delivery.route} · ${delivery.sent.length} of ${notification.alerts.length} alerts\n`,
+    );
     if (delivery.sent.length === 0) {
       options.write('   nothing sent: send_resolved is false and every alert it got is resolved\n\n');
       continue;
@@ -52,10 +62,18 @@ export async function renderCommand(options: RenderOptions): Promise<number> {
     }
     options.write(`Content-Type: ${preview.contentType}\n${JSON.stringify(preview.body, null, 2)}\n`);
     if (preview.problems.length > 0) status = 1;
-    options.write(preview.problems.length === 0 ? '   limits: within every limit\n\n' : `   limits: ${preview.problems.length} problem(s)\n${preview.problems.map((p) => `     ${p}\n`).join('')}\n`);
+    options.write(
+      preview.problems.length === 0
+        ? '   limits: within every limit\n\n'
+        : `   limits: ${preview.problems.length} problem(s)\n${preview.problems.map((p) => `     ${p}\n`).join('')}\n`,
+    );
   }
   if (shown === 0) {
-    options.write(options.action !== undefined ? `no alert of ${options.payloadFile} reaches action ${options.action}\n` : `no alert of ${options.payloadFile} reaches any action\n`);
+    options.write(
+      options.action !== undefined
+        ? `no alert of ${options.payloadFile} reaches action ${options.action}\n`
+        : `no alert of ${options.payloadFile} reaches any action\n`,
+    );
     return 1;
   }
   options.write('(enrichment left out: render asks no Prometheus)\n');
@@ -90,7 +108,8 @@ export function parseRenderArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
     else if (payloadFile === undefined) payloadFile = arg;
     else throw new RenderUsageError(`one payload file only (got ${payloadFile} and ${arg})`);
   }
-  if (payloadFile === undefined) throw new RenderUsageError('render needs a payload file: alertpipe render -f CONFIG PAYLOAD.json [--action NAME]');
+  if (payloadFile === undefined)
+    throw new RenderUsageError('render needs a payload file: alertpipe render -f CONFIG PAYLOAD.json [--action NAME]');
   return { payloadFile, env, write, ...(configFile ? { configFile } : {}), ...(action ? { action } : {}) };
 }
 

@@ -28,7 +28,11 @@ export async function fetchNodeGraphs(
   const selector = `instance=~${promqlString([...patterns].sort().join('|'))}`;
   const range = { rangeSeconds: options.historySeconds, stepSeconds: options.stepSeconds };
   const [cpu, memory, capacity] = await Promise.all([
-    prometheus.queryRange(`sum by (instance) (rate(node_cpu_seconds_total{mode!="idle", ${selector}}[${options.rateWindow}]))`, range, signal),
+    prometheus.queryRange(
+      `sum by (instance) (rate(node_cpu_seconds_total{mode!="idle", ${selector}}[${options.rateWindow}]))`,
+      range,
+      signal,
+    ),
     prometheus.queryRange(`node_memory_MemTotal_bytes{${selector}} - node_memory_MemAvailable_bytes{${selector}}`, range, signal),
     prometheus.query(
       `label_replace(count by (instance) (node_cpu_seconds_total{mode="idle", ${selector}}), "__name__", "cores", "", "") or node_memory_MemTotal_bytes{${selector}}`,
@@ -36,19 +40,32 @@ export async function fetchNodeGraphs(
     ),
   ]);
   const instances = new Set(capacity.map((s) => s.labels.instance ?? ''));
-  const pointsOf = (series: readonly Series[], instance: string) => storablePoints(series.find((s) => s.labels.instance === instance)?.points ?? []);
+  const pointsOf = (series: readonly Series[], instance: string) =>
+    storablePoints(series.find((s) => s.labels.instance === instance)?.points ?? []);
   return (alert) => {
     const { instance: own, node } = alert.labels;
-    const instance = own && instances.has(own) ? own : [...instances].find((i) => node !== undefined && (i === node || i.startsWith(`${node}:`)));
+    const instance =
+      own && instances.has(own) ? own : [...instances].find((i) => node !== undefined && (i === node || i.startsWith(`${node}:`)));
     if (instance === undefined) return undefined;
-    const of = (name: string): number | undefined => capacity.find((s) => s.labels.instance === instance && s.labels.__name__ === name)?.value;
+    const of = (name: string): number | undefined =>
+      capacity.find((s) => s.labels.instance === instance && s.labels.__name__ === name)?.value;
     const cores = of('cores');
     const total = of('node_memory_MemTotal_bytes');
     return {
       instance,
       panels: [
-        { title: 'CPU busy', unit: 'cores', points: pointsOf(cpu, instance), ...(cores === undefined ? {} : { limit: cores, limitLabel: 'cores' }) },
-        { title: 'Memory used', unit: 'bytes', points: pointsOf(memory, instance), ...(total === undefined ? {} : { limit: total, limitLabel: 'total' }) },
+        {
+          title: 'CPU busy',
+          unit: 'cores',
+          points: pointsOf(cpu, instance),
+          ...(cores === undefined ? {} : { limit: cores, limitLabel: 'cores' }),
+        },
+        {
+          title: 'Memory used',
+          unit: 'bytes',
+          points: pointsOf(memory, instance),
+          ...(total === undefined ? {} : { limit: total, limitLabel: 'total' }),
+        },
       ],
     };
   };

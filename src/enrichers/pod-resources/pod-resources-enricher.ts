@@ -32,7 +32,12 @@ export function createPodResourcesEnricher(options: Partial<PodResourcesOptions>
     async enrich(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
       const usage = await fetchPodUsage(prometheus, alerts, { rateWindow, historySeconds, stepSeconds }, ctx.signal);
-      return new Map(alerts.map((alert) => [alert.fingerprint, describe(alert, usage.get(podKey(alert.labels.namespace as string, alert.labels.pod as string)))]));
+      return new Map(
+        alerts.map((alert) => [
+          alert.fingerprint,
+          describe(alert, usage.get(podKey(alert.labels.namespace as string, alert.labels.pod as string))),
+        ]),
+      );
     },
   };
 }
@@ -50,8 +55,22 @@ function describe(alert: Alert, usage: PodUsage | undefined): Enrichment {
     ],
     data: {
       pod,
-      cpu: { usedCores: usage.cpu.used, requestCores: usage.cpu.request, limitCores: usage.cpu.limit, percentOfLimit: percentOf(usage.cpu), peakCores: peakOf(usage.cpu), sparkline: sparkline(usage.cpu.history) },
-      memory: { usedBytes: usage.memory.used, requestBytes: usage.memory.request, limitBytes: usage.memory.limit, percentOfLimit: percentOf(usage.memory), peakBytes: peakOf(usage.memory), sparkline: sparkline(usage.memory.history) },
+      cpu: {
+        usedCores: usage.cpu.used,
+        requestCores: usage.cpu.request,
+        limitCores: usage.cpu.limit,
+        percentOfLimit: percentOf(usage.cpu),
+        peakCores: peakOf(usage.cpu),
+        sparkline: sparkline(usage.cpu.history),
+      },
+      memory: {
+        usedBytes: usage.memory.used,
+        requestBytes: usage.memory.request,
+        limitBytes: usage.memory.limit,
+        percentOfLimit: percentOf(usage.memory),
+        peakBytes: peakOf(usage.memory),
+        sparkline: sparkline(usage.memory.history),
+      },
     },
   };
 }

@@ -25,7 +25,13 @@ export async function fetchPodUsage(
   signal: AbortSignal,
 ): Promise<Map<string, PodUsage>> {
   const pods = new Set(alerts.map((a) => podKey(a.labels.namespace as string, a.labels.pod as string)));
-  const selector = `${anyOf('namespace', alerts.map((a) => a.labels.namespace as string))}, ${anyOf('pod', alerts.map((a) => a.labels.pod as string))}`;
+  const selector = `${anyOf(
+    'namespace',
+    alerts.map((a) => a.labels.namespace as string),
+  )}, ${anyOf(
+    'pod',
+    alerts.map((a) => a.labels.pod as string),
+  )}`;
   // The pause container and the pod-level cgroup (container="") would count usage twice.
   const containers = `container!="", container!="POD", ${selector}`;
   const cpuRate = `rate(container_cpu_usage_seconds_total{${containers}}[${options.rateWindow}])`;
@@ -34,8 +40,14 @@ export async function fetchPodUsage(
   const [cpu, mem, requests, limits, cpuHistory, memHistory] = await Promise.all([
     prometheus.query(`sum by (namespace, pod, container) (${cpuRate})`, signal),
     prometheus.query(`sum by (namespace, pod, container) (${memory})`, signal),
-    prometheus.query(`sum by (namespace, pod, container, resource) (kube_pod_container_resource_requests{resource=~"cpu|memory", ${selector}})`, signal),
-    prometheus.query(`sum by (namespace, pod, container, resource) (kube_pod_container_resource_limits{resource=~"cpu|memory", ${selector}})`, signal),
+    prometheus.query(
+      `sum by (namespace, pod, container, resource) (kube_pod_container_resource_requests{resource=~"cpu|memory", ${selector}})`,
+      signal,
+    ),
+    prometheus.query(
+      `sum by (namespace, pod, container, resource) (kube_pod_container_resource_limits{resource=~"cpu|memory", ${selector}})`,
+      signal,
+    ),
     prometheus.queryRange(`sum by (namespace, pod) (${cpuRate})`, range, signal),
     prometheus.queryRange(`sum by (namespace, pod) (${memory})`, range, signal),
   ]);

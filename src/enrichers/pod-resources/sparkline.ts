@@ -23,7 +23,9 @@ function downsample(values: readonly number[], width: number): number[] {
   if (values.length <= width) return [...values];
   const out: number[] = [];
   for (let i = 0; i < width; i++) {
-    const bucket = values.slice(Math.floor((i * values.length) / width), Math.floor(((i + 1) * values.length) / width)).filter(Number.isFinite);
+    const bucket = values
+      .slice(Math.floor((i * values.length) / width), Math.floor(((i + 1) * values.length) / width))
+      .filter(Number.isFinite);
     out.push(bucket.length === 0 ? Number.NaN : bucket.reduce((a, b) => a + b, 0) / bucket.length);
   }
   return out;

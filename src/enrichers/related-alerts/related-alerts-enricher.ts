@@ -13,7 +13,11 @@ export interface RelatedAlertsOptions {
   readonly maxNames?: number;
 }
 
-const LABELS: Record<Scope, string> = { pod: 'Also firing on the pod', node: 'Also firing on the node', namespace: 'Also firing in the namespace' };
+const LABELS: Record<Scope, string> = {
+  pod: 'Also firing on the pod',
+  node: 'Also firing on the node',
+  namespace: 'Also firing in the namespace',
+};
 
 /**
  * The other alerts firing now on the alert's pod, its node or its namespace, as counts per alert
@@ -32,7 +36,8 @@ export function createRelatedAlertsEnricher(options: RelatedAlertsOptions = {}):
       const notes: string[] = [];
       const [fromPrometheus, fromAlertmanager, placement] = await Promise.all([
         prometheus.alerts(signal).then(
-          (list) => list.filter((a) => a.state === 'firing').map((a): OtherAlert => ({ labels: a.labels, silenced: false, inhibited: false })),
+          (list) =>
+            list.filter((a) => a.state === 'firing').map((a): OtherAlert => ({ labels: a.labels, silenced: false, inhibited: false })),
           (error: unknown) => failed(notes, error),
         ),
         options.alertmanager?.alerts(signal).then(
@@ -65,7 +70,9 @@ function merge(managed: readonly OtherAlert[] | undefined, rules: readonly Other
   if (managed === undefined) return [...(rules ?? [])];
   const byName = new Map<string, OtherAlert[]>();
   for (const alert of managed) byName.set(alert.labels.alertname ?? '', [...(byName.get(alert.labels.alertname ?? '') ?? []), alert]);
-  const unknown = (rules ?? []).filter((rule) => !(byName.get(rule.labels.alertname ?? '') ?? []).some((m) => isSameAlert(m.labels, rule.labels)));
+  const unknown = (rules ?? []).filter(
+    (rule) => !(byName.get(rule.labels.alertname ?? '') ?? []).some((m) => isSameAlert(m.labels, rule.labels)),
+  );
   return [...managed, ...unknown];
 }
 
@@ -75,10 +82,18 @@ function merge(managed: readonly OtherAlert[] | undefined, rules: readonly Other
  */
 async function placementOf(prometheus: PrometheusClient, alerts: readonly Alert[], signal: AbortSignal): Promise<PodPlacement> {
   const pods = alerts.filter((a) => a.labels.namespace && a.labels.pod);
-  const nodes = alerts.flatMap((a) => [a.labels.node, a.labels.pod ? undefined : a.labels.instance?.replace(/:\d+$/, '')]).filter((n): n is string => Boolean(n));
+  const nodes = alerts
+    .flatMap((a) => [a.labels.node, a.labels.pod ? undefined : a.labels.instance?.replace(/:\d+$/, '')])
+    .filter((n): n is string => Boolean(n));
   const parts: string[] = [];
   if (pods.length > 0) {
-    const selector = `${anyOf('namespace', pods.map((a) => a.labels.namespace as string))}, ${anyOf('pod', pods.map((a) => a.labels.pod as string))}`;
+    const selector = `${anyOf(
+      'namespace',
+      pods.map((a) => a.labels.namespace as string),
+    )}, ${anyOf(
+      'pod',
+      pods.map((a) => a.labels.pod as string),
+    )}`;
     parts.push(`(kube_pod_info and on (node) kube_pod_info{${selector}})`);
   }
   if (nodes.length > 0) parts.push(`kube_pod_info{${anyOf('node', nodes)}}`, `kube_pod_info{${anyOf('host_ip', nodes)}}`);
@@ -87,12 +102,21 @@ async function placementOf(prometheus: PrometheusClient, alerts: readonly Alert[
   const placement = new Map<string, string[]>();
   for (const { labels } of samples) {
     if (!labels.namespace || !labels.pod) continue;
-    placement.set(`${labels.namespace}/${labels.pod}`, [labels.node, labels.host_ip].filter((n): n is string => Boolean(n)));
+    placement.set(
+      `${labels.namespace}/${labels.pod}`,
+      [labels.node, labels.host_ip].filter((n): n is string => Boolean(n)),
+    );
   }
   return placement;
 }
 
-function describe(alert: Alert, others: readonly OtherAlert[], placement: PodPlacement, notes: readonly string[], maxNames: number): Enrichment {
+function describe(
+  alert: Alert,
+  others: readonly OtherAlert[],
+  placement: PodPlacement,
+  notes: readonly string[],
+  maxNames: number,
+): Enrichment {
   const related = relatedTo(alert, others, placement);
   const fields: EnrichmentField[] = [];
   for (const scope of ['pod', 'node', 'namespace'] as const) {

@@ -82,7 +82,13 @@ export function relatedTo(alert: Alert, others: readonly OtherAlert[], placement
   return related;
 }
 
-function scopeOf(other: OtherAlert, ownPod: string | undefined, ownNodes: ReadonlySet<string>, namespace: string | undefined, placement: PodPlacement): Scope | undefined {
+function scopeOf(
+  other: OtherAlert,
+  ownPod: string | undefined,
+  ownNodes: ReadonlySet<string>,
+  namespace: string | undefined,
+  placement: PodPlacement,
+): Scope | undefined {
   if (ownPod !== undefined && podKey(other.labels) === ownPod) return 'pod';
   for (const node of nodesOf(other.labels, placement)) if (ownNodes.has(node)) return 'node';
   if (namespace && other.labels.namespace === namespace) return 'namespace';

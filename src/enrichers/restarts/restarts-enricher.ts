@@ -42,7 +42,13 @@ export function createRestartsEnricher(options: Partial<RestartsOptions> = {}): 
     appliesTo: (alert) => Boolean(alert.labels.namespace && alert.labels.pod),
     async enrich(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
-      const selector = `${anyOf('namespace', alerts.map((a) => a.labels.namespace as string))}, ${anyOf('pod', alerts.map((a) => a.labels.pod as string))}`;
+      const selector = `${anyOf(
+        'namespace',
+        alerts.map((a) => a.labels.namespace as string),
+      )}, ${anyOf(
+        'pod',
+        alerts.map((a) => a.labels.pod as string),
+      )}`;
       const containers = `container!="", container!="POD", ${selector}`;
       const { signal } = ctx;
       const throttledShare =
@@ -50,7 +56,10 @@ export function createRestartsEnricher(options: Partial<RestartsOptions> = {}): 
         ` / sum by (namespace, pod, container) (rate(container_cpu_cfs_periods_total{${containers}}[${rateWindow}]))`;
       const [restarts, terminations, throttling] = await Promise.all([
         // `increase` extrapolates to the window's edges; a restart count is a whole number.
-        prometheus.query(`round(sum by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{${selector}}[${window}])))`, signal),
+        prometheus.query(
+          `round(sum by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{${selector}}[${window}])))`,
+          signal,
+        ),
         prometheus.query(
           `{__name__=~"kube_pod_container_status_last_terminated_reason|kube_pod_container_status_last_terminated_exitcode", ${selector}}`,
           signal,
@@ -61,7 +70,10 @@ export function createRestartsEnricher(options: Partial<RestartsOptions> = {}): 
       for (const alert of alerts) {
         const history = historyOf(keyOf(alert.labels), restarts, terminations, isCpuAlert(alert) ? throttling : []);
         if (history.length === 0) {
-          results.set(alert.fingerprint, { fields: [], notes: [`no kube-state-metrics restart counts for ${keyOf(alert.labels)} in Prometheus`] });
+          results.set(alert.fingerprint, {
+            fields: [],
+            notes: [`no kube-state-metrics restart counts for ${keyOf(alert.labels)} in Prometheus`],
+          });
           continue;
         }
         results.set(alert.fingerprint, { fields: fieldsOf(alert, history, window), data: { window, containers: history } });
@@ -71,7 +83,12 @@ export function createRestartsEnricher(options: Partial<RestartsOptions> = {}): 
   };
 }
 
-function historyOf(pod: string, restarts: readonly Sample[], terminations: readonly Sample[], throttling: readonly Sample[]): ContainerHistory[] {
+function historyOf(
+  pod: string,
+  restarts: readonly Sample[],
+  terminations: readonly Sample[],
+  throttling: readonly Sample[],
+): ContainerHistory[] {
   const byContainer = new Map<string, ContainerHistory>();
   const entry = (container: string): ContainerHistory => {
     let found = byContainer.get(container);
@@ -97,14 +114,18 @@ function fieldsOf(alert: Alert, history: readonly ContainerHistory[], window: st
   const fields: EnrichmentField[] = [];
   const restartLine = (shown.length > 0 ? shown : history)
     .map((c) => {
-      const last = c.lastReason === undefined ? '' : `, last ${c.lastReason}${c.lastExitCode === undefined ? '' : ` (exit ${c.lastExitCode})`}`;
+      const last =
+        c.lastReason === undefined ? '' : `, last ${c.lastReason}${c.lastExitCode === undefined ? '' : ` (exit ${c.lastExitCode})`}`;
       return `${c.container} ${c.restarts} in the last ${window}${last}`;
     })
     .join(' · ');
   fields.push({ label: 'Restarts', value: restartLine });
   const throttled = history.filter((c) => c.throttled !== undefined);
   if (throttled.length > 0) {
-    fields.push({ label: 'CPU throttled', value: throttled.map((c) => `${c.container} ${formatPercent(c.throttled as number)} of periods`).join(' · ') });
+    fields.push({
+      label: 'CPU throttled',
+      value: throttled.map((c) => `${c.container} ${formatPercent(c.throttled as number)} of periods`).join(' · '),
+    });
   }
   return fields;
 }

@@ -30,8 +30,14 @@ export function createWorkloadEnricher(options: Partial<WorkloadOptions> = {}): 
     appliesTo: (alert) => Boolean(alert.labels.namespace && alert.labels.pod),
     async enrich(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
-      const namespaces = anyOf('namespace', alerts.map((a) => a.labels.namespace as string));
-      const selector = `${namespaces}, ${anyOf('pod', alerts.map((a) => a.labels.pod as string))}`;
+      const namespaces = anyOf(
+        'namespace',
+        alerts.map((a) => a.labels.namespace as string),
+      );
+      const selector = `${namespaces}, ${anyOf(
+        'pod',
+        alerts.map((a) => a.labels.pod as string),
+      )}`;
       const { signal } = ctx;
       const [podOwners, replicaSetOwners, status, generations] = await Promise.all([
         prometheus.query(`kube_pod_owner{${selector}}`, signal),
@@ -40,7 +46,11 @@ export function createWorkloadEnricher(options: Partial<WorkloadOptions> = {}): 
           signal,
         ),
         prometheus.query(`{__name__=~"${STATUS_METRICS.join('|')}", ${namespaces}}`, signal),
-        prometheus.queryRange(`{__name__=~"${GENERATION_METRICS.join('|')}", ${namespaces}}`, { rangeSeconds: historySeconds, stepSeconds }, signal),
+        prometheus.queryRange(
+          `{__name__=~"${GENERATION_METRICS.join('|')}", ${namespaces}}`,
+          { rangeSeconds: historySeconds, stepSeconds },
+          signal,
+        ),
       ]);
       const now = Date.now() / 1000;
       const results = new Map<string, Enrichment>();
@@ -66,7 +76,9 @@ function fieldsOf(workload: Workload, now: number, historySeconds: number): Enri
   if (workload.generation === undefined) return fields;
   const rollout: string[] = [];
   if (workload.changedAt !== undefined) {
-    rollout.push(`rolled out ${formatDuration(now - workload.changedAt)} ago (generation ${workload.previousGeneration} → ${workload.generation})`);
+    rollout.push(
+      `rolled out ${formatDuration(now - workload.changedAt)} ago (generation ${workload.previousGeneration} → ${workload.generation})`,
+    );
   } else {
     rollout.push(`none in the last ${formatDuration(historySeconds)} (generation ${workload.generation})`);
   }

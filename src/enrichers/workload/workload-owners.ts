@@ -18,7 +18,10 @@ export interface Workload {
 }
 
 /** kube-state-metrics' series for each kind: the label naming it and the metric per figure. */
-export const WORKLOAD_METRICS: Record<WorkloadKind, { label: string; desired: string; available: string; generation: string; observed: string }> = {
+export const WORKLOAD_METRICS: Record<
+  WorkloadKind,
+  { label: string; desired: string; available: string; generation: string; observed: string }
+> = {
   Deployment: {
     label: 'deployment',
     desired: 'kube_deployment_spec_replicas',
@@ -53,7 +56,9 @@ const isKind = (kind: string): kind is WorkloadKind => Object.hasOwn(WORKLOAD_ME
 
 /** Follows a pod's owner chain (pod → ReplicaSet → Deployment, or straight to its controller) and gathers the workload's figures. */
 export function workloadOf(namespace: string, pod: string, results: OwnerResults): Workload | undefined {
-  const owners = results.podOwners.filter((s) => s.labels.namespace === namespace && s.labels.pod === pod && s.labels.owner_kind && s.labels.owner_kind !== '<none>');
+  const owners = results.podOwners.filter(
+    (s) => s.labels.namespace === namespace && s.labels.pod === pod && s.labels.owner_kind && s.labels.owner_kind !== '<none>',
+  );
   // A pod has one controller; other owner references (rare) are not what runs it.
   const owner = owners.find((s) => s.labels.owner_is_controller === 'true') ?? owners[0];
   if (owner === undefined) return undefined;

@@ -3,7 +3,19 @@ import type { NotificationRecord } from '../../store/ports/delivery-store.js';
 /** One thing that happened to one alert, as the timeline shows it. */
 export interface TimelineEntry {
   readonly at: string;
-  readonly kind: 'received' | 'routed' | 'unrouted' | 'deduplicated' | 'queued' | 'rate-limited' | 'attempt' | 'delivered' | 'retrying' | 'dead' | 'failed' | 'retried';
+  readonly kind:
+    | 'received'
+    | 'routed'
+    | 'unrouted'
+    | 'deduplicated'
+    | 'queued'
+    | 'rate-limited'
+    | 'attempt'
+    | 'delivered'
+    | 'retrying'
+    | 'dead'
+    | 'failed'
+    | 'retried';
   readonly notification: string;
   readonly action?: string;
   readonly jobId?: string;
@@ -25,14 +37,36 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
     const alert = record.notification.alerts.find((a) => a.fingerprint === fingerprint);
     if (alert === undefined) continue;
     const notification = record.id;
-    push(record.receivedAt, { kind: 'received', notification, detail: `${alert.status} in group ${record.notification.groupKey} (receiver ${record.notification.receiver})` });
+    push(record.receivedAt, {
+      kind: 'received',
+      notification,
+      detail: `${alert.status} in group ${record.notification.groupKey} (receiver ${record.notification.receiver})`,
+    });
     for (const event of record.events) {
       if (!event.fingerprints.includes(fingerprint)) continue;
       const action = event.action === undefined ? {} : { action: event.action };
-      if (event.kind === 'routed') push(event.at, { kind: 'routed', notification, detail: `route ${event.route?.index}: ${event.route?.description} → ${event.route?.actions.join(', ')}` });
-      else if (event.kind === 'unrouted') push(event.at, { kind: 'unrouted', notification, detail: 'matched no route: no action received it' });
-      else if (event.kind === 'deduplicated') push(event.at, { kind: 'deduplicated', notification, ...action, detail: 'already acted on in this state within the dedup window; skipped' });
-      else if (event.kind === 'rate-limited') push(event.at, { kind: 'rate-limited', notification, ...action, detail: `waits for the destination's rate limit until ${new Date(event.until ?? event.at).toISOString()}` });
+      if (event.kind === 'routed')
+        push(event.at, {
+          kind: 'routed',
+          notification,
+          detail: `route ${event.route?.index}: ${event.route?.description} → ${event.route?.actions.join(', ')}`,
+        });
+      else if (event.kind === 'unrouted')
+        push(event.at, { kind: 'unrouted', notification, detail: 'matched no route: no action received it' });
+      else if (event.kind === 'deduplicated')
+        push(event.at, {
+          kind: 'deduplicated',
+          notification,
+          ...action,
+          detail: 'already acted on in this state within the dedup window; skipped',
+        });
+      else if (event.kind === 'rate-limited')
+        push(event.at, {
+          kind: 'rate-limited',
+          notification,
+          ...action,
+          detail: `waits for the destination's rate limit until ${new Date(event.until ?? event.at).toISOString()}`,
+        });
       else push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
     }
     for (const job of record.jobs) {
@@ -46,7 +80,8 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
       const end = job.attempts.at(-1)?.at ?? job.createdAt;
       if (job.state === 'succeeded') push(end, { kind: 'delivered', ...base });
       if (job.state === 'dead' || job.state === 'failed') push(end, { kind: job.state, ...base, detail: job.attempts.at(-1)?.error ?? '' });
-      if (job.state === 'pending' && job.attempts.length > 0) push(end, { kind: 'retrying', ...base, detail: `next attempt at ${new Date(job.nextAttemptAt).toISOString()}` });
+      if (job.state === 'pending' && job.attempts.length > 0)
+        push(end, { kind: 'retrying', ...base, detail: `next attempt at ${new Date(job.nextAttemptAt).toISOString()}` });
     }
   }
   // By time; what happened at the same moment keeps the order it was told in (received before routed).

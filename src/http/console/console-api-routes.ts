@@ -39,13 +39,24 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
   router.get('/api/alerts/:fingerprint/timeline', auth, async (req, res) => {
     const fingerprint = String(req.params.fingerprint);
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor !== '' ? decodeCursor(req.query.cursor) : undefined;
-    const page = await store.listNotifications({ limit: TIMELINE_NOTIFICATIONS, maxBytes: TIMELINE_BYTES, filter: { fingerprint }, ...(cursor === undefined ? {} : { before: cursor }) });
+    const page = await store.listNotifications({
+      limit: TIMELINE_NOTIFICATIONS,
+      maxBytes: TIMELINE_BYTES,
+      filter: { fingerprint },
+      ...(cursor === undefined ? {} : { before: cursor }),
+    });
     const position = page.resumeBefore ?? page.records.at(-1)?.position;
     const nextCursor = page.more && position !== undefined ? encodeCursor(position) : null;
     const latest = page.records[0]?.notification.alerts.find((a) => a.fingerprint === fingerprint);
     res.json(
       maskDeep(
-        { status: 'success', fingerprint, labels: latest?.labels ?? null, timeline: alertTimeline([...page.records].reverse(), fingerprint), nextCursor },
+        {
+          status: 'success',
+          fingerprint,
+          labels: latest?.labels ?? null,
+          timeline: alertTimeline([...page.records].reverse(), fingerprint),
+          nextCursor,
+        },
         mask,
       ),
     );
@@ -54,8 +65,12 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
   router.post('/api/jobs/:id/retry', auth, crossSiteGuard, async (req, res) => {
     const id = String(req.params.id);
     const result = await store.retryJob(id, Date.now());
-    if (!result.retried && result.reason === 'not found') throw new NotFoundError(`no job with id ${id} (it may have aged out of the history)`);
-    if (!result.retried) throw new ValidationError(`job ${id} is not dead-lettered or failed; only those can be retried`, [{ path: 'id', message: 'not dead' }]);
+    if (!result.retried && result.reason === 'not found')
+      throw new NotFoundError(`no job with id ${id} (it may have aged out of the history)`);
+    if (!result.retried)
+      throw new ValidationError(`job ${id} is not dead-lettered or failed; only those can be retried`, [
+        { path: 'id', message: 'not dead' },
+      ]);
     deps.onRetry?.();
     res.json({ status: 'success', job: { id: result.job.id, action: result.job.action, state: result.job.state } });
   });
@@ -66,7 +81,11 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     const notification = asEnriched(record.notification);
     const messages = record.jobs.map((job) => {
       const preview = deps.actions.get(job.action)?.preview?.(viewFor(notification, job.fingerprints));
-      return { job: job.id, action: job.action, ...(preview ? { contentType: preview.contentType, body: preview.body, problems: preview.problems } : { body: null }) };
+      return {
+        job: job.id,
+        action: job.action,
+        ...(preview ? { contentType: preview.contentType, body: preview.body, problems: preview.problems } : { body: null }),
+      };
     });
     res.json(maskDeep({ status: 'success', rendered: 'from the stored notification with the current config', messages }, mask));
   });
@@ -81,7 +100,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     } else if (body !== null && typeof body === 'object' && 'payload' in body) {
       notification = asEnriched(normalize(body.payload));
     } else {
-      throw new ValidationError('send {"payload": <an alert payload>} or {"notification": "<id>"}', [{ path: '', message: 'neither payload nor notification' }]);
+      throw new ValidationError('send {"payload": <an alert payload>} or {"notification": "<id>"}', [
+        { path: '', message: 'neither payload nor notification' },
+      ]);
     }
     const preview = previewDeliveries(notification, deps.routes, deps.actions);
     const alerts = notification.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels }));

@@ -14,10 +14,13 @@ export const TOKEN_USER = 'alertpipe';
  */
 export function createConsoleAuth(auth: InboundAuth | undefined): RequestHandler {
   if (!auth?.bearer_token && !auth?.basic) return createAuthMiddleware(auth);
-  const check = createAuthMiddleware(auth.basic ? auth : { ...auth, basic: { username: TOKEN_USER, password: auth.bearer_token as string } });
+  const check = createAuthMiddleware(
+    auth.basic ? auth : { ...auth, basic: { username: TOKEN_USER, password: auth.bearer_token as string } },
+  );
   return (req, res, next) =>
     check(req, res, (error?: unknown) => {
-      if (error instanceof UnauthorizedError) return next(new UnauthorizedError(error.message, [], { 'WWW-Authenticate': 'Basic realm="alertpipe", charset="UTF-8"' }));
+      if (error instanceof UnauthorizedError)
+        return next(new UnauthorizedError(error.message, [], { 'WWW-Authenticate': 'Basic realm="alertpipe", charset="UTF-8"' }));
       next(error);
     });
 }

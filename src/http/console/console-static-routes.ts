@@ -20,7 +20,10 @@ interface Asset {
 function vendorFiles(): Record<string, Asset> {
   const require = createRequire(import.meta.url);
   // The ES module build sits beside each package's CommonJS entry point.
-  const esm = (specifier: string, file: string): Asset => ({ type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(path.dirname(require.resolve(specifier)), file)) });
+  const esm = (specifier: string, file: string): Asset => ({
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(path.join(path.dirname(require.resolve(specifier)), file)),
+  });
   return {
     'vendor/preact.mjs': esm('preact', 'preact.mjs'),
     'vendor/hooks.mjs': esm('preact/hooks', 'hooks.mjs'),
@@ -28,7 +31,11 @@ function vendorFiles(): Record<string, Asset> {
   };
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+};
 
 /**
  * `GET /ui/…`: the console, behind the history API's credentials. Files are read once at start.

@@ -25,7 +25,9 @@ export function decodeCursor(cursor: string): number {
     content = undefined;
   }
   if (content?.v !== 1 || !Number.isSafeInteger(content.before) || (content.before as number) < 1) {
-    throw new ValidationError('cursor is not one this API gave out; start again without it', [{ path: 'cursor', message: 'not a history cursor' }]);
+    throw new ValidationError('cursor is not one this API gave out; start again without it', [
+      { path: 'cursor', message: 'not a history cursor' },
+    ]);
   }
   return content.before as number;
 }

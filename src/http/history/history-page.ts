@@ -65,6 +65,10 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
       ...(job.state === 'pending' ? { nextAttemptAt: new Date(job.nextAttemptAt).toISOString() } : {}),
       ...(job.result ? { result: job.result } : {}),
     })),
-    events: record.events.map((event) => ({ ...event, at: new Date(event.at).toISOString(), ...(event.until === undefined ? {} : { until: new Date(event.until).toISOString() }) })),
+    events: record.events.map((event) => ({
+      ...event,
+      at: new Date(event.at).toISOString(),
+      ...(event.until === undefined ? {} : { until: new Date(event.until).toISOString() }),
+    })),
   };
 }

@@ -28,7 +28,8 @@ export function createHistoryRouter(store: DeliveryStore, mask: SecretMasker, au
       throw new ValidationError(`limit must be an integer from 1 to ${MAX_LIMIT}`, [{ path: 'limit', message: `got ${String(raw)}` }]);
     }
     const cursor = req.query.cursor;
-    if (cursor !== undefined && typeof cursor !== 'string') throw new ValidationError('cursor must be given once', [{ path: 'cursor', message: 'repeated' }]);
+    if (cursor !== undefined && typeof cursor !== 'string')
+      throw new ValidationError('cursor must be given once', [{ path: 'cursor', message: 'repeated' }]);
     const before = cursor === undefined || cursor === '' ? undefined : decodeCursor(cursor);
     const filter = parseHistoryFilter(req.query);
     const page = await store.listNotifications({ limit, maxBytes: PAGE_BYTES, filter, ...(before === undefined ? {} : { before }) });
@@ -36,7 +37,8 @@ export function createHistoryRouter(store: DeliveryStore, mask: SecretMasker, au
   });
   router.get('/api/notifications/:id', auth, async (req, res) => {
     const record = await store.getNotification(String(req.params.id));
-    if (record === undefined) throw new NotFoundError(`no notification with id ${String(req.params.id)} (it may have aged out of the history)`);
+    if (record === undefined)
+      throw new NotFoundError(`no notification with id ${String(req.params.id)} (it may have aged out of the history)`);
     res.json(maskDeep({ status: 'success', notification: presentRecord(record) }, mask));
   });
   return router;

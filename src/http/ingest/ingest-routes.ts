@@ -12,7 +12,12 @@ export const INGEST_PATHS = ['/alert', '/', '/api/v2/alerts'] as const;
  * request's own path). Refusals are also counted in am-executor's `am_executor_errors_total`:
  * `read` for a body that could not be read in full, `unmarshal` for one that is not a notification.
  */
-export function createIngestHandler(accept: AcceptNotification, bodyLimit: number, endpoint: string, amx: AmExecutorMetrics): RequestHandler {
+export function createIngestHandler(
+  accept: AcceptNotification,
+  bodyLimit: number,
+  endpoint: string,
+  amx: AmExecutorMetrics,
+): RequestHandler {
   return async (req, res) => {
     let text: string;
     try {

@@ -55,7 +55,12 @@ function isStringMap(value: unknown, ctx: z.RefinementCtx): value is StringMap {
     const entry = map[name];
     if (typeof entry === 'string') continue;
     valid = false;
-    ctx.addIssue({ code: 'custom', message: `expected a string, received ${entry === null ? 'null' : typeof entry}`, path: [name], input: entry });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a string, received ${entry === null ? 'null' : typeof entry}`,
+      path: [name],
+      input: entry,
+    });
   }
   return valid;
 }

@@ -41,8 +41,18 @@ interface MapRules {
   readonly dropEmpty: boolean;
 }
 
-const LABELS: MapRules = { kind: 'label', maxEntries: INPUT_LIMITS.labelsPerAlert, maxValue: INPUT_LIMITS.labelValueLength, dropEmpty: true };
-const ANNOTATIONS: MapRules = { kind: 'annotation', maxEntries: INPUT_LIMITS.annotationsPerAlert, maxValue: INPUT_LIMITS.annotationValueLength, dropEmpty: false };
+const LABELS: MapRules = {
+  kind: 'label',
+  maxEntries: INPUT_LIMITS.labelsPerAlert,
+  maxValue: INPUT_LIMITS.labelValueLength,
+  dropEmpty: true,
+};
+const ANNOTATIONS: MapRules = {
+  kind: 'annotation',
+  maxEntries: INPUT_LIMITS.annotationsPerAlert,
+  maxValue: INPUT_LIMITS.annotationValueLength,
+  dropEmpty: false,
+};
 
 /** Labels within the limits, without empty values; the same object when nothing had to change. */
 export function limitLabels(labels: StringMap, onCut: OnCut): StringMap {
@@ -63,7 +73,10 @@ function limitMap(map: StringMap, rules: MapRules, onCut: OnCut): StringMap {
     const value = map[name] as string;
     if (rules.dropEmpty && value === '') continue;
     if (name === '' || name.length > INPUT_LIMITS.nameLength) {
-      onCut(`${rules.kind}_name`, `${rules.kind} named ${quote(name)} (${name.length} characters) left out: names are 1 to ${INPUT_LIMITS.nameLength} characters`);
+      onCut(
+        `${rules.kind}_name`,
+        `${rules.kind} named ${quote(name)} (${name.length} characters) left out: names are 1 to ${INPUT_LIMITS.nameLength} characters`,
+      );
       continue;
     }
     if (entries.length >= rules.maxEntries && !(rules.kind === 'label' && name === 'alertname')) {
@@ -79,7 +92,10 @@ function limitMap(map: StringMap, rules: MapRules, onCut: OnCut): StringMap {
   }
   if (left.length > 0) {
     const shown = left.slice(0, 5).map(quote).join(', ');
-    onCut(`${rules.kind}s`, `${left.length} ${rules.kind}s past the first ${rules.maxEntries} left out (${shown}${left.length > 5 ? ', …' : ''})`);
+    onCut(
+      `${rules.kind}s`,
+      `${left.length} ${rules.kind}s past the first ${rules.maxEntries} left out (${shown}${left.length > 5 ? ', …' : ''})`,
+    );
   }
   // fromEntries defines own properties: a `__proto__` or `constructor` name stays plain data.
   return Object.fromEntries(entries);

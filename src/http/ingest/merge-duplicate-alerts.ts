@@ -42,7 +42,10 @@ export function mergeDuplicateAlerts(alerts: readonly Alert[], pathOf: (index: n
     sources.set(j, [...(sources.get(j) ?? [j]), i]);
   }
   if (issues.length > 0) {
-    throw new ValidationError(`two alerts with different labels have the same fingerprint (first: ${issues[0]?.path})`, issues.slice(0, 50));
+    throw new ValidationError(
+      `two alerts with different labels have the same fingerprint (first: ${issues[0]?.path})`,
+      issues.slice(0, 50),
+    );
   }
   for (const [j, from] of sources) {
     const alert = merged[j] as Alert;

@@ -38,10 +38,9 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Notifi
     if ('alerts' in body) return fromWebhook(readWebhook(body) ?? validate(webhookSchema, body), ctx);
     return fromAlerts('single-alert', [readAlert(body) ?? validate(alertSchema, body)], ctx, () => '');
   }
-  throw new ValidationError(
-    'expected a JSON object (an alert or an Alertmanager notification) or an array of alerts',
-    [{ path: '', message: `received ${body === null ? 'null' : typeof body}` }],
-  );
+  throw new ValidationError('expected a JSON object (an alert or an Alertmanager notification) or an array of alerts', [
+    { path: '', message: `received ${body === null ? 'null' : typeof body}` },
+  ]);
 }
 
 interface Context {
@@ -66,10 +65,15 @@ function fromWebhook(input: WebhookInput, ctx: Context): Notification {
     shape: 'alertmanager',
     receiver: limitText(input.receiver, 'receiver', ctx),
     status: input.status ?? groupStatus(alerts),
-    groupKey: input.groupKey === undefined || input.groupKey === null ? groupKeyOf(input.groupLabels ? groupLabels : commonLabels) : String(input.groupKey),
+    groupKey:
+      input.groupKey === undefined || input.groupKey === null
+        ? groupKeyOf(input.groupLabels ? groupLabels : commonLabels)
+        : String(input.groupKey),
     groupLabels,
     commonLabels,
-    commonAnnotations: input.commonAnnotations ? limitAnnotations(input.commonAnnotations, onCut) : intersect(alerts.map((a) => a.annotations)),
+    commonAnnotations: input.commonAnnotations
+      ? limitAnnotations(input.commonAnnotations, onCut)
+      : intersect(alerts.map((a) => a.annotations)),
     externalURL: limitText(input.externalURL, 'external_url', ctx),
     truncatedAlerts: input.truncatedAlerts ?? 0,
     alerts,

@@ -61,7 +61,10 @@ function readCommonForm(s: string): number | undefined {
   if (Number.isNaN(year + month + day + hour + minute + second + ms + offsetMinutes)) return undefined;
   // Date.UTC reads years 0 to 99 as 1900 to 1999; 400 years later is the same calendar, shifted
   // by a whole number of days. Go's zero time, year 1, is what every firing alert's endsAt holds.
-  const utc = year < 100 ? Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - FOUR_CENTURIES_MS : Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const utc =
+    year < 100
+      ? Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - FOUR_CENTURIES_MS
+      : Date.UTC(year, month - 1, day, hour, minute, second, ms);
   return utc - offsetMinutes * 60_000;
 }
 

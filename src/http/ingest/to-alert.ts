@@ -38,7 +38,10 @@ export function toAlert(input: AlertInput, now: Date, onTruncated?: (field: Trun
 function senderFingerprint(sent: string | null | undefined, onCut: (field: TruncatedField, note: string) => void): string | undefined {
   if (!sent) return undefined;
   if (sent.length <= INPUT_LIMITS.fingerprintLength) return sent;
-  onCut('fingerprint', `the sender's fingerprint (${sent.length} characters) was replaced by the labels' fingerprint: at most ${INPUT_LIMITS.fingerprintLength}`);
+  onCut(
+    'fingerprint',
+    `the sender's fingerprint (${sent.length} characters) was replaced by the labels' fingerprint: at most ${INPUT_LIMITS.fingerprintLength}`,
+  );
   return undefined;
 }
 

@@ -62,7 +62,10 @@ function messageAlert(alert: EnrichedAlert, notification: EnrichedNotification, 
     notes: alert.notes,
     // An enricher's links (a graph) beside the alert's own; only plain http(s) URLs, which every
     // platform's link markup can carry.
-    links: [...alertLinks(alert, notification.externalURL), ...Object.values(alert.enrichment).flatMap((e) => (e.links ?? []).filter((l) => /^https?:\/\/[^\s<>|]+$/.test(l.url)))],
+    links: [
+      ...alertLinks(alert, notification.externalURL),
+      ...Object.values(alert.enrichment).flatMap((e) => (e.links ?? []).filter((l) => /^https?:\/\/[^\s<>|]+$/.test(l.url))),
+    ],
     when: alert.status === 'resolved' && alert.endsAt ? `resolved ${clock(alert.endsAt)}` : `since ${clock(alert.startsAt)}`,
   };
 }

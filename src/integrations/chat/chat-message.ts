@@ -24,7 +24,11 @@ export interface ChatMessageConfig extends TemplateSources {
  * notification. A template that fails at run time never loses the message: the default text goes
  * out with a note saying which template failed and why, and `alertpipe_template_errors_total` counts it.
  */
-export function chatMessageBuilder(action: string, config: ChatMessageConfig, deps: ActionDeps): (notification: EnrichedNotification, logger?: Logger) => Message {
+export function chatMessageBuilder(
+  action: string,
+  config: ChatMessageConfig,
+  deps: ActionDeps,
+): (notification: EnrichedNotification, logger?: Logger) => Message {
   const hasTemplates = Boolean(config.template_file) || Object.values(config.templates ?? {}).some((t) => t !== undefined);
   const templates = hasTemplates ? compileTemplates(action, config, createTemplateEngine(), deps.baseDir ?? process.cwd()) : undefined;
   return (notification, logger = deps.logger) => {

@@ -44,12 +44,20 @@ export function createChatWebhookAction<B>(platform: ChatPlatform<B>, name: stri
       const message = messageOf(notification, ctx.logger);
       const body = JSON.stringify(platform.render(message));
       try {
-        await httpPost(url, body, { destination: platform.destination, headers: { 'Content-Type': 'application/json; charset=utf-8' }, timeoutMs: config.timeout, signal: ctx.signal });
+        await httpPost(url, body, {
+          destination: platform.destination,
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          timeoutMs: config.timeout,
+          signal: ctx.signal,
+        });
       } catch (error) {
         throw scrubbedError(error, scrub);
       }
       const count = notification.alerts.length;
-      return { detail: `posted ${count} alert${count === 1 ? '' : 's'}`, data: { bytes: Buffer.byteLength(body), shown: message.alerts.length, notes: message.notes.length } };
+      return {
+        detail: `posted ${count} alert${count === 1 ? '' : 's'}`,
+        data: { bytes: Buffer.byteLength(body), shown: message.alerts.length, notes: message.notes.length },
+      };
     },
     preview(notification) {
       const body = platform.render(messageOf(notification));

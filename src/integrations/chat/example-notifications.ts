@@ -53,7 +53,9 @@ const endsAt = new Date('2026-11-22T12:30:00Z');
 export const EXAMPLE_NOTIFICATIONS: readonly EnrichedNotification[] = [
   group(
     [
-      alert('cart-7d9f8b6c5-x2x9z', 'cart', '5fab0dffa4d7754b', { enrichment: { 'pod-resources': { fields: [cpu, memory], data: { cpu: { usedCores: 0.42 } } } } }),
+      alert('cart-7d9f8b6c5-x2x9z', 'cart', '5fab0dffa4d7754b', {
+        enrichment: { 'pod-resources': { fields: [cpu, memory], data: { cpu: { usedCores: 0.42 } } } },
+      }),
       alert('checkout-5c6d7e8f9-abcde', 'checkout', '771f81db41980164', {
         status: 'resolved',
         endsAt,

@@ -61,7 +61,8 @@ export function compileTemplates(action: string, sources: TemplateSources, engin
   if (sources.template_file) {
     const file = path.resolve(baseDir, sources.template_file);
     const parsed = readTemplateFile(file, `actions.${action}.template_file`, problems);
-    for (const name of TEMPLATE_NAMES) if (parsed?.[name] !== undefined) texts[name] = { text: parsed[name], where: `${sources.template_file}: ${name}` };
+    for (const name of TEMPLATE_NAMES)
+      if (parsed?.[name] !== undefined) texts[name] = { text: parsed[name], where: `${sources.template_file}: ${name}` };
   }
   for (const name of TEMPLATE_NAMES) {
     const text = sources.templates?.[name];
@@ -99,7 +100,16 @@ export function compileTemplates(action: string, sources: TemplateSources, engin
       const renderedText = text && attempt('text', () => String(engine.renderSync(text, data)).trim());
       const alertLines =
         alert &&
-        attempt('alert', () => new Map(notification.alerts.map((a) => [a.fingerprint, oneLine(String(engine.renderSync(alert, { ...data, alert: templateAlert(a) })))])));
+        attempt(
+          'alert',
+          () =>
+            new Map(
+              notification.alerts.map((a) => [
+                a.fingerprint,
+                oneLine(String(engine.renderSync(alert, { ...data, alert: templateAlert(a) }))),
+              ]),
+            ),
+        );
       return {
         ...(renderedTitle ? { title: renderedTitle } : {}),
         ...(renderedText ? { text: renderedText } : {}),
@@ -121,12 +131,18 @@ function readTemplateFile(file: string, where: string, problems: ConfigProblem[]
     parsed = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    problems.push({ path: where, message: code ? `cannot read the file: ${code}` : `not YAML: ${(error as Error).message.split('\n')[0]}` });
+    problems.push({
+      path: where,
+      message: code ? `cannot read the file: ${code}` : `not YAML: ${(error as Error).message.split('\n')[0]}`,
+    });
     return undefined;
   }
   const result = templateSetSchema.safeParse(parsed ?? {});
   if (!result.success) {
-    problems.push({ path: where, message: `expected a mapping with title, text and alert templates: ${result.error.issues.map((i) => i.message).join('; ')}` });
+    problems.push({
+      path: where,
+      message: `expected a mapping with title, text and alert templates: ${result.error.issues.map((i) => i.message).join('; ')}`,
+    });
     return undefined;
   }
   return result.data;

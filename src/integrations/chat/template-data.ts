@@ -16,7 +16,9 @@ export interface TemplateAlert {
   readonly generatorURL: string;
   readonly fingerprint: string;
   /** By enricher: `{ fields: { CPU: '0.42 cores · …' }, data: {...} }`. */
-  readonly enrichment: Readonly<Record<string, { readonly fields: Readonly<Record<string, string>>; readonly data: Readonly<Record<string, unknown>> }>>;
+  readonly enrichment: Readonly<
+    Record<string, { readonly fields: Readonly<Record<string, string>>; readonly data: Readonly<Record<string, unknown>> }>
+  >;
   readonly notes: readonly string[];
 }
 
@@ -37,7 +39,10 @@ export interface TemplateData {
 export function templateData(notification: EnrichedNotification): TemplateData {
   const all = notification.alerts.map(templateAlert);
   // Own properties of the array, so that Liquid (own properties only) reads `alerts.firing`.
-  const alerts = Object.assign(all, { firing: all.filter((a) => a.status === 'firing'), resolved: all.filter((a) => a.status === 'resolved') });
+  const alerts = Object.assign(all, {
+    firing: all.filter((a) => a.status === 'firing'),
+    resolved: all.filter((a) => a.status === 'resolved'),
+  });
   return {
     status: notification.status,
     receiver: notification.receiver,
@@ -60,7 +65,9 @@ export function templateAlert(alert: EnrichedAlert): TemplateAlert {
     endsAt: alert.endsAt ? alert.endsAt.toISOString() : '',
     generatorURL: alert.generatorURL,
     fingerprint: alert.fingerprint,
-    enrichment: Object.fromEntries(Object.entries(alert.enrichment).map(([name, found]) => [name, { fields: fieldsAsRecord(found.fields), data: found.data ?? {} }])),
+    enrichment: Object.fromEntries(
+      Object.entries(alert.enrichment).map(([name, found]) => [name, { fields: fieldsAsRecord(found.fields), data: found.data ?? {} }]),
+    ),
     notes: alert.notes,
   };
 }

@@ -1,5 +1,14 @@
 import { Liquid } from 'liquidjs';
-import { humanize, humanize1024, humanizeDuration, humanizePercentage, reReplaceAll, since, sortedPairs, title } from './template-filters.js';
+import {
+  humanize,
+  humanize1024,
+  humanizeDuration,
+  humanizePercentage,
+  reReplaceAll,
+  since,
+  sortedPairs,
+  title,
+} from './template-filters.js';
 
 /**
  * The Liquid engine every message template runs on. Liquid has no `eval` and no access to

@@ -24,6 +24,11 @@ export const discordActionType = defineActionType({
   create(name, config, deps) {
     // A webhook takes 5 requests per 2 seconds (its X-RateLimit-* headers say so), and a channel
     // about 30 messages a minute; past either, 429 with Retry-After and `retry_after` in the body.
-    return createChatWebhookAction({ type: 'discord', destination: 'Discord', rate: { perSecond: 0.5, burst: 5 }, render: discordEmbeds, check: checkDiscordMessage }, name, config, deps);
+    return createChatWebhookAction(
+      { type: 'discord', destination: 'Discord', rate: { perSecond: 0.5, burst: 5 }, render: discordEmbeds, check: checkDiscordMessage },
+      name,
+      config,
+      deps,
+    );
   },
 });

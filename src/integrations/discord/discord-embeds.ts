@@ -70,7 +70,10 @@ export function embedCharacters(embeds: readonly DiscordEmbed[]): number {
 function render(message: Message, shown: readonly MessageAlert[], hidden: number): DiscordMessage {
   const color = COLOURS[message.state];
   const lines: string[] = [];
-  const context = [...message.context.map(([k, v]) => `**${k}** ${escape(v)}`), ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : [])];
+  const context = [
+    ...message.context.map(([k, v]) => `**${k}** ${escape(v)}`),
+    ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
+  ];
   if (context.length > 0) lines.push(context.join('  ·  '));
   if (message.text) lines.push(escape(message.text));
   if (hidden > 0) lines.push(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`);
@@ -131,18 +134,23 @@ function escape(text: string): string {
  */
 export function checkDiscordMessage(message: DiscordMessage): string[] {
   const problems: string[] = [];
-  if (message.embeds.length > DISCORD_LIMITS.embeds) problems.push(`${message.embeds.length} embeds (Discord takes at most ${DISCORD_LIMITS.embeds})`);
+  if (message.embeds.length > DISCORD_LIMITS.embeds)
+    problems.push(`${message.embeds.length} embeds (Discord takes at most ${DISCORD_LIMITS.embeds})`);
   const total = embedCharacters(message.embeds);
-  if (total > DISCORD_LIMITS.totalCharacters) problems.push(`${total} characters in embeds (Discord takes at most ${DISCORD_LIMITS.totalCharacters})`);
+  if (total > DISCORD_LIMITS.totalCharacters)
+    problems.push(`${total} characters in embeds (Discord takes at most ${DISCORD_LIMITS.totalCharacters})`);
   if (message.content.length > DISCORD_LIMITS.content) problems.push(`content over ${DISCORD_LIMITS.content} characters`);
   message.embeds.forEach((embed, index) => {
     if (embed.title.length > DISCORD_LIMITS.title) problems.push(`embed ${index}: title over ${DISCORD_LIMITS.title}`);
-    if ((embed.description?.length ?? 0) > DISCORD_LIMITS.description) problems.push(`embed ${index}: description over ${DISCORD_LIMITS.description}`);
+    if ((embed.description?.length ?? 0) > DISCORD_LIMITS.description)
+      problems.push(`embed ${index}: description over ${DISCORD_LIMITS.description}`);
     const fields = embed.fields ?? [];
     if (fields.length > DISCORD_LIMITS.fields) problems.push(`embed ${index}: ${fields.length} fields (at most ${DISCORD_LIMITS.fields})`);
     fields.forEach((field, f) => {
-      if (field.name.length === 0 || field.name.length > DISCORD_LIMITS.fieldName) problems.push(`embed ${index} field ${f}: name must be 1 to ${DISCORD_LIMITS.fieldName}`);
-      if (field.value.length === 0 || field.value.length > DISCORD_LIMITS.fieldValue) problems.push(`embed ${index} field ${f}: value must be 1 to ${DISCORD_LIMITS.fieldValue}`);
+      if (field.name.length === 0 || field.name.length > DISCORD_LIMITS.fieldName)
+        problems.push(`embed ${index} field ${f}: name must be 1 to ${DISCORD_LIMITS.fieldName}`);
+      if (field.value.length === 0 || field.value.length > DISCORD_LIMITS.fieldValue)
+        problems.push(`embed ${index} field ${f}: value must be 1 to ${DISCORD_LIMITS.fieldValue}`);
     });
     if ((embed.footer?.text.length ?? 0) > DISCORD_LIMITS.footer) problems.push(`embed ${index}: footer over ${DISCORD_LIMITS.footer}`);
   });

@@ -115,5 +115,8 @@ function startFailure(cmd: string, error: unknown, variables: number, bytes: num
       `cannot run ${cmd}: its environment (${variables} variables, ${bytes} bytes, from the notification's alerts) is more than the system lets a command have (E2BIG); no retry can change that`,
     );
   }
-  return new ActionError(`cannot run ${cmd}: ${code ?? (error instanceof Error ? error.message : String(error))}`, { retryable: false, cause: error });
+  return new ActionError(`cannot run ${cmd}: ${code ?? (error instanceof Error ? error.message : String(error))}`, {
+    retryable: false,
+    cause: error,
+  });
 }

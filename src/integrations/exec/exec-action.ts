@@ -17,7 +17,8 @@ const noNul = z.string().regex(/^[^\0]*$/, 'cannot contain a NUL byte');
 // A number may come as text ("10", as am-executor's YAML library gave every value to its string field).
 const signalSchema = z.union([z.string(), z.number().int().positive()]).transform((value, ctx) => {
   if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) > 0) value = Number(value);
-  const name = typeof value === 'number' ? value : value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
+  const name =
+    typeof value === 'number' ? value : value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
   if (typeof name === 'number' || name in os.signals) return name as NodeJS.Signals | number;
   ctx.addIssue({ code: 'custom', message: `unknown signal ${JSON.stringify(value)}; use a name such as SIGTERM or SIGUSR1, or a number` });
   return z.NEVER;
@@ -93,7 +94,11 @@ export const execActionType = defineActionType({
           }
         }
         if (notification.status !== 'firing') {
-          return { detail: signalled > 0 ? `signalled ${signalled} running instance(s) with ${config.resolved_signal}` : 'resolved: nothing running', data: { signalled } };
+          return {
+            detail:
+              signalled > 0 ? `signalled ${signalled} running instance(s) with ${config.resolved_signal}` : 'resolved: nothing running',
+            data: { signalled },
+          };
         }
         const fingerprint = firstMatching(notification.alerts, config.match_labels)?.fingerprint ?? '';
         if (config.max > 0 && running.count(fingerprint) >= config.max) {
@@ -137,14 +142,25 @@ export const execActionType = defineActionType({
       const { code, signal, durationMs, droppedBytes, replacedVariables } = exit;
       const signalled = child !== undefined && running.wasSignalled(child);
       finished(code !== 0 && !signalled);
-      const data = { exitCode: code, signal, durationMs, fingerprint, ...(droppedBytes > 0 ? { droppedBytes } : {}), ...(replacedVariables > 0 ? { replacedVariables } : {}) };
+      const data = {
+        exitCode: code,
+        signal,
+        durationMs,
+        fingerprint,
+        ...(droppedBytes > 0 ? { droppedBytes } : {}),
+        ...(replacedVariables > 0 ? { replacedVariables } : {}),
+      };
       ctx.logger.info('command finished', { command: commandLine, ...data });
       const dropped = droppedBytes > 0 ? `; ${droppedBytes} bytes of output dropped` : '';
       if (code === 0) return { detail: `${commandLine}: exit 0 in ${durationMs} ms${dropped}`, data };
-      if (ctx.signal.aborted) throw new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)${dropped}`, { retryable: false });
+      if (ctx.signal.aborted)
+        throw new ActionError(`${commandLine}: stopped after ${durationMs} ms (timeout or shutdown)${dropped}`, { retryable: false });
       // Told to stop when its alert resolved: what was asked for, however it ended (as in am-executor).
-      if (signalled) return { detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved${dropped}`, data };
-      throw new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}${dropped}`, { retryable: false });
+      if (signalled)
+        return { detail: `${commandLine}: stopped by ${String(config.resolved_signal)} when its alert resolved${dropped}`, data };
+      throw new ActionError(`${commandLine}: ${code === null ? `killed by ${signal}` : `exit code ${code}`}${dropped}`, {
+        retryable: false,
+      });
     }
   },
 });

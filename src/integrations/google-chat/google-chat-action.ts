@@ -24,7 +24,14 @@ export const googleChatActionType = defineActionType({
   create(name, config, deps) {
     // Google Chat allows about one message write a second per space; past it, 429 RESOURCE_EXHAUSTED.
     return createChatWebhookAction(
-      { type: 'google_chat', destination: 'Google Chat', rate: { perSecond: 1, burst: 1 }, render: googleChatCard, check: checkGoogleChatMessage, postUrl: withThreadReplies },
+      {
+        type: 'google_chat',
+        destination: 'Google Chat',
+        rate: { perSecond: 1, burst: 1 },
+        render: googleChatCard,
+        check: checkGoogleChatMessage,
+        postUrl: withThreadReplies,
+      },
       name,
       config,
       deps,

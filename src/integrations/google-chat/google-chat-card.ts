@@ -19,7 +19,12 @@ interface Section {
 
 export interface GoogleChatMessage {
   readonly fallbackText: string;
-  readonly cardsV2: readonly [{ readonly cardId: string; readonly card: { readonly header: { readonly title: string; readonly subtitle?: string }; readonly sections: readonly Section[] } }];
+  readonly cardsV2: readonly [
+    {
+      readonly cardId: string;
+      readonly card: { readonly header: { readonly title: string; readonly subtitle?: string }; readonly sections: readonly Section[] };
+    },
+  ];
   readonly thread: { readonly threadKey: string };
 }
 
@@ -37,7 +42,9 @@ export function googleChatCard(message: Message): GoogleChatMessage {
 }
 
 function render(message: Message, shown: readonly MessageAlert[], hidden: number, compact: boolean): GoogleChatMessage {
-  const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join('  ·  ');
+  const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join(
+    '  ·  ',
+  );
   const sections: Section[] = [];
   if (message.text) sections.push({ widgets: [paragraph(escape(message.text))] });
   for (const alert of shown) sections.push(alertSection(alert, compact ? ALERT_BUDGET.compact : ALERT_BUDGET.full));
@@ -45,12 +52,18 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
     const where = message.externalURL ? ` (<a href="${escape(message.externalURL)}">Alertmanager</a>)` : '';
     sections.push({ widgets: [paragraph(`${moreAlertsText(hidden)}${where}`)] });
   }
-  if (message.notes.length > 0) sections.push({ widgets: message.notes.map((note) => paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`)) });
+  if (message.notes.length > 0)
+    sections.push({ widgets: message.notes.map((note) => paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`)) });
   // A card needs at least one section with a widget.
   if (sections.length === 0) sections.push({ widgets: [paragraph(escape(message.fallback))] });
   return {
     fallbackText: cut(message.fallback, GOOGLE_CHAT_LIMITS.text),
-    cardsV2: [{ cardId: 'alertpipe', card: { header: { title: cut(message.title, 200), ...(context ? { subtitle: cut(context, 200) } : {}) }, sections } }],
+    cardsV2: [
+      {
+        cardId: 'alertpipe',
+        card: { header: { title: cut(message.title, 200), ...(context ? { subtitle: cut(context, 200) } : {}) }, sections },
+      },
+    ],
     thread: { threadKey: threadKeyOf(message.groupKey) },
   };
 }
@@ -63,9 +76,16 @@ function alertSection(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof t
   if (alert.description) lines.push(escape(cut(alert.description, budget.text)));
   if (lines.length > 0) widgets.push(paragraph(lines.join('<br>')));
   for (const field of alert.fields.slice(0, budget.fields)) {
-    widgets.push({ decoratedText: { topLabel: cut(field.label, 100), text: escape(cut(`${field.value}${field.sparkline ? ` · ${field.sparkline}` : ''}`, budget.fieldValue)), wrapText: true } });
+    widgets.push({
+      decoratedText: {
+        topLabel: cut(field.label, 100),
+        text: escape(cut(`${field.value}${field.sparkline ? ` · ${field.sparkline}` : ''}`, budget.fieldValue)),
+        wrapText: true,
+      },
+    });
   }
-  for (const note of alert.notes.slice(0, budget.notes).map((n) => cut(n, budget.text))) widgets.push(paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`));
+  for (const note of alert.notes.slice(0, budget.notes).map((n) => cut(n, budget.text)))
+    widgets.push(paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`));
   widgets.push(paragraph(`<i>${escape(alert.when)}</i>`));
   if (alert.links.length > 0) {
     widgets.push({ buttonList: { buttons: alert.links.map((link) => ({ text: link.text, onClick: { openLink: { url: link.url } } })) } });
@@ -88,7 +108,8 @@ function escape(text: string): string {
 export function checkGoogleChatMessage(message: GoogleChatMessage): string[] {
   const problems: string[] = [];
   const bytes = Buffer.byteLength(JSON.stringify(message));
-  if (bytes > GOOGLE_CHAT_LIMITS.messageBytes) problems.push(`${bytes} bytes (Google Chat takes at most ${GOOGLE_CHAT_LIMITS.messageBytes})`);
+  if (bytes > GOOGLE_CHAT_LIMITS.messageBytes)
+    problems.push(`${bytes} bytes (Google Chat takes at most ${GOOGLE_CHAT_LIMITS.messageBytes})`);
   for (const card of message.cardsV2) {
     if (card.card.sections.length === 0) problems.push(`card ${card.cardId}: no section`);
     card.card.sections.forEach((section, index) => {

@@ -61,7 +61,8 @@ export function resolveKubernetesConnection(
 
 function inCluster(env: NodeJS.ProcessEnv, dir: string): KubernetesConnection {
   const tokenFile = path.join(dir, 'token');
-  if (!readable(tokenFile)) throw new KubernetesConfigError(`in a cluster, but no service account token at ${tokenFile} (automountServiceAccountToken: false?)`);
+  if (!readable(tokenFile))
+    throw new KubernetesConfigError(`in a cluster, but no service account token at ${tokenFile} (automountServiceAccountToken: false?)`);
   const host = env.KUBERNETES_SERVICE_HOST as string;
   // An IPv6 service address needs brackets in a URL.
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT}`;
@@ -76,7 +77,15 @@ function inCluster(env: NodeJS.ProcessEnv, dir: string): KubernetesConnection {
 interface KubeconfigFile {
   'current-context'?: string;
   contexts?: Array<{ name: string; context: { cluster: string; user?: string } }>;
-  clusters?: Array<{ name: string; cluster: { server: string; 'certificate-authority'?: string; 'certificate-authority-data'?: string; 'insecure-skip-tls-verify'?: boolean } }>;
+  clusters?: Array<{
+    name: string;
+    cluster: {
+      server: string;
+      'certificate-authority'?: string;
+      'certificate-authority-data'?: string;
+      'insecure-skip-tls-verify'?: boolean;
+    };
+  }>;
   users?: Array<{
     name: string;
     user: {
@@ -108,11 +117,14 @@ export function fromKubeconfig(file: string, contextName?: string): KubernetesCo
   const context = parsed.contexts?.find((c) => c.name === name)?.context;
   if (!context) throw new KubernetesConfigError(`kubeconfig ${file} has no context "${name}"`);
   const cluster = parsed.clusters?.find((c) => c.name === context.cluster)?.cluster;
-  if (!cluster?.server) throw new KubernetesConfigError(`kubeconfig ${file}: context "${name}" names cluster "${context.cluster}", which has no server`);
+  if (!cluster?.server)
+    throw new KubernetesConfigError(`kubeconfig ${file}: context "${name}" names cluster "${context.cluster}", which has no server`);
   const user = parsed.users?.find((u) => u.name === context.user)?.user ?? {};
   if (user.exec || user['auth-provider']) {
     // Cloud logins (aws eks get-token, gke-gcloud-auth-plugin) run a program: use a token instead.
-    throw new KubernetesConfigError(`kubeconfig ${file}: user "${context.user}" logs in through an exec or auth-provider plugin, which alertpipe does not run; give it a token or a client certificate`);
+    throw new KubernetesConfigError(
+      `kubeconfig ${file}: user "${context.user}" logs in through an exec or auth-provider plugin, which alertpipe does not run; give it a token or a client certificate`,
+    );
   }
   const fileOrData = (filePath: string | undefined, data: string | undefined): Buffer | undefined =>
     data ? Buffer.from(data, 'base64') : filePath ? readFileSync(path.resolve(dir, filePath)) : undefined;

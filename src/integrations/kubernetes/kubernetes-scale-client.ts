@@ -37,7 +37,10 @@ export class KubernetesScaleClient {
   private readonly httpsAgent: Agent | undefined;
   private readonly basic: string | undefined;
 
-  constructor(private readonly connection: KubernetesConnection, private readonly timeoutMs: number) {
+  constructor(
+    private readonly connection: KubernetesConnection,
+    private readonly timeoutMs: number,
+  ) {
     this.httpsAgent = connection.server.startsWith('https:')
       ? new Agent({
           ...(connection.ca ? { ca: connection.ca } : {}),
@@ -87,10 +90,13 @@ export class KubernetesScaleClient {
     } catch (error) {
       throw toActionError(destination, error);
     }
-    const data = parseJson(response.body) as { kind?: string; message?: string; reason?: string; spec?: { replicas?: unknown }; metadata?: { resourceVersion?: unknown } } | undefined;
+    const data = parseJson(response.body) as
+      | { kind?: string; message?: string; reason?: string; spec?: { replicas?: unknown }; metadata?: { resourceVersion?: unknown } }
+      | undefined;
     if (response.status >= 200 && response.status < 300) {
       const replicas = data?.spec?.replicas ?? 0;
-      if (typeof replicas !== 'number') throw new ActionError(`Kubernetes answered a Scale without a replica count for ${describeTarget(target)}`, { retryable: false });
+      if (typeof replicas !== 'number')
+        throw new ActionError(`Kubernetes answered a Scale without a replica count for ${describeTarget(target)}`, { retryable: false });
       return { replicas, resourceVersion: String(data?.metadata?.resourceVersion ?? '') };
     }
     throw statusError(target, method, response.status, data, response.headers['retry-after']);
@@ -102,15 +108,24 @@ export class KubernetesScaleClient {
  * ('deployments.apps "cart" not found', '... is forbidden: User ... cannot patch resource ...').
  * 409 (changed since read) is retried with a fresh read, as are 429 and 5xx; other 4xx are not.
  */
-function statusError(target: ScaleTarget, method: string, status: number, data: { kind?: string; message?: string; reason?: string } | undefined, retryAfter: string | undefined): ActionError {
+function statusError(
+  target: ScaleTarget,
+  method: string,
+  status: number,
+  data: { kind?: string; message?: string; reason?: string } | undefined,
+  retryAfter: string | undefined,
+): ActionError {
   const what = data?.kind === 'Status' && data.message ? data.message : `HTTP ${status}`;
   const retryable = status >= 500 || status === 429 || status === 409 || status === 408;
   const retryAfterMs = parseRetryAfter(retryAfter);
-  return new ActionError(`Kubernetes refused ${method} ${describeTarget(target)}/scale: ${status}${data?.reason ? ` ${data.reason}` : ''}: ${what}`, {
-    retryable,
-    status,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
+  return new ActionError(
+    `Kubernetes refused ${method} ${describeTarget(target)}/scale: ${status}${data?.reason ? ` ${data.reason}` : ''}: ${what}`,
+    {
+      retryable,
+      status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -21,10 +21,7 @@ interface TargetOutcome {
 // A read-modify-write loses to a concurrent change (an HPA, a kubectl scale) with a 409; read again.
 const CONFLICT_RETRIES = 3;
 
-const replicasSchema = z.union([
-  z.number().int(),
-  z.string().regex(/^[+-]?\d+$/, 'expected a count (5) or a change (+1, -2)'),
-]);
+const replicasSchema = z.union([z.number().int(), z.string().regex(/^[+-]?\d+$/, 'expected a count (5) or a change (+1, -2)')]);
 
 /**
  * Changes the replicas of a Deployment or StatefulSet through its scale subresource when an alert
@@ -174,7 +171,10 @@ export const scaleActionType = defineActionType({
         }
         const detail = outcomes.map((o) => `${o.target}: ${o.outcome}${o.from !== undefined ? ` ${o.from}→${o.to}` : ''}`);
         if (stale > 0) detail.push(`skipped ${stale} alert${stale === 1 ? '' : 's'} resolved since`);
-        return { detail: [...detail, ...problems].join('; ') || 'nothing to do', data: { targets: outcomes, problems, skippedResolved: stale, dryRun: config.dry_run } };
+        return {
+          detail: [...detail, ...problems].join('; ') || 'nothing to do',
+          data: { targets: outcomes, problems, skippedResolved: stale, dryRun: config.dry_run },
+        };
       },
     });
   },

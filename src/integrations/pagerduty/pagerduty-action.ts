@@ -76,9 +76,11 @@ export const pagerdutyActionType = defineActionType({
             continue;
           }
           try {
-            const answer = await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal: ctx.signal }).catch((e: unknown) => {
-              throw scrubbedError(e, scrub);
-            });
+            const answer = await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal: ctx.signal }).catch(
+              (e: unknown) => {
+                throw scrubbedError(e, scrub);
+              },
+            );
             sent.push({ dedup_key: answer.dedupKey, event_action: event.event_action });
             if (event.event_action === 'resolve') resolved.remember(event.dedup_key, alert.endsAt ?? new Date());
           } catch (error) {
@@ -94,7 +96,11 @@ export const pagerdutyActionType = defineActionType({
         }
         const triggers = sent.filter((e) => e.event_action === 'trigger').length;
         const resolves = sent.length - triggers;
-        const parts = [triggers > 0 ? `triggered ${triggers}` : '', resolves > 0 ? `resolved ${resolves}` : '', stale > 0 ? `skipped ${stale} resolved since` : ''];
+        const parts = [
+          triggers > 0 ? `triggered ${triggers}` : '',
+          resolves > 0 ? `resolved ${resolves}` : '',
+          stale > 0 ? `skipped ${stale} resolved since` : '',
+        ];
         return { detail: parts.filter(Boolean).join(', '), data: { events: sent, skippedResolved: stale } };
       },
       // An Acknowledge click in Slack: the incidents of these alerts, by the same dedup_key.

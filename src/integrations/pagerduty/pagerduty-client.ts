@@ -35,7 +35,10 @@ export async function sendPagerDutyEvent(
   } catch {
     // A 2xx that is not the Events API's JSON means something in between (a proxy, a captive
     // portal) answered: the event may not have arrived.
-    throw new ActionError(`PagerDuty answered ${answer.status} with a body that is not the Events API's JSON`, { retryable: true, status: answer.status });
+    throw new ActionError(`PagerDuty answered ${answer.status} with a body that is not the Events API's JSON`, {
+      retryable: true,
+      status: answer.status,
+    });
   }
   const dedupKey = typeof body.dedup_key === 'string' ? body.dedup_key : event.dedup_key;
   return { dedupKey, status: answer.status };

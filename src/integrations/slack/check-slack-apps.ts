@@ -27,7 +27,10 @@ export async function checkSlackApps(actions: ReadonlyMap<string, Action>): Prom
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof SlackPlatformError && !error.retryable) problems.push({ path: `actions.${action.name}.${step}`, message });
-        else warnings.push(`actions.${action.name}: Slack could not be asked at start (${message}); its messages wait in the queue until it answers`);
+        else
+          warnings.push(
+            `actions.${action.name}: Slack could not be asked at start (${message}); its messages wait in the queue until it answers`,
+          );
       } finally {
         deadline.clear();
       }

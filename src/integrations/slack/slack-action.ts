@@ -40,9 +40,14 @@ export const slackActionType = defineActionType({
     .superRefine((config, ctx) => {
       const app = config.bot_token !== undefined;
       if (app === (config.webhook_url !== undefined)) {
-        ctx.addIssue({ code: 'custom', path: [app ? 'webhook_url' : 'bot_token'], message: 'give either webhook_url (incoming webhook) or bot_token and channel (Slack app), not both' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [app ? 'webhook_url' : 'bot_token'],
+          message: 'give either webhook_url (incoming webhook) or bot_token and channel (Slack app), not both',
+        });
       }
-      if (app && config.channel === undefined) ctx.addIssue({ code: 'custom', path: ['channel'], message: 'the Slack app needs the channel to post in (a name or an ID)' });
+      if (app && config.channel === undefined)
+        ctx.addIssue({ code: 'custom', path: ['channel'], message: 'the Slack app needs the channel to post in (a name or an ID)' });
     }),
   create(name, config, deps) {
     if (config.bot_token !== undefined) {
@@ -51,6 +56,11 @@ export const slackActionType = defineActionType({
     // Slack allows about one message a second per incoming webhook, with short bursts above it
     // (api.slack.com/apis/rate-limits); past that it answers 429 with Retry-After.
     const webhook = { ...config, webhook_url: config.webhook_url ?? '' };
-    return createChatWebhookAction({ type: 'slack', destination: 'Slack', rate: { perSecond: 1, burst: 5 }, render: slackBlocks, check: checkSlackMessage }, name, webhook, deps);
+    return createChatWebhookAction(
+      { type: 'slack', destination: 'Slack', rate: { perSecond: 1, burst: 5 }, render: slackBlocks, check: checkSlackMessage },
+      name,
+      webhook,
+      deps,
+    );
   },
 });

@@ -1,4 +1,10 @@
-import { ErrorCode, type WebAPIHTTPError, type WebAPIPlatformError, type WebAPIRateLimitedError, type WebAPIRequestError } from '@slack/web-api';
+import {
+  ErrorCode,
+  type WebAPIHTTPError,
+  type WebAPIPlatformError,
+  type WebAPIRateLimitedError,
+  type WebAPIRequestError,
+} from '@slack/web-api';
 import { ActionError } from '../action-error.js';
 
 // What a person must do for these; no retry helps until they have.
@@ -35,7 +41,11 @@ export function slackApiError(method: string, error: unknown): ActionError {
   }
   if (coded.code === ErrorCode.RateLimitedError) {
     const seconds = (error as WebAPIRateLimitedError).retryAfter;
-    return new ActionError(`Slack ${method} rate limited; retry after ${seconds} s`, { retryable: true, retryAfterMs: seconds * 1000, status: 429 });
+    return new ActionError(`Slack ${method} rate limited; retry after ${seconds} s`, {
+      retryable: true,
+      retryAfterMs: seconds * 1000,
+      status: 429,
+    });
   }
   if (coded.code === ErrorCode.HTTPError) {
     const http = error as WebAPIHTTPError;
@@ -47,7 +57,10 @@ export function slackApiError(method: string, error: unknown): ActionError {
     return new ActionError(`${original.message} (${method})`, { retryable: true });
   }
   // A 429 without a usable Retry-After, or anything else the client threw.
-  return new ActionError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
+  return new ActionError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    retryable: true,
+    cause: error,
+  });
 }
 
 /** Slack answered HTTP 200 with `ok: false` and this `error` code. */

@@ -78,17 +78,20 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
   async function findByName(name: string, signal?: AbortSignal): Promise<{ id: string; is_member?: boolean }> {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await call<{ channels?: Array<{ id: string; name: string; is_member?: boolean }>; response_metadata?: { next_cursor?: string } }>(
-        'conversations.list',
-        { types: 'public_channel', exclude_archived: true, limit: 200, ...(cursor ? { cursor } : {}) },
-        signal,
-      );
+      const answer = await call<{
+        channels?: Array<{ id: string; name: string; is_member?: boolean }>;
+        response_metadata?: { next_cursor?: string };
+      }>('conversations.list', { types: 'public_channel', exclude_archived: true, limit: 200, ...(cursor ? { cursor } : {}) }, signal);
       const found = answer.channels?.find((c) => c.name === name);
       if (found) return found;
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
     }
-    throw new SlackPlatformError(`Slack has no public channel named #${name} the bot can see: check channel, or give the channel's ID (a private channel needs it, and groups:read)`, 'channel_not_found', false);
+    throw new SlackPlatformError(
+      `Slack has no public channel named #${name} the bot can see: check channel, or give the channel's ID (a private channel needs it, and groups:read)`,
+      'channel_not_found',
+      false,
+    );
   }
 
   return {
@@ -105,7 +108,11 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         : await findByName(name, signal);
       // Slack says is_member for channels; a DM (D…) has none, and a bot can always write to its own.
       if (found.is_member === false) {
-        throw new SlackPlatformError(`Slack: the bot is not a member of ${channel}: type /invite @<your app> in the channel`, 'not_in_channel', false);
+        throw new SlackPlatformError(
+          `Slack: the bot is not a member of ${channel}: type /invite @<your app> in the channel`,
+          'not_in_channel',
+          false,
+        );
       }
       channels.set(channel, found.id);
       return found.id;
@@ -119,7 +126,11 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     },
     async uploadToThread(file, signal) {
       // files.upload is retired: ask for an upload URL, send the bytes there, then share the file.
-      const target = await call<{ upload_url: string; file_id: string }>('files.getUploadURLExternal', { filename: file.filename, length: file.bytes.length }, signal);
+      const target = await call<{ upload_url: string; file_id: string }>(
+        'files.getUploadURLExternal',
+        { filename: file.filename, length: file.bytes.length },
+        signal,
+      );
       const sent = await outboundRequest({
         url: target.upload_url,
         method: 'POST',
@@ -130,8 +141,17 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         maxResponseBytes: ACTION_RESPONSE_LIMIT,
         ...(signal ? { signal } : {}),
       });
-      if (sent.status !== 200) throw new SlackPlatformError(`Slack file upload answered HTTP ${sent.status}: ${sent.body.slice(0, 200)}`, `http_${sent.status}`, sent.status >= 500);
-      await call('files.completeUploadExternal', { files: [{ id: target.file_id, title: file.title }], channel_id: file.channelId, thread_ts: file.threadTs }, signal);
+      if (sent.status !== 200)
+        throw new SlackPlatformError(
+          `Slack file upload answered HTTP ${sent.status}: ${sent.body.slice(0, 200)}`,
+          `http_${sent.status}`,
+          sent.status >= 500,
+        );
+      await call(
+        'files.completeUploadExternal',
+        { files: [{ id: target.file_id, title: file.title }], channel_id: file.channelId, thread_ts: file.threadTs },
+        signal,
+      );
       return { fileId: target.file_id };
     },
   };

@@ -61,7 +61,10 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   const scrub = secretsScrubber([config.bot_token, ...(config.signing_secret ? [config.signing_secret] : [])]);
   // Without the store (a test, `alertpipe render`), references live as long as the action.
   const fallbackRefs = new Map<string, MessageRef>();
-  const localRefs: MessageRefStore = { getMessageRef: async (id) => fallbackRefs.get(id), putMessageRef: async (ref) => void fallbackRefs.set(ref.id, ref) };
+  const localRefs: MessageRefStore = {
+    getMessageRef: async (id) => fallbackRefs.get(id),
+    putMessageRef: async (ref) => void fallbackRefs.set(ref.id, ref),
+  };
   // Two notifications of one group must not both find no message and both post: one at a time per group.
   const queues = new Map<string, Promise<unknown>>();
   // Fonts are read when the first graph is drawn, not when a config without graphs is loaded.
@@ -81,7 +84,9 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   const render = (ref: string, state: EpisodeState): SlackAppMessage =>
     slackAppMessage(state.message, {
       ref,
-      ...(state.resolvedAt === undefined ? {} : { resolved: { after: duration(state.resolvedAt - state.startedAt), at: state.resolvedAt } }),
+      ...(state.resolvedAt === undefined
+        ? {}
+        : { resolved: { after: duration(state.resolvedAt - state.startedAt), at: state.resolvedAt } }),
       ...(state.silence ? { silence: state.silence } : {}),
       ...(state.ack ? { ack: state.ack } : {}),
     });
@@ -95,10 +100,23 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
     const body = render(id, step.state);
     const metadata = {
       event_type: 'alertpipe_group',
-      event_payload: { action: name, group_key: notification.groupKey, fingerprints: notification.alerts.slice(0, 100).map((a) => a.fingerprint) },
+      event_payload: {
+        action: name,
+        group_key: notification.groupKey,
+        fingerprints: notification.alerts.slice(0, 100).map((a) => a.fingerprint),
+      },
     };
     const save = (ts: string, channel: string, state: EpisodeState): Promise<void> =>
-      refs.putMessageRef({ id, action: name, channel: config.channel, groupKey: notification.groupKey, channelId: channel, ts, state: state as unknown as Record<string, unknown>, updatedAt: Date.now() });
+      refs.putMessageRef({
+        id,
+        action: name,
+        channel: config.channel,
+        groupKey: notification.groupKey,
+        channelId: channel,
+        ts,
+        state: state as unknown as Record<string, unknown>,
+        updatedAt: Date.now(),
+      });
 
     let ts: string;
     let channel = previous?.channelId ?? channelId;
@@ -127,10 +145,23 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       await save(ts, channel, { ...step.state, pendingReplies: [] });
     }
     // Once per episode, with the message that starts it: a retry or a repeat updates, and uploads nothing.
-    const graphs = step.kind === 'post' && notification.status === 'firing'
-      ? await uploadGraphs(notification, { api, charts: () => (charts ??= createChartRenderer()), channelId: channel, threadTs: ts, signal, logger: deps.logger, metrics: deps.metrics, action: name })
-      : { uploaded: 0, failed: 0 };
-    const pictures = graphs.uploaded + graphs.failed === 0 ? '' : `; ${graphs.uploaded} graph${graphs.uploaded === 1 ? '' : 's'} attached${graphs.failed > 0 ? `, ${graphs.failed} failed` : ''}`;
+    const graphs =
+      step.kind === 'post' && notification.status === 'firing'
+        ? await uploadGraphs(notification, {
+            api,
+            charts: () => (charts ??= createChartRenderer()),
+            channelId: channel,
+            threadTs: ts,
+            signal,
+            logger: deps.logger,
+            metrics: deps.metrics,
+            action: name,
+          })
+        : { uploaded: 0, failed: 0 };
+    const pictures =
+      graphs.uploaded + graphs.failed === 0
+        ? ''
+        : `; ${graphs.uploaded} graph${graphs.uploaded === 1 ? '' : 's'} attached${graphs.failed > 0 ? `, ${graphs.failed} failed` : ''}`;
     return {
       detail: `${outcome} the message of ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}${pictures}`,
       data: { channel, ts, replies: step.kind === 'update' ? step.state.pendingReplies : [], graphs },
@@ -158,6 +189,14 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       const problems = checkSlackMessage({ text: body.text, blocks: body.attachments[0].blocks });
       return { contentType: 'application/json', body: { channel: config.channel, ...body }, problems };
     },
-    slackApp: { action: name, channel: config.channel, api, signingSecret: config.signing_secret, alertmanagerUrl: config.alertmanager_url, render, exclusive },
+    slackApp: {
+      action: name,
+      channel: config.channel,
+      api,
+      signingSecret: config.signing_secret,
+      alertmanagerUrl: config.alertmanager_url,
+      render,
+      exclusive,
+    },
   };
 }

@@ -19,7 +19,12 @@ export interface SlackAppMessage {
 
 // Slack's own red and green: the bar beside the message says firing or resolved at a glance.
 const COLOURS = { firing: '#E01E5A', resolved: '#2EB67D', silenced: '#9E9EA6' } as const;
-export const SLACK_ACTION_IDS = { silence1h: 'silence_1h', silence4h: 'silence_4h', acknowledge: 'acknowledge', unsilence: 'unsilence' } as const;
+export const SLACK_ACTION_IDS = {
+  silence1h: 'silence_1h',
+  silence4h: 'silence_4h',
+  acknowledge: 'acknowledge',
+  unsilence: 'unsilence',
+} as const;
 
 /**
  * The message model as the Slack app posts and edits it: the same blocks as the webhook mode, then

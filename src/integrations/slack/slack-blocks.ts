@@ -31,8 +31,13 @@ export interface SlackButton {
 
 /** `reserve`: blocks the caller adds after these (the Slack app's status line and buttons). */
 export function slackBlocks(message: Message, reserve = 0): SlackMessage {
-  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: cut(message.title, SLACK_LIMITS.headerText), emoji: true } }];
-  const common = [...message.context.map(([k, v]) => `*${k}* ${escape(v)}`), ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : [])].join('  ·  ');
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(message.title, SLACK_LIMITS.headerText), emoji: true } },
+  ];
+  const common = [
+    ...message.context.map(([k, v]) => `*${k}* ${escape(v)}`),
+    ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
+  ].join('  ·  ');
   if (common) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(common, SLACK_LIMITS.sectionText) }] });
   if (message.text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(escape(message.text), SLACK_LIMITS.sectionText) } });
 
@@ -50,7 +55,9 @@ export function slackBlocks(message: Message, reserve = 0): SlackMessage {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${moreAlertsText(hidden)}${where}` } });
   }
   if (message.notes.length > 0) {
-    const elements = message.notes.slice(0, SLACK_LIMITS.contextElements).map((note) => ({ type: 'mrkdwn' as const, text: cut(`:warning: ${escape(note)}`, SLACK_LIMITS.sectionText) }));
+    const elements = message.notes
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((note) => ({ type: 'mrkdwn' as const, text: cut(`:warning: ${escape(note)}`, SLACK_LIMITS.sectionText) }));
     blocks.push({ type: 'context', elements });
   }
   return { text: cut(message.fallback, SLACK_LIMITS.fallbackText), blocks };
@@ -62,7 +69,8 @@ function alertText(alert: MessageAlert): string {
   lines.push(`${status}${alert.line !== undefined ? escape(alert.line) : heading(alert.labels, alert.name)}`);
   if (alert.summary) lines.push(`*${escape(alert.summary)}*`);
   if (alert.description) lines.push(escape(alert.description));
-  for (const field of alert.fields) lines.push(`*${escape(field.label)}*: ${escape(field.value)}${field.sparkline ? ` · ${field.sparkline}` : ''}`);
+  for (const field of alert.fields)
+    lines.push(`*${escape(field.label)}*: ${escape(field.value)}${field.sparkline ? ` · ${field.sparkline}` : ''}`);
   for (const note of alert.notes) lines.push(`:warning: _${escape(note)}_`);
   return lines.join('\n');
 }
@@ -82,12 +90,16 @@ export function escape(text: string): string {
  */
 export function checkSlackMessage(message: SlackMessage): string[] {
   const problems: string[] = [];
-  if (message.blocks.length > SLACK_LIMITS.blocks) problems.push(`${message.blocks.length} blocks (Slack takes at most ${SLACK_LIMITS.blocks})`);
+  if (message.blocks.length > SLACK_LIMITS.blocks)
+    problems.push(`${message.blocks.length} blocks (Slack takes at most ${SLACK_LIMITS.blocks})`);
   message.blocks.forEach((block, index) => {
-    if (block.type === 'header' && block.text.text.length > SLACK_LIMITS.headerText) problems.push(`block ${index}: header over ${SLACK_LIMITS.headerText} characters`);
-    if (block.type === 'section' && block.text.text.length > SLACK_LIMITS.sectionText) problems.push(`block ${index}: section over ${SLACK_LIMITS.sectionText} characters`);
+    if (block.type === 'header' && block.text.text.length > SLACK_LIMITS.headerText)
+      problems.push(`block ${index}: header over ${SLACK_LIMITS.headerText} characters`);
+    if (block.type === 'section' && block.text.text.length > SLACK_LIMITS.sectionText)
+      problems.push(`block ${index}: section over ${SLACK_LIMITS.sectionText} characters`);
     if (block.type === 'section' && block.text.text.length === 0) problems.push(`block ${index}: empty section text`);
-    if (block.type === 'context' && (block.elements.length === 0 || block.elements.length > SLACK_LIMITS.contextElements)) problems.push(`block ${index}: context needs 1 to 10 elements`);
+    if (block.type === 'context' && (block.elements.length === 0 || block.elements.length > SLACK_LIMITS.contextElements))
+      problems.push(`block ${index}: context needs 1 to 10 elements`);
   });
   if (message.text.length > SLACK_LIMITS.fallbackText) problems.push(`text over ${SLACK_LIMITS.fallbackText} characters`);
   return problems;

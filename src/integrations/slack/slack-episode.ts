@@ -92,18 +92,27 @@ export function startEpisode(notification: EnrichedNotification, message: Messag
   };
 }
 
-function changes(previous: EpisodeState, current: Record<string, AlertStatus>, notification: EnrichedNotification, startedAt: number, resolvedAt: number | undefined): string[] {
+function changes(
+  previous: EpisodeState,
+  current: Record<string, AlertStatus>,
+  notification: EnrichedNotification,
+  startedAt: number,
+  resolvedAt: number | undefined,
+): string[] {
   const joined = Object.keys(current).filter((fp) => current[fp] === 'firing' && previous.alerts[fp] === undefined);
   const refired = Object.keys(current).filter((fp) => current[fp] === 'firing' && previous.alerts[fp] === 'resolved');
   const resolved = Object.keys(current).filter((fp) => current[fp] === 'resolved' && previous.alerts[fp] !== 'resolved');
   const firing = Object.values(current).filter((status) => status === 'firing').length;
   const lines: string[] = [];
-  if (joined.length === 1) lines.push(`🔥 a ${ordinal(Object.keys(previous.alerts).length + 1)} alert joined: ${nameOf(notification, joined[0] as string)}`);
+  if (joined.length === 1)
+    lines.push(`🔥 a ${ordinal(Object.keys(previous.alerts).length + 1)} alert joined: ${nameOf(notification, joined[0] as string)}`);
   if (joined.length > 1) lines.push(`🔥 ${joined.length} alerts joined`);
   if (refired.length > 0) lines.push(`🔥 ${count(refired.length)} firing again`);
-  if (resolvedAt !== undefined) lines.push(`✅ all ${count(Object.keys(current).length)} resolved after ${duration(resolvedAt - startedAt)}`);
+  if (resolvedAt !== undefined)
+    lines.push(`✅ all ${count(Object.keys(current).length)} resolved after ${duration(resolvedAt - startedAt)}`);
   else if (resolved.length > 0) lines.push(`✅ ${count(resolved.length)} resolved, ${firing} still firing`);
-  if (lines.length === 0) lines.push(notification.status === 'firing' ? `🔁 still firing: ${count(firing)} (repeat)` : '✅ resolved (repeat)');
+  if (lines.length === 0)
+    lines.push(notification.status === 'firing' ? `🔁 still firing: ${count(firing)} (repeat)` : '✅ resolved (repeat)');
   return lines;
 }
 

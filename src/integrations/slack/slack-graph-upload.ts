@@ -50,7 +50,13 @@ export async function uploadGraphs(notification: EnrichedNotification, target: G
     try {
       const bytes = await target.charts().render(graph);
       await target.api.uploadToThread(
-        { filename: `${fingerprint}.png`, title: `${graph.subject}: last hour`, bytes, channelId: target.channelId, threadTs: target.threadTs },
+        {
+          filename: `${fingerprint}.png`,
+          title: `${graph.subject}: last hour`,
+          bytes,
+          channelId: target.channelId,
+          threadTs: target.threadTs,
+        },
         target.signal,
       );
       uploaded += 1;

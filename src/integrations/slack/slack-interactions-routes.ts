@@ -41,7 +41,11 @@ export function createSlackInteractionsRouter(deps: SlackInteractionDeps): Route
       res.status(413).json({ status: 'error', error: `body over ${MAX_BODY_BYTES} bytes` });
       return;
     }
-    const signed = isSignedBySlack(deps.signingSecrets, { timestamp: req.header('x-slack-request-timestamp'), signature: req.header('x-slack-signature') }, raw);
+    const signed = isSignedBySlack(
+      deps.signingSecrets,
+      { timestamp: req.header('x-slack-request-timestamp'), signature: req.header('x-slack-signature') },
+      raw,
+    );
     if (!signed) {
       deps.logger.warn('Slack interaction refused: missing, wrong or stale signature');
       res.status(401).json({ status: 'error', error: 'not signed by Slack (X-Slack-Signature), or older than 5 minutes' });
@@ -85,7 +89,8 @@ function parseInteractions(body: string): SlackInteraction[] | undefined {
   } catch {
     return undefined;
   }
-  if (payload === null || typeof payload !== 'object' || payload.type !== 'block_actions' || !Array.isArray(payload.actions)) return undefined;
+  if (payload === null || typeof payload !== 'object' || payload.type !== 'block_actions' || !Array.isArray(payload.actions))
+    return undefined;
   const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
   const userId = str(payload.user?.id);
   if (userId === undefined) return undefined;

@@ -56,11 +56,17 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
     return 'done';
   }
 
-  async function act(app: SlackAppHandle, ref: MessageRef, state: EpisodeState, click: Click): Promise<{ state: EpisodeState; lines: string[] }> {
+  async function act(
+    app: SlackAppHandle,
+    ref: MessageRef,
+    state: EpisodeState,
+    click: Click,
+  ): Promise<{ state: EpisodeState; lines: string[] }> {
     const who = `<@${click.user.id}>`;
     const duration = SILENCE_MS[click.actionId];
     if (duration !== undefined || click.actionId === 'unsilence') {
-      if (app.alertmanagerUrl === undefined) throw new Error('no Alertmanager to silence in: set alertmanager.url (ALERTMANAGER_URL), or alertmanager_url on the Slack action');
+      if (app.alertmanagerUrl === undefined)
+        throw new Error('no Alertmanager to silence in: set alertmanager.url (ALERTMANAGER_URL), or alertmanager_url on the Slack action');
       const silences = createSilenceClient(app.alertmanagerUrl, { timeoutMs: deps.timeoutMs });
       if (duration === undefined) {
         if (state.silence === undefined) return { state, lines: [`${who} clicked Unsilence, but nothing is silenced`] };
@@ -77,7 +83,10 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
         comment: `Silenced from Slack by ${click.user.name}: ${permalink(ref, click.teamDomain)}`,
       });
       const silence = { id, by: click.user.id, until: now + duration, url: silences.silenceUrl(id) };
-      return { state: { ...state, silence }, lines: [`🔕 ${who} silenced ${state.matchers.map(matcherText).join(', ')} for ${duration / 3_600_000} h`] };
+      return {
+        state: { ...state, silence },
+        lines: [`🔕 ${who} silenced ${state.matchers.map(matcherText).join(', ')} for ${duration / 3_600_000} h`],
+      };
     }
     if (click.actionId === 'acknowledge') {
       const next = { ...state, ack: { by: click.user.id, at: Date.now() } };

@@ -23,6 +23,11 @@ export const teamsActionType = defineActionType({
   create(name, config, deps) {
     // Teams throttles a bot's messages to a channel at a few a second; Power Automate's own
     // throttling answers 429 with Retry-After. One a second with bursts of 4 stays under both.
-    return createChatWebhookAction({ type: 'teams', destination: 'Teams', rate: { perSecond: 1, burst: 4 }, render: teamsCard, check: checkTeamsMessage }, name, config, deps);
+    return createChatWebhookAction(
+      { type: 'teams', destination: 'Teams', rate: { perSecond: 1, burst: 4 }, render: teamsCard, check: checkTeamsMessage },
+      name,
+      config,
+      deps,
+    );
   },
 });

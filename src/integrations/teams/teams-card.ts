@@ -15,7 +15,9 @@ type CardElement = Readonly<Record<string, unknown>>;
 
 export interface TeamsMessage {
   readonly type: 'message';
-  readonly attachments: readonly [{ readonly contentType: typeof ADAPTIVE_CARD_TYPE; readonly contentUrl: null; readonly content: CardElement }];
+  readonly attachments: readonly [
+    { readonly contentType: typeof ADAPTIVE_CARD_TYPE; readonly contentUrl: null; readonly content: CardElement },
+  ];
 }
 
 export function teamsCard(message: Message): TeamsMessage {
@@ -33,13 +35,23 @@ function envelope(content: CardElement): TeamsMessage {
 function card(message: Message, shown: readonly MessageAlert[], hidden: number, compact: boolean): CardElement {
   const firing = message.state === 'firing';
   const body: CardElement[] = [
-    { type: 'Container', style: firing ? 'attention' : 'good', bleed: true, items: [text(message.title, { size: 'Large', weight: 'Bolder' })] },
+    {
+      type: 'Container',
+      style: firing ? 'attention' : 'good',
+      bleed: true,
+      items: [text(message.title, { size: 'Large', weight: 'Bolder' })],
+    },
   ];
-  const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join('  ·  ');
+  const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join(
+    '  ·  ',
+  );
   if (context) body.push(text(context, { isSubtle: true, spacing: 'Small' }));
   if (message.text) body.push(text(message.text));
   for (const alert of shown) body.push(alertContainer(alert, compact ? ALERT_BUDGET.compact : ALERT_BUDGET.full));
-  if (hidden > 0) body.push(text(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`, { separator: true }));
+  if (hidden > 0)
+    body.push(
+      text(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`, { separator: true }),
+    );
   for (const note of message.notes) body.push(text(`⚠ ${note}`, { color: 'Warning' }));
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -59,10 +71,13 @@ function alertContainer(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof
   if (alert.summary) items.push(text(cut(alert.summary, budget.text), { weight: 'Bolder', spacing: 'None' }));
   if (alert.description) items.push(text(cut(alert.description, budget.text), { spacing: 'Small' }));
   if (alert.fields.length > 0) {
-    const facts = alert.fields.slice(0, Math.min(budget.fields, TEAMS_LIMITS.facts)).map((f) => ({ title: cut(f.label, 100), value: cut(`${f.value}${f.sparkline ? ` · ${f.sparkline}` : ''}`, budget.fieldValue) }));
+    const facts = alert.fields
+      .slice(0, Math.min(budget.fields, TEAMS_LIMITS.facts))
+      .map((f) => ({ title: cut(f.label, 100), value: cut(`${f.value}${f.sparkline ? ` · ${f.sparkline}` : ''}`, budget.fieldValue) }));
     items.push({ type: 'FactSet', facts });
   }
-  for (const note of alert.notes.slice(0, budget.notes)) items.push(text(`⚠ ${cut(note, budget.text)}`, { color: 'Warning', spacing: 'Small' }));
+  for (const note of alert.notes.slice(0, budget.notes))
+    items.push(text(`⚠ ${cut(note, budget.text)}`, { color: 'Warning', spacing: 'Small' }));
   const links = alert.links.map((link) => `[${link.text}](${link.url})`);
   items.push(text([alert.when, ...links].join('  ·  '), { isSubtle: true, size: 'Small' }));
   return { type: 'Container', separator: true, spacing: 'Medium', items };

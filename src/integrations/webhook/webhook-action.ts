@@ -39,7 +39,8 @@ export const webhookActionType = defineActionType({
       headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
     }
     // The destination may quote the request back; none of its secrets may reach the history.
-    const auth = config.auth && 'bearer_token' in config.auth ? [config.auth.bearer_token] : config.auth ? [config.auth.basic.password] : [];
+    const auth =
+      config.auth && 'bearer_token' in config.auth ? [config.auth.bearer_token] : config.auth ? [config.auth.basic.password] : [];
     const scrub = secretsScrubber([config.url, ...Object.values(config.headers), ...auth, headers.Authorization]);
     return {
       name,

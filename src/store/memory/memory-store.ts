@@ -212,7 +212,11 @@ export class MemoryStore implements DeliveryStore {
     const { filter } = query;
     // Memory holds at most the history limit, so a filter reads it all rather than by stretches.
     const older = [...this.entries.values()]
-      .filter((entry) => entry.position < before && (!isFiltered(filter) || recordMatches(this.record(entry.notification.id) as NotificationRecord, filter)))
+      .filter(
+        (entry) =>
+          entry.position < before &&
+          (!isFiltered(filter) || recordMatches(this.record(entry.notification.id) as NotificationRecord, filter)),
+      )
       .reverse();
     const records: NotificationRecord[] = [];
     let bytes = 0;

@@ -97,7 +97,8 @@ export interface HistoryEvent {
 }
 
 /** What `retryJob` found. */
-export type RetryResult = { readonly retried: true; readonly job: Job } | { readonly retried: false; readonly reason: 'not found' | 'not dead' };
+export type RetryResult =
+  { readonly retried: true; readonly job: Job } | { readonly retried: false; readonly reason: 'not found' | 'not dead' };
 
 /** One page of the history, newest first. */
 export interface HistoryQuery {

@@ -16,7 +16,10 @@ const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
 // bigint columns hold epoch milliseconds, well inside a double; pg would return them as strings.
 const INT8_OID = 20;
-const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 /**
  * The pool of one replica and its start-up. Starting does not wait for the server: the pool
  * retries with backoff until it can migrate the schema, saying so in the log and to the failure
@@ -96,7 +99,10 @@ export class PostgresConnection {
       return (await this.pool.query<R>(text, values)).rows;
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
-      throw Object.assign(new Error(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`, { cause: error }), code === undefined ? {} : { code });
+      throw Object.assign(
+        new Error(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`, { cause: error }),
+        code === undefined ? {} : { code },
+      );
     }
   }
 

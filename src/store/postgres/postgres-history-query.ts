@@ -29,7 +29,9 @@ function filteredScan(filter: HistoryFilter): { sql: string; params: unknown[] }
   const kind = filter.outcome === undefined ? undefined : EVENT_KIND[filter.outcome];
   const action = filter.action === undefined ? undefined : param(filter.action);
   if (kind !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM alertpipe_events e WHERE e.notification_id = n.id AND e.kind = ${param(kind)}${action ? ` AND e.action = ${action}` : ''})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM alertpipe_events e WHERE e.notification_id = n.id AND e.kind = ${param(kind)}${action ? ` AND e.action = ${action}` : ''})`,
+    );
   } else if (action !== undefined || filter.outcome !== undefined) {
     const conditions = ['j.notification_id = n.id'];
     if (action !== undefined) conditions.push(`j.action = ${action}`);
@@ -57,7 +59,7 @@ export async function readFilteredPage(db: PostgresConnection, query: HistoryQue
   const records: NotificationRecord[] = [];
   const olderThan = async (position: number): Promise<boolean> => (await db.query(SQL.olderExists, [position])).length > 0;
   let bytes = 0;
-  for (let cursor = before; ; ) {
+  for (let cursor = before; ;) {
     const rows = await db.query<NotificationRow>(scan.sql, [cursor, floor, CHUNK_ROWS, ...scan.params]);
     for (const record of await toRecords(db, rows)) {
       if (!recordMatches(record, filter)) continue;

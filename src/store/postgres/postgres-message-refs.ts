@@ -32,7 +32,16 @@ export class PostgresMessageRefs {
   async get(id: string): Promise<MessageRef | undefined> {
     const [row] = await this.db.query<MessageRefRow>(GET, [id]);
     if (row === undefined) return undefined;
-    return { id: row.id, action: row.action, channel: row.channel, groupKey: row.group_key, channelId: row.channel_id, ts: row.ts, state: row.state, updatedAt: row.updated_at };
+    return {
+      id: row.id,
+      action: row.action,
+      channel: row.channel,
+      groupKey: row.group_key,
+      channelId: row.channel_id,
+      ts: row.ts,
+      state: row.state,
+      updatedAt: row.updated_at,
+    };
   }
 
   async put(ref: MessageRef): Promise<void> {
@@ -40,6 +49,15 @@ export class PostgresMessageRefs {
       this.putsSincePrune = 0;
       await this.db.query(PRUNE, [ref.updatedAt - MESSAGE_REF_MAX_AGE_MS]);
     }
-    await this.db.query(PUT, [ref.id, ref.action, ref.channel, ref.groupKey, ref.channelId, ref.ts, JSON.stringify(ref.state), ref.updatedAt]);
+    await this.db.query(PUT, [
+      ref.id,
+      ref.action,
+      ref.channel,
+      ref.groupKey,
+      ref.channelId,
+      ref.ts,
+      JSON.stringify(ref.state),
+      ref.updatedAt,
+    ]);
   }
 }

@@ -1,4 +1,13 @@
-import type { AttemptRecord, HistoryEvent, HistoryPage, HistoryQuery, Job, JobState, NotificationRecord, NotificationState } from '../ports/delivery-store.js';
+import type {
+  AttemptRecord,
+  HistoryEvent,
+  HistoryPage,
+  HistoryQuery,
+  Job,
+  JobState,
+  NotificationRecord,
+  NotificationState,
+} from '../ports/delivery-store.js';
 import { decodeNotification } from '../notification-codec.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { SQL } from './postgres-statements.js';
@@ -61,7 +70,11 @@ export async function toRecords(db: PostgresConnection, rows: NotificationRow[])
 
 /** A page of the history (see `SQL.historyPage`): the rows within count and budget, and whether more remain. */
 export async function historyPage(db: PostgresConnection, query: HistoryQuery): Promise<HistoryPage> {
-  const rows = await db.query<NotificationRow & { keep: boolean }>(SQL.historyPage, [query.before ?? Number.MAX_SAFE_INTEGER, query.limit, query.maxBytes ?? null]);
+  const rows = await db.query<NotificationRow & { keep: boolean }>(SQL.historyPage, [
+    query.before ?? Number.MAX_SAFE_INTEGER,
+    query.limit,
+    query.maxBytes ?? null,
+  ]);
   const page = rows.slice(0, query.limit);
   const kept = page.findIndex((row) => !row.keep);
   const records = await toRecords(db, kept === -1 ? page : page.slice(0, kept));

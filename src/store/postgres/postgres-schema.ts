@@ -92,7 +92,9 @@ export async function migratePostgres(client: PoolClient): Promise<{ from: numbe
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS alertpipe_schema_migrations (
       version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0)::int AS version FROM alertpipe_schema_migrations');
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT coalesce(max(version), 0)::int AS version FROM alertpipe_schema_migrations',
+    );
     const from = rows[0]?.version ?? 0;
     if (from > MIGRATIONS.length) {
       throw new Error(`the database was migrated by a newer alertpipe (schema ${from}, this one knows ${MIGRATIONS.length})`);

@@ -88,14 +88,24 @@ export class PostgresStore implements DeliveryStore {
   async add(notification: Notification): Promise<void> {
     this.requireReady();
     if (this.unfinished >= this.options.maxPending) throw new QueueFullError(this.options.maxPending, 5);
-    await this.db.query(SQL.add, [notification.id, notification.receivedAt.getTime(), notification.originalBody, encodeNotification(notification), this.owner]);
+    await this.db.query(SQL.add, [
+      notification.id,
+      notification.receivedAt.getTime(),
+      notification.originalBody,
+      encodeNotification(notification),
+      this.owner,
+    ]);
     this.unfinished++;
   }
 
   async claimNotifications(limit: number): Promise<Notification[]> {
     if (!this.db.isReady()) return [];
     await this.takeOverIfDue();
-    const rows = await this.db.query<{ id: string; seq: number; original: string; body: string }>(SQL.claimNotifications, [this.owner, this.options.leaseMs, limit]);
+    const rows = await this.db.query<{ id: string; seq: number; original: string; body: string }>(SQL.claimNotifications, [
+      this.owner,
+      this.options.leaseMs,
+      limit,
+    ]);
     this.planning.hold(rows.map((row) => row.id));
     return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body, row.original));
   }
@@ -116,13 +126,27 @@ export class PostgresStore implements DeliveryStore {
   async recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
     const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
     const result = update.result === undefined ? null : JSON.stringify(update.result);
-    await this.db.query(SQL.recordBeforeAck, [`${notificationId}:${job.action}`, notificationId, job.action, JSON.stringify(job.fingerprints), state, update.attempt.at, JSON.stringify([update.attempt]), result]);
+    await this.db.query(SQL.recordBeforeAck, [
+      `${notificationId}:${job.action}`,
+      notificationId,
+      job.action,
+      JSON.stringify(job.fingerprints),
+      state,
+      update.attempt.at,
+      JSON.stringify([update.attempt]),
+      result,
+    ]);
   }
 
   async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
     if (!this.db.isReady()) return [];
     await this.takeOverIfDue();
-    const rows = await this.db.query<JobRow & { body: string; original: string }>(SQL.claimDueJobs, [this.owner, this.options.leaseMs, now, limit]);
+    const rows = await this.db.query<JobRow & { body: string; original: string }>(SQL.claimDueJobs, [
+      this.owner,
+      this.options.leaseMs,
+      now,
+      limit,
+    ]);
     const notifications = new Map<string, EnrichedNotification>();
     this.attempting.hold(rows.map((row) => row.id));
     return rows.map((row) => {
@@ -156,7 +180,13 @@ export class PostgresStore implements DeliveryStore {
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
     const result = update.result === undefined ? null : JSON.stringify(update.result);
-    const [row] = await this.db.query<{ notification_id: string }>(SQL.finishAttempt, [jobId, update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result]);
+    const [row] = await this.db.query<{ notification_id: string }>(SQL.finishAttempt, [
+      jobId,
+      update.state,
+      update.nextAttemptAt ?? null,
+      JSON.stringify(update.attempt),
+      result,
+    ]);
     // Settled only once written: while the dispatcher retries a write the database refused, the
     // lease is still renewed, so no other replica runs the job again meanwhile.
     this.attempting.settle(jobId);

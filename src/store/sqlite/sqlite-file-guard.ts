@@ -11,7 +11,8 @@ import { identityOf, openConnection, type FileIdentity, type SqliteConnection } 
  */
 export type FileState = 'intact' | 'removed' | 'replaced' | 'wal-removed';
 
-const same = (a: FileIdentity | undefined, b: FileIdentity | undefined): boolean => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+const same = (a: FileIdentity | undefined, b: FileIdentity | undefined): boolean =>
+  a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 
 /** Two `stat` calls (a few microseconds): cheap enough to run after every commit. */
 export function fileState(file: string, conn: SqliteConnection): FileState {

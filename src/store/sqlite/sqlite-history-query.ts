@@ -40,7 +40,9 @@ export function filteredScan(filter: HistoryFilter): FilteredScan {
   if (filter.action !== undefined) params.action = filter.action;
   if (kind !== undefined) {
     params.kind = kind;
-    where.push(`EXISTS (SELECT 1 FROM events e WHERE e.notification_id = n.id AND e.kind = @kind${filter.action === undefined ? '' : ' AND e.action = @action'})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM events e WHERE e.notification_id = n.id AND e.kind = @kind${filter.action === undefined ? '' : ' AND e.action = @action'})`,
+    );
   } else if (filter.action !== undefined || filter.outcome !== undefined) {
     const conditions = ['j.notification_id = n.id'];
     if (filter.action !== undefined) conditions.push('j.action = @action');

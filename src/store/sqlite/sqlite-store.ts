@@ -39,7 +39,6 @@ export interface SqliteStoreOptions extends StoreLimits {
   readonly logger?: Logger;
 }
 
-
 // Pruning after every finished notification (or dedup claim) would cost a DELETE each; every 100 is plenty.
 const PRUNE_EVERY = 100;
 // A message untouched this long is past editing anyway (its group long resolved or forgotten).
@@ -103,7 +102,17 @@ export class SqliteStore implements DeliveryStore {
       if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
       const now = Date.now();
       for (const job of jobs) {
-        this.sql.insertJob.run(`${enriched.id}:${job.action}`, enriched.id, job.action, JSON.stringify(job.fingerprints), 'pending', now, now, '[]', null);
+        this.sql.insertJob.run(
+          `${enriched.id}:${job.action}`,
+          enriched.id,
+          job.action,
+          JSON.stringify(job.fingerprints),
+          'pending',
+          now,
+          now,
+          '[]',
+          null,
+        );
       }
       this.finishIfDone(enriched.id);
     });
@@ -114,7 +123,17 @@ export class SqliteStore implements DeliveryStore {
       const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
       const at = update.attempt.at;
       const result = update.result === undefined ? null : JSON.stringify(update.result);
-      this.sql.insertJob.run(`${notificationId}:${job.action}`, notificationId, job.action, JSON.stringify(job.fingerprints), state, at, at, JSON.stringify([update.attempt]), result);
+      this.sql.insertJob.run(
+        `${notificationId}:${job.action}`,
+        notificationId,
+        job.action,
+        JSON.stringify(job.fingerprints),
+        state,
+        at,
+        at,
+        JSON.stringify([update.attempt]),
+        result,
+      );
     });
   }
 
@@ -155,7 +174,12 @@ export class SqliteStore implements DeliveryStore {
       const row = this.sql.oneJob.get(jobId) as JobRow | undefined;
       if (row === undefined) return { retried: false, reason: 'not found' };
       if (this.sql.retryJob.run(now, jobId).changes === 0) return { retried: false, reason: 'not dead' };
-      this.insertEvent(row.notification_id, { at: now, kind: 'retried', action: row.action, fingerprints: JSON.parse(row.fingerprints) as string[] });
+      this.insertEvent(row.notification_id, {
+        at: now,
+        kind: 'retried',
+        action: row.action,
+        fingerprints: JSON.parse(row.fingerprints) as string[],
+      });
       if (this.sql.reopenNotification.run(row.notification_id).changes > 0) this.unfinished++;
       return { retried: true, job: toJob(this.sql.oneJob.get(jobId) as JobRow) };
     });
@@ -175,8 +199,16 @@ export class SqliteStore implements DeliveryStore {
     return this.write(() => {
       const notifications = this.sql.requeueNotifications.run().changes;
       this.sql.countInterruption.run();
-      const attempt = { at: Date.now(), durationMs: 0, outcome: 'dead', error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times` };
-      const dead = this.sql.deadLetterInterrupted.all(JSON.stringify(attempt), MAX_JOB_INTERRUPTIONS) as Array<{ notification_id: string; action: string }>;
+      const attempt = {
+        at: Date.now(),
+        durationMs: 0,
+        outcome: 'dead',
+        error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times`,
+      };
+      const dead = this.sql.deadLetterInterrupted.all(JSON.stringify(attempt), MAX_JOB_INTERRUPTIONS) as Array<{
+        notification_id: string;
+        action: string;
+      }>;
       for (const row of dead) this.finishIfDone(row.notification_id);
       return { notifications, jobs: this.sql.requeueJobs.run().changes, deadLettered: dead.map((row) => row.action) };
     });
@@ -266,7 +298,16 @@ export class SqliteStore implements DeliveryStore {
         this.refsSincePrune = 0;
         this.sql.pruneMessageRefs.run(ref.updatedAt - MESSAGE_REF_MAX_AGE_MS);
       }
-      this.sql.putMessageRef.run(ref.id, ref.action, ref.channel, ref.groupKey, ref.channelId, ref.ts, JSON.stringify(ref.state), ref.updatedAt);
+      this.sql.putMessageRef.run(
+        ref.id,
+        ref.action,
+        ref.channel,
+        ref.groupKey,
+        ref.channelId,
+        ref.ts,
+        JSON.stringify(ref.state),
+        ref.updatedAt,
+      );
     });
   }
 
@@ -293,7 +334,10 @@ export class SqliteStore implements DeliveryStore {
       state: row.state,
       receivedAt: row.received_at,
       // Once routed, a body enrichment added nothing to was not written again: read it as enriched.
-      notification: row.state === 'delivering' || row.state === 'done' ? decodeEnriched(row.body, row.original ?? '') : decodeNotification(row.body, row.original ?? ''),
+      notification:
+        row.state === 'delivering' || row.state === 'done'
+          ? decodeEnriched(row.body, row.original ?? '')
+          : decodeNotification(row.body, row.original ?? ''),
       jobs: (this.sql.jobsOf.all(row.id) as JobRow[]).map(toJob),
       events: (this.sql.eventsOf.all(row.id) as Array<{ body: string }>).map((e) => JSON.parse(e.body) as HistoryEvent),
     };
@@ -314,4 +358,3 @@ export class SqliteStore implements DeliveryStore {
     }
   }
 }
-

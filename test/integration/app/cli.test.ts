@@ -81,11 +81,15 @@ describe('alertpipe as prometheus-am-executor', () => {
     const out = path.join(dir, 'env.json');
     const port = await freePort();
     const record = path.join(root, 'test/support/scripts/record-env.mjs');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', `-l=127.0.0.1:${port}`, '-v=false', process.execPath, record, out], {
-      cwd: root,
-      env: { PATH: process.env.PATH, DATA_DIR: dir, LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/app/cli.ts', `-l=127.0.0.1:${port}`, '-v=false', process.execPath, record, out],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATA_DIR: dir, LOG_FORMAT: 'json' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const output: string[] = [];
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));

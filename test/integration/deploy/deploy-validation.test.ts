@@ -40,7 +40,10 @@ describe('deployment files, validated by scripts/validate-deploy.mjs', () => {
   it('deployment-k8s.yaml: every object valid, hardened, referenced and granted', () => {
     const checks = about('deployment-k8s.yaml');
     for (const kind of ['Namespace', 'Secret', 'ConfigMap', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service']) {
-      expect(checks.some((r) => r.check.includes(` ${kind} monitoring`)), kind).toBe(true);
+      expect(
+        checks.some((r) => r.check.includes(` ${kind} monitoring`)),
+        kind,
+      ).toBe(true);
     }
     expect(failuresOf(checks)).toEqual([]);
   });
@@ -55,7 +58,10 @@ describe('deployment files, validated by scripts/validate-deploy.mjs', () => {
     }
     const everything = about('chart (ci/everything-values.yaml)').map((r) => r.check);
     for (const kind of ['PersistentVolumeClaim', 'ServiceMonitor', 'PodDisruptionBudget', 'Role shop/', 'Role payments/']) {
-      expect(everything.some((check) => check.includes(kind)), kind).toBe(true);
+      expect(
+        everything.some((check) => check.includes(kind)),
+        kind,
+      ).toBe(true);
     }
     expect(failuresOf([...about('helm'), ...about('chart')])).toEqual([]);
   });
@@ -116,7 +122,9 @@ describe('the checks catch what they are for', () => {
     const values = { prometheusRule: { enabled: true } };
     expect(checkRenderedOptions([deployment], values)).toContain('prometheusRule is enabled, but no PrometheusRule is rendered');
     const stale = { kind: 'PrometheusRule', spec: { groups: [{ name: 'alertpipe', rules: [] }] } };
-    expect(checkRenderedOptions([deployment, stale], values)).toContain('the PrometheusRule does not hold the groups of examples/rules/alertpipe.yml');
+    expect(checkRenderedOptions([deployment, stale], values)).toContain(
+      'the PrometheusRule does not hold the groups of examples/rules/alertpipe.yml',
+    );
     const current = { ...stale, spec: { groups: parse(readFileSync(path.join(ROOT, 'examples/rules/alertpipe.yml'), 'utf8')).groups } };
     expect(checkRenderedOptions([deployment, current], values)).toEqual([]);
   });
@@ -203,7 +211,11 @@ describe.skipIf(!tools.available)('the example values for the Prometheus charts,
 
     it(`${c.file}: promtool check rules passes on its rule groups, the same as examples/rules`, () => {
       const groups = c.groups(values(c.file));
-      expect(groups.map((g: any) => g.name).sort()).toEqual(exampleRuleGroups().map((g) => g.name).sort());
+      expect(groups.map((g: any) => g.name).sort()).toEqual(
+        exampleRuleGroups()
+          .map((g) => g.name)
+          .sort(),
+      );
       const file = path.join(dir, `${c.file}.rules.yml`);
       writeFileSync(file, stringify({ groups }));
       const result = run('promtool', ['check', 'rules', file]);

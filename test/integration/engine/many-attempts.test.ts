@@ -22,7 +22,13 @@ describe('many attempts at once', () => {
       // Each answer waits, so that all sixteen attempts (concurrency 4 × 4) are running at once.
       receiver = await startHttpStandIn(() => ({ status: 200, body: 'ok', delayMs: 400 }));
       service = await startTestService(
-        [`delivery: { concurrency: 4 }`, 'actions:', `  hook: { type: webhook, url: "${receiver.url}/hook" }`, 'routes:', '  - actions: [hook]'].join('\n'),
+        [
+          `delivery: { concurrency: 4 }`,
+          'actions:',
+          `  hook: { type: webhook, url: "${receiver.url}/hook" }`,
+          'routes:',
+          '  - actions: [hook]',
+        ].join('\n'),
       );
       for (let i = 0; i < 16; i++) {
         const answer = await service.post('/alert', { labels: { alertname: `Storm${i}` } });

@@ -35,7 +35,9 @@ describe('a database damaged while alertpipe runs', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'alertpipe-runtime-corrupt-'));
     dirs.push(dataDir);
     // A destination that never answers keeps the notifications unfinished.
-    running = await startTestService(`actions: { out: { type: webhook, url: "http://127.0.0.1:9/", timeout: 1s } }\nroutes: [{ actions: [out] }]\ndelivery: { data_dir: ${dataDir} }\n`);
+    running = await startTestService(
+      `actions: { out: { type: webhook, url: "http://127.0.0.1:9/", timeout: 1s } }\nroutes: [{ actions: [out] }]\ndelivery: { data_dir: ${dataDir} }\n`,
+    );
     for (let i = 0; i < 3; i++) expect((await running.post('/alert', alert(i))).status).toBe(200);
     corruptIndex(path.join(dataDir, 'alertpipe.db'));
 

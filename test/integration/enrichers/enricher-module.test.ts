@@ -9,7 +9,9 @@ const examples = path.resolve(import.meta.dirname, '../../../examples');
 
 describe('enrichers of your own', () => {
   it('loads the example module with its options and runs it', async () => {
-    const enricher = await loadEnricherModule('./enrichers/team-owner-enricher.mjs', examples, { owners: { shop: { team: 'Checkout', channel: '#checkout' } } });
+    const enricher = await loadEnricherModule('./enrichers/team-owner-enricher.mjs', examples, {
+      owners: { shop: { team: 'Checkout', channel: '#checkout' } },
+    });
     expect(enricher.name).toBe('team-owner');
     const results = (await enricher.enrich(
       [

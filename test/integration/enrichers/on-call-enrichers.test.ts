@@ -34,9 +34,15 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
     // Enough samples for a 5 s rate and for the rollout (4 s after the first scrape) to be behind us.
     await prometheus.waitForSeries('count_over_time(container_cpu_usage_seconds_total{container="cart"}[10s]) >= 8', 1, 40_000);
     await prometheus.waitForSeries('ALERTS{alertstate="firing", alertname="KubePodCrashLooping"}', 1, 40_000);
-    await prometheus.waitForSeries('ALERTS{alertstate="firing", alertname=~"NodeMemoryPressure|PodMemoryHigh|KubeContainerOOMKilled"}', 4, 20_000);
+    await prometheus.waitForSeries(
+      'ALERTS{alertstate="firing", alertname=~"NodeMemoryPressure|PodMemoryHigh|KubeContainerOOMKilled"}',
+      4,
+      20_000,
+    );
     // The alert as Prometheus itself labels it, as Alertmanager would pass it on.
-    const listed = (await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string> }[] } };
+    const listed = (await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as {
+      data: { alerts: { labels: Record<string, string> }[] };
+    };
     const labels = listed.data.alerts.find((a) => a.labels.alertname === 'KubePodCrashLooping')?.labels;
     crashLooping = alertWith({ ...labels, cluster: 'prod' });
   }, 90_000);
@@ -48,7 +54,11 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
   async function run(enricher: Enricher, alerts: Alert[]): Promise<{ alert: EnrichedAlert; requests: number }> {
     const metrics = createMetrics({ defaultMetrics: false });
     const client = createPrometheusClient({ url: prometheus.url, timeoutMs: 5000, cacheTtlMs: 0, metrics });
-    const result = await enrichNotification(notificationOf(alerts), [{ enricher, timeoutMs: 10_000 }], { prometheus: client, logger: createSilentLogger(), metrics });
+    const result = await enrichNotification(notificationOf(alerts), [{ enricher, timeoutMs: 10_000 }], {
+      prometheus: client,
+      logger: createSilentLogger(),
+      metrics,
+    });
     const sent = await metrics.prometheusQueries.get();
     return { alert: result.alerts[0] as EnrichedAlert, requests: sent.values.reduce((sum, v) => sum + v.value, 0) };
   }
@@ -66,7 +76,9 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
   });
 
   it('counts restarts in the last hour per container with the last termination reason, and throttling for CPU alerts', async () => {
-    const { alert } = await run(createRestartsEnricher({ rateWindow: '5s' }), [alertWith({ ...crashLooping.labels, alertname: 'CPUThrottlingHigh' })]);
+    const { alert } = await run(createRestartsEnricher({ rateWindow: '5s' }), [
+      alertWith({ ...crashLooping.labels, alertname: 'CPUThrottlingHigh' }),
+    ]);
     const [restarts, throttled] = alert.enrichment.restarts!.fields;
     expect(restarts?.value).toMatch(/^cart ([1-9]\d*) in the last 1h, last OOMKilled \(exit 137\)$/);
     expect(throttled).toEqual({ label: 'CPU throttled', value: expect.stringMatching(/^cart (3[5-9]|4[0-5])% of periods$/) });
@@ -94,7 +106,11 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
     const metrics = createMetrics({ defaultMetrics: false });
     const client = createPrometheusClient({ url: prometheus.url, timeoutMs: 5000, cacheTtlMs: 0, metrics });
     const enricher = createPodResourcesEnricher({ rateWindow: '5s' });
-    const notification = await enrichNotification(notificationOf([resolved]), [{ enricher, timeoutMs: 10_000 }], { prometheus: client, logger: createSilentLogger(), metrics });
+    const notification = await enrichNotification(notificationOf([resolved]), [{ enricher, timeoutMs: 10_000 }], {
+      prometheus: client,
+      logger: createSilentLogger(),
+      metrics,
+    });
     const memory = notification.alerts[0]!.enrichment['pod-resources']!.fields[1];
     expect(memory?.value).toMatch(/^back to 94% of limit 512 MiB · 480 MiB · request 256 MiB/);
     const text = JSON.stringify(buildSlackMessage(notification, { maxAlerts: 5 }).blocks);
@@ -103,11 +119,18 @@ describe.skipIf(!tools.available)('on-call enrichers against a real Prometheus',
   });
 
   it('draws a PNG of the last hour with the limit line where the limit is', async () => {
-    const { alert } = await run(createGraphEnricher({ rateWindow: '5s', stepSeconds: 1, externalUrl: 'https://alertpipe.example' }), [crashLooping]);
+    const { alert } = await run(createGraphEnricher({ rateWindow: '5s', stepSeconds: 1, externalUrl: 'https://alertpipe.example' }), [
+      crashLooping,
+    ]);
     const stored = alert.enrichment.graph!;
-    expect(stored.links).toEqual([{ text: 'Graph (last hour)', url: `https://alertpipe.example/api/notifications/n-test/graphs/${crashLooping.fingerprint}.png` }]);
+    expect(stored.links).toEqual([
+      { text: 'Graph (last hour)', url: `https://alertpipe.example/api/notifications/n-test/graphs/${crashLooping.fingerprint}.png` },
+    ]);
     const graph = graphDataSchema.parse(stored.data?.graph);
-    expect(graph.panels.map((p) => [p.title, p.limit])).toEqual([['CPU', 0.5], ['Memory', 512 * 1024 ** 2]]);
+    expect(graph.panels.map((p) => [p.title, p.limit])).toEqual([
+      ['CPU', 0.5],
+      ['Memory', 512 * 1024 ** 2],
+    ]);
     const png = await createChartRenderer().render(graph);
     expect(png.length).toBeGreaterThan(2_000);
     expect(png.length).toBeLessThan(200_000);

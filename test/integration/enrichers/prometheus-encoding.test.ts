@@ -14,7 +14,12 @@ const empty = { status: 200, body: { status: 'success', data: { resultType: 'vec
 describe('the Prometheus client and compression', () => {
   it('asks Prometheus for answers as they are: inflating each one cost more CPU than it saved', async () => {
     standIn = await startHttpStandIn(() => empty);
-    const client = createPrometheusClient({ url: standIn.url, timeoutMs: 5_000, cacheTtlMs: 0, metrics: createMetrics({ defaultMetrics: false }) });
+    const client = createPrometheusClient({
+      url: standIn.url,
+      timeoutMs: 5_000,
+      cacheTtlMs: 0,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     await client.query('up', AbortSignal.timeout(5_000));
     expect(standIn.requests[0]!.headers['accept-encoding']).toBe('identity');
   });

@@ -43,7 +43,10 @@ describe('Prometheus client failures', () => {
   });
 
   it("passes on Prometheus's own reason for a bad query", async () => {
-    standIn.respondWith(() => ({ status: 400, body: { status: 'error', errorType: 'bad_data', error: '1:5: parse error: unexpected "}"' } }));
+    standIn.respondWith(() => ({
+      status: 400,
+      body: { status: 'error', errorType: 'bad_data', error: '1:5: parse error: unexpected "}"' },
+    }));
     const error = await failureOf(client(standIn.url).query('up}'));
     expect(error.failure).toBe('query');
     expect(error.message).toBe('Prometheus rejected the query: bad_data: 1:5: parse error: unexpected "}"');
@@ -57,8 +60,17 @@ describe('Prometheus client failures', () => {
   });
 
   it('sends the query as a POST form, with bearer auth', async () => {
-    standIn.respondWith(() => ({ status: 200, body: { status: 'success', data: { resultType: 'vector', result: [{ metric: { a: '1' }, value: [1, '0.5'] }] } } }));
-    const c = createPrometheusClient({ url: `${standIn.url}/prom/`, timeoutMs: 500, cacheTtlMs: 0, metrics: metrics(), bearerToken: 'tok' });
+    standIn.respondWith(() => ({
+      status: 200,
+      body: { status: 'success', data: { resultType: 'vector', result: [{ metric: { a: '1' }, value: [1, '0.5'] }] } },
+    }));
+    const c = createPrometheusClient({
+      url: `${standIn.url}/prom/`,
+      timeoutMs: 500,
+      cacheTtlMs: 0,
+      metrics: metrics(),
+      bearerToken: 'tok',
+    });
     expect(await c.query('sum(up{job="a b"})')).toEqual([{ labels: { a: '1' }, value: 0.5 }]);
     const request = standIn.requests.at(-1)!;
     expect(request.method).toBe('POST');

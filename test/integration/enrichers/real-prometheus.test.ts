@@ -33,8 +33,24 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
           namespace: 'shop',
           pod: 'cart-1',
           containers: [
-            { name: 'cart', cpuCores: 0.4, memoryBytes: 400 * MiB, cpuRequest: 0.25, cpuLimit: 0.5, memoryRequest: 256 * MiB, memoryLimit: 512 * MiB },
-            { name: 'proxy', cpuCores: 0.1, memoryBytes: 50 * MiB, cpuRequest: 0.05, cpuLimit: 0.5, memoryRequest: 64 * MiB, memoryLimit: 128 * MiB },
+            {
+              name: 'cart',
+              cpuCores: 0.4,
+              memoryBytes: 400 * MiB,
+              cpuRequest: 0.25,
+              cpuLimit: 0.5,
+              memoryRequest: 256 * MiB,
+              memoryLimit: 512 * MiB,
+            },
+            {
+              name: 'proxy',
+              cpuCores: 0.1,
+              memoryBytes: 50 * MiB,
+              cpuRequest: 0.05,
+              cpuLimit: 0.5,
+              memoryRequest: 64 * MiB,
+              memoryLimit: 128 * MiB,
+            },
           ],
         },
         // One container without a CPU limit: the pod has no CPU limit at all.
@@ -47,12 +63,33 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
           ],
         },
         // Same pod name in another namespace: must not be mixed up with shop/cart-1.
-        { namespace: 'staging', pod: 'cart-1', containers: [{ name: 'cart', cpuCores: 0.9, memoryBytes: 900 * MiB, cpuLimit: 1, memoryLimit: GiB }] },
+        {
+          namespace: 'staging',
+          pod: 'cart-1',
+          containers: [{ name: 'cart', cpuCores: 0.9, memoryBytes: 900 * MiB, cpuLimit: 1, memoryLimit: GiB }],
+        },
         ...manyPods,
       ],
       nodes: [
-        { instance: 'db-1:9100', cpus: 4, busy: 0.75, memoryAvailable: 1.2 * GiB, memoryTotal: 8 * GiB, rootSize: 50 * GiB, rootFree: 4 * GiB, rootFillBytesPerSecond: MiB },
-        { instance: 'web-1:9100', cpus: 2, busy: 0.1, memoryAvailable: 6 * GiB, memoryTotal: 8 * GiB, rootSize: 50 * GiB, rootFree: 40 * GiB },
+        {
+          instance: 'db-1:9100',
+          cpus: 4,
+          busy: 0.75,
+          memoryAvailable: 1.2 * GiB,
+          memoryTotal: 8 * GiB,
+          rootSize: 50 * GiB,
+          rootFree: 4 * GiB,
+          rootFillBytesPerSecond: MiB,
+        },
+        {
+          instance: 'web-1:9100',
+          cpus: 2,
+          busy: 0.1,
+          memoryAvailable: 6 * GiB,
+          memoryTotal: 8 * GiB,
+          rootSize: 50 * GiB,
+          rootFree: 40 * GiB,
+        },
       ],
     });
     prometheus = await startPrometheus({ targets: [exporter.target] });
@@ -69,9 +106,14 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
   async function enrich(kind: 'pod' | 'node', labelSets: Record<string, string>[], cacheTtlMs = 0): Promise<EnrichedAlert[]> {
     const metrics = createMetrics({ defaultMetrics: false });
     const client = createPrometheusClient({ url: prometheus.url, timeoutMs: 5000, cacheTtlMs, metrics });
-    const enricher = kind === 'pod' ? createPodResourcesEnricher({ rateWindow: RATE_WINDOW }) : createNodeResourcesEnricher({ rateWindow: RATE_WINDOW });
+    const enricher =
+      kind === 'pod' ? createPodResourcesEnricher({ rateWindow: RATE_WINDOW }) : createNodeResourcesEnricher({ rateWindow: RATE_WINDOW });
     const notification = notificationOf(labelSets.map((labels) => alertWith({ alertname: 'Test', ...labels })));
-    const result = await enrichNotification(notification, [{ enricher, timeoutMs: 10_000 }], { prometheus: client, logger: createSilentLogger(), metrics });
+    const result = await enrichNotification(notification, [{ enricher, timeoutMs: 10_000 }], {
+      prometheus: client,
+      logger: createSilentLogger(),
+      metrics,
+    });
     return [...result.alerts];
   }
 
@@ -100,13 +142,19 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
   });
 
   it('keeps a pod apart from its namesake in another namespace', async () => {
-    const alerts = await enrich('pod', [{ namespace: 'shop', pod: 'cart-1' }, { namespace: 'staging', pod: 'cart-1' }]);
+    const alerts = await enrich('pod', [
+      { namespace: 'shop', pod: 'cart-1' },
+      { namespace: 'staging', pod: 'cart-1' },
+    ]);
     const used = alerts.map((a) => (a.enrichment['pod-resources']!.data as { memory: { usedBytes: number } }).memory.usedBytes);
     expect(used).toEqual([450 * MiB, 900 * MiB]);
   });
 
   it('notes a pod Prometheus knows nothing about, and still answers for the others', async () => {
-    const [gone, cart] = await enrich('pod', [{ namespace: 'shop', pod: 'gone-1' }, { namespace: 'shop', pod: 'cart-1' }]);
+    const [gone, cart] = await enrich('pod', [
+      { namespace: 'shop', pod: 'gone-1' },
+      { namespace: 'shop', pod: 'cart-1' },
+    ]);
     expect(gone!.notes).toEqual(['pod-resources: no cAdvisor metrics for shop/gone-1 in Prometheus (the pod is gone, or not scraped)']);
     expect(cart!.enrichment['pod-resources']!.fields).toHaveLength(2);
   });
@@ -115,7 +163,10 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
     const counts: number[] = [];
     for (const size of [1, 10, 100]) {
       const before = (await prometheus.apiRequests('/api/v1/query')) + (await prometheus.apiRequests('/api/v1/query_range'));
-      const alerts = await enrich('pod', manyPods.slice(0, size).map((p) => ({ namespace: p.namespace, pod: p.pod })));
+      const alerts = await enrich(
+        'pod',
+        manyPods.slice(0, size).map((p) => ({ namespace: p.namespace, pod: p.pod })),
+      );
       expect(alerts.every((a) => a.enrichment['pod-resources'] !== undefined)).toBe(true);
       const after = (await prometheus.apiRequests('/api/v1/query')) + (await prometheus.apiRequests('/api/v1/query_range'));
       // apiRequests itself is not an API query; the difference is the enricher's alone.
@@ -130,7 +181,9 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
     expect(fields['Node CPU']).toMatch(/^(7[0-9]|80)% busy$/);
     expect(fields['Node memory']).toBe('1.2 GiB available of 8 GiB (15%)');
     // 4 GiB free, losing 1 MiB a second while the test runs: full in about 1.1 hours.
-    expect(fields['Root filesystem']).toMatch(/^(3\.9|4) GiB free of 50 GiB \((7\.\d|8\.0)%\) · full in about 1\.1 h at the rate of the last 6h$/);
+    expect(fields['Root filesystem']).toMatch(
+      /^(3\.9|4) GiB free of 50 GiB \((7\.\d|8\.0)%\) · full in about 1\.1 h at the rate of the last 6h$/,
+    );
     const webFields = Object.fromEntries(web!.enrichment['node-resources']!.fields.map((f) => [f.label, f.value]));
     expect(webFields['Root filesystem']).toBe('40 GiB free of 50 GiB (80%) · not filling');
     expect(byNodeName!.enrichment['node-resources']!.data).toMatchObject({ instance: 'db-1:9100' });

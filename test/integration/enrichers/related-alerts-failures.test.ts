@@ -15,8 +15,20 @@ const PROMETHEUS_ALERTS = {
   status: 'success',
   data: {
     alerts: [
-      { labels: { alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1' }, annotations: {}, state: 'firing', activeAt: '2026-11-22T12:00:00Z', value: '1e+00' },
-      { labels: { alertname: 'PodMemoryHigh', namespace: 'shop', pod: 'search-1' }, annotations: {}, state: 'pending', activeAt: '2026-11-22T12:00:00Z', value: '1e+00' },
+      {
+        labels: { alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1' },
+        annotations: {},
+        state: 'firing',
+        activeAt: '2026-11-22T12:00:00Z',
+        value: '1e+00',
+      },
+      {
+        labels: { alertname: 'PodMemoryHigh', namespace: 'shop', pod: 'search-1' },
+        annotations: {},
+        state: 'pending',
+        activeAt: '2026-11-22T12:00:00Z',
+        value: '1e+00',
+      },
     ],
   },
 };
@@ -40,13 +52,22 @@ describe('related-alerts when an upstream fails', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const client = createPrometheusClient({ url: prometheus.url, timeoutMs: 2000, cacheTtlMs: 0, metrics });
     const enricher = createRelatedAlertsEnricher(
-      alertmanagerUrl ? { alertmanager: createAlertmanagerClient({ url: alertmanagerUrl, timeoutMs: 2000, maxResponseBytes: 64 * 1024 }) } : {},
+      alertmanagerUrl
+        ? { alertmanager: createAlertmanagerClient({ url: alertmanagerUrl, timeoutMs: 2000, maxResponseBytes: 64 * 1024 }) }
+        : {},
     );
-    const result = await enrichNotification(notificationOf([alert]), [{ enricher, timeoutMs: 5000 }], { prometheus: client, logger: createSilentLogger(), metrics });
+    const result = await enrichNotification(notificationOf([alert]), [{ enricher, timeoutMs: 5000 }], {
+      prometheus: client,
+      logger: createSilentLogger(),
+      metrics,
+    });
     return result.alerts[0] as EnrichedAlert;
   }
 
-  const prometheusOk = (url: string): StandInAnswer => ({ status: 200, body: url.startsWith('/api/v1/alerts') ? PROMETHEUS_ALERTS : NO_PODS });
+  const prometheusOk = (url: string): StandInAnswer => ({
+    status: 200,
+    body: url.startsWith('/api/v1/alerts') ? PROMETHEUS_ALERTS : NO_PODS,
+  });
 
   it('counts firing alerts only, from Prometheus alone when no Alertmanager is configured', async () => {
     const enriched = await enrichWith(prometheusOk);
@@ -61,23 +82,37 @@ describe('related-alerts when an upstream fails', () => {
   });
 
   it('falls back with a note when Alertmanager answers more than its size cap', async () => {
-    const huge = Array.from({ length: 2000 }, (_, i) => ({ labels: { alertname: `A${i}`, namespace: 'x' }, status: { state: 'active', silencedBy: [], inhibitedBy: [] } }));
+    const huge = Array.from({ length: 2000 }, (_, i) => ({
+      labels: { alertname: `A${i}`, namespace: 'x' },
+      status: { state: 'active', silencedBy: [], inhibitedBy: [] },
+    }));
     const enriched = await enrichWith(prometheusOk, { status: 200, body: huge });
     expect(enriched.notes).toEqual(['related-alerts: Alertmanager answer larger than 64 KiB']);
   });
 
   it("uses Alertmanager's list when Prometheus's alerts API fails, and says so", async () => {
     const managed = [
-      { fingerprint: 'f1', labels: { alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1' }, status: { state: 'suppressed', silencedBy: ['s1'], inhibitedBy: [] } },
+      {
+        fingerprint: 'f1',
+        labels: { alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1' },
+        status: { state: 'suppressed', silencedBy: ['s1'], inhibitedBy: [] },
+      },
     ];
-    const enriched = await enrichWith((url) => (url.startsWith('/api/v1/alerts') ? { status: 503, body: 'unavailable' } : prometheusOk(url)), { status: 200, body: managed });
-    expect(enriched.enrichment['related-alerts']?.fields).toEqual([{ label: 'Also firing on the pod', value: 'KubeContainerOOMKilled (1 silenced)' }]);
+    const enriched = await enrichWith(
+      (url) => (url.startsWith('/api/v1/alerts') ? { status: 503, body: 'unavailable' } : prometheusOk(url)),
+      { status: 200, body: managed },
+    );
+    expect(enriched.enrichment['related-alerts']?.fields).toEqual([
+      { label: 'Also firing on the pod', value: 'KubeContainerOOMKilled (1 silenced)' },
+    ]);
     expect(enriched.notes).toEqual(['related-alerts: Prometheus answered HTTP 503 without a result']);
   });
 
   it('becomes a note, not a crash, when neither answers', async () => {
     const enriched = await enrichWith(() => ({ status: 200, body: 'not json' }), { status: 200, body: '{"not":"a list"}' });
     expect(enriched.enrichment['related-alerts']).toBeUndefined();
-    expect(enriched.notes).toEqual(['related-alerts: Prometheus answered HTTP 200 without a result; Alertmanager answered with no alerts list']);
+    expect(enriched.notes).toEqual([
+      'related-alerts: Prometheus answered HTTP 200 without a result; Alertmanager answered with no alerts list',
+    ]);
   });
 });

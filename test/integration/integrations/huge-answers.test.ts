@@ -33,12 +33,35 @@ async function failureOf(work: () => Promise<unknown>): Promise<ActionError> {
 
 describe('every action client caps what it reads of an answer', () => {
   it.each([
-    ['Slack', () => slackActionType.create('s', slackActionType.schema.parse({ type: 'slack', webhook_url: `${standIn.url}/services/T/B/x` }), deps).handle(notification, ctx())],
-    ['webhook w', () => webhookActionType.create('w', webhookActionType.schema.parse({ type: 'webhook', url: standIn.url }), deps).handle(notification, ctx())],
-    ['PagerDuty', () => sendPagerDutyEvent(standIn.url, { routing_key: 'k', event_action: 'resolve', dedup_key: 'd' } as never, { timeoutMs: 10_000, signal: new AbortController().signal })],
+    [
+      'Slack',
+      () =>
+        slackActionType
+          .create('s', slackActionType.schema.parse({ type: 'slack', webhook_url: `${standIn.url}/services/T/B/x` }), deps)
+          .handle(notification, ctx()),
+    ],
+    [
+      'webhook w',
+      () =>
+        webhookActionType
+          .create('w', webhookActionType.schema.parse({ type: 'webhook', url: standIn.url }), deps)
+          .handle(notification, ctx()),
+    ],
+    [
+      'PagerDuty',
+      () =>
+        sendPagerDutyEvent(standIn.url, { routing_key: 'k', event_action: 'resolve', dedup_key: 'd' } as never, {
+          timeoutMs: 10_000,
+          signal: new AbortController().signal,
+        }),
+    ],
     [
       'Kubernetes API (api_url)',
-      () => new KubernetesScaleClient({ server: standIn.url, origin: 'api_url' }, 10_000).getScale({ kind: 'deployment', namespace: 'shop', name: 'cart' }, new AbortController().signal),
+      () =>
+        new KubernetesScaleClient({ server: standIn.url, origin: 'api_url' }, 10_000).getScale(
+          { kind: 'deployment', namespace: 'shop', name: 'cart' },
+          new AbortController().signal,
+        ),
     ],
   ])('%s: a 200 MB answer fails the attempt without retry, after 1 MiB', async (destination, send) => {
     const before = standIn.answers.length;

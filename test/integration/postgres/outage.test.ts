@@ -21,7 +21,15 @@ describe.skipIf(!postgres.available)('alertpipe on PostgreSQL when PostgreSQL go
   });
 
   async function start(url: string): Promise<TestService> {
-    const yaml = ['actions:', `  hook: { type: webhook, url: "${receiver.url}/hook", timeout: 2s }`, 'routes:', '  - actions: [hook]', 'delivery:', '  initial_backoff: 200ms', ''].join('\n');
+    const yaml = [
+      'actions:',
+      `  hook: { type: webhook, url: "${receiver.url}/hook", timeout: 2s }`,
+      'routes:',
+      '  - actions: [hook]',
+      'delivery:',
+      '  initial_backoff: 200ms',
+      '',
+    ].join('\n');
     const service = await startTestService(yaml, { DATABASE_URL: url });
     services.push(service);
     return service;

@@ -22,7 +22,10 @@ describe.skipIf(!postgres.available)('two replicas sharing one PostgreSQL store'
 
   async function replicas(count: number): Promise<PostgresStore[]> {
     const url = await server.createDatabase();
-    const opened = Array.from({ length: count }, () => new PostgresStore({ maxPending: 10_000, historyLimit: 100, url, poolSize: 4, leaseMs: 30_000, logger }));
+    const opened = Array.from(
+      { length: count },
+      () => new PostgresStore({ maxPending: 10_000, historyLimit: 100, url, poolSize: 4, leaseMs: 30_000, logger }),
+    );
     stores.push(...opened);
     await Promise.all(opened.map((store) => store.ready()));
     return opened;
@@ -45,7 +48,8 @@ describe.skipIf(!postgres.available)('two replicas sharing one PostgreSQL store'
 
     const jobsOf = async (store: PostgresStore): Promise<string[]> => {
       const ids: string[] = [];
-      for (let batch = await store.claimDueJobs(Date.now(), 4); batch.length > 0; batch = await store.claimDueJobs(Date.now(), 4)) ids.push(...batch.map((c) => c.job.id));
+      for (let batch = await store.claimDueJobs(Date.now(), 4); batch.length > 0; batch = await store.claimDueJobs(Date.now(), 4))
+        ids.push(...batch.map((c) => c.job.id));
       return ids;
     };
     const [jobsA, jobsB] = await Promise.all([jobsOf(a!), jobsOf(b!)]);
@@ -58,7 +62,10 @@ describe.skipIf(!postgres.available)('two replicas sharing one PostgreSQL store'
     const now = Date.now();
     for (let round = 0; round < 20; round++) {
       const keys = [`slack|fp${round}|firing`];
-      const [dupA, dupB] = await Promise.all([a!.claimDedupKeys(`x${round}`, keys, now, 60_000), b!.claimDedupKeys(`y${round}`, keys, now, 60_000)]);
+      const [dupA, dupB] = await Promise.all([
+        a!.claimDedupKeys(`x${round}`, keys, now, 60_000),
+        b!.claimDedupKeys(`y${round}`, keys, now, 60_000),
+      ]);
       expect(dupA.size + dupB.size).toBe(1);
     }
   });
@@ -96,7 +103,10 @@ describe.skipIf(!postgres.available)('two replicas sharing one PostgreSQL store'
       const id = `r${round}`;
       await a!.add(note(id));
       await a!.claimNotifications(1);
-      await a!.saveRouted(enriched(note(id)), [{ action: 'one', fingerprints: ['f'] }, { action: 'two', fingerprints: ['f'] }]);
+      await a!.saveRouted(enriched(note(id)), [
+        { action: 'one', fingerprints: ['f'] },
+        { action: 'two', fingerprints: ['f'] },
+      ]);
       const [first] = await a!.claimDueJobs(Date.now(), 1);
       const [second] = await b!.claimDueJobs(Date.now(), 1);
       const success = { state: 'succeeded' as const, attempt: { at: 1, durationMs: 1, outcome: 'success' as const } };

@@ -31,12 +31,23 @@ if (subject === 'deadline') {
   const now = Date.now();
   const update = await runJob(
     {
-      job: { id: 'n-gc:hung', notificationId: 'n-gc', action: 'hung', fingerprints: [notification.alerts[0]!.fingerprint], state: 'running', createdAt: now, nextAttemptAt: now, attempts: [] },
+      job: {
+        id: 'n-gc:hung',
+        notificationId: 'n-gc',
+        action: 'hung',
+        fingerprints: [notification.alerts[0]!.fingerprint],
+        state: 'running',
+        createdAt: now,
+        nextAttemptAt: now,
+        attempts: [],
+      },
       notification,
     },
     {
       // An action that ignores its signal and never settles: only the deadline can end the attempt.
-      actions: new Map([['hung', { name: 'hung', type: 'test', sendResolved: false, timeoutMs: 1000, handle: () => new Promise<never>(() => {}) }]]),
+      actions: new Map([
+        ['hung', { name: 'hung', type: 'test', sendResolved: false, timeoutMs: 1000, handle: () => new Promise<never>(() => {}) }],
+      ]),
       logger: createSilentLogger(),
       metrics: createMetrics({ defaultMetrics: false }),
       retryPolicy: 'never',

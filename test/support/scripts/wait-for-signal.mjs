@@ -15,8 +15,11 @@ for (const signal of ['SIGUSR1', 'SIGTERM']) {
     process.exit(0);
   });
 }
-setTimeout(() => {
-  appendFileSync(file, 'finished\n');
-  child.kill('SIGKILL');
-  process.exit(0);
-}, Number(seconds) * 1000);
+setTimeout(
+  () => {
+    appendFileSync(file, 'finished\n');
+    child.kill('SIGKILL');
+    process.exit(0);
+  },
+  Number(seconds) * 1000,
+);

@@ -3,11 +3,17 @@ import { groupSilenceMatchers, matcherText } from '../../../src/alertmanager/sil
 
 describe('silence matchers for a group', () => {
   it('matches one alert by all its labels, each with =', () => {
-    expect(groupSilenceMatchers([{ labels: { alertname: 'A', pod: 'cart-1' } }]).map(matcherText)).toEqual(['alertname="A"', 'pod="cart-1"']);
+    expect(groupSilenceMatchers([{ labels: { alertname: 'A', pod: 'cart-1' } }]).map(matcherText)).toEqual([
+      'alertname="A"',
+      'pod="cart-1"',
+    ]);
   });
 
   it('matches shared labels with = and differing ones with an anchored alternation, regex characters escaped', () => {
-    const matchers = groupSilenceMatchers([{ labels: { alertname: 'A', path: '/api/v1.0' } }, { labels: { alertname: 'A', path: '/api/(x)|y' } }]);
+    const matchers = groupSilenceMatchers([
+      { labels: { alertname: 'A', path: '/api/v1.0' } },
+      { labels: { alertname: 'A', path: '/api/(x)|y' } },
+    ]);
     expect(matchers.map(matcherText)).toEqual(['alertname="A"', 'path=~"/api/\\\\(x\\\\)\\\\|y|/api/v1\\\\.0"']);
     const regex = new RegExp(`^(?:${matchers[1]!.value})$`);
     expect(['/api/v1.0', '/api/(x)|y'].every((v) => regex.test(v))).toBe(true);

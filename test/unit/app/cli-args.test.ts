@@ -34,9 +34,17 @@ describe("the command line, read as Go's flag package reads prometheus-am-execut
   });
 
   it('takes the first argument that is not a flag, and everything after it, as the command (its README: script [args..])', () => {
-    expect(parseArgs(['-l', ':8080', 'examples/reboot'])).toEqual({ command: 'serve', listen: ':8080', run: { cmd: 'examples/reboot', args: [] } });
+    expect(parseArgs(['-l', ':8080', 'examples/reboot'])).toEqual({
+      command: 'serve',
+      listen: ':8080',
+      run: { cmd: 'examples/reboot', args: [] },
+    });
     expect(parseArgs(['bash', '-c', 'env', '-l', 'x'])).toEqual({ command: 'serve', run: { cmd: 'bash', args: ['-c', 'env', '-l', 'x'] } });
-    expect(parseArgs(['-f', 'x.yml', '--', '-weird-name', '-v'])).toEqual({ command: 'serve', file: 'x.yml', run: { cmd: '-weird-name', args: ['-v'] } });
+    expect(parseArgs(['-f', 'x.yml', '--', '-weird-name', '-v'])).toEqual({
+      command: 'serve',
+      file: 'x.yml',
+      run: { cmd: '-weird-name', args: ['-v'] },
+    });
   });
 
   it("keeps alertpipe's own words in the first position, and runs a script of that name after --", () => {

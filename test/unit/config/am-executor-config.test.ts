@@ -8,10 +8,18 @@ describe('a prometheus-am-executor executor.yml', () => {
     const config = parseConfigText(fixtureText('am-executor-executor.yml'), 'executor.yml', {});
     expect(config.server.listen).toBe(':23222');
     expect(Object.keys(config.actions)).toEqual(['command-1-echo', 'command-2-true', 'command-3-sleep']);
-    expect(config.actions['command-1-echo']).toMatchObject({ type: 'exec', cmd: 'echo', args: ['banana', 'tomato'], match_labels: { env: 'testing', owner: 'me' }, notify_on_failure: false });
+    expect(config.actions['command-1-echo']).toMatchObject({
+      type: 'exec',
+      cmd: 'echo',
+      args: ['banana', 'tomato'],
+      match_labels: { env: 'testing', owner: 'me' },
+      notify_on_failure: false,
+    });
     expect(config.actions['command-2-true']).toMatchObject({ cmd: '/bin/true', max: 3, ignore_resolved: true, notify_on_failure: true });
     expect(config.actions['command-3-sleep']).toMatchObject({ cmd: '/bin/sleep', args: ['10s'], resolved_signal: 'SIGUSR1' });
-    expect(config.routes?.map((r) => [r.actions, r.matchers])).toEqual([[['command-1-echo', 'command-2-true', 'command-3-sleep', 'log'], []]]);
+    expect(config.routes?.map((r) => [r.actions, r.matchers])).toEqual([
+      [['command-1-echo', 'command-2-true', 'command-3-sleep', 'log'], []],
+    ]);
     expect(config.enrichers).toEqual([]);
   });
 
@@ -75,7 +83,12 @@ describe('a command on the command line (config_test.go: Test_mergeConfigs)', ()
   it('is the only command when there is no file', async () => {
     const { config } = await loadConfig({ env: {}, commandLine: { cmd: '/usr/local/bin/reboot', args: ['--now'] } });
     expect(Object.keys(config.actions)).toEqual(['command-1-reboot']);
-    expect(config.actions['command-1-reboot']).toMatchObject({ type: 'exec', cmd: '/usr/local/bin/reboot', args: ['--now'], notify_on_failure: true });
+    expect(config.actions['command-1-reboot']).toMatchObject({
+      type: 'exec',
+      cmd: '/usr/local/bin/reboot',
+      args: ['--now'],
+      notify_on_failure: true,
+    });
     expect(config.server.listen).toBe(':8080');
   });
 

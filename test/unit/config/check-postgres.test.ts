@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { postgresProblems } from '../../../src/config/check-postgres.js';
 
-const settings = (url: string, tls?: { ca_file?: string }) => ({ url, pool_size: 10, lease: 30_000, ...(tls ? { tls: { insecure_skip_verify: false, ...tls } } : {}) });
+const settings = (url: string, tls?: { ca_file?: string }) => ({
+  url,
+  pool_size: 10,
+  lease: 30_000,
+  ...(tls ? { tls: { insecure_skip_verify: false, ...tls } } : {}),
+});
 
 describe('the PostgreSQL queue settings checked before start', () => {
   it('accepts a URL with a host, or with a socket directory as libpq takes it', () => {
@@ -17,7 +22,9 @@ describe('the PostgreSQL queue settings checked before start', () => {
   });
 
   it('refuses a URL that names no host', () => {
-    expect(postgresProblems(settings('postgres:///alertpipe'), '.')).toEqual([{ path: 'delivery.postgres.url', message: expect.stringMatching(/names no host/) }]);
+    expect(postgresProblems(settings('postgres:///alertpipe'), '.')).toEqual([
+      { path: 'delivery.postgres.url', message: expect.stringMatching(/names no host/) },
+    ]);
   });
 
   it('refuses a TLS file it cannot read, at its path', () => {

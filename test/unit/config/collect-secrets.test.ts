@@ -7,14 +7,18 @@ const secretsOf = (yaml: string) => collectSecrets(parseConfigText(yaml, 'test',
 
 describe('collectSecrets', () => {
   it('finds a secret because the schema declares it, whatever its field is called', () => {
-    const secrets = secretsOf('actions:\n  hook: { type: webhook, url: "https://ci.example/hooks/0123456789abcdef0123", headers: { X-Custom: abcdefgh } }\n');
+    const secrets = secretsOf(
+      'actions:\n  hook: { type: webhook, url: "https://ci.example/hooks/0123456789abcdef0123", headers: { X-Custom: abcdefgh } }\n',
+    );
     expect(secrets).toContain('https://ci.example/hooks/0123456789abcdef0123');
     expect(secrets).toContain('0123456789abcdef0123');
     expect(secrets).toContain('abcdefgh');
   });
 
   it('does not take a field for a secret because of its name alone', () => {
-    const secrets = secretsOf('actions:\n  pd: { type: pagerduty, routing_key: R0123456789, severity_label: secret_token, client: my-password }\n');
+    const secrets = secretsOf(
+      'actions:\n  pd: { type: pagerduty, routing_key: R0123456789, severity_label: secret_token, client: my-password }\n',
+    );
     expect(secrets).toEqual(['R0123456789']);
   });
 
@@ -36,7 +40,11 @@ describe('collectSecrets', () => {
 describe('urlScrubber', () => {
   it('removes a webhook URL whole, in parts, and when an error cut it in the middle', () => {
     const scrub = urlScrubber('https://discord.example/api/webhooks/1181818181818181818/TOKENTOKENTOKENTOKEN');
-    expect(scrub('posting to /api/webhooks/1181818181818181818/TOKENTOKENTOKENTOKEN failed')).toBe('posting to /api/webhooks/<webhook>/<webhook> failed');
-    expect(scrub('answered 400: {"url":"/api/webhooks/1181818181818181818/TOKENTOK…')).toBe('answered 400: {"url":"/api/webhooks/<webhook>/<webhook>…');
+    expect(scrub('posting to /api/webhooks/1181818181818181818/TOKENTOKENTOKENTOKEN failed')).toBe(
+      'posting to /api/webhooks/<webhook>/<webhook> failed',
+    );
+    expect(scrub('answered 400: {"url":"/api/webhooks/1181818181818181818/TOKENTOK…')).toBe(
+      'answered 400: {"url":"/api/webhooks/<webhook>/<webhook>…',
+    );
   });
 });

@@ -22,7 +22,11 @@ describe('${VAR:-} with nothing set', () => {
   });
 
   it('lets a field with a default take its default, and keeps an empty argument in a list', () => {
-    const config = parseConfigText('delivery:\n  data_dir: "${DATA:-}"\nactions:\n  x: { type: exec, cmd: /bin/true, args: ["${A:-}", b] }\n', 't', {});
+    const config = parseConfigText(
+      'delivery:\n  data_dir: "${DATA:-}"\nactions:\n  x: { type: exec, cmd: /bin/true, args: ["${A:-}", b] }\n',
+      't',
+      {},
+    );
     expect(config.delivery.data_dir).toBe('./data');
     const exec = config.actions.x;
     expect(exec?.type === 'exec' ? exec.args : undefined).toEqual(['', 'b']);
@@ -91,7 +95,11 @@ describe('hostile YAML', () => {
 
 describe('route regexes', () => {
   it('reports RE2-only syntax at the route’s path, saying why', () => {
-    const error = problemsOf("routes:\n  - actions: [log]\n  - matchers: ['severity=\"critical\"', 'pod=~\"(?!canary-).*\"']\n    actions: [log]\n");
-    expect(error.problems).toEqual([{ path: 'routes.1.matchers.1', message: expect.stringMatching(/invalid regular expression \(RE2 syntax.*lookaheads/) }]);
+    const error = problemsOf(
+      'routes:\n  - actions: [log]\n  - matchers: [\'severity="critical"\', \'pod=~"(?!canary-).*"\']\n    actions: [log]\n',
+    );
+    expect(error.problems).toEqual([
+      { path: 'routes.1.matchers.1', message: expect.stringMatching(/invalid regular expression \(RE2 syntax.*lookaheads/) },
+    ]);
   });
 });

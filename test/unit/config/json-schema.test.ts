@@ -10,8 +10,6 @@ describe('config.schema.json', () => {
 
   it('describes every section of the config file', () => {
     const properties = (configJsonSchema().properties ?? {}) as Record<string, unknown>;
-    expect(Object.keys(properties)).toEqual(
-      expect.arrayContaining(['server', 'prometheus', 'enrichers', 'routes', 'actions', 'delivery']),
-    );
+    expect(Object.keys(properties)).toEqual(expect.arrayContaining(['server', 'prometheus', 'enrichers', 'routes', 'actions', 'delivery']));
   });
 });

@@ -60,7 +60,11 @@ describe('loadConfig', () => {
 
 describe('parseConfigText', () => {
   it('parses durations and sizes into milliseconds and bytes', () => {
-    const config = parseConfigText('server:\n  body_limit: 1mb\n  request_timeout: 1m30s\nprometheus:\n  url: http://p:9090\n  timeout: 500ms\n', 't', {});
+    const config = parseConfigText(
+      'server:\n  body_limit: 1mb\n  request_timeout: 1m30s\nprometheus:\n  url: http://p:9090\n  timeout: 500ms\n',
+      't',
+      {},
+    );
     expect(config.server.body_limit).toBe(1024 * 1024);
     expect(config.server.request_timeout).toBe(90_000);
     expect(config.prometheus.timeout).toBe(500);
@@ -86,10 +90,15 @@ describe('parseConfigText', () => {
   });
 
   it('points every pagerduty action without a url of its own at PAGERDUTY_EVENTS_URL', () => {
-    const text = 'actions:\n  a: { type: pagerduty, routing_key: k }\n  b: { type: pagerduty, routing_key: k, url: "http://own:1/v2/enqueue" }\n';
-    const urls = (env: NodeJS.ProcessEnv) => Object.values(parseConfigText(text, 't', env).actions).map((a) => (a.type === 'pagerduty' ? a.url : ''));
+    const text =
+      'actions:\n  a: { type: pagerduty, routing_key: k }\n  b: { type: pagerduty, routing_key: k, url: "http://own:1/v2/enqueue" }\n';
+    const urls = (env: NodeJS.ProcessEnv) =>
+      Object.values(parseConfigText(text, 't', env).actions).map((a) => (a.type === 'pagerduty' ? a.url : ''));
     expect(urls({})).toEqual(['https://events.pagerduty.com/v2/enqueue', 'http://own:1/v2/enqueue']);
-    expect(urls({ PAGERDUTY_EVENTS_URL: 'http://proxy:8080/v2/enqueue' })).toEqual(['http://proxy:8080/v2/enqueue', 'http://own:1/v2/enqueue']);
+    expect(urls({ PAGERDUTY_EVENTS_URL: 'http://proxy:8080/v2/enqueue' })).toEqual([
+      'http://proxy:8080/v2/enqueue',
+      'http://own:1/v2/enqueue',
+    ]);
   });
 
   it('keeps the sign of replicas: +1 (a change) even unquoted, where YAML would read the number 1', () => {

@@ -26,8 +26,18 @@ function start(store: MemoryStore, actions: Action[]): Dispatcher {
     metrics,
     planConcurrency: 2,
     jobConcurrency: 4,
-    plan: async (n) => ({ enriched: enriched(n), jobs: actions.map((a) => ({ action: a.name, fingerprints: n.alerts.map((x) => x.fingerprint) })) }),
-    runJob: (claimed) => runJob(claimed, { actions: byName, logger, metrics, retryPolicy: { initialBackoffMs: 20, maxBackoffMs: 50, maxAgeMs: 60_000 }, shutdownSignal: new AbortController().signal }),
+    plan: async (n) => ({
+      enriched: enriched(n),
+      jobs: actions.map((a) => ({ action: a.name, fingerprints: n.alerts.map((x) => x.fingerprint) })),
+    }),
+    runJob: (claimed) =>
+      runJob(claimed, {
+        actions: byName,
+        logger,
+        metrics,
+        retryPolicy: { initialBackoffMs: 20, maxBackoffMs: 50, maxAgeMs: 60_000 },
+        shutdownSignal: new AbortController().signal,
+      }),
     delayFor: () => 0,
   });
   dispatcher.start();
@@ -98,7 +108,14 @@ describe('dispatcher when the store fails', () => {
         await store.claimDedupKeys(n.id, ['k'], Date.now(), 60_000);
         return { enriched: enriched(n), jobs: [{ action: ok.name, fingerprints: n.alerts.map((x) => x.fingerprint) }] };
       },
-      runJob: (claimed) => runJob(claimed, { actions: byName, logger, metrics, retryPolicy: { initialBackoffMs: 20, maxBackoffMs: 50, maxAgeMs: 60_000 }, shutdownSignal: new AbortController().signal }),
+      runJob: (claimed) =>
+        runJob(claimed, {
+          actions: byName,
+          logger,
+          metrics,
+          retryPolicy: { initialBackoffMs: 20, maxBackoffMs: 50, maxAgeMs: 60_000 },
+          shutdownSignal: new AbortController().signal,
+        }),
       delayFor: () => 0,
     });
     dispatcher.start();

@@ -27,14 +27,17 @@ function start(store: MemoryStore, actions: Action[], retry = { initialBackoffMs
     metrics,
     planConcurrency: 2,
     jobConcurrency: 4,
-    plan: async (n) => ({ enriched: enriched(n), jobs: actions.map((a) => ({ action: a.name, fingerprints: n.alerts.map((x) => x.fingerprint) })) }),
-    runJob: (claimed) => runJob(claimed, { actions: byName, logger, metrics, retryPolicy: retry, shutdownSignal: new AbortController().signal }),
+    plan: async (n) => ({
+      enriched: enriched(n),
+      jobs: actions.map((a) => ({ action: a.name, fingerprints: n.alerts.map((x) => x.fingerprint) })),
+    }),
+    runJob: (claimed) =>
+      runJob(claimed, { actions: byName, logger, metrics, retryPolicy: retry, shutdownSignal: new AbortController().signal }),
     delayFor: () => 0,
   });
   dispatcher.start();
   return dispatcher;
 }
-
 
 const recording = (name: string, behave: (attempt: number) => void = () => {}): Action & { calls: number } => {
   const action = {

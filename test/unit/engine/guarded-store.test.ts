@@ -22,7 +22,6 @@ class FlakyStore extends MemoryStore {
 const note = (id: string) => notificationOf([alertWith({ alertname: 'A', id })], id);
 const diskFull = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 
-
 describe('guarded store', () => {
   it('turns a store failure into a 503 with its reason, counts it, and is unhealthy until a write works again', async () => {
     const inner = new FlakyStore({ maxPending: 10, historyLimit: 10 });
@@ -42,7 +41,10 @@ describe('guarded store', () => {
   });
 
   it('passes a full queue through as it is, without marking the store unhealthy', async () => {
-    const store = guardStore(new MemoryStore({ maxPending: 1, historyLimit: 10 }), { metrics: createMetrics({ defaultMetrics: false }), logger: createSilentLogger() });
+    const store = guardStore(new MemoryStore({ maxPending: 1, historyLimit: 10 }), {
+      metrics: createMetrics({ defaultMetrics: false }),
+      logger: createSilentLogger(),
+    });
     await store.add(note('a'));
     await expect(store.add(note('b'))).rejects.toBeInstanceOf(QueueFullError);
     expect(store.health().ok).toBe(true);
@@ -76,7 +78,10 @@ describe('guarded store', () => {
     inner.failWith = new Error('PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432');
     const metrics = createMetrics({ defaultMetrics: false });
     const store = guardStore(inner, { metrics, logger: createSilentLogger() });
-    expect(store.health()).toEqual({ ok: false, reason: 'the queue store failed (connection): PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432' });
+    expect(store.health()).toEqual({
+      ok: false,
+      reason: 'the queue store failed (connection): PostgreSQL unavailable: connect ECONNREFUSED 127.0.0.1:5432',
+    });
     expect((await metrics.storeErrors.get()).values).toEqual([{ labels: { operation: 'connection' }, value: 1 }]);
     inner.failWith = undefined;
     await until(() => store.health().ok, 5_000);

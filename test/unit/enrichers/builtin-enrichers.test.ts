@@ -19,11 +19,15 @@ describe('built-in enrichers in the config', () => {
   });
 
   it('still report a bad option with its path', () => {
-    expect(() => parseConfigText('enrichers:\n  - name: node-resources\n    options: { fill_window: soon }\n', 'test', env)).toThrow(ConfigError);
+    expect(() => parseConfigText('enrichers:\n  - name: node-resources\n    options: { fill_window: soon }\n', 'test', env)).toThrow(
+      ConfigError,
+    );
     try {
       parseConfigText('enrichers:\n  - name: node-resources\n    options: { fill_window: soon }\n', 'test', env);
     } catch (error) {
-      expect((error as ConfigError).problems).toEqual([{ path: 'enrichers.0.options.fill_window', message: 'expected a PromQL duration such as 5m' }]);
+      expect((error as ConfigError).problems).toEqual([
+        { path: 'enrichers.0.options.fill_window', message: 'expected a PromQL duration such as 5m' },
+      ]);
     }
   });
 });

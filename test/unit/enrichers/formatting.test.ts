@@ -17,7 +17,10 @@ describe('sparkline', () => {
     expect(sparkline([0, Number.NaN, 7])).toBe('▁ █');
   });
   it('averages a long series down to the width', () => {
-    const line = sparkline(Array.from({ length: 61 }, (_, i) => i), 20);
+    const line = sparkline(
+      Array.from({ length: 61 }, (_, i) => i),
+      20,
+    );
     expect(line).toHaveLength(20);
     expect(line[0]).toBe('▁');
     expect(line.at(-1)).toBe('█');

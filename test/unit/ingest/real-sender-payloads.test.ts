@@ -112,8 +112,17 @@ describe('payloads real senders emit are accepted, not refused', () => {
   });
 
   it('null for a status, fingerprint, generatorURL or time means absent, as Go writes a nil pointer', () => {
-    const alert = normalize({ labels: { alertname: 'A' }, status: null, fingerprint: null, generatorURL: null, startsAt: null, endsAt: null }, { now }).alerts[0]!;
-    expect(alert).toMatchObject({ status: 'firing', fingerprint: fingerprintOf({ alertname: 'A' }), generatorURL: '', startsAt: now, endsAt: null });
+    const alert = normalize(
+      { labels: { alertname: 'A' }, status: null, fingerprint: null, generatorURL: null, startsAt: null, endsAt: null },
+      { now },
+    ).alerts[0]!;
+    expect(alert).toMatchObject({
+      status: 'firing',
+      fingerprint: fingerprintOf({ alertname: 'A' }),
+      generatorURL: '',
+      startsAt: now,
+      endsAt: null,
+    });
   });
 
   it('leaves out a generatorURL past 64 KiB (a cut URL leads nowhere) and replaces a fingerprint past 64 characters', () => {

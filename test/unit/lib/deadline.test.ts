@@ -8,12 +8,18 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const GIVE_UP_S = 15;
 
 /** Runs the probe under constant garbage collection and returns what it printed. */
-function underGc(subject: 'deadline' | 'run-job'): Promise<{ fired: boolean; afterMs: number; expired?: boolean; state?: string; error?: string }> {
+function underGc(
+  subject: 'deadline' | 'run-job',
+): Promise<{ fired: boolean; afterMs: number; expired?: boolean; state?: string; error?: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/support/scripts/deadline-under-gc.ts', subject, String(GIVE_UP_S)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', 'test/support/scripts/deadline-under-gc.ts', subject, String(GIVE_UP_S)],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

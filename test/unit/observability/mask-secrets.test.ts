@@ -25,15 +25,43 @@ describe('secret masking', () => {
   });
 
   it('leaves ordinary label values alone', () => {
-    for (const text of ['cart-7d9f8b6c5-x2x9z', 'KubePodCrashLooping', 'AKIA is a prefix', 'https://grafana.example.com/d/abc?var-pod=x', 'xoxb']) {
+    for (const text of [
+      'cart-7d9f8b6c5-x2x9z',
+      'KubePodCrashLooping',
+      'AKIA is a prefix',
+      'https://grafana.example.com/d/abc?var-pod=x',
+      'xoxb',
+    ]) {
       expect(mask(text)).toBe(text);
     }
   });
 
   it('masks values under names that say they are credentials, and only those', () => {
-    const labels = { password: 'hunter2', db_password: 'pw', api_key: 'k-123', apiKey: 'k', GITHUB_TOKEN: 't', aws_secret_access_key: 'wJalr', secret_name: 'db-creds', token_file: '/var/run/token', pod: 'cart-1', severity: 'critical' };
+    const labels = {
+      password: 'hunter2',
+      db_password: 'pw',
+      api_key: 'k-123',
+      apiKey: 'k',
+      GITHUB_TOKEN: 't',
+      aws_secret_access_key: 'wJalr',
+      secret_name: 'db-creds',
+      token_file: '/var/run/token',
+      pod: 'cart-1',
+      severity: 'critical',
+    };
     expect(maskDeep({ labels }, mask)).toEqual({
-      labels: { password: '***', db_password: '***', api_key: '***', apiKey: '***', GITHUB_TOKEN: '***', aws_secret_access_key: '***', secret_name: 'db-creds', token_file: '/var/run/token', pod: 'cart-1', severity: 'critical' },
+      labels: {
+        password: '***',
+        db_password: '***',
+        api_key: '***',
+        apiKey: '***',
+        GITHUB_TOKEN: '***',
+        aws_secret_access_key: '***',
+        secret_name: 'db-creds',
+        token_file: '/var/run/token',
+        pod: 'cart-1',
+        severity: 'critical',
+      },
     });
   });
 

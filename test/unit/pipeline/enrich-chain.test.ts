@@ -17,9 +17,22 @@ const podEnricher = (enrich: Enricher['enrich']): Enricher => ({
 
 describe('enrichNotification', () => {
   it('puts each result on its alert under the enricher name, in config order', async () => {
-    const first: Enricher = { name: 'first', enrich: async (alerts) => new Map(alerts.map((a) => [a.fingerprint, { fields: [{ label: 'x', value: '1' }] }])) };
-    const second: Enricher = { name: 'second', enrich: async (alerts) => Object.fromEntries(alerts.map((a) => [a.fingerprint, { fields: [] }])) };
-    const result = await enrichNotification(notificationOf([pod]), [{ enricher: first, timeoutMs: 500 }, { enricher: second, timeoutMs: 500 }], deps());
+    const first: Enricher = {
+      name: 'first',
+      enrich: async (alerts) => new Map(alerts.map((a) => [a.fingerprint, { fields: [{ label: 'x', value: '1' }] }])),
+    };
+    const second: Enricher = {
+      name: 'second',
+      enrich: async (alerts) => Object.fromEntries(alerts.map((a) => [a.fingerprint, { fields: [] }])),
+    };
+    const result = await enrichNotification(
+      notificationOf([pod]),
+      [
+        { enricher: first, timeoutMs: 500 },
+        { enricher: second, timeoutMs: 500 },
+      ],
+      deps(),
+    );
     expect(Object.keys(result.alerts[0]!.enrichment)).toEqual(['first', 'second']);
     expect(result.alerts[0]!.enrichment.first!.fields).toEqual([{ label: 'x', value: '1' }]);
   });

@@ -5,7 +5,13 @@ import { routeShares } from '../../../src/pipeline/route-shares.js';
 import type { Route } from '../../../src/pipeline/router.js';
 import { alertWith } from '../../support/alerts.js';
 
-const action = (name: string, extra: Partial<Action> = {}): Action => ({ name, type: 'log', sendResolved: true, handle: async () => undefined, ...extra });
+const action = (name: string, extra: Partial<Action> = {}): Action => ({
+  name,
+  type: 'log',
+  sendResolved: true,
+  handle: async () => undefined,
+  ...extra,
+});
 const actions = new Map([
   ['slack', action('slack')],
   ['pager', action('pager', { sendResolved: false })],

@@ -44,7 +44,16 @@ const factories: Record<string, () => Promise<DeliveryStore>> = {
   ...(postgres.available
     ? {
         postgres: async () => {
-          const store = track(new PostgresStore({ maxPending: 100_000, historyLimit: 100_000, url: await server!.createDatabase(), poolSize: 4, leaseMs: 30_000, logger: createSilentLogger() }));
+          const store = track(
+            new PostgresStore({
+              maxPending: 100_000,
+              historyLimit: 100_000,
+              url: await server!.createDatabase(),
+              poolSize: 4,
+              leaseMs: 30_000,
+              logger: createSilentLogger(),
+            }),
+          );
           await store.ready();
           return store;
         },
@@ -56,14 +65,23 @@ const ok = { state: 'succeeded', attempt: { at: 1, durationMs: 1, outcome: 'succ
 const dead = { state: 'dead', attempt: { at: 2, durationMs: 1, outcome: 'dead', error: 'Slack answered 503' } } as const;
 
 /** Stores a notification of one alert with these labels, routed to `action`, and ends its job as `update` says. */
-async function stored(store: DeliveryStore, id: string, labels: Record<string, string>, action: string, update: typeof ok | typeof dead, receivedAt = '2026-11-22T12:31:00Z') {
+async function stored(
+  store: DeliveryStore,
+  id: string,
+  labels: Record<string, string>,
+  action: string,
+  update: typeof ok | typeof dead,
+  receivedAt = '2026-11-22T12:31:00Z',
+) {
   const alert = alertWith({ alertname: 'A', ...labels });
   const notification = { ...notificationOf([alert], id), receivedAt: new Date(receivedAt) };
   await store.add(notification);
   await store.claimNotifications(10);
-  await store.saveRouted(enriched(notification), [{ action, fingerprints: [alert.fingerprint] }], [
-    { at: 1, kind: 'routed', fingerprints: [alert.fingerprint], route: { index: 0, description: 'every alert', actions: [action] } },
-  ]);
+  await store.saveRouted(
+    enriched(notification),
+    [{ action, fingerprints: [alert.fingerprint] }],
+    [{ at: 1, kind: 'routed', fingerprints: [alert.fingerprint], route: { index: 0, description: 'every alert', actions: [action] } }],
+  );
   await store.claimDueJobs(Date.now(), 10);
   await store.finishAttempt(`${id}:${action}`, update);
   return alert.fingerprint;
@@ -104,13 +122,24 @@ describe.each(Object.keys(factories))('%s store history queries', (kind) => {
     const notification = notificationOf([alert], 'a');
     await store.add(notification);
     await store.claimNotifications(1);
-    await store.saveRouted(enriched(notification), [{ action: 'slack', fingerprints: [alert.fingerprint] }], [
-      { at: 1, kind: 'deduplicated', action: 'pager', fingerprints: [alert.fingerprint] },
-    ]);
+    await store.saveRouted(
+      enriched(notification),
+      [{ action: 'slack', fingerprints: [alert.fingerprint] }],
+      [{ at: 1, kind: 'deduplicated', action: 'pager', fingerprints: [alert.fingerprint] }],
+    );
     await store.claimDueJobs(Date.now(), 1);
-    await store.releaseJob('a:slack', 5_000, { at: 2, kind: 'rate-limited', action: 'slack', fingerprints: [alert.fingerprint], until: 5_000 });
+    await store.releaseJob('a:slack', 5_000, {
+      at: 2,
+      kind: 'rate-limited',
+      action: 'slack',
+      fingerprints: [alert.fingerprint],
+      until: 5_000,
+    });
     const record = await store.getNotification('a');
-    expect(record!.events.map((e) => [e.kind, e.action])).toEqual([['deduplicated', 'pager'], ['rate-limited', 'slack']]);
+    expect(record!.events.map((e) => [e.kind, e.action])).toEqual([
+      ['deduplicated', 'pager'],
+      ['rate-limited', 'slack'],
+    ]);
     expect(ids(await store.listNotifications({ limit: 10, filter: { outcome: 'duplicate' } }))).toEqual(['a']);
     expect(ids(await store.listNotifications({ limit: 10, filter: { outcome: 'rate-limited', action: 'pager' } }))).toEqual([]);
   });
@@ -146,7 +175,9 @@ describe('sqlite store filtered pages', () => {
   it('read a bounded stretch and say where the next one starts, so a rare match costs pages, not one long scan', async () => {
     const store = await factories.sqlite!();
     await stored(store, 'match', { team: 'db' }, 'slack', ok);
-    const filler = Array.from({ length: FILTER_SCAN_ROWS + 10 }, (_, i) => store.add(notificationOf([alertWith({ alertname: 'B', i: String(i) })], `f${i}`)));
+    const filler = Array.from({ length: FILTER_SCAN_ROWS + 10 }, (_, i) =>
+      store.add(notificationOf([alertWith({ alertname: 'B', i: String(i) })], `f${i}`)),
+    );
     await Promise.all(filler);
     const filter = { matchers: parseMatchers('team="db"') };
     const first = await store.listNotifications({ limit: 10, filter });

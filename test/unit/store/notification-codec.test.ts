@@ -18,7 +18,17 @@ describe('the notification codec', () => {
     const old = JSON.stringify({
       id: 'n1',
       receivedAt: '2026-11-22T13:00:00.000Z',
-      alerts: [{ fingerprint: 'f', status: 'resolved', labels: { a: 'b' }, annotations: {}, startsAt: '2026-11-22T12:04:34.053Z', endsAt: '2026-11-22T12:30:00.000Z', generatorURL: '' }],
+      alerts: [
+        {
+          fingerprint: 'f',
+          status: 'resolved',
+          labels: { a: 'b' },
+          annotations: {},
+          startsAt: '2026-11-22T12:04:34.053Z',
+          endsAt: '2026-11-22T12:30:00.000Z',
+          generatorURL: '',
+        },
+      ],
     });
     const decoded = decodeNotification(old, '{}');
     expect(decoded.receivedAt.getTime()).toBe(Date.parse('2026-11-22T13:00:00.000Z'));

@@ -24,7 +24,8 @@ export function postJson(url, data) {
 /** A query string of the non-empty values. */
 export function query(params) {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
   return search.toString();
 }
 

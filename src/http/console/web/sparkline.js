@@ -20,7 +20,14 @@ export function Sparkline({ text, label }) {
     } else current.push(`${i * 6},${22 - level * 3}`);
   });
   if (current.length) segments.push(current);
-  return html`<svg class="spark" role="img" aria-label=${`${label}: ${text}`} viewBox=${`-1 -1 ${width + 2} 26`} width=${width + 2} height="26">
+  return html`<svg
+    class="spark"
+    role="img"
+    aria-label=${`${label}: ${text}`}
+    viewBox=${`-1 -1 ${width + 2} 26`}
+    width=${width + 2}
+    height="26"
+  >
     ${segments.map((points) => html`<polyline points=${points.join(' ')} />`)}
   </svg>`;
 }
@@ -30,7 +37,8 @@ export function sparklinesIn(data, prefix = '') {
   const found = [];
   for (const [key, value] of Object.entries(data ?? {})) {
     if (key === 'sparkline' && typeof value === 'string' && value.trim()) found.push({ label: prefix || key, text: value });
-    else if (value && typeof value === 'object' && !Array.isArray(value)) found.push(...sparklinesIn(value, prefix ? `${prefix}.${key}` : key));
+    else if (value && typeof value === 'object' && !Array.isArray(value))
+      found.push(...sparklinesIn(value, prefix ? `${prefix}.${key}` : key));
   }
   return found;
 }

@@ -16,21 +16,41 @@ export function DeadLettersView() {
       .then((pages) => {
         const seen = new Map();
         for (const n of pages.flatMap((p) => p.notifications)) seen.set(n.id, n);
-        const jobs = [...seen.values()].flatMap((n) => n.actions.filter((a) => a.state === 'dead' || a.state === 'failed').map((a) => ({ n, a })));
+        const jobs = [...seen.values()].flatMap((n) =>
+          n.actions.filter((a) => a.state === 'dead' || a.state === 'failed').map((a) => ({ n, a })),
+        );
         setRows(jobs.sort((x, y) => y.n.receivedAt.localeCompare(x.n.receivedAt)));
       })
       .catch((e) => setError(e.message));
   }, [refresh]);
   if (error) return html`<p role="alert" class="error">${error}</p>`;
   if (!rows) return html`<p>Loading…</p>`;
-  return html`<section aria-labelledby="d-title"><h1 id="d-title">Dead letters</h1>
+  return html`<section aria-labelledby="d-title">
+    <h1 id="d-title">Dead letters</h1>
     ${rows.length === 0 ? html`<p>No dead-lettered or failed job.</p>` : ''}
-    <table class="list"><thead><tr><th scope="col">Received</th><th scope="col">Action</th><th scope="col">State</th><th scope="col">Last error</th><th scope="col">Retry</th></tr></thead>
-    <tbody>${rows.map(({ n, a }) => html`<tr key=${a.id} data-job=${a.id}>
-      <td><a href=${`#/n/${encodeURIComponent(n.id)}`}>${new Date(n.receivedAt).toLocaleString()}</a></td>
-      <td>${a.action}</td><td>${a.state}</td><td>${a.attempts.at(-1)?.error ?? ''}</td>
-      <td><${RetryButton} job=${a.id} onDone=${() => setTimeout(() => setRefresh((r) => r + 1), 1500)} /></td>
-    </tr>`)}</tbody></table>
+    <table class="list">
+      <thead>
+        <tr>
+          <th scope="col">Received</th>
+          <th scope="col">Action</th>
+          <th scope="col">State</th>
+          <th scope="col">Last error</th>
+          <th scope="col">Retry</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          ({ n, a }) =>
+            html`<tr key=${a.id} data-job=${a.id}>
+              <td><a href=${`#/n/${encodeURIComponent(n.id)}`}>${new Date(n.receivedAt).toLocaleString()}</a></td>
+              <td>${a.action}</td>
+              <td>${a.state}</td>
+              <td>${a.attempts.at(-1)?.error ?? ''}</td>
+              <td><${RetryButton} job=${a.id} onDone=${() => setTimeout(() => setRefresh((r) => r + 1), 1500)} /></td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
   </section>`;
 }
 
@@ -52,7 +72,8 @@ export function RouteTesterView() {
     }
   };
   const name = (fp) => result.alerts.find((a) => a.fingerprint === fp)?.labels.alertname ?? fp;
-  return html`<section aria-labelledby="r-title"><h1 id="r-title">Route tester</h1>
+  return html`<section aria-labelledby="r-title">
+    <h1 id="r-title">Route tester</h1>
     <form onSubmit=${submit} class="tester">
       <label for="r-payload">Payload (JSON, any shape alertpipe takes)</label>
       <textarea id="r-payload" rows="10" value=${payload} onInput=${(e) => setPayload(e.currentTarget.value)}></textarea>
@@ -61,17 +82,37 @@ export function RouteTesterView() {
       <button type="submit">Test routes</button>
     </form>
     ${error ? html`<p role="alert" class="error">${error}</p>` : ''}
-    ${result ? html`<div role="region" aria-label="Route test result">
-      <p class="muted">Nothing was sent.</p>
-      <h2>Routes</h2>
-      <ul>${result.routes.map((r) => html`<li>route ${r.index}: ${r.description}: ${r.fingerprints.map(name).join(', ')}</li>`)}
-        ${result.unrouted.length ? html`<li>no route: ${result.unrouted.map(name).join(', ')}</li>` : ''}</ul>
-      <h2>Actions</h2>
-      ${result.actions.length === 0 ? html`<p>No action is reached.</p>` : ''}
-      ${result.actions.map((a) => html`<section class="job"><h3>${a.name} (${a.type}) · route ${a.routeIndex}: ${a.route}</h3>
-        <p>${a.sent.length} of ${a.fingerprints.length} alerts sent${a.sent.length < a.fingerprints.length ? ' (send_resolved is false)' : ''}</p>
-        ${a.preview ? html`<p class="muted">${a.preview.contentType}${a.preview.problems.length ? ` · ${a.preview.problems.join('; ')}` : ' · within every limit'}</p><pre>${JSON.stringify(a.preview.body, null, 2)}</pre>` : html`<p class="muted">No message body to show.</p>`}
-      </section>`)}
-    </div>` : ''}
+    ${
+      result
+        ? html`<div role="region" aria-label="Route test result">
+            <p class="muted">Nothing was sent.</p>
+            <h2>Routes</h2>
+            <ul>
+              ${result.routes.map((r) => html`<li>route ${r.index}: ${r.description}: ${r.fingerprints.map(name).join(', ')}</li>`)}
+              ${result.unrouted.length ? html`<li>no route: ${result.unrouted.map(name).join(', ')}</li>` : ''}
+            </ul>
+            <h2>Actions</h2>
+            ${result.actions.length === 0 ? html`<p>No action is reached.</p>` : ''}
+            ${result.actions.map(
+              (a) =>
+                html`<section class="job">
+                  <h3>${a.name} (${a.type}) · route ${a.routeIndex}: ${a.route}</h3>
+                  <p>
+                    ${a.sent.length} of ${a.fingerprints.length} alerts
+                    sent${a.sent.length < a.fingerprints.length ? ' (send_resolved is false)' : ''}
+                  </p>
+                  ${
+                    a.preview
+                      ? html`<p class="muted">
+                            ${a.preview.contentType}${a.preview.problems.length ? ` · ${a.preview.problems.join('; ')}` : ' · within every limit'}
+                          </p>
+                          <pre>${JSON.stringify(a.preview.body, null, 2)}</pre>`
+                      : html`<p class="muted">No message body to show.</p>`
+                  }
+                </section>`,
+            )}
+          </div>`
+        : ''
+    }
   </section>`;
 }

@@ -11,7 +11,10 @@ function useJson(url, refresh) {
   const [state, setState] = useState({ data: null, error: '' });
   useEffect(() => {
     let current = true;
-    getJson(url).then((data) => current && setState({ data, error: '' }), (e) => current && setState({ data: null, error: e.message }));
+    getJson(url).then(
+      (data) => current && setState({ data, error: '' }),
+      (e) => current && setState({ data: null, error: e.message }),
+    );
     return () => {
       current = false;
     };
@@ -20,22 +23,41 @@ function useJson(url, refresh) {
 }
 
 function Labels({ labels }) {
-  return html`<ul class="labels">${Object.entries(labels).map(([k, v]) => html`<li><span class="k">${k}</span>=<span class="v">${v}</span></li>`)}</ul>`;
+  return html`<ul class="labels">
+    ${Object.entries(labels).map(([k, v]) => html`<li><span class="k">${k}</span>=<span class="v">${v}</span></li>`)}
+  </ul>`;
 }
 
 function Enrichment({ enrichment }) {
   const entries = Object.entries(enrichment ?? {});
   if (entries.length === 0) return html`<p class="muted">No enrichment.</p>`;
-  return entries.map(([name, e]) => html`<div class="enrichment"><h4>${name}</h4>
-    <dl>${(e.fields ?? []).map((f) => html`<dt>${f.label}</dt><dd>${f.value}</dd>`)}</dl>
-    ${sparklinesIn(e.data).map((s) => html`<figure class="sparkfig"><${Sparkline} text=${s.text} label=${s.label} /><figcaption>${s.label}</figcaption></figure>`)}
-    ${(e.notes ?? []).map((note) => html`<p class="note">${note}</p>`)}
-  </div>`);
+  return entries.map(
+    ([name, e]) =>
+      html`<div class="enrichment">
+        <h4>${name}</h4>
+        <dl>
+          ${(e.fields ?? []).map(
+            (f) =>
+              html`<dt>${f.label}</dt>
+                <dd>${f.value}</dd>`,
+          )}
+        </dl>
+        ${sparklinesIn(e.data).map(
+          (s) =>
+            html`<figure class="sparkfig">
+              <${Sparkline} text=${s.text} label=${s.label} />
+              <figcaption>${s.label}</figcaption>
+            </figure>`,
+        )}
+        ${(e.notes ?? []).map((note) => html`<p class="note">${note}</p>`)}
+      </div>`,
+  );
 }
 
 function routeOf(fingerprint, events) {
   const routed = events.filter((e) => e.kind === 'routed' && e.fingerprints.includes(fingerprint));
-  if (routed.length > 0) return routed.map((e) => `route ${e.route.index}: ${e.route.description} → ${e.route.actions.join(', ')}`).join('; ');
+  if (routed.length > 0)
+    return routed.map((e) => `route ${e.route.index}: ${e.route.description} → ${e.route.actions.join(', ')}`).join('; ');
   if (events.some((e) => e.kind === 'unrouted' && e.fingerprints.includes(fingerprint))) return 'no route matched';
   return 'not routed yet';
 }
@@ -58,16 +80,44 @@ export function RetryButton({ job, onDone }) {
 function Job({ job, events, message, onRetried }) {
   const outcome = outcomeOf(job, events);
   return html`<section class="job" aria-label=${`action ${job.action}`}>
-    <h3>${job.action} <span class=${`chip o-${outcome}`}>${outcome}</span>
-      ${job.state === 'dead' || job.state === 'failed' ? html` <${RetryButton} job=${job.id} onDone=${onRetried} />` : ''}</h3>
+    <h3>
+      ${job.action}
+      <span class=${`chip o-${outcome}`}>${outcome}</span>
+      ${job.state === 'dead' || job.state === 'failed' ? html` <${RetryButton} job=${job.id} onDone=${onRetried} />` : ''}
+    </h3>
     ${job.nextAttemptAt ? html`<p>Next attempt: ${time(job.nextAttemptAt)}</p>` : ''}
-    <table><thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Outcome</th><th scope="col">Status code, error</th><th scope="col">Took</th></tr></thead>
-      <tbody>${job.attempts.map((a, i) => html`<tr><td>${i + 1}</td><td>${time(a.at)}</td><td>${a.outcome}</td><td>${[a.error, a.detail].filter(Boolean).join(' · ')}</td><td>${a.durationMs} ms</td></tr>`)}</tbody>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">Time</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Status code, error</th>
+          <th scope="col">Took</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${job.attempts.map(
+          (a, i) =>
+            html`<tr>
+              <td>${i + 1}</td>
+              <td>${time(a.at)}</td>
+              <td>${a.outcome}</td>
+              <td>${[a.error, a.detail].filter(Boolean).join(' · ')}</td>
+              <td>${a.durationMs} ms</td>
+            </tr>`,
+        )}
+      </tbody>
     </table>
     ${job.attempts.length === 0 ? html`<p class="muted">No attempt yet.</p>` : ''}
-    <details><summary>Message to ${job.action}</summary>
-      ${message?.body == null ? html`<p class="muted">This action sends no message body (a command, a scale, the log).</p>`
-        : html`<p class="muted">${message.contentType}, rendered again from the stored notification</p><pre>${JSON.stringify(message.body, null, 2)}</pre>`}
+    <details>
+      <summary>Message to ${job.action}</summary>
+      ${
+        message?.body == null
+          ? html`<p class="muted">This action sends no message body (a command, a scale, the log).</p>`
+          : html`<p class="muted">${message.contentType}, rendered again from the stored notification</p>
+              <pre>${JSON.stringify(message.body, null, 2)}</pre>`
+      }
     </details>
   </section>`;
 }
@@ -84,15 +134,26 @@ export function NotificationView({ id }) {
     <h1 id="n-title">Notification <span class=${`status s-${n.status}`}>${n.status}</span></h1>
     <p>${time(n.receivedAt)} · group <code>${n.groupKey}</code> · receiver ${n.receiver} · ${n.state}</p>
     <h2>Alerts (${n.alerts.length})</h2>
-    ${n.alerts.map((a) => html`<section class="alert" aria-label=${`alert ${a.labels.alertname ?? a.fingerprint}`}>
-      <h3>${a.labels.alertname ?? a.fingerprint} <span class=${`status s-${a.status}`}>${a.status}</span>${' '}
-        <a href=${`#/alert/${encodeURIComponent(a.fingerprint)}`}>timeline</a></h3>
-      <${Labels} labels=${a.labels} />
-      <dl>${Object.entries(a.annotations).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-      <p><strong>Route:</strong> ${routeOf(a.fingerprint, events)}</p>
-      <${Enrichment} enrichment=${a.enrichment} />
-      ${(a.notes ?? []).map((note) => html`<p class="note">${note}</p>`)}
-    </section>`)}
+    ${n.alerts.map(
+      (a) =>
+        html`<section class="alert" aria-label=${`alert ${a.labels.alertname ?? a.fingerprint}`}>
+          <h3>
+            ${a.labels.alertname ?? a.fingerprint} <span class=${`status s-${a.status}`}>${a.status}</span>${' '}
+            <a href=${`#/alert/${encodeURIComponent(a.fingerprint)}`}>timeline</a>
+          </h3>
+          <${Labels} labels=${a.labels} />
+          <dl>
+            ${Object.entries(a.annotations).map(
+              ([k, v]) =>
+                html`<dt>${k}</dt>
+                  <dd>${v}</dd>`,
+            )}
+          </dl>
+          <p><strong>Route:</strong> ${routeOf(a.fingerprint, events)}</p>
+          <${Enrichment} enrichment=${a.enrichment} />
+          ${(a.notes ?? []).map((note) => html`<p class="note">${note}</p>`)}
+        </section>`,
+    )}
     <h2>Actions</h2>
     ${n.actions.length === 0 ? html`<p class="muted">No action received this notification.</p>` : ''}
     ${n.actions.map((job) => html`<${Job} job=${job} events=${events} message=${messages?.messages.find((m) => m.job === job.id)} onRetried=${() => setRefresh(refresh + 1)} />`)}
@@ -132,9 +193,15 @@ export function TimelineView({ fingerprint }) {
   return html`<article aria-labelledby="t-title">
     <h1 id="t-title">Timeline of alert ${data.labels?.alertname ?? fingerprint}</h1>
     ${data.labels ? html`<${Labels} labels=${data.labels} />` : html`<p>No notification in the history carries this alert.</p>`}
-    <ol class="timeline">${data.timeline.map((e) => html`<li class=${`t-${e.kind}`}>
-      <time datetime=${e.at}>${time(e.at)}</time> <strong>${e.kind}</strong>${e.action ? html` · ${e.action}` : ''}${e.detail ? html` · ${e.detail}` : ''}
-      · <a href=${`#/n/${encodeURIComponent(e.notification)}`}>notification</a>
-    </li>`)}</ol>
+    <ol class="timeline">
+      ${data.timeline.map(
+        (e) =>
+          html`<li class=${`t-${e.kind}`}>
+            <time datetime=${e.at}>${time(e.at)}</time>
+            <strong>${e.kind}</strong>${e.action ? html` · ${e.action}` : ''}${e.detail ? html` · ${e.detail}` : ''} ·
+            <a href=${`#/n/${encodeURIComponent(e.notification)}`}>notification</a>
+          </li>`,
+      )}
+    </ol>
   </article>`;
 }

@@ -8,7 +8,12 @@ const root = path.resolve(import.meta.dirname, '../../../..');
 const fixture = path.join(root, 'test/fixtures/alertmanager-0.25-firing-group.json');
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 20_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 20_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -80,13 +85,19 @@ actions:
     const result = cli(['check-config', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('actions.a.templates.text: line 2, column 1: undefined filter: nosuch');
-    expect(result.stderr).toContain('actions.b.templates.alert: with the firing example: line 1, column 27: undefined variable: alert.lables');
+    expect(result.stderr).toContain(
+      'actions.b.templates.alert: with the firing example: line 1, column 27: undefined variable: alert.lables',
+    );
   });
 });
 
 describe('the example templates', () => {
   it('compile and render against the example payloads', () => {
-    const env = { TEAMS_WEBHOOK_URL: 'https://teams.example/x', DISCORD_WEBHOOK_URL: 'https://discord.example/x', GOOGLE_CHAT_WEBHOOK_URL: 'https://chat.example/x' };
+    const env = {
+      TEAMS_WEBHOOK_URL: 'https://teams.example/x',
+      DISCORD_WEBHOOK_URL: 'https://discord.example/x',
+      GOOGLE_CHAT_WEBHOOK_URL: 'https://chat.example/x',
+    };
     for (const type of ['teams', 'discord', 'google_chat']) {
       const result = cli(['check-config', path.join(root, `examples/actions/${type}.yml`)], env);
       expect(result.stderr, type).toBe('');

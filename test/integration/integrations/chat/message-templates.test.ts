@@ -47,7 +47,12 @@ async function deliverFixture(app: TestService): Promise<void> {
 
 describe('message templates on every platform', () => {
   it('a title and a text template change what Slack, Teams, Discord and Google Chat show', async () => {
-    const app = await startTestService(configWith({ title: 'Checkout is down: {{ alerts.firing | size }} pods', text: 'Page {{ commonLabels.namespace | toUpper }} on-call.' }));
+    const app = await startTestService(
+      configWith({
+        title: 'Checkout is down: {{ alerts.firing | size }} pods',
+        text: 'Page {{ commonLabels.namespace | toUpper }} on-call.',
+      }),
+    );
     try {
       await deliverFixture(app);
       for (const [platform, text] of Object.entries(shown())) {
@@ -66,7 +71,9 @@ describe('message templates on every platform', () => {
       await deliverFixture(app);
       for (const [platform, text] of Object.entries(shown())) {
         expect(text, platform).toContain('FIRING: KubePodCrashLooping (2)');
-        expect(text, platform).toMatch(/template \\*"title\\*" of action [stdg] failed \(line 1, column 4: undefined variable: commonLabels.team\)/);
+        expect(text, platform).toMatch(
+          /template \\*"title\\*" of action [stdg] failed \(line 1, column 4: undefined variable: commonLabels.team\)/,
+        );
       }
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
       expect(metrics).toMatch(/alertpipe_template_errors_total\{action="s",template="title"\} 1/);

@@ -19,7 +19,11 @@ describe('discord action', () => {
     await chatAction('discord', { webhook_url: discord.url }).handle(enrichedGroup(), attemptContext());
     const post = discord.accepted.at(-1)!;
     expect(post.embeds[0]).toMatchObject({ title: '🔥 FIRING: KubePodCrashLooping (2)', color: 0xe01e5a });
-    expect(post.embeds[1]!.fields).toContainEqual({ name: 'CPU', value: '0.42 cores · 84% of limit 0.5 cores · request 0.25 cores\n▁▂▃▅▇', inline: true });
+    expect(post.embeds[1]!.fields).toContainEqual({
+      name: 'CPU',
+      value: '0.42 cores · 84% of limit 0.5 cores · request 0.25 cores\n▁▂▃▅▇',
+      inline: true,
+    });
     expect(post.embeds[2]!.description).toContain('no cAdvisor metrics');
     expect(post.allowedMentions).toEqual({ parse: [] });
   });
@@ -27,7 +31,12 @@ describe('discord action', () => {
   it('keeps 300 alerts inside 10 embeds and 6,000 characters, folding the rest', async () => {
     const n = enrichedGroup();
     const long = 'x'.repeat(3000);
-    const alerts = Array.from({ length: 300 }, (_, i) => ({ ...n.alerts[0]!, fingerprint: String(i), labels: { ...n.alerts[0]!.labels, pod: `p-${i}` }, annotations: { description: long } }));
+    const alerts = Array.from({ length: 300 }, (_, i) => ({
+      ...n.alerts[0]!,
+      fingerprint: String(i),
+      labels: { ...n.alerts[0]!.labels, pod: `p-${i}` },
+      annotations: { description: long },
+    }));
     await chatAction('discord', { webhook_url: discord.url }).handle({ ...n, alerts }, attemptContext());
     const post = discord.accepted.at(-1)!;
     expect(post.embeds.length).toBeLessThanOrEqual(10);
@@ -44,7 +53,13 @@ describe('discord action', () => {
   it("waits for Discord's Retry-After when the webhook's bucket is empty", async () => {
     const action = chatAction('discord', { webhook_url: discord.url });
     const errors = [];
-    for (let i = 0; i < 6; i++) errors.push(await action.handle(enrichedGroup(), attemptContext()).then(() => undefined, (e: unknown) => e));
+    for (let i = 0; i < 6; i++)
+      errors.push(
+        await action.handle(enrichedGroup(), attemptContext()).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
     const limited = errors.at(-1) as { retryable: boolean; retryAfterMs?: number; status?: number };
     expect(limited).toMatchObject({ retryable: true, status: 429 });
     expect(limited.retryAfterMs).toBeGreaterThan(0);

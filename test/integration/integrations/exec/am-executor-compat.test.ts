@@ -19,7 +19,6 @@ function pidsOf(args: string[]): number[] {
     .map(Number);
 }
 
-
 describe("prometheus-am-executor's example config and payload, unchanged", () => {
   it('runs the matching commands, and the resolution signals the sleep with SIGUSR1', async () => {
     const app = await startTestService(fixtureText('am-executor-executor.yml'));

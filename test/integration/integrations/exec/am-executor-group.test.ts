@@ -15,17 +15,22 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /** The integration payload's group with only its first alert: the group before the second joined. */
 function firstAlertOnly(): string {
   const group = JSON.parse(fixtureText('amExecutorIntegration')) as { alerts: unknown[]; commonLabels: Record<string, string> };
-  return JSON.stringify({ ...group, alerts: group.alerts.slice(0, 1), commonLabels: { ...group.commonLabels, instance: 'localhost:1234' } });
+  return JSON.stringify({
+    ...group,
+    alerts: group.alerts.slice(0, 1),
+    commonLabels: { ...group.commonLabels, instance: 'localhost:1234' },
+  });
 }
 
 describe('a command run from the queue (notify_on_failure: false)', () => {
   it('sees the whole group after an alert joins it: AMX_ALERT_LEN=2, not only the new alert', async () => {
     const out = path.join(dir, 'joined.json');
-    const app = await startTestService(`commands:\n  - cmd: "${process.execPath}"\n    args: ["${scripts}/record-env.mjs", "${out}"]\n    notify_on_failure: false\n`);
+    const app = await startTestService(
+      `commands:\n  - cmd: "${process.execPath}"\n    args: ["${scripts}/record-env.mjs", "${out}"]\n    notify_on_failure: false\n`,
+    );
     try {
       await app.untilDone(String((await app.post('/', firstAlertOnly())).body.id));
       expect(JSON.parse(readFileSync(out, 'utf8')).env.AMX_ALERT_LEN).toBe('1');

@@ -7,20 +7,32 @@ import { startTestService, type TestService } from '../../../support/test-servic
 // with an executor.yml: each case sends what its test sent and checks its answers and metrics.
 
 /** Any method, with a body if given: fetch() refuses a body on GET, which am-executor's README sends. */
-function send(url: string, method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function send(
+  url: string,
+  method: string,
+  path: string,
+  body = '',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { method, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      new URL(path, url),
+      { method, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 const trigger = fixtureText('amExecutorTrigger');
-const resolve = trigger.replaceAll('"status": "firing"', '"status": "resolved"').replace('"endsAt": "0001-01-01T00:00:00Z"', '"endsAt": "2016-04-07T16:18:52Z"');
+const resolve = trigger
+  .replaceAll('"status": "firing"', '"status": "resolved"')
+  .replace('"endsAt": "0001-01-01T00:00:00Z"', '"endsAt": "2016-04-07T16:18:52Z"');
 
 async function metric(app: TestService, series: string): Promise<number> {
   const text = (await send(app.url, 'GET', '/metrics')).text;
@@ -62,11 +74,14 @@ describe("prometheus-am-executor's server tests, over HTTP", () => {
   });
 
   it('answers 200 and counts no error when the failing commands do not notify (no_error_notify)', async () => {
-    await withExecutor('  - cmd: "false"\n    notify_on_failure: false\n  - cmd: "false"\n    args: [banana]\n    notify_on_failure: false\n', async (app) => {
-      expect((await send(app.url, 'GET', '/', trigger)).status).toBe(200);
-      await eventually(async () => (await metric(app, 'am_executor_process_duration_seconds_count')) === 2);
-      expect(await metric(app, 'am_executor_errors_total{stage="start"}')).toBe(0);
-    });
+    await withExecutor(
+      '  - cmd: "false"\n    notify_on_failure: false\n  - cmd: "false"\n    args: [banana]\n    notify_on_failure: false\n',
+      async (app) => {
+        expect((await send(app.url, 'GET', '/', trigger)).status).toBe(200);
+        await eventually(async () => (await metric(app, 'am_executor_process_duration_seconds_count')) === 2);
+        expect(await metric(app, 'am_executor_errors_total{stage="start"}')).toBe(0);
+      },
+    );
   });
 
   it('signals the running command when its alert resolves, and counts it (resolved)', async () => {
@@ -122,9 +137,16 @@ describe("prometheus-am-executor's server tests, over HTTP", () => {
       expect(text).toContain('# TYPE am_executor_process_duration_seconds histogram');
       expect(text).toContain('am_executor_process_duration_seconds_bucket{le="1800"} 0');
       expect(text).toContain('# TYPE am_executor_processes_current gauge');
-      for (const series of ['am_executor_errors_total{stage="read"} 0', 'am_executor_errors_total{stage="unmarshal"} 0', 'am_executor_errors_total{stage="start"} 0']) expect(text).toContain(series);
-      for (const series of ['am_executor_signalled_total{result="ok"} 0', 'am_executor_signalled_total{result="fail"} 0']) expect(text).toContain(series);
-      for (const series of ['am_executor_skipped_total{reason="nomatch"} 0', 'am_executor_skipped_total{reason="fingerover"} 0']) expect(text).toContain(series);
+      for (const series of [
+        'am_executor_errors_total{stage="read"} 0',
+        'am_executor_errors_total{stage="unmarshal"} 0',
+        'am_executor_errors_total{stage="start"} 0',
+      ])
+        expect(text).toContain(series);
+      for (const series of ['am_executor_signalled_total{result="ok"} 0', 'am_executor_signalled_total{result="fail"} 0'])
+        expect(text).toContain(series);
+      for (const series of ['am_executor_skipped_total{reason="nomatch"} 0', 'am_executor_skipped_total{reason="fingerover"} 0'])
+        expect(text).toContain(series);
     });
   });
 

@@ -21,7 +21,9 @@ const readJson = (name: string) => JSON.parse(readFileSync(file(name), 'utf8')) 
 const command = (name: string, fields: string): string => `  ${name}: { type: exec, cmd: "${node}", ${fields} }`;
 
 async function withService(actions: string[], run: (app: TestService) => Promise<void>): Promise<void> {
-  const app = await startTestService(`actions:\n${actions.join('\n')}\nroutes:\n  - actions: [${actions.map((a) => a.trim().split(':')[0]).join(', ')}]\n`);
+  const app = await startTestService(
+    `actions:\n${actions.join('\n')}\nroutes:\n  - actions: [${actions.map((a) => a.trim().split(':')[0]).join(', ')}]\n`,
+  );
   try {
     await run(app);
   } finally {
@@ -29,9 +31,10 @@ async function withService(actions: string[], run: (app: TestService) => Promise
   }
 }
 
-
 const resolvedVersion = (text: string): string =>
-  text.replaceAll('"status": "firing"', '"status": "resolved"').replaceAll('"endsAt": "0001-01-01T00:00:00Z"', '"endsAt": "2026-11-22T12:30:00Z"');
+  text
+    .replaceAll('"status": "firing"', '"status": "resolved"')
+    .replaceAll('"endsAt": "0001-01-01T00:00:00Z"', '"endsAt": "2026-11-22T12:30:00Z"');
 
 describe('exec action', () => {
   it('runs the command once for the group with every AMX_ variable, and answers 200', async () => {
@@ -43,7 +46,9 @@ describe('exec action', () => {
       expect(env.AMX_STATUS).toBe('firing');
       expect(env.AMX_ALERT_LEN).toBe('2');
       expect(env.AMX_ALERT_2_LABEL_instance).toBe('localhost:5678');
-      expect(env.AMX_ALERT_1_FINGERPRINT).toBe(fingerprintOf({ alertname: 'InstanceDown', instance: 'localhost:1234', job: 'broken', monitor: 'codelab-monitor' }));
+      expect(env.AMX_ALERT_1_FINGERPRINT).toBe(
+        fingerprintOf({ alertname: 'InstanceDown', instance: 'localhost:1234', job: 'broken', monitor: 'codelab-monitor' }),
+      );
     });
   });
 
@@ -52,56 +57,70 @@ describe('exec action', () => {
       const answer = await app.post('/', fixtureText('amExecutorPayload'));
       expect(answer.status).toBe(500);
       expect(answer.body.error).toBe(`1 action failed: failing: ${node} ${scripts}/record-env.mjs ${file('fail.json')} 3: exit code 3`);
-      const record = await app.service.store.getNotification(String((await app.service.store.listNotifications({ limit: 1 })).records[0]!.id));
+      const record = await app.service.store.getNotification(
+        String((await app.service.store.listNotifications({ limit: 1 })).records[0]!.id),
+      );
       expect(record!.jobs.find((j) => j.action === 'failing')!.state).toBe('failed');
     });
   });
 
   it('answers 200 when a command without notify_on_failure fails, and records the failure without retrying', async () => {
-    await withService([command('quiet', `notify_on_failure: false, args: ["${scripts}/record-env.mjs", "${file('quiet.json')}", "1"]`)], async (app) => {
-      const answer = await app.post('/', fixtureText('amExecutorPayload'));
-      expect(answer.status).toBe(200);
-      await until(() => existsSync(file('quiet.json')));
-      let state = '';
-      await until(() => {
-        void app.service.store.getNotification(String(answer.body.id)).then((r) => (state = r?.state ?? ''));
-        return state === 'done';
-      });
-      const job = (await app.service.store.getNotification(String(answer.body.id)))!.jobs.find((j) => j.action === 'quiet')!;
-      expect(job.state).toBe('failed');
-      expect(job.attempts).toHaveLength(1);
-    });
+    await withService(
+      [command('quiet', `notify_on_failure: false, args: ["${scripts}/record-env.mjs", "${file('quiet.json')}", "1"]`)],
+      async (app) => {
+        const answer = await app.post('/', fixtureText('amExecutorPayload'));
+        expect(answer.status).toBe(200);
+        await until(() => existsSync(file('quiet.json')));
+        let state = '';
+        await until(() => {
+          void app.service.store.getNotification(String(answer.body.id)).then((r) => (state = r?.state ?? ''));
+          return state === 'done';
+        });
+        const job = (await app.service.store.getNotification(String(answer.body.id)))!.jobs.find((j) => j.action === 'quiet')!;
+        expect(job.state).toBe('failed');
+        expect(job.attempts).toHaveLength(1);
+      },
+    );
   });
 
   it('skips a command whose match_labels differ from the common labels', async () => {
-    await withService([command('picky', `match_labels: { env: testing }, args: ["${scripts}/record-env.mjs", "${file('picky.json')}"]`)], async (app) => {
-      expect((await app.post('/', fixtureText('amExecutorPayload'))).status).toBe(200);
-      expect(existsSync(file('picky.json'))).toBe(false);
-    });
+    await withService(
+      [command('picky', `match_labels: { env: testing }, args: ["${scripts}/record-env.mjs", "${file('picky.json')}"]`)],
+      async (app) => {
+        expect((await app.post('/', fixtureText('amExecutorPayload'))).status).toBe(200);
+        expect(existsSync(file('picky.json'))).toBe(false);
+      },
+    );
   });
 
-  it("signals a running command with resolved_signal when its alert resolves, even without fingerprints in the payload", async () => {
+  it('signals a running command with resolved_signal when its alert resolves, even without fingerprints in the payload', async () => {
     const marker = file('signal.txt');
-    await withService([command('long', `resolved_signal: SIGUSR1, args: ["${scripts}/wait-for-signal.mjs", "${marker}", "30"]`)], async (app) => {
-      const firing = app.post('/', fixtureText('amExecutorPayload'));
-      await until(() => existsSync(marker));
-      const resolved = await app.post('/', resolvedVersion(fixtureText('amExecutorPayload')));
-      expect(resolved.status).toBe(200);
-      expect((await firing).status).toBe(200);
-      const lines = readFileSync(marker, 'utf8').trim().split('\n');
-      expect(lines.at(-1)).toBe('SIGUSR1');
-    });
+    await withService(
+      [command('long', `resolved_signal: SIGUSR1, args: ["${scripts}/wait-for-signal.mjs", "${marker}", "30"]`)],
+      async (app) => {
+        const firing = app.post('/', fixtureText('amExecutorPayload'));
+        await until(() => existsSync(marker));
+        const resolved = await app.post('/', resolvedVersion(fixtureText('amExecutorPayload')));
+        expect(resolved.status).toBe(200);
+        expect((await firing).status).toBe(200);
+        const lines = readFileSync(marker, 'utf8').trim().split('\n');
+        expect(lines.at(-1)).toBe('SIGUSR1');
+      },
+    );
   });
 
   it('leaves a command running through the resolution with ignore_resolved', async () => {
     const marker = file('ignore.txt');
-    await withService([command('stubborn', `ignore_resolved: true, resolved_signal: SIGUSR1, args: ["${scripts}/wait-for-signal.mjs", "${marker}", "1"]`)], async (app) => {
-      const firing = app.post('/', fixtureText('amExecutorPayload'));
-      await until(() => existsSync(marker));
-      await app.post('/', resolvedVersion(fixtureText('amExecutorPayload')));
-      expect((await firing).status).toBe(200);
-      expect(readFileSync(marker, 'utf8').trim().split('\n').at(-1)).toBe('finished');
-    });
+    await withService(
+      [command('stubborn', `ignore_resolved: true, resolved_signal: SIGUSR1, args: ["${scripts}/wait-for-signal.mjs", "${marker}", "1"]`)],
+      async (app) => {
+        const firing = app.post('/', fixtureText('amExecutorPayload'));
+        await until(() => existsSync(marker));
+        await app.post('/', resolvedVersion(fixtureText('amExecutorPayload')));
+        expect((await firing).status).toBe(200);
+        expect(readFileSync(marker, 'utf8').trim().split('\n').at(-1)).toBe('finished');
+      },
+    );
   });
 
   it('runs at most `max` instances per fingerprint', async () => {
@@ -121,14 +140,17 @@ describe('exec action', () => {
   it('hands label values like $(touch …) to the command as plain environment values; no shell ever runs them', async () => {
     const pwned = file('pwned');
     const hostile = { labels: { alertname: 'Evil', x: `$(touch ${pwned})`, y: `; touch ${pwned}`, z: `\`touch ${pwned}\`` } };
-    await withService([command('record', `args: ["${scripts}/record-env.mjs", "${file('hostile.json')}", "0", "$(touch ${pwned})"]`)], async (app) => {
-      expect((await app.post('/alert', hostile)).status).toBe(200);
-      const { env, args } = readJson('hostile.json');
-      expect(env.AMX_LABEL_x).toBe(`$(touch ${pwned})`);
-      expect(env.AMX_LABEL_y).toBe(`; touch ${pwned}`);
-      expect(args).toEqual([`$(touch ${pwned})`]);
-      expect(existsSync(pwned)).toBe(false);
-    });
+    await withService(
+      [command('record', `args: ["${scripts}/record-env.mjs", "${file('hostile.json')}", "0", "$(touch ${pwned})"]`)],
+      async (app) => {
+        expect((await app.post('/alert', hostile)).status).toBe(200);
+        const { env, args } = readJson('hostile.json');
+        expect(env.AMX_LABEL_x).toBe(`$(touch ${pwned})`);
+        expect(env.AMX_LABEL_y).toBe(`; touch ${pwned}`);
+        expect(args).toEqual([`$(touch ${pwned})`]);
+        expect(existsSync(pwned)).toBe(false);
+      },
+    );
   });
 
   it('kills the whole process group when the command times out', async () => {
@@ -142,4 +164,3 @@ describe('exec action', () => {
     });
   });
 });
-

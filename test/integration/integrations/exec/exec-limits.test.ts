@@ -31,9 +31,8 @@ async function withService(yaml: string, run: (app: TestService) => Promise<void
 
 const routedTo = (actions: string[], extra = ''): string => `routes:\n  - actions: [${actions.join(', ')}]\n${extra}`;
 
-
-
-const lines = (name: string): string[] => (existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim().split('\n').filter(Boolean) : []);
+const lines = (name: string): string[] =>
+  existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim().split('\n').filter(Boolean) : [];
 
 describe('exec command limits', () => {
   it('does not run a queued command again when its timeout fires: once means once', async () => {
@@ -82,7 +81,11 @@ describe('exec command limits', () => {
       expect(dropped).toBe(5_000_000 - 16 * 1024 - 4 * 1024);
       const logged = app.logs.filter((l) => l.message === 'command output').map((l) => String(l.line));
       expect(logged.join('')).toBe('a'.repeat(16 * 1024));
-      expect(app.logs.find((l) => l.message === 'command output truncated')).toMatchObject({ stream: 'stdout', bytes: 5_000_000, droppedBytes: dropped });
+      expect(app.logs.find((l) => l.message === 'command output truncated')).toMatchObject({
+        stream: 'stdout',
+        bytes: 5_000_000,
+        droppedBytes: dropped,
+      });
     });
   });
 
@@ -108,8 +111,12 @@ describe('exec command limits', () => {
       await withService(record(''), async (app) => {
         const answer = await app.post('/alert', huge);
         expect(answer.status).toBe(400);
-        expect(String(answer.body.error)).toMatch(/^1 action failed: record: cannot run .*: its environment \(\d+ variables, \d+ bytes, from the notification's alerts\) is more than the system lets a command have \(E2BIG\)/);
-        const stored = await app.service.store.getNotification(String((await app.service.store.listNotifications({ limit: 1 })).records[0]!.id));
+        expect(String(answer.body.error)).toMatch(
+          /^1 action failed: record: cannot run .*: its environment \(\d+ variables, \d+ bytes, from the notification's alerts\) is more than the system lets a command have \(E2BIG\)/,
+        );
+        const stored = await app.service.store.getNotification(
+          String((await app.service.store.listNotifications({ limit: 1 })).records[0]!.id),
+        );
         expect(stored!.jobs.find((j) => j.action === 'record')!.state).toBe('failed');
         expect(existsSync(file('huge.json'))).toBe(false);
       });

@@ -11,7 +11,9 @@ beforeAll(async () => {
 afterAll(() => chat.close());
 afterEach(() => chat.failWith(undefined));
 
-const cardOf = (message: Record<string, unknown>) => (message.cardsV2 as [{ card: { header: { title: string }; sections: { header?: string; widgets: Record<string, unknown>[] }[] } }])[0].card;
+const cardOf = (message: Record<string, unknown>) =>
+  (message.cardsV2 as [{ card: { header: { title: string }; sections: { header?: string; widgets: Record<string, unknown>[] }[] } }])[0]
+    .card;
 
 describe('google chat action', () => {
   it('posts one card with the enrichment, notes and a Silence button', async () => {
@@ -28,7 +30,11 @@ describe('google chat action', () => {
     const action = chatAction('google_chat', { webhook_url: chat.url });
     const n = enrichedGroup();
     await action.handle(n, attemptContext());
-    const resolved = { ...n, status: 'resolved' as const, alerts: n.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:30:00Z') })) };
+    const resolved = {
+      ...n,
+      status: 'resolved' as const,
+      alerts: n.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:30:00Z') })),
+    };
     await action.handle(resolved, attemptContext());
     await action.handle({ ...n, groupKey: 'another group' }, attemptContext());
     const [first, second, other] = chat.accepted.slice(-3);

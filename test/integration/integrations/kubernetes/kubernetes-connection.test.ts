@@ -19,7 +19,10 @@ describe('resolveKubernetesConnection', () => {
 
   it('prefers api_url, then KUBECONFIG, then the service account, then ~/.kube/config', () => {
     const kubeconfig = path.join(dir, 'config');
-    writeFileSync(kubeconfig, 'current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://10.0.0.1:6443/"}}]\nusers: [{name: u, user: {token: t}}]\n');
+    writeFileSync(
+      kubeconfig,
+      'current-context: a\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://10.0.0.1:6443/"}}]\nusers: [{name: u, user: {token: t}}]\n',
+    );
     writeFileSync(path.join(dir, 'token'), 'sa\n');
     writeFileSync(path.join(dir, 'ca.crt'), 'ca');
     expect(resolveKubernetesConnection({ apiUrl: 'http://127.0.0.1:8001/' }, {}).server).toBe('http://127.0.0.1:8001');
@@ -27,7 +30,9 @@ describe('resolveKubernetesConnection', () => {
     expect(resolveKubernetesConnection({}, { ...inCluster, KUBECONFIG: kubeconfig }, dir).server).toBe('https://10.0.0.1:6443');
     const sa = resolveKubernetesConnection({}, inCluster, dir);
     expect([sa.server, sa.token?.(), sa.origin]).toEqual(['https://10.96.0.1:443', 'sa', 'in-cluster service account']);
-    expect(resolveKubernetesConnection({}, { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' }, dir).server).toBe('https://[fd00::1]:443');
+    expect(resolveKubernetesConnection({}, { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' }, dir).server).toBe(
+      'https://[fd00::1]:443',
+    );
     expect(() => resolveKubernetesConnection({}, { HOME: path.join(dir, 'nowhere') }, dir)).toThrow(/no Kubernetes API found/);
   });
 
@@ -80,7 +85,10 @@ describe.skipIf(!canMakeCertificates)('in-cluster over TLS (needs openssl to mak
 
     // Without the CA the certificate is not trusted: a network error, retried later, never skipped.
     const untrusting = new KubernetesScaleClient({ server: kube.url, origin: 'test', token: () => TOKEN }, 2000);
-    await expect(untrusting.getScale(target, AbortSignal.timeout(5000))).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/unreachable: .*(SELF_SIGNED|CERT)/) });
+    await expect(untrusting.getScale(target, AbortSignal.timeout(5000))).rejects.toMatchObject({
+      retryable: true,
+      message: expect.stringMatching(/unreachable: .*(SELF_SIGNED|CERT)/),
+    });
   });
 
   it('answers 415 to a patch that is not a known patch type, as the API server does', async () => {
@@ -89,7 +97,11 @@ describe.skipIf(!canMakeCertificates)('in-cluster over TLS (needs openssl to mak
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
         `${kube.url}/apis/apps/v1/namespaces/shop/deployments/cart/scale`,
-        { method: 'PATCH', ca: readFileSync(path.join(dir, 'ca.crt')), headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } },
+        {
+          method: 'PATCH',
+          ca: readFileSync(path.join(dir, 'ca.crt')),
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

@@ -76,13 +76,18 @@ describe('scale action', () => {
   });
 
   it('adds one (+1 unquoted keeps its sign), clamps to max, waits out the cooldown, and scales a group once', async () => {
-    const service = await startTestService(configWith({ up: 'replicas: +1, max: 3, cooldown: 0', slow: 'replicas: +1, max: 10, cooldown: 1h' }).replace(
-      'actions:',
-      'routes:\n  - matchers: [\'team="fast"\']\n    actions: [up]\n  - actions: [slow]\nactions:',
-    ));
+    const service = await startTestService(
+      configWith({ up: 'replicas: +1, max: 3, cooldown: 0', slow: 'replicas: +1, max: 10, cooldown: 1h' }).replace(
+        'actions:',
+        'routes:\n  - matchers: [\'team="fast"\']\n    actions: [up]\n  - actions: [slow]\nactions:',
+      ),
+    );
     try {
       // Two alerts of the same deployment in one group: one change.
-      let job = await send(service, [backlog('firing', { team: 'fast', pod: 'cart-1' }), backlog('firing', { team: 'fast', pod: 'cart-2' })]);
+      let job = await send(service, [
+        backlog('firing', { team: 'fast', pod: 'cart-1' }),
+        backlog('firing', { team: 'fast', pod: 'cart-2' }),
+      ]);
       expect(patches()).toHaveLength(1);
       expect(kube.workloads.get('deployments/shop/cart')!.replicas).toBe(3);
       job = await send(service, [backlog('firing', { team: 'fast', pod: 'cart-3' })]);
@@ -115,7 +120,9 @@ describe('scale action', () => {
   });
 
   it('removes with -N down to min, on a fixed StatefulSet target', async () => {
-    const service = await startTestService(configWith({ down: 'kind: statefulset, namespace: data, name: kafka, replicas: -2, min: 2, max: 5' }));
+    const service = await startTestService(
+      configWith({ down: 'kind: statefulset, namespace: data, name: kafka, replicas: -2, min: 2, max: 5' }),
+    );
     try {
       const job = await send(service, [backlog('firing')]);
       expect(job.result).toMatchObject({ targets: [{ target: 'statefulset data/kafka', outcome: 'scaled', from: 3, to: 2 }] });
@@ -158,10 +165,14 @@ describe('scale action', () => {
       const missing = await send(service, [backlog('firing', { deployment: 'nope' })]);
       expect(missing.state).toBe('failed');
       expect(missing.attempts).toHaveLength(1);
-      expect(missing.attempts[0]!.error).toBe('Kubernetes refused GET deployment shop/nope/scale: 404 NotFound: deployments.apps "nope" not found');
+      expect(missing.attempts[0]!.error).toBe(
+        'Kubernetes refused GET deployment shop/nope/scale: 404 NotFound: deployments.apps "nope" not found',
+      );
       const forbidden = await send(service, [backlog('firing', { namespace: 'kube-system', deployment: 'coredns' })]);
       expect(forbidden.state).toBe('failed');
-      expect(forbidden.attempts[0]!.error).toContain('is forbidden: User "system:serviceaccount:monitoring:alertpipe" cannot get resource "deployments/scale"');
+      expect(forbidden.attempts[0]!.error).toContain(
+        'is forbidden: User "system:serviceaccount:monitoring:alertpipe" cannot get resource "deployments/scale"',
+      );
     } finally {
       await service.stop();
     }

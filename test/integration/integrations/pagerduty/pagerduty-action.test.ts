@@ -87,7 +87,11 @@ describe('pagerduty action', () => {
   });
 
   it('retries a 429 after its Retry-After and a 503, and delivers once PagerDuty takes events again', async () => {
-    pagerduty.failWith({ status: 429, body: { status: 'throttle event', message: 'Requests for this service are arriving too quickly' }, headers: { 'retry-after': '1' } });
+    pagerduty.failWith({
+      status: 429,
+      body: { status: 'throttle event', message: 'Requests for this service are arriving too quickly' },
+      headers: { 'retry-after': '1' },
+    });
     const { body } = await service.post('/alert', fixtureText('singleAlert'));
     await pagerduty.standIn.waitForRequests(1);
     pagerduty.failWith({ status: 503, body: 'upstream unavailable' });
@@ -135,9 +139,13 @@ describe('pagerduty action', () => {
 
 describe('pagerduty action, a trigger retried after its resolve', () => {
   it('is not sent: it would reopen an incident for an alert that has ended', async () => {
-    const action = pagerdutyActionType.create('page', pagerdutyActionType.schema.parse({ type: 'pagerduty', routing_key: ROUTING_KEY, url: pagerduty.url }), {
-      logger: createLogger({ level: 'error', format: 'json' }),
-    });
+    const action = pagerdutyActionType.create(
+      'page',
+      pagerdutyActionType.schema.parse({ type: 'pagerduty', routing_key: ROUTING_KEY, url: pagerduty.url }),
+      {
+        logger: createLogger({ level: 'error', format: 'json' }),
+      },
+    );
     const ctx = { logger: createLogger({ level: 'error', format: 'json' }), signal: AbortSignal.timeout(5000), attempt: 1 };
     const labels = { alertname: 'InstanceDown', instance: 'db-1:9100' };
     const firing = enriched(notificationOf([alertWith(labels)]));

@@ -25,7 +25,11 @@ function checkConfig(action: Record<string, unknown>): Promise<{ code: number | 
   const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(file, `actions:\n  oncall: ${JSON.stringify({ type: 'slack', ...action })}\ndelivery: { queue: memory }\n`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', 'check-config', file], { cwd: root, env: { PATH: process.env.PATH }, timeout: 30_000 });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', 'check-config', file], {
+      cwd: root,
+      env: { PATH: process.env.PATH },
+      timeout: 30_000,
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,7 +60,9 @@ describe('check-config with a Slack app action', () => {
   it('only warns when Slack does not answer: the file is fine, Slack is down', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/api/`;
     const { code, output } = await checkConfig({ bot_token: slack.token, channel: '#alerts', api_url: closed });
-    expect(output).toMatch(/warning: actions\.oncall: Slack could not be asked at start \(Slack unreachable: ECONNREFUSED \(auth\.test\)\)/);
+    expect(output).toMatch(
+      /warning: actions\.oncall: Slack could not be asked at start \(Slack unreachable: ECONNREFUSED \(auth\.test\)\)/,
+    );
     expect(code).toBe(0);
   });
 });

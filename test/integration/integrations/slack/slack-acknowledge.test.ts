@@ -35,7 +35,14 @@ describe('Acknowledge in Slack', () => {
       commonLabels: { alertname: 'HighErrorRate' },
       commonAnnotations: {},
       externalURL: 'http://alertmanager:9093',
-      alerts: [critical, warning].map((labels) => ({ status: 'firing', labels, annotations: {}, startsAt: '2026-11-22T12:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '' })),
+      alerts: [critical, warning].map((labels) => ({
+        status: 'firing',
+        labels,
+        annotations: {},
+        startsAt: '2026-11-22T12:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: '',
+      })),
     });
     notificationId = answer.body.id as string;
     await app.untilDone(notificationId);
@@ -54,7 +61,9 @@ describe('Acknowledge in Slack', () => {
     await pagerduty.standIn.waitForRequests(2);
     expect(pagerduty.accepted[1]).toMatchObject({ event_action: 'acknowledge', dedup_key: `alertpipe-${fingerprintOf(critical)}` });
     await app.waitForLog(() => slack.thread(slack.topLevel()[0]!.ts).length > 0);
-    expect(slack.thread(slack.topLevel()[0]!.ts).map((m) => m.text)).toEqual(['👀 <@U0CAROL01> acknowledged\n📟 PagerDuty (pd): 1 incident acknowledged']);
+    expect(slack.thread(slack.topLevel()[0]!.ts).map((m) => m.text)).toEqual([
+      '👀 <@U0CAROL01> acknowledged\n📟 PagerDuty (pd): 1 incident acknowledged',
+    ]);
     expect(JSON.stringify(slack.topLevel()[0]!.attachments)).toContain('Acknowledged by <@U0CAROL01> at');
     const record = await app.service.store.getNotification(notificationId);
     const ack = record?.jobs.find((job) => job.action === 'oncall:acknowledge');

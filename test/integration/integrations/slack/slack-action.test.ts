@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => slack.close());
 afterEach(() => slack.failWith(undefined));
 
-const actionFor = (url: string) => slackActionType.create('slack', slackActionType.schema.parse({ type: 'slack', webhook_url: url, timeout: '2s' }), { logger: createSilentLogger() });
+const actionFor = (url: string) =>
+  slackActionType.create('slack', slackActionType.schema.parse({ type: 'slack', webhook_url: url, timeout: '2s' }), {
+    logger: createSilentLogger(),
+  });
 const ctx = () => ({ logger: createSilentLogger(), signal: new AbortController().signal, attempt: 1 });
 const notification = enriched(notificationOf([alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-1' })]));
 

@@ -30,15 +30,25 @@ function appAction(overrides: Record<string, unknown> = {}): Action {
   return createAction('oncall', config, { logger });
 }
 
-const context = (messageRefs: MessageRefStore): ActionContext => ({ logger, signal: new AbortController().signal, attempt: 1, messageRefs });
+const context = (messageRefs: MessageRefStore): ActionContext => ({
+  logger,
+  signal: new AbortController().signal,
+  attempt: 1,
+  messageRefs,
+});
 
 let sequence = 0;
 function group(alerts: Alert[]): EnrichedNotification {
   sequence += 1;
   // Later notifications arrive later, as Alertmanager sends them.
-  return { ...enriched(notificationOf(alerts, `n-${sequence}`)), groupKey: '{}:{alertname="KubePodCrashLooping"}', receivedAt: new Date(Date.UTC(2026, 10, 22, 12, sequence)) };
+  return {
+    ...enriched(notificationOf(alerts, `n-${sequence}`)),
+    groupKey: '{}:{alertname="KubePodCrashLooping"}',
+    receivedAt: new Date(Date.UTC(2026, 10, 22, 12, sequence)),
+  };
 }
-const pod = (name: string, status: 'firing' | 'resolved' = 'firing') => alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: name }, status);
+const pod = (name: string, status: 'firing' | 'resolved' = 'firing') =>
+  alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: name }, status);
 
 describe('slack app action', () => {
   it('keeps one message per episode: fires, grows, partly resolves, resolves; the changes in its thread', async () => {
@@ -59,7 +69,10 @@ describe('slack app action', () => {
     expect(text).toContain('RESOLVED: KubePodCrashLooping (3)');
     expect(text).toContain('Resolved after 30 min');
     expect(text).not.toContain('silence_1h');
-    expect(message!.metadata).toMatchObject({ event_type: 'alertpipe_group', event_payload: { group_key: '{}:{alertname="KubePodCrashLooping"}' } });
+    expect(message!.metadata).toMatchObject({
+      event_type: 'alertpipe_group',
+      event_payload: { group_key: '{}:{alertname="KubePodCrashLooping"}' },
+    });
     expect((message!.metadata?.event_payload?.fingerprints as string[]).length).toBe(3);
     expect(slack.thread(message!.ts).map((m) => m.text)).toEqual([
       '🔥 a 3rd alert joined: pod=cart-3',
@@ -107,18 +120,21 @@ describe('slack app action', () => {
     }
   });
 
-  it.each(['message_not_found', 'cant_update_message', 'edit_window_closed'])('posts a fresh message and remembers it when chat.update answers %s', async (code) => {
-    const action = appAction();
-    const refs = new MemoryStore({ maxPending: 10, historyLimit: 10 });
-    await action.handle(group([pod('cart-1')]), context(refs));
-    slack.failNext('chat.update', code);
-    await action.handle(group([pod('cart-1'), pod('cart-2')]), context(refs));
-    await action.handle(group([pod('cart-1', 'resolved'), pod('cart-2', 'resolved')]), context(refs));
-    const [old, fresh] = slack.topLevel();
-    expect(old!.edits).toBe(0);
-    expect(fresh!.edits).toBe(1);
-    expect(slack.thread(fresh!.ts).length).toBe(2);
-  });
+  it.each(['message_not_found', 'cant_update_message', 'edit_window_closed'])(
+    'posts a fresh message and remembers it when chat.update answers %s',
+    async (code) => {
+      const action = appAction();
+      const refs = new MemoryStore({ maxPending: 10, historyLimit: 10 });
+      await action.handle(group([pod('cart-1')]), context(refs));
+      slack.failNext('chat.update', code);
+      await action.handle(group([pod('cart-1'), pod('cart-2')]), context(refs));
+      await action.handle(group([pod('cart-1', 'resolved'), pod('cart-2', 'resolved')]), context(refs));
+      const [old, fresh] = slack.topLevel();
+      expect(old!.edits).toBe(0);
+      expect(fresh!.edits).toBe(1);
+      expect(slack.thread(fresh!.ts).length).toBe(2);
+    },
+  );
 
   it.each([
     ['invalid_auth', { bot_token: 'xoxb-wrong-token' }, /bot token is not valid/],
@@ -126,7 +142,9 @@ describe('slack app action', () => {
     ['not_in_channel', { channel: 'C0OUTSIDE' }, /not a member of C0OUTSIDE: type \/invite/],
   ])('fails once, not retryable, on %s, saying what to do', async (_code, overrides, advice) => {
     const action = appAction(overrides);
-    const error = await action.handle(group([pod('cart-1')]), context(new MemoryStore({ maxPending: 10, historyLimit: 10 }))).catch((e: unknown) => e);
+    const error = await action
+      .handle(group([pod('cart-1')]), context(new MemoryStore({ maxPending: 10, historyLimit: 10 })))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ActionError);
     expect((error as ActionError).retryable).toBe(false);
     expect((error as Error).message).toMatch(advice);
@@ -136,7 +154,9 @@ describe('slack app action', () => {
   it('hands a 429 back to delivery with its Retry-After instead of waiting in the client', async () => {
     const action = appAction();
     slack.rateLimitNext(7);
-    const error = (await action.handle(group([pod('cart-1')]), context(new MemoryStore({ maxPending: 10, historyLimit: 10 }))).catch((e: unknown) => e)) as ActionError;
+    const error = (await action
+      .handle(group([pod('cart-1')]), context(new MemoryStore({ maxPending: 10, historyLimit: 10 })))
+      .catch((e: unknown) => e)) as ActionError;
     expect(error.retryable).toBe(true);
     expect(error.retryAfterMs).toBe(7000);
     expect(slack.standIn.requests).toHaveLength(1);
@@ -146,7 +166,10 @@ describe('slack app action', () => {
     const action = appAction();
     slack.standIn.respondWith(() => ({ status: 200, body: { ok: true }, delayMs: 60_000 }));
     const controller = new AbortController();
-    const pending = action.handle(group([pod('cart-1')]), { ...context(new MemoryStore({ maxPending: 10, historyLimit: 10 })), signal: controller.signal });
+    const pending = action.handle(group([pod('cart-1')]), {
+      ...context(new MemoryStore({ maxPending: 10, historyLimit: 10 })),
+      signal: controller.signal,
+    });
     await slack.standIn.waitForRequests(1);
     controller.abort(new Error('attempt timed out'));
     const error = (await pending.catch((e: unknown) => e)) as ActionError;
@@ -157,7 +180,10 @@ describe('slack app action', () => {
   it('posts one message when two notifications of a new group arrive at once', async () => {
     const action = appAction();
     const refs = new MemoryStore({ maxPending: 10, historyLimit: 10 });
-    await Promise.all([action.handle(group([pod('cart-1')]), context(refs)), action.handle(group([pod('cart-1'), pod('cart-2')]), context(refs))]);
+    await Promise.all([
+      action.handle(group([pod('cart-1')]), context(refs)),
+      action.handle(group([pod('cart-1'), pod('cart-2')]), context(refs)),
+    ]);
     expect(slack.topLevel()).toHaveLength(1);
   });
 });
@@ -166,10 +192,15 @@ describe('slack app action within Slack limits', () => {
   it('posts a group of 100 alerts with long text that Slack accepts, buttons and status line included', async () => {
     const action = appAction({ max_alerts: 15 });
     const long = 'x'.repeat(5000);
-    const alerts = Array.from({ length: 100 }, (_, i) => alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: `cart-${i}` }, 'firing', { description: long }));
+    const alerts = Array.from({ length: 100 }, (_, i) =>
+      alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: `cart-${i}` }, 'firing', { description: long }),
+    );
     const refs = new MemoryStore({ maxPending: 10, historyLimit: 10 });
     await action.handle(group(alerts), context(refs));
-    await action.handle(group(alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:30:00Z') }))), context(refs));
+    await action.handle(
+      group(alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:30:00Z') }))),
+      context(refs),
+    );
     const [message] = slack.topLevel();
     expect(message!.edits).toBe(1);
     const blocks = message!.attachments[0]!.blocks as Array<{ type: string }>;

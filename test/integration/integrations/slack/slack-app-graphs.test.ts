@@ -33,7 +33,8 @@ const context = (refs: MemoryStore): ActionContext => ({ logger, signal: new Abo
 /** What the `graph` enricher keeps for a pod: an hour of CPU and memory against request and limit. */
 function graphOf(pod: string): GraphData {
   const end = 1_795_000_000;
-  const points = (base: number): [number, number][] => Array.from({ length: 61 }, (_, i) => [end - 3600 + i * 60, base * (1 + 0.3 * Math.sin(i / 6))]);
+  const points = (base: number): [number, number][] =>
+    Array.from({ length: 61 }, (_, i) => [end - 3600 + i * 60, base * (1 + 0.3 * Math.sin(i / 6))]);
   return {
     subject: `shop/${pod}`,
     start: end - 3600,
@@ -49,11 +50,21 @@ let sequence = 0;
 /** A group of pods; those named in `withGraph` carry graph data as the enricher stores it. */
 function group(pods: Record<string, 'firing' | 'resolved'>, withGraph: readonly string[]): EnrichedNotification {
   sequence += 1;
-  const base = enriched(notificationOf(Object.entries(pods).map(([pod, status]) => alertWith({ alertname: 'KubePodMemoryHigh', namespace: 'shop', pod }, status)), `g-${sequence}`));
+  const base = enriched(
+    notificationOf(
+      Object.entries(pods).map(([pod, status]) => alertWith({ alertname: 'KubePodMemoryHigh', namespace: 'shop', pod }, status)),
+      `g-${sequence}`,
+    ),
+  );
   const alerts = base.alerts.map((alert): EnrichedAlert => {
     const pod = alert.labels.pod as string;
     if (!withGraph.includes(pod)) return alert;
-    return { ...alert, enrichment: { graph: { fields: [], data: { url: `/api/notifications/${base.id}/graphs/${alert.fingerprint}.png`, graph: graphOf(pod) } } } };
+    return {
+      ...alert,
+      enrichment: {
+        graph: { fields: [], data: { url: `/api/notifications/${base.id}/graphs/${alert.fingerprint}.png`, graph: graphOf(pod) } },
+      },
+    };
   });
   return { ...base, alerts, groupKey: GROUP_KEY, receivedAt: new Date(Date.UTC(2026, 10, 22, 12, sequence)) };
 }
@@ -104,7 +115,10 @@ describe('slack app graphs', () => {
     const refs = new MemoryStore({ maxPending: 10, historyLimit: 10 });
     slack.failNext('files.completeUploadExternal', 'missing_scope');
     slack.failNext('files.getUploadURLExternal', 'internal_error');
-    const result = (await action.handle(group({ 'cart-1': 'firing', 'cart-2': 'firing', 'cart-3': 'firing' }, ['cart-1', 'cart-2', 'cart-3']), context(refs))) as ActionResult;
+    const result = (await action.handle(
+      group({ 'cart-1': 'firing', 'cart-2': 'firing', 'cart-3': 'firing' }, ['cart-1', 'cart-2', 'cart-3']),
+      context(refs),
+    )) as ActionResult;
 
     expect(result.detail).toBe('posted the message of 3 alerts; 1 graph attached, 2 failed');
     expect(slack.topLevel()).toHaveLength(1);
@@ -116,7 +130,10 @@ describe('slack app graphs', () => {
 
   it('uploads nothing for a group whose alerts carry no graph', async () => {
     const action = appAction();
-    const result = (await action.handle(group({ 'cart-1': 'firing' }, []), context(new MemoryStore({ maxPending: 10, historyLimit: 10 })))) as ActionResult;
+    const result = (await action.handle(
+      group({ 'cart-1': 'firing' }, []),
+      context(new MemoryStore({ maxPending: 10, historyLimit: 10 })),
+    )) as ActionResult;
     expect(result.detail).toBe('posted the message of 1 alert');
     expect(slack.calls('files.getUploadURLExternal')).toHaveLength(0);
   });

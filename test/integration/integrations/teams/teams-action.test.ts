@@ -35,7 +35,12 @@ describe('teams action', () => {
 
   it('keeps 300 long alerts inside the 28 KB a Teams message may carry', async () => {
     const n = enrichedGroup();
-    const alerts = Array.from({ length: 300 }, (_, i) => ({ ...n.alerts[0]!, fingerprint: String(i), labels: { ...n.alerts[0]!.labels, pod: `p-${i}` }, annotations: { description: 'y'.repeat(5000) } }));
+    const alerts = Array.from({ length: 300 }, (_, i) => ({
+      ...n.alerts[0]!,
+      fingerprint: String(i),
+      labels: { ...n.alerts[0]!.labels, pod: `p-${i}` },
+      annotations: { description: 'y'.repeat(5000) },
+    }));
     await chatAction('teams', { webhook_url: teams.url, max_alerts: 15 }).handle({ ...n, alerts }, attemptContext());
     expect(teams.refusedCards).toEqual([]);
     expect(textsOf(teams.accepted.at(-1)!.card).join('\n')).toMatch(/…and \d+ more alerts/);
@@ -49,8 +54,15 @@ describe('teams action', () => {
   });
 
   it("retries Power Automate's 429 no sooner than its Retry-After, and a 5xx", async () => {
-    teams.failWith({ status: 429, body: { error: { code: 'WorkflowTriggerIsThrottled', message: 'throttled' } }, headers: { 'retry-after': '7' } });
-    expect(await failureOf(chatAction('teams', { webhook_url: teams.url }), enrichedGroup())).toMatchObject({ retryable: true, retryAfterMs: 7000 });
+    teams.failWith({
+      status: 429,
+      body: { error: { code: 'WorkflowTriggerIsThrottled', message: 'throttled' } },
+      headers: { 'retry-after': '7' },
+    });
+    expect(await failureOf(chatAction('teams', { webhook_url: teams.url }), enrichedGroup())).toMatchObject({
+      retryable: true,
+      retryAfterMs: 7000,
+    });
     teams.failWith({ status: 503, body: 'Service Unavailable' });
     expect((await failureOf(chatAction('teams', { webhook_url: teams.url }), enrichedGroup())).retryable).toBe(true);
   });

@@ -51,7 +51,9 @@ describe('webhook action', () => {
     const enriched = byKind('enriched');
     const bodies = enriched.map((r) => JSON.parse(r.body) as { version: string; alerts: Array<Record<string, unknown>>; groupKey: string });
     expect(bodies[0]!.alerts.map((a) => (a.labels as Record<string, string>).container)).toEqual(['cart', 'checkout']);
-    expect(JSON.parse(byKind('basic')[0]!.body).alerts.map((a: { labels: Record<string, string> }) => a.labels.container)).toEqual(['cart']);
+    expect(JSON.parse(byKind('basic')[0]!.body).alerts.map((a: { labels: Record<string, string> }) => a.labels.container)).toEqual([
+      'cart',
+    ]);
     expect(bodies[0]!.version).toBe('4');
     expect(bodies[0]!.groupKey).toBe('{}:{alertname="KubePodCrashLooping", namespace="shop"}');
     expect(bodies[0]!.alerts[0]).toMatchObject({ endsAt: '0001-01-01T00:00:00Z', enrichment: {}, notes: [], status: 'firing' });

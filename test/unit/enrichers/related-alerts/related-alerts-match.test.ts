@@ -16,14 +16,24 @@ const placement = new Map([
 ]);
 
 describe('related alerts', () => {
-  const alert = alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-1', container: 'cart', instance: KSM, cluster: 'prod' });
+  const alert = alertWith({
+    alertname: 'KubePodCrashLooping',
+    namespace: 'shop',
+    pod: 'cart-1',
+    container: 'cart',
+    instance: KSM,
+    cluster: 'prod',
+  });
 
   it('counts each other alert once, under the closest scope it shares: pod, then node, then namespace', () => {
     const related = relatedTo(
       alert,
       [
         other({ alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1', instance: KSM }),
-        other({ alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1', container: 'proxy', instance: KSM }, { silenced: true }),
+        other(
+          { alertname: 'KubeContainerOOMKilled', namespace: 'shop', pod: 'cart-1', container: 'proxy', instance: KSM },
+          { silenced: true },
+        ),
         other({ alertname: 'NodeMemoryPressure', node: 'node-1' }),
         other({ alertname: 'NodeFilesystemFull', instance: '10.0.0.11:9100' }, { inhibited: true }),
         // A neighbour on the same node is "on the node", though it shares the namespace too.
@@ -45,7 +55,11 @@ describe('related alerts', () => {
 
   it('leaves the alert itself out, whether it comes with fewer labels (Prometheus) or its fingerprint (Alertmanager)', () => {
     const { cluster: _external, ...asPrometheusHasIt } = alert.labels;
-    const related = relatedTo(alert, [other(asPrometheusHasIt), { ...other({ ...alert.labels, replica: 'b' }), fingerprint: alert.fingerprint }], placement);
+    const related = relatedTo(
+      alert,
+      [other(asPrometheusHasIt), { ...other({ ...alert.labels, replica: 'b' }), fingerprint: alert.fingerprint }],
+      placement,
+    );
     expect(related).toEqual({ pod: [], node: [], namespace: [] });
   });
 

@@ -28,7 +28,9 @@ describe('alerts that share a fingerprint in one notification', () => {
     const [api, web] = n.alerts;
     expect(api!.labels.job).toBe('api');
     expect(api!.endsAt!.toISOString()).toBe('2026-11-20T09:05:00.000Z');
-    expect(api!.notes).toEqual(['the same alert came 2 times in this notification (0, 1); the last state is kept, with the earliest startsAt']);
+    expect(api!.notes).toEqual([
+      'the same alert came 2 times in this notification (0, 1); the last state is kept, with the earliest startsAt',
+    ]);
     expect(web!.notes).toBeUndefined();
   });
 
@@ -49,14 +51,20 @@ describe('alerts that share a fingerprint in one notification', () => {
     const error = refusal(parseJsonBody(fixtureText('duplicate-fingerprint-severities.json')));
     expect(error.statusCode).toBe(400);
     expect(error.issues).toEqual([
-      { path: 'alerts.1.fingerprint', message: expect.stringContaining('same fingerprint "1a2b3c4d5e6f7a8b" as alerts.0 but different labels') },
+      {
+        path: 'alerts.1.fingerprint',
+        message: expect.stringContaining('same fingerprint "1a2b3c4d5e6f7a8b" as alerts.0 but different labels'),
+      },
     ]);
     expect(error.issues[0]!.message).toContain('does not match the labels of alerts.0 and does not match these');
   });
 
   it('says which of the two a fingerprint belongs to when one of them matches its labels', () => {
     const labels = { alertname: 'DiskFull', severity: 'critical' };
-    const error = refusal([{ labels, fingerprint: fingerprintOf(labels) }, { labels: { alertname: 'DiskFull', severity: 'warning' }, fingerprint: fingerprintOf(labels) }]);
+    const error = refusal([
+      { labels, fingerprint: fingerprintOf(labels) },
+      { labels: { alertname: 'DiskFull', severity: 'warning' }, fingerprint: fingerprintOf(labels) },
+    ]);
     expect(error.issues[0]).toMatchObject({ path: '1.fingerprint' });
     expect(error.issues[0]!.message).toContain('matches the labels of 0 and does not match these');
   });
@@ -74,7 +82,10 @@ describe('alerts that share a fingerprint in one notification', () => {
     );
     const routes = [{ matchers: parseMatchers('severity="critical"'), actions: ['pager'], continue: false }];
     const pager = routeAlerts(n.alerts, routes).byAction.get('pager') ?? [];
-    const view = viewFor(enriched(n), pager.map((a) => a.fingerprint));
+    const view = viewFor(
+      enriched(n),
+      pager.map((a) => a.fingerprint),
+    );
     expect(view.alerts.map((a) => a.labels.severity)).toEqual(['critical']);
   });
 });

@@ -90,7 +90,10 @@ describe('normalize', () => {
 
   it('reports the path of every problem', () => {
     const issues = validationIssues({
-      alerts: [{ labels: { alertname: 'A' }, startsAt: 'yesterday' }, { labels: {}, status: 'burning' }],
+      alerts: [
+        { labels: { alertname: 'A' }, startsAt: 'yesterday' },
+        { labels: {}, status: 'burning' },
+      ],
     });
     expect(issues.map((i) => i.path)).toEqual(['alerts.0.startsAt', 'alerts.1.status', 'alerts.1.labels']);
     expect(issues[0]!.message).toContain('RFC 3339');

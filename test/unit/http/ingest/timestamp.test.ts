@@ -10,8 +10,25 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 /** Every combination of the parts where a fast reader could go wrong, ~60,000 timestamps. */
 function* timestamps(): Generator<string> {
   for (const year of [1, 2, 99, 100, 1900, 1970, 2000, 2024, 2026, 2100, 9999])
-    for (const [month, day] of [[0, 1], [1, 0], [1, 31], [2, 28], [2, 29], [2, 30], [4, 30], [4, 31], [12, 31], [13, 1]])
-      for (const [hour, minute, second] of [[0, 0, 0], [23, 59, 59], [24, 0, 0], [12, 60, 0], [12, 0, 60]])
+    for (const [month, day] of [
+      [0, 1],
+      [1, 0],
+      [1, 31],
+      [2, 28],
+      [2, 29],
+      [2, 30],
+      [4, 30],
+      [4, 31],
+      [12, 31],
+      [13, 1],
+    ])
+      for (const [hour, minute, second] of [
+        [0, 0, 0],
+        [23, 59, 59],
+        [24, 0, 0],
+        [12, 60, 0],
+        [12, 0, 60],
+      ])
         for (const fraction of ['', '.', '.1', '.123', '.9999', '.053593232'])
           for (const zone of ['Z', 'z', '+00:00', '-12:00', '+05:30', '+24:00', '+01:60', '+0530', ''])
             for (const separator of ['T', 't', ' '])
@@ -31,7 +48,15 @@ describe('parseTimestamp', () => {
   });
 
   it('reads what is not a timestamp as NaN', () => {
-    for (const value of ['', 'yesterday', '2026-11-22', '1795349074', '2026-11-22T12:04:34', '２026-11-22T12:04:34Z', '2026-11-22T12:04:34Zjunk']) {
+    for (const value of [
+      '',
+      'yesterday',
+      '2026-11-22',
+      '1795349074',
+      '2026-11-22T12:04:34',
+      '２026-11-22T12:04:34Z',
+      '2026-11-22T12:04:34Zjunk',
+    ]) {
       expect(parseTimestamp(value), value).toBeNaN();
     }
   });

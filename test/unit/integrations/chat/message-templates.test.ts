@@ -16,7 +16,8 @@ describe('message templates', () => {
       templates: {
         title: '[{{ status | toUpper }}:{{ alerts.firing | size }}] {{ commonLabels.alertname }} in {{ commonLabels.namespace }}',
         text: '{{ commonAnnotations.summary }} Receiver {{ receiver }}.',
-        alert: '{{ alert.labels.pod | reReplaceAll: "-[a-z0-9]+-[a-z0-9]+$", "" }} since {{ alert.startsAt | since }}{% if alert.enrichment["pod-resources"] %} · CPU {{ alert.enrichment["pod-resources"].fields.CPU }}{% endif %}',
+        alert:
+          '{{ alert.labels.pod | reReplaceAll: "-[a-z0-9]+-[a-z0-9]+$", "" }} since {{ alert.startsAt | since }}{% if alert.enrichment["pod-resources"] %} · CPU {{ alert.enrichment["pod-resources"].fields.CPU }}{% endif %}',
       },
     });
     const n = enrichedGroup();
@@ -34,20 +35,26 @@ describe('message templates', () => {
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toEqual([{ path: 'actions.oncall.templates.text', message: 'line 2, column 1: undefined filter: nosuchfilter' }]);
+      expect((error as ConfigError).problems).toEqual([
+        { path: 'actions.oncall.templates.text', message: 'line 2, column 1: undefined filter: nosuchfilter' },
+      ]);
     }
   });
 
   it('keeps the default and adds a note when a template fails at run time', () => {
     const failures: string[] = [];
-    const out = compile({ templates: { title: '{{ commonLabels.nosuchlabel }}', text: 'fine' } }).render(enrichedGroup(), (f) => failures.push(f.template));
+    const out = compile({ templates: { title: '{{ commonLabels.nosuchlabel }}', text: 'fine' } }).render(enrichedGroup(), (f) =>
+      failures.push(f.template),
+    );
     expect(out.title).toBeUndefined();
     expect(out.text).toBe('fine');
-    expect(out.notes).toEqual(['template "title" of action oncall failed (line 1, column 4: undefined variable: commonLabels.nosuchlabel); the default is shown']);
+    expect(out.notes).toEqual([
+      'template "title" of action oncall failed (line 1, column 4: undefined variable: commonLabels.nosuchlabel); the default is shown',
+    ]);
     expect(failures).toEqual(['title']);
   });
 
-  it('takes templates from a file several actions share, the action\'s own winning', () => {
+  it("takes templates from a file several actions share, the action's own winning", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-templates-'));
     writeFileSync(path.join(dir, 'short.yml'), 'title: "{{ commonLabels.alertname }} ({{ alerts | size }})"\ntext: from the file\n');
     const out = compile({ template_file: 'short.yml', templates: { text: 'own text' } }, dir).render(enrichedGroup());

@@ -28,7 +28,11 @@ function hugeGroup(): EnrichedNotification {
 describe('the message model', () => {
   it('splits a trailing sparkline off an enrichment value, and keeps the rest as written', () => {
     const message = buildMessage(enrichedGroup(), { maxAlerts: 10 });
-    expect(message.alerts[0]!.fields[0]).toEqual({ label: 'CPU', value: '0.42 cores · 84% of limit 0.5 cores · request 0.25 cores', sparkline: '▁▂▃▅▇' });
+    expect(message.alerts[0]!.fields[0]).toEqual({
+      label: 'CPU',
+      value: '0.42 cores · 84% of limit 0.5 cores · request 0.25 cores',
+      sparkline: '▁▂▃▅▇',
+    });
   });
 
   it('counts alerts past max_alerts and those Alertmanager truncated as hidden', () => {

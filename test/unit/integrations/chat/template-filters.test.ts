@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { humanize, humanize1024, humanizeDuration, humanizePercentage, reReplaceAll, since, sortedPairs, title } from '../../../../src/integrations/chat/template-filters.js';
+import {
+  humanize,
+  humanize1024,
+  humanizeDuration,
+  humanizePercentage,
+  reReplaceAll,
+  since,
+  sortedPairs,
+  title,
+} from '../../../../src/integrations/chat/template-filters.js';
 
 describe('template filters', () => {
   it('humanize writes SI prefixes with four significant digits, as Prometheus does', () => {

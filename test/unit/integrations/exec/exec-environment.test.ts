@@ -44,7 +44,17 @@ describe('amxEnvironment', () => {
 
   it('writes an ended alert as epoch seconds and keeps label names as they are', () => {
     const notification = enriched(
-      normalize({ alerts: [{ status: 'resolved', labels: { alertname: 'A', 'odd-name': 'x' }, annotations: { summary: 's' }, startsAt: '2026-11-22T12:00:00Z', endsAt: '2026-11-22T12:30:00.900Z' }] }),
+      normalize({
+        alerts: [
+          {
+            status: 'resolved',
+            labels: { alertname: 'A', 'odd-name': 'x' },
+            annotations: { summary: 's' },
+            startsAt: '2026-11-22T12:00:00Z',
+            endsAt: '2026-11-22T12:30:00.900Z',
+          },
+        ],
+      }),
     );
     const env = amxEnvironment(notification);
     expect(env.AMX_ALERT_1_END).toBe('1795350600'); // 2026-11-22T12:30:00Z, fraction dropped

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEVERITY_MAP, dedupKeyOf, pagerDutyEvent, type PagerDutyEventOptions } from '../../../../src/integrations/pagerduty/pagerduty-event.js';
+import {
+  DEFAULT_SEVERITY_MAP,
+  dedupKeyOf,
+  pagerDutyEvent,
+  type PagerDutyEventOptions,
+} from '../../../../src/integrations/pagerduty/pagerduty-event.js';
 import type { EnrichedAlert } from '../../../../src/model/model.js';
 import { alertWith, enriched, notificationOf } from '../../../support/alerts.js';
 
@@ -11,7 +16,12 @@ const options: PagerDutyEventOptions = {
   client: 'alertpipe',
 };
 
-function eventFor(labels: Record<string, string>, annotations: Record<string, string> = {}, extra: Partial<PagerDutyEventOptions> = {}, status: 'firing' | 'resolved' = 'firing') {
+function eventFor(
+  labels: Record<string, string>,
+  annotations: Record<string, string> = {},
+  extra: Partial<PagerDutyEventOptions> = {},
+  status: 'firing' | 'resolved' = 'firing',
+) {
   const notification = enriched(notificationOf([alertWith(labels, status, annotations)]));
   return pagerDutyEvent(notification.alerts[0]!, notification, { ...options, ...extra });
 }
@@ -56,7 +66,12 @@ describe('pagerDutyEvent', () => {
   it('maps severities, case-insensitively, with a default for the rest and a configurable map', () => {
     const severity = (value: string | undefined, extra: Partial<PagerDutyEventOptions> = {}) =>
       eventFor(value === undefined ? { alertname: 'A' } : { alertname: 'A', severity: value }, {}, extra).payload?.severity;
-    expect([severity('critical'), severity('Warning'), severity('info'), severity('page')]).toEqual(['critical', 'warning', 'info', 'critical']);
+    expect([severity('critical'), severity('Warning'), severity('info'), severity('page')]).toEqual([
+      'critical',
+      'warning',
+      'info',
+      'critical',
+    ]);
     expect([severity('P1'), severity(undefined), severity('???', { defaultSeverity: 'warning' })]).toEqual(['error', 'error', 'warning']);
     expect(severity('P1', { severityMap: { ...DEFAULT_SEVERITY_MAP, p1: 'critical' } })).toBe('critical');
     expect(severity(undefined, { severityLabel: 'priority' })).toBe('error');
@@ -71,7 +86,11 @@ describe('pagerDutyEvent', () => {
   });
 
   it('takes source, component, group and class from label templates when configured', () => {
-    const event = eventFor(pod, {}, { source: '{{ $labels.namespace }}.{{pod}}', component: '{{ container }}-svc', group: 'team-{{ team }}', class: 'k8s' });
+    const event = eventFor(
+      pod,
+      {},
+      { source: '{{ $labels.namespace }}.{{pod}}', component: '{{ container }}-svc', group: 'team-{{ team }}', class: 'k8s' },
+    );
     expect(event.payload).toMatchObject({ source: 'shop.cart-1', component: 'cart-svc', class: 'k8s' });
     // A template over a missing label falls back to the default rather than sending "team-".
     expect(event.payload?.group).toBe('shop');

@@ -5,10 +5,16 @@ import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { alertWith, enriched, notificationOf } from '../../../support/alerts.js';
 
 const at = (minute: number, pods: Record<string, 'firing' | 'resolved'>, id = `n-${minute}`): EnrichedNotification => ({
-  ...enriched(notificationOf(Object.entries(pods).map(([pod, status]) => alertWith({ alertname: 'A', pod }, status)), id)),
+  ...enriched(
+    notificationOf(
+      Object.entries(pods).map(([pod, status]) => alertWith({ alertname: 'A', pod }, status)),
+      id,
+    ),
+  ),
   receivedAt: new Date(Date.UTC(2026, 10, 22, 12, minute)),
 });
-const step = (previous: EpisodeState | undefined, notification: EnrichedNotification) => nextEpisode(previous, notification, buildMessage(notification, { maxAlerts: 10 }));
+const step = (previous: EpisodeState | undefined, notification: EnrichedNotification) =>
+  nextEpisode(previous, notification, buildMessage(notification, { maxAlerts: 10 }));
 const stateOf = (result: ReturnType<typeof step>): EpisodeState => {
   if (result.kind === 'stale') throw new Error('stale');
   return result.state;
@@ -47,7 +53,23 @@ describe('episodes of a group', () => {
   });
 
   it('writes ordinals and durations as people say them', () => {
-    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '111th']);
-    expect([20_000, 25 * 60_000, 125 * 60_000, 50 * 3_600_000].map(duration)).toEqual(['less than a minute', '25 min', '2 h 5 min', '2 d 2 h']);
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 111].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '111th',
+    ]);
+    expect([20_000, 25 * 60_000, 125 * 60_000, 50 * 3_600_000].map(duration)).toEqual([
+      'less than a minute',
+      '25 min',
+      '2 h 5 min',
+      '2 d 2 h',
+    ]);
   });
 });

@@ -26,7 +26,10 @@ const textOf = (blocks: readonly SlackBlock[]): string =>
 describe('buildSlackMessage', () => {
   it('puts status and alert name in the header, and the group in the fallback text', () => {
     const message = buildSlackMessage(group(), { maxAlerts: 10 });
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '🔥 FIRING: KubePodCrashLooping (2)', emoji: true } });
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🔥 FIRING: KubePodCrashLooping (2)', emoji: true },
+    });
     expect(message.text).toBe('[FIRING:2] KubePodCrashLooping shop: Pod is crash looping.');
   });
 
@@ -40,13 +43,19 @@ describe('buildSlackMessage', () => {
 
   it('links the silence page of the Alertmanager that sent it, prefilled with the labels', () => {
     const text = textOf(buildSlackMessage(group(), { maxAlerts: 10 }).blocks);
-    const filter = encodeURIComponent('{alertname="KubePodCrashLooping",container="cart",namespace="shop",pod="cart-7d9f8b6c5-x2x9z",severity="critical"}');
+    const filter = encodeURIComponent(
+      '{alertname="KubePodCrashLooping",container="cart",namespace="shop",pod="cart-7d9f8b6c5-x2x9z",severity="critical"}',
+    );
     expect(text).toContain(`<http://alertmanager:9093/#/silences/new?filter=${filter}|Silence>`);
   });
 
   it('links the source and runbook when the alert has them', () => {
     const n = group();
-    const alert = { ...n.alerts[0]!, generatorURL: 'http://prometheus:9090/graph?g0.expr=up', annotations: { runbook_url: 'https://runbooks/x' } };
+    const alert = {
+      ...n.alerts[0]!,
+      generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
+      annotations: { runbook_url: 'https://runbooks/x' },
+    };
     const text = textOf(buildSlackMessage({ ...n, alerts: [alert] }, { maxAlerts: 10 }).blocks);
     expect(text).toContain('<http://prometheus:9090/graph?g0.expr=up|Source>  ·  <https://runbooks/x|Runbook>');
   });
@@ -54,7 +63,9 @@ describe('buildSlackMessage', () => {
   it('shows why context is missing', () => {
     const n = group();
     const alerts = n.alerts.map((a) => ({ ...a, enrichment: {}, notes: ['pod-resources: Prometheus unreachable: ECONNREFUSED'] }));
-    expect(textOf(buildSlackMessage({ ...n, alerts }, { maxAlerts: 10 }).blocks)).toContain(':warning: _pod-resources: Prometheus unreachable: ECONNREFUSED_');
+    expect(textOf(buildSlackMessage({ ...n, alerts }, { maxAlerts: 10 }).blocks)).toContain(
+      ':warning: _pod-resources: Prometheus unreachable: ECONNREFUSED_',
+    );
   });
 
   it('looks different when resolved', () => {
@@ -74,7 +85,11 @@ describe('buildSlackMessage', () => {
 
   it('folds 300 alerts into "and N more" and stays inside every Slack limit', () => {
     const n = group({ truncatedAlerts: 5 });
-    const alerts = Array.from({ length: 300 }, (_, i) => ({ ...n.alerts[0]!, fingerprint: String(i), labels: { ...n.alerts[0]!.labels, pod: `p-${i}` } }));
+    const alerts = Array.from({ length: 300 }, (_, i) => ({
+      ...n.alerts[0]!,
+      fingerprint: String(i),
+      labels: { ...n.alerts[0]!.labels, pod: `p-${i}` },
+    }));
     const message = buildSlackMessage({ ...n, alerts }, { maxAlerts: 15 });
     expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     expect(checkBlocks(message.blocks as never)).toBeUndefined();

@@ -22,7 +22,9 @@ describe('Slack request signatures', () => {
 
   it('refuses another secret, another body, and a changed timestamp', () => {
     expect(isSignedBySlack(['not-the-secret'], { timestamp: TIMESTAMP, signature: SIGNATURE }, BODY, NOW)).toBe(false);
-    expect(isSignedBySlack([SECRET], { timestamp: TIMESTAMP, signature: SIGNATURE }, Buffer.concat([BODY, Buffer.from('&x=1')]), NOW)).toBe(false);
+    expect(isSignedBySlack([SECRET], { timestamp: TIMESTAMP, signature: SIGNATURE }, Buffer.concat([BODY, Buffer.from('&x=1')]), NOW)).toBe(
+      false,
+    );
     expect(isSignedBySlack([SECRET], { timestamp: String(Number(TIMESTAMP) + 1), signature: SIGNATURE }, BODY, NOW)).toBe(false);
   });
 
