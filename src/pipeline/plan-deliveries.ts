@@ -1,19 +1,16 @@
 import { enrichNotification } from './enrich-chain.js';
-import type { EnrichedAlert, EnrichedNotification, Notification } from '../model/model.js';
+import type { EnrichedNotification, Notification } from '../model/model.js';
 import { routeShares } from './route-shares.js';
 import { describeRoute } from './router.js';
 import type { HistoryEvent, NewJob } from '../store/ports/delivery-store.js';
 import type { PipelineContext } from './pipeline.js';
+import { unenrichedAlert } from '../model/unenriched.js';
 
 /** What planning uses of the pipeline's context. */
 export type PlanDeps = Pick<
   PipelineContext,
   'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs'
 >;
-
-// Shared by every alert nothing enriched: a storm's groups would otherwise allocate two per alert.
-const NO_ENRICHMENT: EnrichedAlert['enrichment'] = Object.freeze({});
-const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export interface Plan {
   readonly enriched: EnrichedNotification;
@@ -59,9 +56,7 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
   );
   const enriched: EnrichedNotification = {
     ...notification,
-    alerts: notification.alerts.map(
-      (alert) => enrichedAlerts.get(alert.fingerprint) ?? { ...alert, enrichment: NO_ENRICHMENT, notes: alert.notes ?? NO_NOTES },
-    ),
+    alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? unenrichedAlert(alert)),
   };
   return { enriched, jobs, events };
 }

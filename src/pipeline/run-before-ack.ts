@@ -1,8 +1,9 @@
 import { ActionInputError } from '../integrations/action-error.js';
-import type { EnrichedNotification, Notification } from '../model/model.js';
+import type { Notification } from '../model/model.js';
 import { routeShares } from './route-shares.js';
 import type { PipelineContext } from './pipeline.js';
 import { runAttempt } from './run-job.js';
+import { unenriched } from '../model/unenriched.js';
 
 /**
  * What the before-ack path uses of the pipeline's context. Its `maxTimeoutMs` is the longest any
@@ -31,10 +32,7 @@ export interface BeforeAckFailure {
 export async function runBeforeAck(notification: Notification, deps: BeforeAckDeps): Promise<BeforeAckFailure[]> {
   const { shares } = routeShares(notification.alerts, deps.routes, deps.actions, 'before-ack');
   if (shares.size === 0) return [];
-  const view: EnrichedNotification = {
-    ...notification,
-    alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: a.notes ?? [] })),
-  };
+  const view = unenriched(notification);
   const runs = [...shares].map(async ([name, alerts]): Promise<BeforeAckFailure | undefined> => {
     const job = { action: name, fingerprints: alerts.map((a) => a.fingerprint) };
     const now = Date.now();

@@ -1,4 +1,5 @@
 import type { EnrichedNotification, Notification } from '../model/model.js';
+import { unenriched } from '../model/unenriched.js';
 
 type Stored = Notification | EnrichedNotification;
 
@@ -42,10 +43,7 @@ function isEmpty(record: object): boolean {
 /** A stored body as the enriched notification, whether or not enrichment was written over it. */
 export function decodeEnriched(text: string, originalBody: string): EnrichedNotification {
   const decoded = decodeNotification<Notification | EnrichedNotification>(text, originalBody);
-  return {
-    ...decoded,
-    alerts: decoded.alerts.map((alert) => ('enrichment' in alert ? alert : { ...alert, enrichment: {}, notes: alert.notes ?? [] })),
-  };
+  return unenriched(decoded);
 }
 
 export function decodeNotification<T extends Stored = Stored>(text: string, originalBody: string): T {

@@ -8,6 +8,7 @@ import { createSilentLogger } from '../../observability/logger.js';
 import { createMetrics } from '../../observability/metrics.js';
 import type { EnrichedNotification } from '../../model/model.js';
 import { previewDeliveries } from '../../pipeline/preview-deliveries.js';
+import { unenriched } from '../../model/unenriched.js';
 
 export interface RenderOptions {
   readonly configFile?: string;
@@ -83,7 +84,7 @@ export async function renderCommand(options: RenderOptions): Promise<number> {
 function enrichedWithoutEnrichment(payload: unknown, source: string): EnrichedNotification {
   try {
     const notification = normalize(payload);
-    return { ...notification, alerts: notification.alerts.map((a) => ({ ...a, enrichment: {}, notes: [] })) };
+    return unenriched(notification);
   } catch (error) {
     const issues = (error as { issues?: { path: string; message: string }[] }).issues;
     throw new ConfigError(source, issues?.length ? issues : [{ path: '', message: (error as Error).message }]);

@@ -9,10 +9,11 @@ import { normalize } from '../ingest/normalize.js';
 import { parseJsonBody } from '../parse-json.js';
 import { readBody } from '../read-body.js';
 import { maskDeep, type SecretMasker } from '../../observability/mask-secrets.js';
-import type { EnrichedNotification, Notification } from '../../model/model.js';
+import type { EnrichedNotification } from '../../model/model.js';
 import type { Route } from '../../pipeline/router.js';
 import { alertTimeline } from './alert-timeline.js';
 import { crossSiteGuard } from '../cross-site-guard.js';
+import { unenriched } from '../../model/unenriched.js';
 
 export interface ConsoleApiDeps {
   readonly store: DeliveryStore;
@@ -78,7 +79,7 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
   router.get('/api/notifications/:id/messages', auth, async (req, res) => {
     const record = await store.getNotification(String(req.params.id));
     if (record === undefined) throw new NotFoundError(`no notification with id ${String(req.params.id)}`);
-    const notification = asEnriched(record.notification);
+    const notification = unenriched(record.notification);
     const messages = record.jobs.map((job) => {
       const preview = deps.actions.get(job.action)?.preview?.(viewFor(notification, job.fingerprints));
       return {
@@ -96,9 +97,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     if (typeof body?.notification === 'string') {
       const record = await store.getNotification(body.notification);
       if (record === undefined) throw new NotFoundError(`no notification with id ${body.notification}`);
-      notification = asEnriched(record.notification);
+      notification = unenriched(record.notification);
     } else if (body !== null && typeof body === 'object' && 'payload' in body) {
-      notification = asEnriched(normalize(body.payload));
+      notification = unenriched(normalize(body.payload));
     } else {
       throw new ValidationError('send {"payload": <an alert payload>} or {"notification": "<id>"}', [
         { path: '', message: 'neither payload nor notification' },
@@ -109,10 +110,4 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     res.json(maskDeep({ status: 'success', sent: false, alerts, ...preview }, mask));
   });
   return router;
-}
-
-/** A notification read back before planning finished has no enrichment yet: show it with none. */
-function asEnriched(notification: Notification | EnrichedNotification): EnrichedNotification {
-  const n = notification as EnrichedNotification;
-  return { ...n, alerts: n.alerts.map((a) => ({ ...a, enrichment: a.enrichment ?? {}, notes: a.notes ?? [] })) };
 }

@@ -66,6 +66,14 @@ describe('alertpipe render', () => {
     expect(result.stdout).not.toContain('action team-discord');
   });
 
+  it("keeps ingest's notes, as the message sent shows them: a label cut to its limit says so", () => {
+    const long = path.join(path.dirname(configFile(config)), 'long-label.json');
+    writeFileSync(long, JSON.stringify({ labels: { alertname: 'LongLabel', severity: 'critical', detail: 'x'.repeat(5000) } }));
+    const result = cli(['render', '-f', configFile(config), long, '--action', 'team-discord']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('label \\"detail\\" cut from 5000 to 4096 characters');
+  });
+
   it('says so when the payload is not an alert payload', () => {
     const bad = path.join(path.dirname(configFile(config)), 'bad.json');
     writeFileSync(bad, '{"alerts": 3}');
