@@ -45,8 +45,3 @@ export function createAction(name: string, config: ActionConfig, deps: ActionDep
   const type: ActionType<z.ZodType> = ACTION_TYPES[config.type];
   return type.create(name, config, deps);
 }
-
-/** The schema of one action type's section, for tools that check a single type (the secret test). */
-export function actionTypeSchema(type: string): z.ZodType | undefined {
-  return Object.hasOwn(ACTION_TYPES, type) ? ACTION_TYPES[type as keyof typeof ACTION_TYPES].schema : undefined;
-}

@@ -9,8 +9,6 @@ export interface RetryPolicy {
   readonly random?: () => number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { initialBackoffMs: 1_000, maxBackoffMs: 300_000, maxAgeMs: 3_600_000 };
-
 export type RetryDecision =
   { readonly retry: true; readonly at: number } | { readonly retry: false; readonly reason: 'not retryable' | 'too old' };
 

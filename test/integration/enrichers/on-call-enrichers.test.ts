@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSlackMessage } from '../../../src/integrations/slack/slack-message.js';
+import { buildSlackMessage } from '../../support/slack-message.js';
 import type { Enricher } from '../../../src/enrichers/enricher.js';
 import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources/pod-resources-enricher.js';
 import { graphDataSchema } from '../../../src/charts/graph-data.js';

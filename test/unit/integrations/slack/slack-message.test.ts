@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSlackMessage, SLACK_LIMITS, type SlackBlock } from '../../../../src/integrations/slack/slack-message.js';
+import { SLACK_LIMITS, type SlackBlock } from '../../../../src/integrations/slack/slack-blocks.js';
+import { buildSlackMessage } from '../../../support/slack-message.js';
 import { normalize } from '../../../../src/http/ingest/normalize.js';
 import { parseJsonBody } from '../../../../src/http/parse-json.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
