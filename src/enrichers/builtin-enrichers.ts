@@ -44,8 +44,8 @@ function builtin<S extends z.ZodType>(entry: BuiltinEnricher<S>): BuiltinEnriche
 }
 
 /**
- * The enrichers that ship with alertpipe, by the name the config uses. Adding one is a file in
- * this folder and one entry here; its options then complete in editors and are checked at start.
+ * The enrichers that ship with alertpipe, by the name the config uses. Adding one is a folder
+ * beside this file and one entry here; its options then complete in editors and are checked at start.
  */
 const BUILTIN = {
   'pod-resources': builtin({

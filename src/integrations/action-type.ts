@@ -26,7 +26,7 @@ export interface ActionDeps {
 
 /**
  * One action type: the schema of its config section (with `type: z.literal(...)`) and the factory
- * that builds the action from the validated section. `actions/registry.ts` lists them all.
+ * that builds the action from the validated section. `integrations/registry.ts` lists them all.
  */
 export interface ActionType<S extends z.ZodType> {
   readonly schema: S;

@@ -26,7 +26,7 @@ export interface ActionResult {
  * An action receives an enriched notification, holding only the alerts routed to it, and does
  * one thing with it: post, page, run, scale, call.
  *
- * To fail, throw. Throw `ActionError` (actions/action-error.ts) to say whether a retry could help;
+ * To fail, throw. Throw `ActionError` (integrations/action-error.ts) to say whether a retry could help;
  * any other error counts as retryable. Actions never retry by themselves: delivery does, with
  * backoff, and records every attempt.
  */

@@ -12,8 +12,9 @@ import { teamsActionType } from './teams/teams-action.js';
 import { webhookActionType } from './webhook/webhook-action.js';
 
 /**
- * Every action type alertpipe knows, by the `type` the config names. Adding one is a file in this
- * folder and one line here; the config schema, the JSON Schema and the secret test follow.
+ * Every action type alertpipe knows, by the `type` the config names. Adding one is a folder beside
+ * this file and one line here; the config schema, the JSON Schema and the secret test follow
+ * (docs/extending.md).
  */
 const ACTION_TYPES = {
   log: logActionType,
