@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { HistoryQuery } from '../src/store/ports/delivery-store.js';
+import type { HistoryQuery } from '../src/store/ports/history.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { fingerprintOf } from '../src/http/ingest/fingerprint.js';
 import { serializePage } from '../src/http/history/history-page.js';

@@ -1,6 +1,7 @@
 import type { Action } from '../integrations/action.js';
 import type { Logger } from '../observability/logger.js';
-import type { ClaimedJob, DeliveryStore, JobUpdate } from '../store/ports/delivery-store.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { ClaimedJob, JobUpdate } from '../store/ports/records.js';
 
 export interface DestinationLimits {
   /** How long a claimed job must still wait for its destination; 0 to run it now. */

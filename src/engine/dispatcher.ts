@@ -1,7 +1,8 @@
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Notification } from '../model/model.js';
-import type { ClaimedJob, DeliveryStore, JobUpdate } from '../store/ports/delivery-store.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { ClaimedJob, JobUpdate } from '../store/ports/records.js';
 import { InFlightWork } from '../lib/in-flight-work.js';
 import type { Plan } from '../pipeline/plan-deliveries.js';
 import { pause, storeBackoffMs } from './store-backoff.js';

@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { QueueFullError, StoreUnavailableError, type DeliveryStore } from '../store/ports/delivery-store.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import { QueueFullError, StoreUnavailableError } from '../store/ports/errors.js';
 import { storeBackoffMs } from './store-backoff.js';
 
 export type StoreHealth = { ok: true } | { ok: false; reason: string };

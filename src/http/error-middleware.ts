@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { QueueFullError, StoreUnavailableError } from '../store/ports/delivery-store.js';
+import { QueueFullError, StoreUnavailableError } from '../store/ports/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { HttpError, NotFoundError, ServiceUnavailableError, ValidationError } from './http-errors.js';

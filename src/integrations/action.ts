@@ -1,4 +1,4 @@
-import type { RateLimit } from '../store/ports/rate-limit.js';
+import type { RateLimit } from '../store/ports/rate-limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { MessageRefStore } from '../store/ports/message-refs.js';
 import type { EnrichedNotification } from '../model/model.js';

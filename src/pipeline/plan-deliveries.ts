@@ -2,7 +2,7 @@ import { enrichNotification } from './enrich-chain.js';
 import type { EnrichedNotification, Notification } from '../model/model.js';
 import { routeShares } from './route-shares.js';
 import { describeRoute } from './router.js';
-import type { HistoryEvent, NewJob } from '../store/ports/delivery-store.js';
+import type { HistoryEvent, NewJob } from '../store/ports/records.js';
 import type { PipelineContext } from './pipeline.js';
 import { unenrichedAlert } from '../model/unenriched.js';
 

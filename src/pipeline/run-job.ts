@@ -1,7 +1,7 @@
 import { ActionError } from '../integrations/action-error.js';
 import { startDeadline } from '../lib/deadline.js';
 import type { EnrichedNotification } from '../model/model.js';
-import type { ClaimedJob, JobUpdate } from '../store/ports/delivery-store.js';
+import type { ClaimedJob, JobUpdate } from '../store/ports/records.js';
 import type { PipelineContext } from './pipeline.js';
 import { decideRetry } from './retry-policy.js';
 

@@ -1,5 +1,5 @@
 import { matchesAll } from '../model/matchers.js';
-import type { Job, NotificationRecord } from './ports/delivery-store.js';
+import type { Job, NotificationRecord } from './ports/records.js';
 import type { HistoryFilter, Outcome } from './ports/history-filter.js';
 
 /**

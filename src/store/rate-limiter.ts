@@ -1,4 +1,4 @@
-import type { RateLimit } from '../store/ports/rate-limit.js';
+import type { RateLimit } from '../store/ports/rate-limits.js';
 
 interface Bucket {
   tokens: number;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRefId, type MessageRef } from '../../src/store/ports/message-refs.js';
-import { QueueFullError, type DeliveryStore } from '../../src/store/ports/delivery-store.js';
+import type { DeliveryStore, StoreLimits } from '../../src/store/ports/delivery-store.js';
+import { QueueFullError } from '../../src/store/ports/errors.js';
 import type { EnrichedNotification } from '../../src/model/model.js';
-import type { StoreLimits } from '../../src/store/ports/delivery-store.js';
 import { alertWith, enriched, notificationOf } from '../support/alerts.js';
 
 /** How the contract opens stores of one adapter. */

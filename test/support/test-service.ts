@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { collectSecrets } from '../../src/config/collect-secrets.js';
 import { loadConfig, parseConfigText } from '../../src/config/load-config.js';
-import type { NotificationRecord } from '../../src/store/ports/delivery-store.js';
+import type { NotificationRecord } from '../../src/store/ports/records.js';
 import { startService, type Service, type ServiceOptions } from '../../src/app/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 

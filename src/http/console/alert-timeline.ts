@@ -1,4 +1,4 @@
-import type { NotificationRecord } from '../../store/ports/delivery-store.js';
+import type { NotificationRecord } from '../../store/ports/records.js';
 
 /** One thing that happened to one alert, as the timeline shows it. */
 export interface TimelineEntry {

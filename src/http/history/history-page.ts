@@ -1,4 +1,5 @@
-import type { HistoryPage, NotificationRecord } from '../../store/ports/delivery-store.js';
+import type { HistoryPage } from '../../store/ports/history.js';
+import type { NotificationRecord } from '../../store/ports/records.js';
 import { maskDeep, type SecretMasker } from '../../observability/mask-secrets.js';
 import { encodeCursor } from './history-cursor.js';
 

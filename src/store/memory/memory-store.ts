@@ -1,22 +1,20 @@
 import type { MessageRef } from '../ports/message-refs.js';
-import type { RateLimit } from '../../store/ports/rate-limit.js';
+import type { RateLimit } from '../../store/ports/rate-limits.js';
 import type { EnrichedNotification, Notification } from '../../model/model.js';
-import {
-  QueueFullError,
-  type ClaimedJob,
-  type DeliveryStore,
-  type Job,
-  type JobUpdate,
-  type NewJob,
-  type HistoryEvent,
-  type HistoryPage,
-  type HistoryQuery,
-  type NotificationRecord,
-  type NotificationState,
-  type Recovered,
-  type RetryResult,
-  type StoreLimits,
-} from '../ports/delivery-store.js';
+import type { DeliveryStore, StoreLimits } from '../ports/delivery-store.js';
+import { QueueFullError } from '../ports/errors.js';
+import type { HistoryPage, HistoryQuery } from '../ports/history.js';
+import type {
+  ClaimedJob,
+  Job,
+  JobUpdate,
+  NewJob,
+  HistoryEvent,
+  NotificationRecord,
+  NotificationState,
+  Recovered,
+  RetryResult,
+} from '../ports/records.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { isFiltered, recordMatches } from '../history-filter.js';
 

@@ -1,4 +1,5 @@
-import type { HistoryPage, HistoryQuery, NotificationRecord } from '../ports/delivery-store.js';
+import type { HistoryPage, HistoryQuery } from '../ports/history.js';
+import type { NotificationRecord } from '../ports/records.js';
 import { FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
 import type { HistoryFilter } from '../ports/history-filter.js';
 import type { PostgresConnection } from './postgres-connection.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RateLimit } from '../../store/ports/rate-limit.js';
+import type { RateLimit } from '../../store/ports/rate-limits.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { HOLD_DESTINATION, TAKE_TOKENS } from './postgres-statements.js';
 

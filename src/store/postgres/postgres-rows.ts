@@ -1,13 +1,5 @@
-import type {
-  AttemptRecord,
-  HistoryEvent,
-  HistoryPage,
-  HistoryQuery,
-  Job,
-  JobState,
-  NotificationRecord,
-  NotificationState,
-} from '../ports/delivery-store.js';
+import type { HistoryPage, HistoryQuery } from '../ports/history.js';
+import type { AttemptRecord, HistoryEvent, Job, JobState, NotificationRecord, NotificationState } from '../ports/records.js';
 import { decodeNotification } from '../notification-codec.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { SQL } from './postgres-statements.js';

@@ -1,25 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { RateLimit } from '../../store/ports/rate-limit.js';
+import type { RateLimit } from '../../store/ports/rate-limits.js';
 import type { MessageRef } from '../ports/message-refs.js';
 import type { EnrichedNotification, Notification } from '../../model/model.js';
-import {
-  QueueFullError,
-  StoreUnavailableError,
-  type ClaimedJob,
-  type DeliveryStore,
-  type HistoryEvent,
-  type HistoryPage,
-  type HistoryQuery,
-  type JobUpdate,
-  type NewJob,
-  type NotificationRecord,
-  type Recovered,
-  type RetryResult,
-} from '../ports/delivery-store.js';
+import type { DeliveryStore, StoreLimits } from '../ports/delivery-store.js';
+import { QueueFullError, StoreUnavailableError } from '../ports/errors.js';
+import type { HistoryPage, HistoryQuery } from '../ports/history.js';
+import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, NotificationRecord, Recovered, RetryResult } from '../ports/records.js';
 import { isFiltered } from '../history-filter.js';
 import { HeldClaims } from './held-claims.js';
-import type { StoreLimits } from '../ports/delivery-store.js';
 import { decodeNotification, encodeNotification } from '../notification-codec.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { readFilteredPage } from './postgres-history-query.js';

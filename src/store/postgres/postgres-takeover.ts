@@ -1,4 +1,4 @@
-import { interruptedTooOften, MAX_JOB_INTERRUPTIONS, type Recovered } from '../ports/delivery-store.js';
+import { interruptedTooOften, MAX_JOB_INTERRUPTIONS, type Recovered } from '../ports/records.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { SQL } from './postgres-statements.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../observability/logger.js';
-import { StoreUnavailableError } from '../ports/delivery-store.js';
+import { StoreUnavailableError } from '../ports/errors.js';
 import { identityOf, openConnection, type FileIdentity, type SqliteConnection } from './sqlite-open.js';
 
 /**

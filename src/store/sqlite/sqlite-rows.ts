@@ -1,5 +1,5 @@
 import type { MessageRef } from '../ports/message-refs.js';
-import type { AttemptRecord, Job, JobState, NotificationState } from '../ports/delivery-store.js';
+import type { AttemptRecord, Job, JobState, NotificationState } from '../ports/records.js';
 
 /** Rows as the SQLite store's statements return them. */
 export interface JobRow {

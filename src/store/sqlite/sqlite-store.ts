@@ -1,27 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MESSAGE_REF_MAX_AGE_MS, type MessageRef } from '../ports/message-refs.js';
-import type { RateLimit } from '../../store/ports/rate-limit.js';
+import type { RateLimit } from '../../store/ports/rate-limits.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EnrichedNotification, Notification } from '../../model/model.js';
+import type { DeliveryStore, StoreLimits } from '../ports/delivery-store.js';
+import { QueueFullError } from '../ports/errors.js';
+import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import {
   MAX_JOB_INTERRUPTIONS,
-  QueueFullError,
   type ClaimedJob,
-  type DeliveryStore,
   type JobUpdate,
   type NewJob,
   type HistoryEvent,
-  type HistoryPage,
-  type HistoryQuery,
   type NotificationRecord,
   type Recovered,
   type RetryResult,
-} from '../ports/delivery-store.js';
+} from '../ports/records.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { isFiltered } from '../history-filter.js';
 import { readFilteredPage } from './sqlite-history-query.js';
-import type { StoreLimits } from '../ports/delivery-store.js';
 import { decodeEnriched, decodeNotification, encodeEnriched, encodeNotification } from '../notification-codec.js';
 import { toJob, toMessageRef, type JobRow, type MessageRefRow, type NotificationRow } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';

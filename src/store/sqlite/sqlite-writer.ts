@@ -1,5 +1,5 @@
 import type { Logger } from '../../observability/logger.js';
-import { StoreUnavailableError } from '../ports/delivery-store.js';
+import { StoreUnavailableError } from '../ports/errors.js';
 import { keepFileInPlace } from './sqlite-file-guard.js';
 import { isCorruption, openConnection, type SqliteConnection } from './sqlite-open.js';
 import type { Statements } from './sqlite-statements.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/integrations/action.js';
-import type { ClaimedJob } from '../../../src/store/ports/delivery-store.js';
+import type { ClaimedJob } from '../../../src/store/ports/records.js';
 import { createDestinationLimits } from '../../../src/engine/destination-limits.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';

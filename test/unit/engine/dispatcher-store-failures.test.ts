@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/integrations/action.js';
-import type { ClaimedJob, JobUpdate } from '../../../src/store/ports/delivery-store.js';
+import type { ClaimedJob, JobUpdate } from '../../../src/store/ports/records.js';
 import { createDispatcher, type Dispatcher } from '../../../src/engine/dispatcher.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { runJob } from '../../../src/pipeline/run-job.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../../src/integrations/action-error.js';
 import type { Action } from '../../../src/integrations/action.js';
 import { createDispatcher, type Dispatcher } from '../../../src/engine/dispatcher.js';
-import { QueueFullError } from '../../../src/store/ports/delivery-store.js';
+import { QueueFullError } from '../../../src/store/ports/errors.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { runJob } from '../../../src/pipeline/run-job.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError, QueueFullError } from '../../../src/store/ports/delivery-store.js';
+import { StoreUnavailableError, QueueFullError } from '../../../src/store/ports/errors.js';
 import { guardStore } from '../../../src/engine/guarded-store.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';

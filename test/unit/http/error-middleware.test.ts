@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app/create-app.js';
-import { QueueFullError } from '../../../src/store/ports/delivery-store.js';
+import { QueueFullError } from '../../../src/store/ports/errors.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';

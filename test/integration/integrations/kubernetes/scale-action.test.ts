@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Job, NotificationRecord } from '../../../../src/store/ports/delivery-store.js';
+import type { Job, NotificationRecord } from '../../../../src/store/ports/records.js';
 import { startFakeKubernetes, type FakeKubernetes } from '../../../support/fake-kubernetes.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 

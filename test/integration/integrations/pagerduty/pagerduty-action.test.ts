@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pagerdutyActionType } from '../../../../src/integrations/pagerduty/pagerduty-action.js';
-import type { Job, NotificationRecord } from '../../../../src/store/ports/delivery-store.js';
+import type { Job, NotificationRecord } from '../../../../src/store/ports/records.js';
 import { createLogger } from '../../../../src/observability/logger.js';
 import { alertWith, enriched, notificationOf } from '../../../support/alerts.js';
 import { fixtureText } from '../../../support/fixtures.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../../../src/store/ports/delivery-store.js';
+import { StoreUnavailableError } from '../../../../src/store/ports/errors.js';
 import { SqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
 import { alertWith, notificationOf } from '../../../support/alerts.js';
 

@@ -1,0 +1,108 @@
+import type { EnrichedNotification, Notification } from '../../model/model.js';
+
+// What the store keeps of a notification, its jobs and its history, as every port returns it.
+
+export type NotificationState = 'queued' | 'processing' | 'delivering' | 'done';
+export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'dead';
+
+/** One try of one job, as kept in the history. */
+export interface AttemptRecord {
+  readonly at: number;
+  readonly durationMs: number;
+  readonly outcome: 'success' | 'retry' | 'failed' | 'dead';
+  readonly error?: string;
+  readonly detail?: string;
+}
+
+export interface Job {
+  readonly id: string;
+  readonly notificationId: string;
+  readonly action: string;
+  /** The alerts this action receives (routing, `send_resolved` and dedup already applied). */
+  readonly fingerprints: readonly string[];
+  readonly state: JobState;
+  readonly createdAt: number;
+  readonly nextAttemptAt: number;
+  readonly attempts: readonly AttemptRecord[];
+  readonly result?: Readonly<Record<string, unknown>>;
+}
+
+export interface NewJob {
+  readonly action: string;
+  readonly fingerprints: readonly string[];
+}
+
+export interface ClaimedJob {
+  readonly job: Job;
+  readonly notification: EnrichedNotification;
+}
+
+/** How a finished attempt changes its job. */
+export interface JobUpdate {
+  readonly attempt: AttemptRecord;
+  readonly state: Exclude<JobState, 'running'>;
+  /** For `pending`: when to try next. */
+  readonly nextAttemptAt?: number;
+  readonly result?: Readonly<Record<string, unknown>>;
+  /** The destination asked for a pause (a 429's Retry-After): no job to it goes for this long. */
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * A notification as the history shows it. Its `notification.originalBody` is empty when it comes
+ * from `listNotifications`: the request as received stays in the store, where only the `original`
+ * webhook body needs it, and reading it back would double what a page weighs.
+ */
+export interface NotificationRecord {
+  readonly id: string;
+  /** Where it stands in arrival order, larger being newer; what a history cursor points at. */
+  readonly position: number;
+  readonly state: NotificationState;
+  readonly receivedAt: number;
+  readonly notification: Notification | EnrichedNotification;
+  readonly jobs: readonly Job[];
+  /** What happened besides attempts (routing, duplicates, rate-limit waits, retries), oldest first. */
+  readonly events: readonly HistoryEvent[];
+}
+
+/**
+ * Something that happened to a notification besides an attempt, kept for the console's timeline:
+ * which route took which alerts (or that none did), alerts skipped as duplicates, a job waiting for
+ * its destination's rate limit, a dead job retried by hand.
+ */
+export interface HistoryEvent {
+  readonly at: number;
+  readonly kind: 'routed' | 'unrouted' | 'deduplicated' | 'rate-limited' | 'retried';
+  /** The action concerned; absent for `routed` and `unrouted`. */
+  readonly action?: string;
+  readonly fingerprints: readonly string[];
+  /** For `routed`: the route's position in the config and what it matches. */
+  readonly route?: { readonly index: number; readonly description: string; readonly actions: readonly string[] };
+  /** For `rate-limited`: until when the job waits. */
+  readonly until?: number;
+}
+
+/** What `retryJob` found. */
+export type RetryResult =
+  { readonly retried: true; readonly job: Job } | { readonly retried: false; readonly reason: 'not found' | 'not dead' };
+
+/**
+ * A job interrupted this many times by the process stopping while it ran (a kill, an OOM, a crash)
+ * is dead-lettered by `recover` instead of run again: a job that takes the process down with it
+ * would otherwise do so on every start.
+ */
+export const MAX_JOB_INTERRUPTIONS = 3;
+
+export interface Recovered {
+  /** Notifications whose planning was interrupted, queued again. */
+  readonly notifications: number;
+  /** Jobs whose attempt was interrupted, pending again. */
+  readonly jobs: number;
+  /** The action of each job dead-lettered after `MAX_JOB_INTERRUPTIONS` interruptions. */
+  readonly deadLettered: readonly string[];
+}
+
+/** The last attempt of a job dead-lettered for its interruptions, the same whatever the store. */
+export function interruptedTooOften(at: number): AttemptRecord {
+  return { at, durationMs: 0, outcome: 'dead', error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times` };
+}
