@@ -52,13 +52,13 @@ export function buildSlackInteractions(deps: {
     async acknowledged(ref, state: EpisodeState, by) {
       const firing = Object.keys(state.alerts).filter((fp) => state.alerts[fp] === 'firing');
       const record = await deps.store.getNotification(state.notificationId);
-      const detail = `acknowledged in Slack by ${by.name} (${by.id})`;
-      const at = Date.now();
-      await deps.store.recordBeforeAck(
-        state.notificationId,
-        { action: `${ref.action}:acknowledge`, fingerprints: firing },
-        { state: 'succeeded', attempt: { at, durationMs: 0, outcome: 'success', detail } },
-      );
+      await deps.store.recordEvent(state.notificationId, {
+        at: Date.now(),
+        kind: 'acknowledged',
+        action: ref.action,
+        fingerprints: firing,
+        by: { id: by.id, name: by.name, via: 'Slack' },
+      });
       if (record === undefined) return [];
       // The PagerDuty actions the same alerts were routed to, by the same routes.
       const alerts = record.notification.alerts.filter((a) => firing.includes(a.fingerprint));

@@ -128,6 +128,7 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     probeWrite: () => call('probeWrite', () => store.probeWrite()),
     listNotifications: (query) => call('listNotifications', () => store.listNotifications(query)),
     getNotification: (id) => call('getNotification', () => store.getNotification(id)),
+    recordEvent: (id, event) => call('recordEvent', () => store.recordEvent(id, event)),
     getMessageRef: (id) => call('getMessageRef', () => store.getMessageRef(id)),
     putMessageRef: (ref) => call('putMessageRef', () => store.putMessageRef(ref)),
     async close() {

@@ -55,4 +55,27 @@ export function historyContract({ open }: ContractStores): void {
     expect(kept[0]!.id).toBe('n119');
     expect(await store.getNotification('n0')).toBeUndefined();
   });
+
+  it('keeps events from outside the queue after what planning decided, every one of them, in order', async () => {
+    const store = await open();
+    await store.add(note('a'));
+    await store.claimNotifications(1);
+    const routed = { at: 1, kind: 'unrouted', fingerprints: ['f1'] } as const;
+    await store.saveRouted(enriched(note('a')), [], [routed]);
+    const first = {
+      at: 2,
+      kind: 'acknowledged',
+      action: 'oncall',
+      fingerprints: ['f1'],
+      by: { id: 'U1', name: 'alice', via: 'Slack' },
+    } as const;
+    const second = { ...first, at: 3, by: { id: 'U2', name: 'bob', via: 'Slack' } };
+    await store.recordEvent('a', first);
+    await store.recordEvent('a', second);
+    expect((await store.getNotification('a'))!.events).toEqual([routed, first, second]);
+    expect((await store.listNotifications({ limit: 1 })).records[0]!.events).toEqual([routed, first, second]);
+    // A notification no longer kept (or never seen) takes nothing and throws nothing.
+    await expect(store.recordEvent('gone', first)).resolves.toBeUndefined();
+    expect(await store.getNotification('gone')).toBeUndefined();
+  });
 }

@@ -34,5 +34,6 @@ describe.skipIf(!postgres.available)('PostgreSQL', () => {
       await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 300));
       return openAt(urls.get(previous as PostgresStore) as string);
     },
+    sibling: async (first) => openAt(urls.get(first as PostgresStore) as string),
   }));
 });

@@ -5,7 +5,7 @@ import { enriched } from '../support/alerts.js';
 import { type ContractStores, note, claimUntil } from './store-contract.js';
 
 /** What every adapter does as the queue: run on each by delivery-store.contract.ts. */
-export function queueContract({ open, successor }: ContractStores): void {
+export function queueContract({ open, successor, sibling }: ContractStores): void {
   it('hands jobs the enriched notification whether enrichment found something or nothing', async () => {
     const store = await open();
     for (const id of ['a', 'b']) await store.add(note(id));
@@ -183,5 +183,70 @@ export function queueContract({ open, successor }: ContractStores): void {
         error: 'the process stopped while this job ran 3 times',
       });
       expect(store.unfinishedCount()).toBe(0);
+    });
+
+  it('keeps one job per action on a repeat, the later outcome replacing the earlier', async () => {
+    const store = await open();
+    await store.add(note('a'));
+    const failed = { state: 'failed', attempt: { at: 1, durationMs: 3, outcome: 'failed', error: 'exit 1' } } as const;
+    const succeeded = { state: 'succeeded', attempt: { at: 2, durationMs: 2, outcome: 'success' } } as const;
+    await store.recordBeforeAck('a', { action: 'cmd', fingerprints: ['f1'] }, failed);
+    await store.recordBeforeAck('a', { action: 'cmd', fingerprints: ['f1'] }, succeeded);
+    const record = await store.getNotification('a');
+    expect(record!.jobs.map((j) => [j.id, j.state, j.attempts.map((x) => x.outcome)])).toEqual([['a:cmd', 'succeeded', ['success']]]);
+  });
+
+  it('retries a dead or failed job by hand, with a retried event, and leaves any other job alone', async () => {
+    const store = await open();
+    await store.add(note('a'));
+    await store.claimNotifications(1);
+    await store.saveRouted(enriched(note('a')), [
+      { action: 'slack', fingerprints: ['f1'] },
+      { action: 'log', fingerprints: ['f1'] },
+    ]);
+    await store.claimDueJobs(Date.now(), 10);
+    await store.finishAttempt('a:slack', { state: 'dead', attempt: { at: 1, durationMs: 5, outcome: 'dead', error: '400' } });
+    expect(await store.retryJob('a:log', 5)).toEqual({ retried: false, reason: 'not dead' });
+    await store.finishAttempt('a:log', { state: 'succeeded', attempt: { at: 1, durationMs: 1, outcome: 'success' } });
+    expect(store.unfinishedCount()).toBe(0);
+    expect(await store.retryJob('a:nothing', 5)).toEqual({ retried: false, reason: 'not found' });
+    expect(await store.retryJob('a:log', 5)).toEqual({ retried: false, reason: 'not dead' });
+
+    const retried = await store.retryJob('a:slack', 5);
+    expect(retried).toMatchObject({ retried: true, job: { id: 'a:slack', state: 'pending', nextAttemptAt: 5 } });
+    expect(store.unfinishedCount()).toBe(1);
+    const record = await store.getNotification('a');
+    expect(record!.state).toBe('delivering');
+    expect(record!.events).toEqual([{ at: 5, kind: 'retried', action: 'slack', fingerprints: ['f1'] }]);
+    const [again] = await store.claimDueJobs(Date.now(), 10);
+    expect(again!.job.attempts.map((x) => x.error)).toEqual(['400']);
+    await store.finishAttempt('a:slack', { state: 'succeeded', attempt: { at: 6, durationMs: 5, outcome: 'success' } });
+    expect(store.unfinishedCount()).toBe(0);
+    expect((await store.getNotification('a'))!.state).toBe('done');
+  });
+
+  // Only for adapters shared by processes: a store alone in its process wakes its own dispatcher.
+  if (sibling !== undefined)
+    it('wakes the other processes sharing it when work is queued, routed or retried, never itself', async () => {
+      const store = await open();
+      const other = await sibling(store);
+      let woken = 0;
+      let self = 0;
+      other.onWork(() => woken++);
+      store.onWork(() => self++);
+      const wokenTo = async (count: number): Promise<number> => {
+        for (let tries = 0; woken < count && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+        return woken;
+      };
+      await store.add(note('a'));
+      expect(await wokenTo(1)).toBe(1);
+      await store.claimNotifications(1);
+      await store.saveRouted(enriched(note('a')), [{ action: 'slack', fingerprints: ['f1'] }]);
+      expect(await wokenTo(2)).toBe(2);
+      await store.claimDueJobs(Date.now(), 1);
+      await store.finishAttempt('a:slack', { state: 'dead', attempt: { at: 1, durationMs: 1, outcome: 'dead' } });
+      await store.retryJob('a:slack', Date.now());
+      expect(await wokenTo(3)).toBe(3);
+      expect(self).toBe(0);
     });
 }

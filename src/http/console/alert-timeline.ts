@@ -1,4 +1,4 @@
-import type { NotificationRecord } from '../../store/ports/records.js';
+import type { Actor, NotificationRecord } from '../../store/ports/records.js';
 
 /** One thing that happened to one alert, as the timeline shows it. */
 export interface TimelineEntry {
@@ -15,7 +15,8 @@ export interface TimelineEntry {
     | 'retrying'
     | 'dead'
     | 'failed'
-    | 'retried';
+    | 'retried'
+    | 'acknowledged';
   readonly notification: string;
   readonly action?: string;
   readonly jobId?: string;
@@ -67,6 +68,8 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
           ...action,
           detail: `waits for the destination's rate limit until ${new Date(event.until ?? event.at).toISOString()}`,
         });
+      else if (event.kind === 'acknowledged')
+        push(event.at, { kind: 'acknowledged', notification, ...action, detail: acknowledgedBy(event.by) });
       else push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
     }
     for (const job of record.jobs) {
@@ -86,4 +89,8 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
   }
   // By time; what happened at the same moment keeps the order it was told in (received before routed).
   return entries.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order).map(({ order: _order, ...entry }) => entry);
+}
+
+function acknowledgedBy(by: Actor | undefined): string {
+  return by === undefined ? 'acknowledged' : `acknowledged in ${by.via} by ${by.name} (${by.id})`;
 }

@@ -82,7 +82,7 @@ export class MemoryStore implements DeliveryStore {
         nextAttemptAt: now,
         attempts: [],
       });
-      entry.jobIds.push(id);
+      this.keepJob(entry, id);
     }
     entry.state = 'delivering';
     this.finishIfDone(enriched.id, entry);
@@ -103,7 +103,7 @@ export class MemoryStore implements DeliveryStore {
       attempts: [update.attempt],
       ...(update.result === undefined ? {} : { result: update.result }),
     });
-    entry.jobIds.push(id);
+    this.keepJob(entry, id);
   }
 
   async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
@@ -231,6 +231,10 @@ export class MemoryStore implements DeliveryStore {
     return this.record(id);
   }
 
+  async recordEvent(notificationId: string, event: HistoryEvent): Promise<void> {
+    this.entries.get(notificationId)?.events.push(event);
+  }
+
   async getMessageRef(id: string): Promise<MessageRef | undefined> {
     return this.messageRefs.get(id);
   }
@@ -259,6 +263,11 @@ export class MemoryStore implements DeliveryStore {
       jobs: entry.jobIds.map((jobId) => this.jobs.get(jobId) as Job),
       events: [...entry.events],
     };
+  }
+
+  // A repeat of an action's job replaces it, as a row with the same id does in SQL: listed once.
+  private keepJob(entry: Entry, jobId: string): void {
+    if (!entry.jobIds.includes(jobId)) entry.jobIds.push(jobId);
   }
 
   private finishIfDone(id: string, entry: Entry): void {

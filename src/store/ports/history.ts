@@ -1,5 +1,5 @@
 import type { HistoryFilter } from './history-filter.js';
-import type { NotificationRecord } from './records.js';
+import type { HistoryEvent, NotificationRecord } from './records.js';
 
 /** One page of the history, newest first. */
 export interface HistoryQuery {
@@ -31,4 +31,9 @@ export interface HistoryStore {
   /** A page of the history, newest first, bounded by count and by bytes (see `HistoryQuery`). */
   listNotifications(query: HistoryQuery): Promise<HistoryPage>;
   getNotification(id: string): Promise<NotificationRecord | undefined>;
+  /**
+   * Adds something that happened outside the queue (an acknowledgement) to a notification's
+   * history, after what is there; a notification no longer kept is left alone.
+   */
+  recordEvent(notificationId: string, event: HistoryEvent): Promise<void>;
 }

@@ -65,21 +65,30 @@ export interface NotificationRecord {
   readonly events: readonly HistoryEvent[];
 }
 
+/** Who did something by hand, and from where (`slack`, `console`, …). */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+  readonly via: string;
+}
+
 /**
  * Something that happened to a notification besides an attempt, kept for the console's timeline:
  * which route took which alerts (or that none did), alerts skipped as duplicates, a job waiting for
- * its destination's rate limit, a dead job retried by hand.
+ * its destination's rate limit, a dead job retried by hand, alerts acknowledged by someone.
  */
 export interface HistoryEvent {
   readonly at: number;
-  readonly kind: 'routed' | 'unrouted' | 'deduplicated' | 'rate-limited' | 'retried';
-  /** The action concerned; absent for `routed` and `unrouted`. */
+  readonly kind: 'routed' | 'unrouted' | 'deduplicated' | 'rate-limited' | 'retried' | 'acknowledged';
+  /** The action concerned (for `acknowledged`, the one whose message was clicked); absent for `routed` and `unrouted`. */
   readonly action?: string;
   readonly fingerprints: readonly string[];
   /** For `routed`: the route's position in the config and what it matches. */
   readonly route?: { readonly index: number; readonly description: string; readonly actions: readonly string[] };
   /** For `rate-limited`: until when the job waits. */
   readonly until?: number;
+  /** For `acknowledged`: who did it, and from where. */
+  readonly by?: Actor;
 }
 
 /** What `retryJob` found. */

@@ -171,6 +171,9 @@ export const SQL = {
   oneNotification: `SELECT seq AS position, id, state, received_at, body, original FROM alertpipe_notifications WHERE id = $1`,
   /** $1 notification ids. */
   eventsOf: `SELECT notification_id, body FROM alertpipe_events WHERE notification_id = ANY($1::text[]) ORDER BY seq`,
+  /** $1 notification id, $2 the event as JSON: kept only while the notification is. */
+  insertEvent: `INSERT INTO alertpipe_events (notification_id, kind, action, body)
+    SELECT id, $2::jsonb->>'kind', $2::jsonb->>'action', $2::jsonb FROM alertpipe_notifications WHERE id = $1`,
   newestPosition: `SELECT max(seq) AS position FROM alertpipe_notifications`,
   /** $1 a position. */
   olderExists: `SELECT 1 FROM alertpipe_notifications WHERE seq < $1 LIMIT 1`,

@@ -258,6 +258,10 @@ export class PostgresStore implements DeliveryStore {
     return record;
   }
 
+  async recordEvent(notificationId: string, event: HistoryEvent): Promise<void> {
+    await this.db.query(SQL.insertEvent, [notificationId, JSON.stringify(event)]);
+  }
+
   async close(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.db.close();

@@ -50,6 +50,9 @@ const SQL = {
   pruneMessageRefs: `DELETE FROM message_refs WHERE updated_at < ?`,
   eventsOf: `SELECT body FROM events WHERE notification_id = ? ORDER BY rowid`,
   insertEvent: `INSERT INTO events (notification_id, kind, action, body) VALUES (?, ?, ?, ?)`,
+  /** An event from outside the queue, for a notification that may have left the history since. */
+  insertEventIfKept: `INSERT INTO events (notification_id, kind, action, body)
+    SELECT id, ?, ?, ? FROM notifications WHERE id = ?`,
   newestPosition: `SELECT max(rowid) AS position FROM notifications`,
   oneJob: `SELECT * FROM jobs WHERE id = ?`,
   retryJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('dead', 'failed')`,

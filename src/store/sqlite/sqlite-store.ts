@@ -283,6 +283,12 @@ export class SqliteStore implements DeliveryStore {
     });
   }
 
+  recordEvent(notificationId: string, event: HistoryEvent): Promise<void> {
+    return this.write(() => {
+      this.sql.insertEventIfKept.run(event.kind, event.action ?? null, JSON.stringify(event), notificationId);
+    });
+  }
+
   getMessageRef(id: string): Promise<MessageRef | undefined> {
     return this.read(() => {
       const row = this.sql.getMessageRef.get(id) as MessageRefRow | undefined;

@@ -158,6 +158,15 @@ export function NotificationView({ id }) {
     ${n.actions.length === 0 ? html`<p class="muted">No action received this notification.</p>` : ''}
     ${n.actions.map((job) => html`<${Job} job=${job} events=${events} message=${messages?.messages.find((m) => m.job === job.id)} onRetried=${() => setRefresh(refresh + 1)} />`)}
     ${events.filter((e) => e.kind === 'deduplicated').map((e) => html`<p>${e.action}: ${e.fingerprints.length} alert(s) skipped as duplicates</p>`)}
+    ${events
+      .filter((e) => e.kind === 'acknowledged')
+      .map(
+        (e) =>
+          html`<p class="acknowledged">
+            ${e.fingerprints.length} alert(s) acknowledged${e.by ? ` in ${e.by.via} by ${e.by.name} (${e.by.id})` : ''} at
+            <time datetime=${e.at}>${time(e.at)}</time>
+          </p>`,
+      )}
   </article>`;
 }
 

@@ -66,8 +66,9 @@ describe('Acknowledge in Slack', () => {
     ]);
     expect(JSON.stringify(slack.topLevel()[0]!.attachments)).toContain('Acknowledged by <@U0CAROL01> at');
     const record = await app.service.store.getNotification(notificationId);
-    const ack = record?.jobs.find((job) => job.action === 'oncall:acknowledge');
-    expect(ack?.attempts[0]?.detail).toBe('acknowledged in Slack by alice (U0CAROL01)');
+    expect(record?.jobs.map((job) => job.action)).toEqual(['oncall', 'pd']);
+    const ack = record?.events.find((event) => event.kind === 'acknowledged');
+    expect(ack).toMatchObject({ action: 'oncall', by: { id: 'U0CAROL01', name: 'alice', via: 'Slack' } });
     expect([...(ack?.fingerprints ?? [])].sort()).toEqual([fingerprintOf(critical), fingerprintOf(warning)].sort());
   });
 });
