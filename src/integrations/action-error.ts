@@ -1,4 +1,12 @@
 /**
+ * The policy every HTTP destination shares: 5xx, 429 and 408 are worth retrying; any other 4xx
+ * means the request itself is wrong and will stay wrong.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/**
  * Why an action attempt failed, and whether trying again could help. Delivery reads `retryable`
  * and `retryAfterMs`; nothing decides by matching the message.
  */
@@ -17,12 +25,9 @@ export class ActionError extends Error {
     this.status = options.status;
   }
 
-  /**
-   * The policy every HTTP destination shares: 5xx, 429 and 408 are worth retrying; any other
-   * 4xx means the request itself is wrong and will stay wrong.
-   */
+  /** An HTTP answer that is not a 2xx, retryable as `isRetryableStatus` says. */
   static fromHttpStatus(destination: string, status: number, body: string, retryAfterMs?: number): ActionError {
-    const retryable = status >= 500 || status === 429 || status === 408;
+    const retryable = isRetryableStatus(status);
     const excerpt = body.length > 200 ? `${body.slice(0, 200)}…` : body;
     return new ActionError(`${destination} answered ${status}${excerpt ? `: ${excerpt}` : ''}`, {
       retryable,

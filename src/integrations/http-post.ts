@@ -1,6 +1,6 @@
 import { OutboundError } from '../outbound/outbound-error.js';
 import { ACTION_RESPONSE_LIMIT, outboundRequest } from '../outbound/outbound-request.js';
-import { ActionError, parseRetryAfter } from './action-error.js';
+import { ActionError, isRetryableStatus, parseRetryAfter } from './action-error.js';
 
 export interface HttpPostOptions {
   /** Names the destination in errors ("PagerDuty", "webhook orders"); never the URL, which may hold a secret. */
@@ -51,9 +51,8 @@ export async function httpPost(url: string, body: string, options: HttpPostOptio
  */
 export function toActionError(destination: string, error: unknown): ActionError {
   if (error instanceof OutboundError && error.failure === 'too-large' && error.status !== undefined) {
-    const retryable = error.status >= 500 || error.status === 429 || error.status === 408;
     return new ActionError(`${destination} answered ${error.status}; ${error.message}`, {
-      retryable,
+      retryable: isRetryableStatus(error.status),
       status: error.status,
       cause: error,
     });

@@ -1,7 +1,7 @@
 import { Agent } from 'node:https';
 import { ACTION_RESPONSE_LIMIT, outboundRequest } from '../../outbound/outbound-request.js';
 import { VERSION } from '../../lib/version.js';
-import { ActionError, parseRetryAfter } from '../action-error.js';
+import { ActionError, isRetryableStatus, parseRetryAfter } from '../action-error.js';
 import { toActionError } from '../http-post.js';
 import type { KubernetesConnection } from './kubernetes-connection.js';
 
@@ -116,7 +116,7 @@ function statusError(
   retryAfter: string | undefined,
 ): ActionError {
   const what = data?.kind === 'Status' && data.message ? data.message : `HTTP ${status}`;
-  const retryable = status >= 500 || status === 429 || status === 409 || status === 408;
+  const retryable = isRetryableStatus(status) || status === 409;
   const retryAfterMs = parseRetryAfter(retryAfter);
   return new ActionError(
     `Kubernetes refused ${method} ${describeTarget(target)}/scale: ${status}${data?.reason ? ` ${data.reason}` : ''}: ${what}`,
