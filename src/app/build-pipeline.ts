@@ -35,7 +35,7 @@ export function buildPrometheusClient(config: Config, metrics: Metrics): Prometh
 }
 
 /** Builds every action, compiling their message templates (`baseDir` resolves `template_file`). */
-export function buildActions(config: Config, logger: Logger, more: Omit<ActionDeps, 'logger'> = {}): Map<string, Action> {
+export function buildActions(config: Config, logger: Logger, more: Omit<ActionDeps, 'logger'>): Map<string, Action> {
   // `log` exists even when the config does not define it, so routes can always name it.
   const sections = { log: logActionType.schema.parse({ type: 'log' }), ...config.actions };
   return new Map(Object.entries(sections).map(([name, section]) => [name, createAction(name, section, { logger, ...more })]));

@@ -10,6 +10,7 @@ import { installProcessSafetyNet } from '../observability/process-safety-net.js'
 import { startService } from './main.js';
 import { VERSION } from '../lib/version.js';
 import { parseArgs, UsageError } from './cli-args.js';
+import { createChartRenderer } from '../charts/render-chart-png.js';
 
 const USAGE = `Usage:
   alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR] [-v]   run the service
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
     // and the templates rendered against the example notifications; every problem in one list.
     const problems: ConfigProblem[] = [];
     const checks: Array<() => Promise<{ readonly warnings?: readonly string[] } | void>> = [
-      () => preflight(loaded, { logger: createSilentLogger() }),
+      () => preflight(loaded, { logger: createSilentLogger(), charts: createChartRenderer() }),
       async () => void (await checkTemplates(loaded)),
     ];
     for (const check of checks) {

@@ -7,7 +7,7 @@ import type { AcceptNotification } from '../http/ingest/accept-notification.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import { createAuthMiddleware, type InboundAuth } from '../http/auth-middleware.js';
 import { createErrorMiddleware, notFoundHandler } from '../http/error-middleware.js';
-import { createChartRenderer, type ChartRenderer } from '../charts/render-chart-png.js';
+import type { ChartRenderer } from '../charts/render-chart-png.js';
 import { createGraphRouter } from '../http/graphs/graph-routes.js';
 import { createHistoryRouter } from '../http/history/history-routes.js';
 import { createAmExecutorRouter } from '../http/ingest/am-executor-routes.js';
@@ -33,8 +33,8 @@ export interface AppDeps {
   readonly mask: SecretMasker;
   /** Take notifications on every path and method, as prometheus-am-executor did (`server.any_path`). */
   readonly anyPath?: boolean;
-  /** Draws the graphs the `graph` enricher links to; one with the host's fonts when absent. */
-  readonly charts?: ChartRenderer;
+  /** Draws the graphs the `graph` enricher links to: the service's one renderer. */
+  readonly charts: ChartRenderer;
   /** Slack app button clicks (`POST /slack/interactions`); absent without a Slack app action. */
   readonly slackInteractions?: SlackInteractionDeps;
   /** The routes and actions the console's route tester and message view use; none when absent. */
@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createConsoleApiRouter({ store: deps.store, mask: deps.mask, auth: consoleAuth, bodyLimit: deps.bodyLimit, ...routing }));
   app.use(createConsoleStaticRouter(consoleAuth));
   // A graph link is opened in a browser, from a chat message: the console's credentials.
-  app.use(createGraphRouter(deps.store, consoleAuth, deps.charts ?? createChartRenderer()));
+  app.use(createGraphRouter(deps.store, consoleAuth, deps.charts));
   // Last of the routes: prometheus-am-executor's catch-all takes whatever no route above did.
   app.use(
     createAmExecutorRouter(createIngestHandler(deps.accept, deps.bodyLimit, 'any', deps.metrics.amExecutor), auth, deps.anyPath ?? false),

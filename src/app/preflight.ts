@@ -34,7 +34,7 @@ export interface Prepared {
  */
 export async function preflight(
   loaded: LoadedConfig,
-  options: { logger: Logger; metrics?: Metrics; charts?: ChartRenderer; listen?: string },
+  options: { logger: Logger; metrics?: Metrics; charts: ChartRenderer; listen?: string },
 ): Promise<Prepared> {
   const { config, baseDir } = loaded;
   const problems: ConfigProblem[] = [];
@@ -55,7 +55,7 @@ export async function preflight(
     buildActions(config, options.logger, {
       baseDir,
       ...(options.metrics ? { metrics: options.metrics } : {}),
-      ...(options.charts ? { charts: options.charts } : {}),
+      charts: options.charts,
     }),
   );
   const enrichers = await buildEnrichers(loaded, attempt);

@@ -13,7 +13,10 @@ const FONT_CANDIDATES: readonly (readonly string[])[] = [
   ['C:\\Windows\\Fonts\\arial.ttf', 'C:\\Windows\\Fonts\\arialbd.ttf'],
 ];
 
-/** Draws charts as PNG. Built once at start: loading the rasteriser and the fonts is the slow part. */
+/**
+ * Draws charts as PNG. Built once at start and handed to whatever draws (the graph route, the
+ * Slack app); building costs nothing: the rasteriser and the fonts are loaded at the first chart.
+ */
 export interface ChartRenderer {
   render(data: GraphData): Promise<Buffer>;
   /** The font files labels are drawn with; empty when the host has none of the usual ones. */
@@ -28,11 +31,12 @@ export interface ChartRenderer {
  * Without any font the lines are still drawn; the figures are in the message anyway.
  */
 export function createChartRenderer(fontFiles: readonly string[] = findFonts()): ChartRenderer {
-  const fontBuffers = fontFiles.map((file) => new Uint8Array(readFileSync(file)));
+  let fontBuffers: Uint8Array[] | undefined;
   return {
     fontFiles,
     async render(data) {
       await loadRasteriser();
+      fontBuffers ??= fontFiles.map((file) => new Uint8Array(readFileSync(file)));
       const resvg = new Resvg(resourceChartSvg(data), { font: { fontBuffers, sansSerifFamily: 'DejaVu Sans' }, background: '#ffffff' });
       try {
         const image = resvg.render();

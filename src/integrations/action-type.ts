@@ -20,8 +20,8 @@ export interface ActionDeps {
   readonly baseDir?: string;
   /** The service's metrics: what an action cannot count through its outcome (a template that failed), and exec's `am_executor_*`. */
   readonly metrics?: Metrics;
-  /** Draws graphs for actions that attach them (the Slack app); built on first use when absent. */
-  readonly charts?: ChartRenderer;
+  /** Draws graphs for actions that attach them (the Slack app): the service's one renderer. */
+  readonly charts: ChartRenderer;
 }
 
 /**

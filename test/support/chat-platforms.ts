@@ -6,11 +6,12 @@ import type { EnrichedAlert, EnrichedNotification } from '../../src/model/model.
 import { normalize } from '../../src/http/ingest/normalize.js';
 import { parseJsonBody } from '../../src/http/parse-json.js';
 import { fixtureText } from './fixtures.js';
+import { createChartRenderer } from '../../src/charts/render-chart-png.js';
 
 /** A chat action of this type and config, as the registry builds it. */
 export function chatAction(type: string, fields: Record<string, unknown>, name = type): Action {
   const config = actionConfigSchema.parse({ type, timeout: '2s', ...fields }) as ActionConfig;
-  return createAction(name, config, { logger: createSilentLogger() });
+  return createAction(name, config, { logger: createSilentLogger(), charts: createChartRenderer() });
 }
 
 export const attemptContext = () => ({ logger: createSilentLogger(), signal: new AbortController().signal, attempt: 1 });

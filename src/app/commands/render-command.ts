@@ -9,6 +9,7 @@ import { createMetrics } from '../../observability/metrics.js';
 import type { EnrichedNotification } from '../../model/model.js';
 import { previewDeliveries } from '../../pipeline/preview-deliveries.js';
 import { unenriched } from '../../model/unenriched.js';
+import { createChartRenderer } from '../../charts/render-chart-png.js';
 
 export interface RenderOptions {
   readonly configFile?: string;
@@ -38,6 +39,7 @@ export async function renderCommand(options: RenderOptions): Promise<number> {
   const actions = buildActions(loaded.config, createSilentLogger(), {
     baseDir: loaded.baseDir,
     metrics: createMetrics({ defaultMetrics: false }),
+    charts: createChartRenderer(),
   });
   const routes = routesOf(loaded.config, actions);
   if (options.action !== undefined && !actions.has(options.action))

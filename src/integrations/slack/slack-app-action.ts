@@ -1,4 +1,3 @@
-import { createChartRenderer, type ChartRenderer } from '../../charts/render-chart-png.js';
 import { checkSlackMessage } from './slack-blocks.js';
 import { slackAppMessage, type SlackAppMessage } from './slack-app-blocks.js';
 import type { Action, ActionResult } from '../action.js';
@@ -68,7 +67,6 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   // Two notifications of one group must not both find no message and both post: one at a time per group.
   const queues = new Map<string, Promise<unknown>>();
   // Fonts are read when the first graph is drawn, not when a config without graphs is loaded.
-  let charts: ChartRenderer | undefined = deps.charts;
 
   async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const before = queues.get(key) ?? Promise.resolve();
@@ -149,7 +147,7 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       step.kind === 'post' && notification.status === 'firing'
         ? await uploadGraphs(notification, {
             api,
-            charts: () => (charts ??= createChartRenderer()),
+            charts: deps.charts,
             channelId: channel,
             threadTs: ts,
             signal,

@@ -10,8 +10,8 @@ export const MAX_GRAPHS_PER_MESSAGE = 3;
 
 export interface GraphUploadTarget {
   readonly api: SlackApi;
-  /** The renderer, built on first use; a failure to build it is this upload's failure. */
-  readonly charts: () => ChartRenderer;
+  /** The service's renderer; a chart it cannot draw (no rasteriser, an unreadable font) is this upload's failure. */
+  readonly charts: ChartRenderer;
   readonly channelId: string;
   readonly threadTs: string;
   readonly signal: AbortSignal;
@@ -48,7 +48,7 @@ export async function uploadGraphs(notification: EnrichedNotification, target: G
   let failed = 0;
   for (const { fingerprint, graph } of graphsToUpload(notification)) {
     try {
-      const bytes = await target.charts().render(graph);
+      const bytes = await target.charts.render(graph);
       await target.api.uploadToThread(
         {
           filename: `${fingerprint}.png`,

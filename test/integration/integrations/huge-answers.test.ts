@@ -7,6 +7,7 @@ import { webhookActionType } from '../../../src/integrations/webhook/webhook-act
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { alertWith, enriched, notificationOf } from '../../support/alerts.js';
 import { startStreamingStandIn, type StreamingStandIn } from '../../support/streaming-stand-in.js';
+import { createChartRenderer } from '../../../src/charts/render-chart-png.js';
 
 const MiB = 1024 * 1024;
 let standIn: StreamingStandIn;
@@ -18,7 +19,7 @@ afterAll(() => standIn.close());
 
 const notification = enriched(notificationOf([alertWith({ alertname: 'QueueBacklog', namespace: 'shop', deployment: 'cart' })]));
 const ctx = () => ({ logger: createSilentLogger(), signal: new AbortController().signal, attempt: 1 });
-const deps = { logger: createSilentLogger() };
+const deps = { logger: createSilentLogger(), charts: createChartRenderer() };
 
 async function failureOf(work: () => Promise<unknown>): Promise<ActionError> {
   const bound = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still reading after 10 s')), 10_000));

@@ -4,6 +4,7 @@ import { QueueFullError } from '../../../src/store/ports/errors.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
+import { createChartRenderer } from '../../../src/charts/render-chart-png.js';
 
 async function answerOf(accept: () => Promise<never>): Promise<Response> {
   const app = createApp({
@@ -15,6 +16,7 @@ async function answerOf(accept: () => Promise<never>): Promise<Response> {
     auth: undefined,
     store: new MemoryStore({ maxPending: 1, historyLimit: 1 }),
     mask: (text) => text,
+    charts: createChartRenderer(),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -6,6 +6,7 @@ import { alertWith, enriched, notificationOf } from '../../../support/alerts.js'
 import { fixtureText } from '../../../support/fixtures.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../../support/fake-pagerduty.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
+import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 
 const ROUTING_KEY = 'R0UT1NGKEY0000000000000000000001';
 
@@ -144,6 +145,7 @@ describe('pagerduty action, a trigger retried after its resolve', () => {
       pagerdutyActionType.schema.parse({ type: 'pagerduty', routing_key: ROUTING_KEY, url: pagerduty.url }),
       {
         logger: createLogger({ level: 'error', format: 'json' }),
+        charts: createChartRenderer(),
       },
     );
     const ctx = { logger: createLogger({ level: 'error', format: 'json' }), signal: AbortSignal.timeout(5000), attempt: 1 };

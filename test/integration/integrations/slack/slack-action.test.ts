@@ -7,6 +7,7 @@ import { freePort } from '../../../support/child-service.js';
 import { startFakeSlack, type FakeSlack } from '../../../support/fake-slack.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { startTestService } from '../../../support/test-service.js';
+import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 
 let slack: FakeSlack;
 beforeAll(async () => {
@@ -18,6 +19,7 @@ afterEach(() => slack.failWith(undefined));
 const actionFor = (url: string) =>
   slackActionType.create('slack', slackActionType.schema.parse({ type: 'slack', webhook_url: url, timeout: '2s' }), {
     logger: createSilentLogger(),
+    charts: createChartRenderer(),
   });
 const ctx = () => ({ logger: createSilentLogger(), signal: new AbortController().signal, attempt: 1 });
 const notification = enriched(notificationOf([alertWith({ alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-1' })]));

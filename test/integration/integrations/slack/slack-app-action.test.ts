@@ -12,6 +12,7 @@ import { createLogger } from '../../../../src/observability/logger.js';
 import type { Alert, EnrichedNotification } from '../../../../src/model/model.js';
 import { alertWith, enriched, notificationOf } from '../../../support/alerts.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../../../support/fake-slack-api.js';
+import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 
 const logger = createLogger({ level: 'error', format: 'json' });
 let slack: FakeSlackApi;
@@ -27,7 +28,7 @@ afterEach(async () => {
 
 function appAction(overrides: Record<string, unknown> = {}): Action {
   const config = actionConfigSchema.parse({ type: 'slack', bot_token: slack.token, channel: '#alerts', api_url: slack.url, ...overrides });
-  return createAction('oncall', config, { logger });
+  return createAction('oncall', config, { logger, charts: createChartRenderer() });
 }
 
 const context = (messageRefs: MessageRefStore): ActionContext => ({

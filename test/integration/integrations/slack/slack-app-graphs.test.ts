@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../../../../src/observability/metri
 import type { EnrichedAlert, EnrichedNotification } from '../../../../src/model/model.js';
 import { alertWith, enriched, notificationOf } from '../../../support/alerts.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../../../support/fake-slack-api.js';
+import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 
 const logger = createLogger({ level: 'error', format: 'json' });
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -25,7 +26,7 @@ afterEach(async () => {
 
 function appAction(): Action {
   const config = actionConfigSchema.parse({ type: 'slack', bot_token: slack.token, channel: '#alerts', api_url: slack.url });
-  return createAction('oncall', config, { logger, metrics });
+  return createAction('oncall', config, { logger, metrics, charts: createChartRenderer() });
 }
 
 const context = (refs: MemoryStore): ActionContext => ({ logger, signal: new AbortController().signal, attempt: 1, messageRefs: refs });
