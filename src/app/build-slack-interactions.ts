@@ -1,6 +1,6 @@
 import type { Action } from '../integrations/action.js';
 import { createClickHandler } from '../integrations/slack/slack-interactions.js';
-import { isSlackAppAction, type SlackAppHandle } from '../integrations/slack/slack-app-action.js';
+import type { SlackAppHandle } from '../integrations/slack/slack-app-action.js';
 import type { EpisodeState } from '../integrations/slack/slack-episode.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import type { InFlightWork } from '../lib/in-flight-work.js';
@@ -8,14 +8,6 @@ import type { SlackInteractionDeps } from '../integrations/slack/slack-interacti
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { routeAlerts, type Route } from '../pipeline/router.js';
-
-interface Acknowledgeable extends Action {
-  acknowledge(fingerprints: readonly string[], signal: AbortSignal): Promise<number>;
-}
-
-function isAcknowledgeable(action: Action | undefined): action is Acknowledgeable {
-  return typeof (action as Partial<Acknowledgeable> | undefined)?.acknowledge === 'function';
-}
 
 const CLICK_TIMEOUT_MS = 10_000;
 
@@ -38,8 +30,8 @@ export function buildSlackInteractions(deps: {
 }): SlackInteractionDeps {
   const apps = new Map<string, SlackAppHandle>();
   for (const action of deps.actions.values()) {
-    if (isSlackAppAction(action))
-      apps.set(action.name, { ...action.slackApp, alertmanagerUrl: action.slackApp.alertmanagerUrl ?? deps.alertmanagerUrl });
+    const app = action.capabilities?.slackApp;
+    if (app !== undefined) apps.set(action.name, { ...app, alertmanagerUrl: app.alertmanagerUrl ?? deps.alertmanagerUrl });
   }
   const signingSecrets = [...new Set([...apps.values()].flatMap((app) => (app.signingSecret ? [app.signingSecret] : [])))];
   const logger = deps.logger.child({ component: 'slack-interactions' });
@@ -60,17 +52,18 @@ export function buildSlackInteractions(deps: {
         by: { id: by.id, name: by.name, via: 'Slack' },
       });
       if (record === undefined) return [];
-      // The PagerDuty actions the same alerts were routed to, by the same routes.
+      // The actions that acknowledge (PagerDuty) the same alerts were routed to, by the same routes.
       const alerts = record.notification.alerts.filter((a) => firing.includes(a.fingerprint));
       const lines: string[] = [];
       for (const [name, routed] of routeAlerts(alerts, deps.routes).byAction) {
-        const action = deps.actions.get(name);
-        if (!isAcknowledgeable(action)) continue;
-        const count = await action.acknowledge(
-          routed.map((a) => a.fingerprint),
-          deps.shutdownSignal,
+        const acknowledge = deps.actions.get(name)?.capabilities?.acknowledge;
+        if (acknowledge === undefined) continue;
+        lines.push(
+          await acknowledge(
+            routed.map((a) => a.fingerprint),
+            deps.shutdownSignal,
+          ),
         );
-        lines.push(`📟 PagerDuty (${name}): ${count} incident${count === 1 ? '' : 's'} acknowledged`);
       }
       return lines;
     },

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import { dataDirProblem } from '../config/check-data-dir.js';
-import { checkSlackApps } from '../integrations/slack/check-slack-apps.js';
+import { checkActions } from '../integrations/action-checks.js';
 import { postgresProblems } from '../config/check-postgres.js';
 import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
@@ -67,14 +67,14 @@ export async function preflight(
   if (config.delivery.queue === 'postgres' && config.delivery.postgres !== undefined)
     problems.push(...postgresProblems(config.delivery.postgres, baseDir));
 
-  const slack = actions === undefined ? { problems: [], warnings: [] } : await checkSlackApps(actions);
-  problems.push(...slack.problems);
-  for (const warning of slack.warnings) options.logger.warn('start-up check', { warning });
+  const checked = actions === undefined ? { problems: [], warnings: [] } : await checkActions(actions);
+  problems.push(...checked.problems);
+  for (const warning of checked.warnings) options.logger.warn('start-up check', { warning });
 
   if (problems.length > 0 || actions === undefined || 'problem' in listen) {
     throw new ConfigError(loaded.file ?? 'environment', problems);
   }
-  return { actions, enrichers, listen, warnings: slack.warnings, ...(tls ? { tls } : {}) };
+  return { actions, enrichers, listen, warnings: checked.warnings, ...(tls ? { tls } : {}) };
 }
 
 type Attempt = <T>(where: string, work: () => T | Promise<T>) => Promise<T | undefined>;

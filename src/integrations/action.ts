@@ -67,6 +67,35 @@ export interface Action {
    * destination's limits; `alertpipe render` shows it. Actions that send no message leave it out.
    */
   preview?(notification: EnrichedNotification): ActionPreview;
+  /** What it can do beyond sending; the pipeline looks each up here. */
+  readonly capabilities?: ActionCapabilities;
+}
+
+/**
+ * What an integration can do beyond sending, declared with its action so that the pipeline looks
+ * it up instead of probing the action's shape. An integration with a capability only it has adds
+ * it from its own folder by augmenting this interface (`declare module`), as the Slack app does
+ * with `slackApp`: no shared file changes.
+ */
+export interface ActionCapabilities {
+  /**
+   * Acknowledges these alerts at the destination (PagerDuty's incidents, by their dedup_key) when
+   * someone acknowledges them elsewhere (a Slack button); one line saying what it did.
+   */
+  readonly acknowledge?: (fingerprints: readonly string[], signal: AbortSignal) => Promise<string>;
+  /** Asks the destination, at start and by `check-config`, whether it will take this action's messages. */
+  readonly check?: (signal: AbortSignal) => Promise<ActionCheck>;
+}
+
+/** What a destination answered a start-up check. */
+export interface ActionCheck {
+  /**
+   * A definite answer (a wrong token, no such channel): start-up stops and `check-config` reports
+   * it, at `actions.<name>.<field>`.
+   */
+  readonly problem?: { readonly field: string; readonly message: string };
+  /** The destination could not be asked (down, a timeout): logged, and its jobs wait in the queue. */
+  readonly warning?: string;
 }
 
 /** The exact body an action would send, and what the destination would refuse in it. */

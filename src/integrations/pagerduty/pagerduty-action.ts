@@ -103,15 +103,17 @@ export const pagerdutyActionType = defineActionType({
         ];
         return { detail: parts.filter(Boolean).join(', '), data: { events: sent, skippedResolved: stale } };
       },
-      // An Acknowledge click in Slack: the incidents of these alerts, by the same dedup_key.
-      async acknowledge(fingerprints: readonly string[], signal: AbortSignal): Promise<number> {
-        for (const fingerprint of fingerprints) {
-          const event = { routing_key: config.routing_key, event_action: 'acknowledge' as const, dedup_key: dedupKeyOf({ fingerprint }) };
-          await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal }).catch((e: unknown) => {
-            throw scrubbedError(e, scrub);
-          });
-        }
-        return fingerprints.length;
+      capabilities: {
+        // An Acknowledge click in Slack: the incidents of these alerts, by the same dedup_key.
+        async acknowledge(fingerprints, signal) {
+          for (const fingerprint of fingerprints) {
+            const event = { routing_key: config.routing_key, event_action: 'acknowledge' as const, dedup_key: dedupKeyOf({ fingerprint }) };
+            await sendPagerDutyEvent(config.url, event, { timeoutMs: config.timeout, signal }).catch((e: unknown) => {
+              throw scrubbedError(e, scrub);
+            });
+          }
+          return `📟 PagerDuty (${name}): ${fingerprints.length} incident${fingerprints.length === 1 ? '' : 's'} acknowledged`;
+        },
       },
     };
   },

@@ -7,6 +7,7 @@ import { messageRefId, type MessageRef, type MessageRefStore } from '../../store
 import { createSlackApi, type SlackApi } from './slack-api.js';
 import { REPOST_ERRORS, SlackPlatformError } from './slack-api-error.js';
 import { uploadGraphs } from './slack-graph-upload.js';
+import { checkSlackApp } from './check-slack-app.js';
 import { duration, nextEpisode, startEpisode, type EpisodeState } from './slack-episode.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 
@@ -35,12 +36,11 @@ export interface SlackAppHandle {
   exclusive<T>(groupKey: string, work: () => Promise<T>): Promise<T>;
 }
 
-export interface SlackAppAction extends Action {
-  readonly slackApp: SlackAppHandle;
-}
-
-export function isSlackAppAction(action: Action): action is SlackAppAction {
-  return (action as Partial<SlackAppAction>).slackApp !== undefined;
+declare module '../action.js' {
+  interface ActionCapabilities {
+    /** Receives clicks on its messages through `POST /slack/interactions` (slack-interactions-routes.ts). */
+    readonly slackApp?: SlackAppHandle;
+  }
 }
 
 // chat.postMessage: about one message a second per channel, short bursts above it; chat.update is
@@ -54,7 +54,7 @@ const SLACK_APP_RATE = { perSecond: 1, burst: 3 };
  * same message. The action takes the whole group every time (group dedup), since the message shows
  * the whole group.
  */
-export function createSlackAppAction(name: string, config: SlackAppConfig, deps: ActionDeps): SlackAppAction {
+export function createSlackAppAction(name: string, config: SlackAppConfig, deps: ActionDeps): Action {
   const messageOf = chatMessageBuilder(name, config, deps);
   const api = createSlackApi({ token: config.bot_token, apiUrl: config.api_url, timeoutMs: config.timeout, logger: deps.logger });
   const scrub = secretsScrubber([config.bot_token, ...(config.signing_secret ? [config.signing_secret] : [])]);
@@ -66,7 +66,6 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   };
   // Two notifications of one group must not both find no message and both post: one at a time per group.
   const queues = new Map<string, Promise<unknown>>();
-  // Fonts are read when the first graph is drawn, not when a config without graphs is loaded.
 
   async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const before = queues.get(key) ?? Promise.resolve();
@@ -187,14 +186,17 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       const problems = checkSlackMessage({ text: body.text, blocks: body.attachments[0].blocks });
       return { contentType: 'application/json', body: { channel: config.channel, ...body }, problems };
     },
-    slackApp: {
-      action: name,
-      channel: config.channel,
-      api,
-      signingSecret: config.signing_secret,
-      alertmanagerUrl: config.alertmanager_url,
-      render,
-      exclusive,
+    capabilities: {
+      slackApp: {
+        action: name,
+        channel: config.channel,
+        api,
+        signingSecret: config.signing_secret,
+        alertmanagerUrl: config.alertmanager_url,
+        render,
+        exclusive,
+      },
+      check: (signal) => checkSlackApp({ api, channel: config.channel }, signal),
     },
   };
 }
