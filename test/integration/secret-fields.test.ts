@@ -4,10 +4,8 @@ import { collectSecrets } from '../../src/config/collect-secrets.js';
 import { parseConfigText } from '../../src/config/load-config.js';
 import { startHttpStandIn, type HttpStandIn } from '../support/http-stand-in.js';
 import { fixtureText } from '../support/fixtures.js';
+import { loadSecretExamples, MARK } from '../support/secret-examples.js';
 import { startTestService } from '../support/test-service.js';
-
-// Every secret value below contains this marker, and nothing else in the test does.
-const MARK = 'SeCrEt';
 
 /**
  * A destination that quotes the request back in its error answer (URL, credentials, body), the
@@ -26,63 +24,19 @@ beforeAll(async () => {
 });
 afterAll(() => echo.close());
 
-/** One config per action type, every secret field set to a marked value and aimed at the echo. */
-const EXAMPLES: Record<string, (url: string) => Record<string, unknown>> = {
-  log: () => ({ type: 'log' }),
-  slack: (url) => ({ type: 'slack', webhook_url: `${url}/services/T0123ABCD/B0123ABCD/${MARK}slackslackslack1` }),
-  teams: (url) => ({
-    type: 'teams',
-    webhook_url: `${url}/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=${MARK}teamsteamsteams1`,
-  }),
-  discord: (url) => ({ type: 'discord', webhook_url: `${url}/api/webhooks/1181818181818181818/${MARK}discorddiscord01` }),
-  google_chat: (url) => ({
-    type: 'google_chat',
-    webhook_url: `${url}/v1/spaces/AAAA/messages?key=${MARK}googlekey000001&token=${MARK}googletoken0001`,
-  }),
-  pagerduty: (url) => ({ type: 'pagerduty', routing_key: `${MARK}pagerdutyroutingkey0000000000`, url: `${url}/v2/enqueue` }),
-  webhook: (url) => ({
-    type: 'webhook',
-    url: `${url}/hook/${MARK}webhookpath00001`,
-    headers: { 'X-Api-Key': `${MARK}webhookheader01` },
-    auth: { bearer_token: `${MARK}webhookbearer01` },
-  }),
-  exec: () => ({
-    type: 'exec',
-    cmd: process.execPath,
-    args: ['-e', 'console.log("token is", process.env.API_TOKEN); process.exit(3)'],
-    env: { API_TOKEN: `${MARK}execenv00000001` },
-    notify_on_failure: false,
-  }),
-  scale: (url) => ({
-    type: 'scale',
-    api_url: url,
-    token: `${MARK}scaletoken00001`,
-    namespace: 'shop',
-    name: 'cart',
-    replicas: '+1',
-    max: 5,
-  }),
-};
-
-/** Second modes of an action type, with secrets of their own. */
-const MORE_MODES: Record<string, (url: string) => Record<string, unknown>> = {
-  'slack app': (url) => ({
-    type: 'slack',
-    bot_token: `xoxb-${MARK}slackbottoken01`,
-    channel: 'C0ALERTS1',
-    signing_secret: `${MARK}signingsecret01`,
-    api_url: `${url}/api/`,
-  }),
-};
+// One file per integration beside its tests; those of second modes (the Slack app) are the extra keys.
+const EXAMPLES = await loadSecretExamples();
 
 describe('secret fields', () => {
   it('has an example for every action type in the registry', () => {
-    expect(Object.keys(EXAMPLES).sort()).toEqual([...actionTypeNames].sort());
+    expect(actionTypeNames.filter((type) => EXAMPLES[type] === undefined)).toEqual([]);
+    // And nothing else: a second mode is named "<type> <mode>".
+    expect(Object.keys(EXAMPLES).filter((key) => !actionTypeNames.includes(key.split(' ')[0]!))).toEqual([]);
   });
 
-  for (const type of [...actionTypeNames, ...Object.keys(MORE_MODES)]) {
+  for (const type of Object.keys(EXAMPLES)) {
     it(`${type}: its secret fields appear in no log line, no history answer and no error message`, async () => {
-      const example = EXAMPLES[type] ?? MORE_MODES[type];
+      const example = EXAMPLES[type];
       if (!example) throw new Error(`no example for action type ${type}`);
       const yaml = `actions:\n  under-test: ${JSON.stringify(example(echo.url))}\nroutes:\n  - actions: [under-test]\n`;
       const secrets = collectSecrets(parseConfigText(yaml, 'test', {}));

@@ -1,0 +1,6 @@
+import { type SecretExamples } from '../../../support/secret-examples.js';
+
+/** This integration's configs for the secret-fields test: every secret field set to a marked value, aimed at \`url\`. */
+export const secretExamples: SecretExamples = {
+  log: () => ({ type: 'log' }),
+};
