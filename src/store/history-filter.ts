@@ -19,6 +19,7 @@ export function recordMatches(record: NotificationRecord, filter: HistoryFilter)
   if (filter.since !== undefined && record.receivedAt < filter.since) return false;
   if (filter.until !== undefined && record.receivedAt >= filter.until) return false;
   if (filter.status !== undefined && notification.status !== filter.status) return false;
+  if (filter.receiver !== undefined && notification.receiver !== filter.receiver) return false;
   if (filter.fingerprint !== undefined && !notification.alerts.some((a) => a.fingerprint === filter.fingerprint)) return false;
   const matchers = filter.matchers ?? [];
   if (matchers.length > 0 && !notification.alerts.some((a) => matchesAll(matchers, a.labels))) return false;

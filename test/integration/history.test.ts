@@ -56,6 +56,20 @@ describe('history API', () => {
     expect((list[0]!.alerts as Array<{ labels: Record<string, string> }>)[0]!.labels.cluster).toBe('cluster-main');
   });
 
+  it('filters by the Alertmanager receiver that sent the group, given once', async () => {
+    const pipe = await app.post('/alert', fixtureText('alertmanagerGroup'));
+    await untilDone(String(pipe.body.id));
+    const other = JSON.stringify({ ...(JSON.parse(fixtureText('alertmanagerGroup')) as object), receiver: 'team-db' });
+    const db = await app.post('/alert', other);
+    await untilDone(String(db.body.id));
+    const listed = async (query: string) =>
+      ((await get(`/api/notifications?${query}`)).body.notifications as Array<{ id: string; receiver: string }>).map((n) => n.receiver);
+    expect(await listed('receiver=team-db')).toEqual(['team-db']);
+    expect(new Set(await listed('receiver=pipe'))).toEqual(new Set(['pipe']));
+    expect(await listed('receiver=nobody')).toEqual([]);
+    expect((await get('/api/notifications?receiver=a&receiver=b')).status).toBe(400);
+  });
+
   it('answers 400 for a bad limit and 404 for an unknown id', async () => {
     expect((await get('/api/notifications?limit=0')).status).toBe(400);
     expect((await get('/api/notifications?limit=abc')).status).toBe(400);

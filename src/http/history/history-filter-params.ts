@@ -6,7 +6,7 @@ type Query = Record<string, unknown>;
 
 /**
  * The history API's filters from its query string: `matcher` (Alertmanager's syntax, one matcher
- * or a `{…}` list; repeat it to add more), `status`, `action`, `outcome`, `since` and `until` (RFC
+ * or a `{…}` list; repeat it to add more), `status`, `receiver`, `action`, `outcome`, `since` and `until` (RFC
  * 3339 or milliseconds since the epoch). Anything else it cannot read is a 400 naming the parameter.
  */
 export function parseHistoryFilter(query: Query): HistoryFilter {
@@ -16,12 +16,14 @@ export function parseHistoryFilter(query: Query): HistoryFilter {
   const outcome = once(query, 'outcome');
   if (outcome !== undefined && !(OUTCOMES as readonly string[]).includes(outcome)) invalid('outcome', OUTCOMES.join(', '));
   const action = once(query, 'action');
+  const receiver = once(query, 'receiver');
   const since = timeOf(query, 'since');
   const until = timeOf(query, 'until');
   const filter: HistoryFilter = {
     ...(matchers.length > 0 ? { matchers } : {}),
     ...(status ? { status: status as 'firing' | 'resolved' } : {}),
     ...(action ? { action } : {}),
+    ...(receiver ? { receiver } : {}),
     ...(outcome ? { outcome: outcome as Outcome } : {}),
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),

@@ -14,6 +14,8 @@ export interface HistoryFilter {
   readonly matchers?: readonly Matcher[];
   /** The notification's status. */
   readonly status?: AlertStatus;
+  /** The Alertmanager receiver that sent it (`receiver` in its webhook body). */
+  readonly receiver?: string;
   readonly action?: string;
   readonly outcome?: Outcome;
   /** Received at or after (ms since the epoch). */

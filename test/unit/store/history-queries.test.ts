@@ -92,6 +92,19 @@ const ids = (page: { records: readonly { id: string }[] }) => page.records.map((
 describe.each(Object.keys(factories))('%s store history queries', (kind) => {
   const create = factories[kind]!;
 
+  it('filters by receiver', async () => {
+    const store = await create();
+    for (const [id, receiver] of [
+      ['a', 'team-db'],
+      ['b', 'team-web'],
+      ['c', 'team-db'],
+    ] as const) {
+      await store.add({ ...notificationOf([alertWith({ alertname: 'A', id })], id), receiver });
+    }
+    expect(ids(await store.listNotifications({ limit: 10, filter: { receiver: 'team-db' } }))).toEqual(['c', 'a']);
+    expect(ids(await store.listNotifications({ limit: 10, filter: { receiver: 'nobody' } }))).toEqual([]);
+  });
+
   it('filters by label matcher, action, outcome and time range, newest first', async () => {
     const store = await create();
     await stored(store, 'a', { team: 'db' }, 'slack', ok, '2026-11-22T10:00:00Z');
