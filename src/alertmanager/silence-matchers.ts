@@ -9,25 +9,27 @@ export interface SilenceMatcher {
 }
 
 /**
- * Matchers that select the group's alerts and nothing unrelated: every label all the alerts share,
- * as `=`, and for each label whose value differs between them, `=~` the alternation of the values
- * seen (Alertmanager anchors the regex; an empty alternative matches an alert without the label).
- * A silence's matchers are ANDed, so this can also take an alert that mixes values of two of the
- * group's alerts (pod of one, container of another); nothing outside the group's label values.
+ * Matchers that select the group's alerts and nothing unrelated, over the labels every alert of the
+ * group has: `=` where they share the value, and `=~` the alternation of the values seen where they
+ * differ (Alertmanager anchors the regex). No matcher ever matches the empty string, that is an
+ * alert without the label: a label some alert lacks is left out, since `=~"|db1"` would take every
+ * alert without it. A silence's matchers are ANDed, so this can also take an alert that mixes
+ * values of two of the group's alerts (pod of one, container of another), and an alert with labels
+ * the group's alerts did not all have; nothing outside the group's values of the labels kept.
+ * Alerts that share no label get no matchers: no silence holds only them.
  */
 export function groupSilenceMatchers(alerts: ReadonlyArray<{ readonly labels: LabelSet }>): SilenceMatcher[] {
-  const names = [...new Set(alerts.flatMap((alert) => Object.keys(alert.labels)))].sort();
-  const matchers: SilenceMatcher[] = [];
-  for (const name of names) {
-    const values = [...new Set(alerts.map((alert) => alert.labels[name] ?? ''))].sort();
-    if (values.length === 1) {
-      // An empty value would match every alert without the label: only a shared, real value is kept.
-      if (values[0] !== '') matchers.push({ name, value: values[0] as string, isRegex: false, isEqual: true });
-      continue;
-    }
-    matchers.push({ name, value: values.map(escapeRegex).join('|'), isRegex: true, isEqual: true });
-  }
-  return matchers;
+  // An empty value is no label at all, as Prometheus has it.
+  const has = (alert: { readonly labels: LabelSet }, name: string): boolean => (alert.labels[name] ?? '') !== '';
+  const names = [...new Set(alerts.flatMap((alert) => Object.keys(alert.labels)))]
+    .filter((name) => alerts.every((a) => has(a, name)))
+    .sort();
+  return names.map((name) => {
+    const values = [...new Set(alerts.map((alert) => alert.labels[name] as string))].sort();
+    return values.length === 1
+      ? { name, value: values[0] as string, isRegex: false, isEqual: true }
+      : { name, value: values.map(escapeRegex).join('|'), isRegex: true, isEqual: true };
+  });
 }
 
 /** `name="value"` / `name=~"a|b"`: how amtool and the Alertmanager UI write a matcher. */

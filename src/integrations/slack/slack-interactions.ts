@@ -74,6 +74,8 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
         const { silence: _gone, ...rest } = state;
         return { state: rest, lines: [`🔔 ${who} expired the silence`] };
       }
+      if (state.matchers.length === 0)
+        throw new Error('these alerts share no label, so no silence would hold only them: silence them in Alertmanager');
       const now = Date.now();
       const id = await silences.create({
         matchers: state.matchers,

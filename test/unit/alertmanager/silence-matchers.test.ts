@@ -20,8 +20,24 @@ describe('silence matchers for a group', () => {
     expect(['/api/v1x0', '/api/x', 'y'].some((v) => regex.test(v))).toBe(false);
   });
 
-  it('lets an alert without a label match through an empty alternative, never an empty equality', () => {
-    const matchers = groupSilenceMatchers([{ labels: { alertname: 'A', pod: 'p' } }, { labels: { alertname: 'A' } }]);
-    expect(matchers.map(matcherText)).toEqual(['alertname="A"', 'pod=~"|p"']);
+  it('leaves out a label some alert lacks, so that no matcher matches the empty string', () => {
+    const matchers = groupSilenceMatchers([
+      { labels: { alertname: 'A', pod: 'p' } },
+      { labels: { alertname: 'A', pod: '' } },
+      { labels: { alertname: 'A' } },
+    ]);
+    expect(matchers.map(matcherText)).toEqual(['alertname="A"']);
+  });
+
+  it('gives alerts that share no label no matchers at all, rather than ones that match every alert', () => {
+    const matchers = groupSilenceMatchers([
+      { labels: { alertname: 'DiskFull' } },
+      { labels: { instance: 'db1' } },
+      { labels: { job: 'node' } },
+    ]);
+    expect(matchers).toEqual([]);
+    const mixed = groupSilenceMatchers([{ labels: { alertname: 'DiskFull', job: 'node' } }, { labels: { instance: 'db1', job: 'db' } }]);
+    expect(mixed.map(matcherText)).toEqual(['job=~"db|node"']);
+    expect(mixed.every((m) => !new RegExp(`^(?:${m.value})$`).test(''))).toBe(true);
   });
 });
