@@ -24,8 +24,13 @@ export const crossSiteGuard: RequestHandler = (req, _res, next) => {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return next(new CrossSiteRequestError('cross-site request refused'));
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host)
-    return next(new CrossSiteRequestError('cross-origin request refused'));
-  if (origin === 'null') return next(new CrossSiteRequestError('cross-origin request refused'));
+  if (origin !== undefined && hostOf(origin) !== req.headers.host) return next(new CrossSiteRequestError('cross-origin request refused'));
   next();
 };
+
+/** The host an `Origin` names; `undefined` for `null` (an opaque origin) and for anything that is no URL. */
+function hostOf(origin: string): string | undefined {
+  if (!URL.canParse(origin)) return undefined;
+  const { host } = new URL(origin);
+  return host === '' ? undefined : host;
+}
