@@ -2,7 +2,7 @@
 import { checkTemplates } from './commands/check-templates.js';
 import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
 import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight } from './preflight.js';
 import { StoreCorruptError } from '../store/sqlite/sqlite-open.js';
 import { createLogger, createSilentLogger, parseLogLevel, type LoggerOptions } from '../observability/logger.js';
@@ -45,11 +45,16 @@ async function main(): Promise<number> {
     return 0;
   }
   if (invocation.verbose) process.env.LOG_LEVEL = 'debug';
-  const loaded = await loadConfig({
-    env: process.env,
-    ...(invocation.file ? { file: invocation.file } : {}),
-    ...(invocation.run ? { commandLine: invocation.run } : {}),
-  });
+  // The working directory is read once: a reload finds the same file whatever it is by then.
+  const cwd = process.cwd();
+  const load = (): Promise<LoadedConfig> =>
+    loadConfig({
+      env: process.env,
+      cwd,
+      ...(invocation.file ? { file: invocation.file } : {}),
+      ...(invocation.run ? { commandLine: invocation.run } : {}),
+    });
+  const loaded = await load();
   if (invocation.command === 'check-config') {
     // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory),
     // and the templates rendered against the example notifications; every problem in one list.
@@ -82,10 +87,17 @@ async function main(): Promise<number> {
   const uninstall = installProcessSafetyNet(createLogger(logOptions));
   const service = await startService(loaded, {
     logOptions,
+    loadConfig: load,
     ...(invocation.listen ? { listen: invocation.listen } : {}),
   });
   uninstall();
   installProcessSafetyNet(service.logger);
+  // SIGHUP reloads the config, as it does Alertmanager's; the outcome is logged and in the metrics.
+  const onHangup = (): void => {
+    service.logger.info('signal received; reloading the config', { signal: 'SIGHUP' });
+    void service.reload();
+  };
+  process.on('SIGHUP', onHangup);
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       service.logger.info('signal received; shutting down', { signal });
@@ -94,6 +106,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+  process.off('SIGHUP', onHangup);
   await service.stop();
   return 0;
 }

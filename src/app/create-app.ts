@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Action } from '../integrations/action.js';
+import { createReloadRouter, type ReloadAnswer } from '../http/health/reload-routes.js';
 import { createConsoleApiRouter } from '../http/console/console-api-routes.js';
 import { createConsoleAuth } from '../http/console/console-auth.js';
 import { createConsoleStaticRouter } from '../http/console/console-static-routes.js';
@@ -35,10 +36,14 @@ export interface AppDeps {
   readonly anyPath?: boolean;
   /** Draws the graphs the `graph` enricher links to: the service's one renderer. */
   readonly charts: ChartRenderer;
-  /** Slack app button clicks (`POST /slack/interactions`); absent without a Slack app action. */
-  readonly slackInteractions?: SlackInteractionDeps;
-  /** The routes and actions the console's route tester and message view use; none when absent. */
-  readonly routing?: { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action>; readonly onRetry?: () => void };
+  /** Slack app button clicks (`POST /slack/interactions`) as the config in force says; off when absent or without a Slack app. */
+  readonly slackInteractions?: () => SlackInteractionDeps;
+  /** The routes and actions in force, for the console's route tester and message view; none when absent. */
+  readonly routing?: () => { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action> };
+  /** A retried job is due now: wake delivery. */
+  readonly onRetry?: () => void;
+  /** `POST /-/reload`; absent, there is no such route. */
+  readonly reload?: () => Promise<ReloadAnswer>;
 }
 
 /**
@@ -56,11 +61,21 @@ export function createApp(deps: AppDeps): Express {
   // Ingest first: it is nearly all the traffic, and every router before it is a detour per request.
   app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor));
   app.use(createHealthRouter(deps.metrics, deps.readiness));
+  if (deps.reload) app.use(createReloadRouter(deps.reload, auth));
   // The history and the console take the same credentials, plus Basic with the token (console-auth.ts).
   const consoleAuth = createConsoleAuth(deps.auth);
   app.use(createHistoryRouter(deps.store, deps.mask, consoleAuth));
-  const routing = deps.routing ?? { routes: [], actions: new Map<string, Action>() };
-  app.use(createConsoleApiRouter({ store: deps.store, mask: deps.mask, auth: consoleAuth, bodyLimit: deps.bodyLimit, ...routing }));
+  const none = { routes: [], actions: new Map<string, Action>() };
+  app.use(
+    createConsoleApiRouter({
+      store: deps.store,
+      mask: deps.mask,
+      auth: consoleAuth,
+      bodyLimit: deps.bodyLimit,
+      routing: deps.routing ?? (() => none),
+      ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
+    }),
+  );
   app.use(createConsoleStaticRouter(consoleAuth));
   // A graph link is opened in a browser, from a chat message: the console's credentials.
   app.use(createGraphRouter(deps.store, consoleAuth, deps.charts));

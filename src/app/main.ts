@@ -2,15 +2,20 @@ import { setMaxListeners } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createApp } from './create-app.js';
+import { createConfigReloader, type ReloadOutcome } from './config-reload.js';
+import type { Action } from '../integrations/action.js';
+import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
+import type { Route } from '../pipeline/router.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import { collectSecrets } from '../config/collect-secrets.js';
-import type { LoadedConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight, type Prepared } from './preflight.js';
 import type { Config } from '../config/schema.js';
-import { createDestinationLimits } from '../engine/destination-limits.js';
+import { createDestinationLimits, type DestinationLimits } from '../engine/destination-limits.js';
 import { createDispatcher } from '../engine/dispatcher.js';
 import { InFlightWork } from '../lib/in-flight-work.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
@@ -23,7 +28,7 @@ import { runJob } from '../pipeline/run-job.js';
 import { createWatchdog } from '../engine/stall-watchdog.js';
 import { createIntake } from '../http/ingest/accept-notification.js';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.js';
-import { createSecretMasker } from '../observability/mask-secrets.js';
+import { createSecretMasker, KnownSecrets } from '../observability/mask-secrets.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { registerStallMetrics } from '../observability/stall-metrics.js';
 
@@ -32,6 +37,8 @@ export interface ServiceOptions {
   readonly logOptions?: LoggerOptions;
   /** Overrides `server.listen` (tests pass `127.0.0.1:0`; the CLI's `-l`). */
   readonly listen?: string;
+  /** How a reload reads the config again; by default the same file (or the environment) as at start. */
+  readonly loadConfig?: () => Promise<LoadedConfig>;
 }
 
 export interface Service {
@@ -41,6 +48,8 @@ export interface Service {
   readonly store: DeliveryStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Reads the config again and swaps it whole, or keeps the one in force on any problem (SIGHUP, `POST /-/reload`). */
+  reload(): Promise<ReloadOutcome>;
   /** Stops accepting, lets running work finish within the grace period, closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -51,61 +60,75 @@ export interface Service {
  */
 export async function startService(loaded: LoadedConfig, options: ServiceOptions = {}): Promise<Service> {
   const { config, baseDir } = loaded;
-  const secrets = collectSecrets(config);
+  // A reload adds the new config's secrets; none is forgotten.
+  const secrets = new KnownSecrets(collectSecrets(config));
   const logger = options.logger ?? createLogger({ ...options.logOptions, secrets });
   const metrics = createMetrics();
-  const prometheus = buildPrometheusClient(config, metrics);
   // One chart renderer (its fonts read once) for the graph links and the Slack app's uploads.
   const charts = createChartRenderer();
-  const prepared = await preflight(loaded, {
-    logger,
-    metrics,
-    charts,
-    ...(options.listen !== undefined ? { listen: options.listen } : {}),
-  });
-  const { actions, enrichers } = prepared;
-  const routes = routesOf(config, actions);
+  const check = (next: LoadedConfig): Promise<Prepared> =>
+    preflight(next, { logger, metrics, charts, ...(options.listen !== undefined ? { listen: options.listen } : {}) });
+  const prepared = await check(loaded);
   const deadLettered = (names: readonly string[]): void => {
     for (const action of names) {
-      metrics.actionOutcomes.inc({ action, type: actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
+      metrics.actionOutcomes.inc({ action, type: live.actions.get(action)?.type ?? 'unknown', outcome: 'dead' });
       logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
     }
   };
   const store = guardStore(openStore(config, baseDir, logger, deadLettered), { metrics, logger });
-  const recovered = await store.recover();
-  deadLettered(recovered.deadLettered);
   const shutdown = new AbortController();
   // Every running attempt listens to it (up to delivery.concurrency × 4 of them, each removed
   // when its attempt ends); past Node's default of 10 it would warn of a leak that is not one.
   setMaxListeners(0, shutdown.signal);
   const beforeAckRuns = new InFlightWork();
   const slackClicks = new InFlightWork();
-  const limits = createDestinationLimits(store, actions, logger);
   const { delivery } = config;
 
-  // One context for every stage of both paths (see delivery/pipeline.ts).
-  const pipeline: PipelineContext = {
-    routes,
-    actions,
-    store,
-    logger,
-    metrics,
-    enrichers,
-    enrichDeps: { prometheus, logger, metrics },
-    dedupWindowMs: delivery.dedup_window,
-    retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
-    shutdownSignal: shutdown.signal,
-    messageRefs: store,
+  // What a reload swaps whole: the routes, actions (with their templates), enrichers and what is
+  // built from them. Each notification, job and click takes the generation in force when it starts.
+  const assemble = (next: LoadedConfig, { actions, enrichers }: Prepared): ConfigGeneration => {
+    const routes = routesOf(next.config, actions);
+    const pipeline: PipelineContext = {
+      routes,
+      actions,
+      store,
+      logger,
+      metrics,
+      enrichers,
+      enrichDeps: { prometheus: buildPrometheusClient(next.config, metrics), logger, metrics },
+      dedupWindowMs: delivery.dedup_window,
+      retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
+      shutdownSignal: shutdown.signal,
+      messageRefs: store,
+    };
+    const slackInteractions = buildSlackInteractions({
+      actions,
+      routes,
+      store,
+      logger,
+      metrics,
+      clicks: slackClicks,
+      shutdownSignal: shutdown.signal,
+      alertmanagerUrl: next.config.alertmanager.url,
+    });
+    return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
   };
+  let live = assemble(loaded, prepared);
+  const recovered = await store.recover();
+  deadLettered(recovered.deadLettered);
+
   const dispatcher = createDispatcher({
     store,
     logger,
     metrics,
     planConcurrency: delivery.concurrency,
     jobConcurrency: delivery.concurrency * 4,
-    plan: (notification) => planDeliveries(notification, forNotification(pipeline, notification)),
-    runJob: async (claimed) => limits.afterAttempt(claimed, await runJob(claimed, pipeline)),
-    delayFor: (claimed, now) => limits.delayFor(claimed, now),
+    plan: (notification) => planDeliveries(notification, forNotification(live.pipeline, notification)),
+    runJob: async (claimed) => {
+      const { limits, pipeline } = live;
+      return limits.afterAttempt(claimed, await runJob(claimed, pipeline));
+    },
+    delayFor: (claimed, now) => live.limits.delayFor(claimed, now),
     onJobFinished: () => watchdog.jobFinished(),
   });
   const watchdog = createWatchdog({
@@ -122,6 +145,23 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   // Work another replica queued (a shared store) wakes this one's dispatcher too.
   store.onWork(() => dispatcher.kick());
 
+  const reload = createConfigReloader(loaded, {
+    load:
+      options.loadConfig ??
+      (() => loadConfig({ env: process.env, ...(loaded.file ? { file: path.join(baseDir, path.basename(loaded.file)) } : {}) })),
+    build: async (next) => {
+      const generation = assemble(next, await check(next));
+      secrets.add(collectSecrets(next.config));
+      return generation;
+    },
+    swap: (_next, generation) => {
+      live = generation;
+      dispatcher.kick();
+    },
+    logger,
+    metrics,
+  });
+
   let accepting = true;
   const app = createApp({
     charts,
@@ -131,7 +171,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       logger,
       onAccepted: () => dispatcher.kick(),
       runBeforeAck: (notification) =>
-        beforeAckRuns.track(runBeforeAck(notification, { ...pipeline, maxTimeoutMs: config.server.request_timeout })),
+        beforeAckRuns.track(runBeforeAck(notification, { ...live.pipeline, maxTimeoutMs: config.server.request_timeout })),
       isAccepting: () => accepting,
     }),
     logger,
@@ -141,17 +181,10 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     auth: config.server.auth,
     bodyLimit: config.server.body_limit,
     anyPath: config.server.any_path,
-    slackInteractions: buildSlackInteractions({
-      actions,
-      routes,
-      store,
-      logger,
-      metrics,
-      clicks: slackClicks,
-      shutdownSignal: shutdown.signal,
-      alertmanagerUrl: config.alertmanager.url,
-    }),
-    routing: { routes, actions, onRetry: () => dispatcher.kick() },
+    slackInteractions: () => live.slackInteractions,
+    routing: () => live,
+    onRetry: () => dispatcher.kick(),
+    reload,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>
@@ -175,8 +208,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     url,
     config: loaded.source,
     queue: delivery.queue,
-    actions: [...actions.keys()],
-    enrichers: enrichers.map((step) => step.enricher.name),
+    actions: [...live.actions.keys()],
+    enrichers: live.pipeline.enrichers.map((step) => step.enricher.name),
     prometheus: config.prometheus.url ?? 'none',
     recovered,
   });
@@ -187,6 +220,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     store,
     metrics,
     logger,
+    reload,
     async stop(graceMs = delivery.shutdown_grace) {
       accepting = false;
       watchdog.stop();
@@ -210,6 +244,15 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       });
     },
   };
+}
+
+/** Everything built from one config that a reload swaps whole. */
+interface ConfigGeneration {
+  readonly routes: readonly Route[];
+  readonly actions: ReadonlyMap<string, Action>;
+  readonly pipeline: PipelineContext;
+  readonly limits: DestinationLimits;
+  readonly slackInteractions: SlackInteractionDeps;
 }
 
 function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
-import { createSecretMasker, maskDeep } from './mask-secrets.js';
+import { createSecretMasker, maskDeep, type KnownSecrets } from './mask-secrets.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type LogMeta = Readonly<Record<string, unknown>>;
@@ -23,7 +23,7 @@ export interface LoggerOptions {
   /** `json` for machines, `pretty` for a terminal. Defaults to pretty on a TTY. */
   format?: 'json' | 'pretty';
   /** Values that must never appear in output (webhook URLs, routing keys, tokens). */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | KnownSecrets;
   /** Where lines go; stdout by default. Tests pass a stream that captures them. */
   stream?: Writable;
 }

@@ -31,12 +31,34 @@ const SECRET_SHAPES: readonly [RegExp, string][] = [
 
 export type SecretMasker = (text: string) => string;
 
-/** Builds a masker for these known values plus the built-in shapes. Values shorter than 4 characters are ignored (masking "a" would mangle every line). */
-export function createSecretMasker(secrets: readonly string[]): SecretMasker {
-  const known = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+/**
+ * The secret values to mask. A config reload adds the new config's; none is ever removed, since a
+ * line about the previous config (a job still running on it) may be written after the swap.
+ */
+export class KnownSecrets {
+  private longestFirst: readonly string[] = [];
+
+  constructor(initial: readonly string[] = []) {
+    this.add(initial);
+  }
+
+  /** Values shorter than 4 characters are ignored (masking "a" would mangle every line). */
+  add(secrets: readonly string[]): void {
+    const all = new Set([...this.longestFirst, ...secrets.filter((s) => s.length >= 4)]);
+    this.longestFirst = [...all].sort((a, b) => b.length - a.length);
+  }
+
+  values(): readonly string[] {
+    return this.longestFirst;
+  }
+}
+
+/** Builds a masker for these known values (read at each call, so added ones count) plus the built-in shapes. */
+export function createSecretMasker(secrets: readonly string[] | KnownSecrets): SecretMasker {
+  const known = secrets instanceof KnownSecrets ? secrets : new KnownSecrets(secrets);
   return (text: string): string => {
     let out = text;
-    for (const secret of known) {
+    for (const secret of known.values()) {
       if (out.includes(secret)) out = out.split(secret).join(MASK);
     }
     for (const [pattern, replacement] of SECRET_SHAPES) {

@@ -27,6 +27,8 @@ export interface Metrics {
   readonly templateErrors: Counter<'action' | 'template'>;
   readonly slackClicks: Counter<'button' | 'outcome'>;
   readonly slackGraphUploads: Counter<'outcome'>;
+  readonly configReloadSuccessful: Gauge<string>;
+  readonly configReloadSuccessTimestamp: Gauge<string>;
 }
 
 export interface MetricsOptions {
@@ -156,6 +158,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_slack_graph_uploads_total',
       help: 'Graphs attached to Slack threads, by outcome (uploaded, failed); a failure leaves the message as posted.',
       labelNames: ['outcome'],
+      registers,
+    }),
+    // Alertmanager's and Prometheus's names for the same two facts, so the same alert rule works.
+    configReloadSuccessful: new Gauge({
+      name: 'alertpipe_config_last_reload_successful',
+      help: 'Whether the last config load (at start, SIGHUP or POST /-/reload) succeeded (1) or kept the previous config (0).',
+      registers,
+    }),
+    configReloadSuccessTimestamp: new Gauge({
+      name: 'alertpipe_config_last_reload_success_timestamp_seconds',
+      help: 'When the config in force was loaded, in seconds since the epoch.',
       registers,
     }),
   };

@@ -19,8 +19,8 @@ export interface ConsoleApiDeps {
   readonly store: DeliveryStore;
   readonly mask: SecretMasker;
   readonly auth: RequestHandler;
-  readonly routes: readonly Route[];
-  readonly actions: ReadonlyMap<string, Action>;
+  /** The routes and actions in force now (a config reload swaps them). */
+  readonly routing: () => { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action> };
   readonly bodyLimit: number;
   /** A retried job is due now: wake delivery rather than wait for its next look. */
   readonly onRetry?: () => void;
@@ -80,8 +80,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     const record = await store.getNotification(String(req.params.id));
     if (record === undefined) throw new NotFoundError(`no notification with id ${String(req.params.id)}`);
     const notification = unenriched(record.notification);
+    const { actions } = deps.routing();
     const messages = record.jobs.map((job) => {
-      const preview = deps.actions.get(job.action)?.preview?.(viewFor(notification, job.fingerprints));
+      const preview = actions.get(job.action)?.preview?.(viewFor(notification, job.fingerprints));
       return {
         job: job.id,
         action: job.action,
@@ -105,7 +106,8 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
         { path: '', message: 'neither payload nor notification' },
       ]);
     }
-    const preview = previewDeliveries(notification, deps.routes, deps.actions);
+    const { routes, actions } = deps.routing();
+    const preview = previewDeliveries(notification, routes, actions);
     const alerts = notification.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels }));
     res.json(maskDeep({ status: 'success', sent: false, alerts, ...preview }, mask));
   });

@@ -32,10 +32,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * stale request is answered 401 and nothing is done. A signed click is answered 200 at once (Slack
  * gives up after 3 seconds) and handled behind the answer.
  */
-export function createSlackInteractionsRouter(deps: SlackInteractionDeps): Router {
+export function createSlackInteractionsRouter(current: () => SlackInteractionDeps): Router {
   const router = Router();
-  if (deps.signingSecrets.length === 0) return router;
-  router.post('/slack/interactions', async (req, res) => {
+  router.post('/slack/interactions', async (req, res, next) => {
+    // The Slack apps in force now: a config reload may add or remove them.
+    const deps = current();
+    if (deps.signingSecrets.length === 0) return next();
     const raw = await readRaw(req, MAX_BODY_BYTES);
     if (raw === undefined) {
       res.status(413).json({ status: 'error', error: `body over ${MAX_BODY_BYTES} bytes` });
