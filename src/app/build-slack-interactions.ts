@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Action } from '../integrations/action.js';
 import { createClickHandler } from '../integrations/slack/slack-interactions.js';
+import { SLACK_SIGNATURE_MAX_AGE_S } from '../integrations/slack/slack-signature.js';
 import type { SlackAppHandle } from '../integrations/slack/slack-app-action.js';
 import type { EpisodeState } from '../integrations/slack/slack-episode.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
@@ -33,7 +35,10 @@ export function buildSlackInteractions(deps: {
     const app = action.capabilities?.slackApp;
     if (app !== undefined) apps.set(action.name, { ...app, alertmanagerUrl: app.alertmanagerUrl ?? deps.alertmanagerUrl });
   }
-  const signingSecrets = [...new Set([...apps.values()].flatMap((app) => (app.signingSecret ? [app.signingSecret] : [])))];
+  // Each secret, and the apps it may speak for: two actions of one Slack app share one secret.
+  const signers = new Map<string, string[]>();
+  for (const app of apps.values())
+    if (app.signingSecret) signers.set(app.signingSecret, [...(signers.get(app.signingSecret) ?? []), app.action]);
   const logger = deps.logger.child({ component: 'slack-interactions' });
   const handler = createClickHandler({
     apps,
@@ -68,5 +73,14 @@ export function buildSlackInteractions(deps: {
       return lines;
     },
   });
-  return { signingSecrets, logger, handle: (interaction) => void deps.clicks.track(handler.handle(interaction)) };
+  return {
+    signers,
+    logger,
+    // Held in the store's dedup keys (shared by replicas) for twice a signature's life: a replay
+    // is refused until Slack itself would have refused it as stale.
+    firstSeen: async (signature) =>
+      (await deps.store.claimDedupKeys(randomUUID(), [`slack-click:${signature}`], Date.now(), 2 * SLACK_SIGNATURE_MAX_AGE_S * 1000))
+        .size === 0,
+    handle: (interaction) => void deps.clicks.track(handler.handle(interaction)),
+  };
 }

@@ -150,7 +150,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     slackClicks: new Counter({
       name: 'alertpipe_slack_clicks_total',
-      help: 'Slack button clicks handled, by button and outcome (done, failed, unknown message).',
+      help: 'Slack button clicks handled, by button and outcome (done, failed, unknown message, refused: signed by another app, unchanged: already so).',
       labelNames: ['button', 'outcome'],
       registers,
     }),

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Logger } from '../../observability/logger.js';
-import { isSignedBySlack } from './slack-signature.js';
+import { signingSecretOf } from './slack-signature.js';
 
 /** A button click, as much of Slack's `block_actions` payload as alertpipe reads. */
 export interface SlackInteraction {
@@ -13,11 +13,18 @@ export interface SlackInteraction {
   readonly messageTs?: string;
   /** Where to tell the clicker privately that something went wrong. */
   readonly responseUrl?: string;
+  /** The Slack app actions whose signing secret signed the click: the only ones whose messages it may change. */
+  readonly signedFor: readonly string[];
 }
 
 export interface SlackInteractionDeps {
-  /** The signing secrets of the configured Slack apps; none turns the endpoint off (404). */
-  readonly signingSecrets: readonly string[];
+  /** Each configured signing secret, and the Slack app actions that use it; none turns the endpoint off (404). */
+  readonly signers: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Whether this signature is seen for the first time (within the five minutes a signature is
+   * valid, across every replica sharing the store): a replayed click is answered and does nothing.
+   */
+  readonly firstSeen: (signature: string) => Promise<boolean>;
   /** Does the work behind the answer; must never throw (it logs and counts its own failures). */
   readonly handle: (interaction: SlackInteraction) => void;
   readonly logger: Logger;
@@ -37,29 +44,36 @@ export function createSlackInteractionsRouter(current: () => SlackInteractionDep
   router.post('/slack/interactions', async (req, res, next) => {
     // The Slack apps in force now: a config reload may add or remove them.
     const deps = current();
-    if (deps.signingSecrets.length === 0) return next();
+    if (deps.signers.size === 0) return next();
     const raw = await readRaw(req, MAX_BODY_BYTES);
     if (raw === undefined) {
       res.status(413).json({ status: 'error', error: `body over ${MAX_BODY_BYTES} bytes` });
       return;
     }
-    const signed = isSignedBySlack(
-      deps.signingSecrets,
-      { timestamp: req.header('x-slack-request-timestamp'), signature: req.header('x-slack-signature') },
-      raw,
-    );
-    if (!signed) {
+    const signature = req.header('x-slack-signature');
+    const secret = signingSecretOf([...deps.signers.keys()], { timestamp: req.header('x-slack-request-timestamp'), signature }, raw);
+    if (secret === undefined || signature === undefined) {
       deps.logger.warn('Slack interaction refused: missing, wrong or stale signature');
       res.status(401).json({ status: 'error', error: 'not signed by Slack (X-Slack-Signature), or older than 5 minutes' });
       return;
     }
-    const interactions = parseInteractions(raw.toString('utf8'));
+    const interactions = parseInteractions(raw.toString('utf8'), deps.signers.get(secret) ?? []);
     if (interactions === undefined) {
       res.status(400).json({ status: 'error', error: 'expected a form-encoded payload= of type block_actions' });
       return;
     }
+    if (!(await deps.firstSeen(signature))) {
+      deps.logger.warn('Slack interaction ignored: the same signed request was received before (a replay)');
+      res.status(200).end();
+      return;
+    }
     res.status(200).end();
-    for (const interaction of interactions) deps.handle(interaction);
+    // One button is one click: Slack sends one action per block_actions payload, and a payload
+    // made to hold 500 must not become 500 edits.
+    if (interactions.length > 1)
+      deps.logger.warn('Slack interaction held several actions; only the first is handled', { actions: interactions.length });
+    const [first] = interactions;
+    if (first !== undefined) deps.handle(first);
   });
   return router;
 }
@@ -77,7 +91,7 @@ function readRaw(req: Request, limit: number): Promise<Buffer | undefined> {
   });
 }
 
-function parseInteractions(body: string): SlackInteraction[] | undefined {
+function parseInteractions(body: string, signedFor: readonly string[]): SlackInteraction[] | undefined {
   let payload: {
     type?: unknown;
     user?: { id?: unknown; username?: unknown; name?: unknown };
@@ -113,6 +127,7 @@ function parseInteractions(body: string): SlackInteraction[] | undefined {
         ...(channelId ? { channelId } : {}),
         ...(messageTs ? { messageTs } : {}),
         ...(responseUrl ? { responseUrl } : {}),
+        signedFor,
       },
     ];
   });

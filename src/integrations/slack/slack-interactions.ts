@@ -13,6 +13,8 @@ export interface Click {
   readonly user: { readonly id: string; readonly name: string };
   readonly teamDomain?: string;
   readonly responseUrl?: string;
+  /** The Slack app actions whose signing secret signed it (see slack-interactions-routes.ts). */
+  readonly signedFor: readonly string[];
 }
 
 export interface ClickDeps {
@@ -20,14 +22,21 @@ export interface ClickDeps {
   readonly apps: ReadonlyMap<string, SlackAppHandle>;
   readonly refs: MessageRefStore;
   readonly logger: Logger;
-  /** Counts each click by its outcome (`done`, `failed`, `unknown`). */
-  readonly count: (button: string, outcome: 'done' | 'failed' | 'unknown') => void;
+  /** Counts each click by its outcome (`done`, `failed`, `unknown`, `refused`, `unchanged`). */
+  readonly count: (button: string, outcome: ClickOutcome) => void;
   /** After an Acknowledge: tells PagerDuty and the history; returns lines for the thread. */
   readonly acknowledged?: (ref: MessageRef, state: EpisodeState, by: Click['user']) => Promise<string[]>;
   readonly timeoutMs: number;
 }
 
 const SILENCE_MS: Readonly<Record<string, number>> = { silence_1h: 3_600_000, silence_4h: 4 * 3_600_000 };
+
+/**
+ * `refused`: signed by another Slack app than the one that owns the message. `unchanged`: the
+ * message already says what the click asks (silenced, acknowledged): the clicker is told, nothing
+ * else happens, so a replay or a double click costs no update, no reply and no PagerDuty event.
+ */
+export type ClickOutcome = 'done' | 'failed' | 'unknown' | 'refused' | 'unchanged';
 
 /**
  * What a button does, behind the 200 Slack already has: Silence creates a silence in Alertmanager
@@ -37,23 +46,43 @@ const SILENCE_MS: Readonly<Record<string, number>> = { silence_1h: 3_600_000, si
  * person who clicked, privately through the click's response_url: never lost silently.
  */
 export function createClickHandler(deps: ClickDeps): { handle(click: Click): Promise<void> } {
-  async function apply(click: Click): Promise<'done' | 'unknown'> {
+  async function apply(click: Click): Promise<ClickOutcome> {
     const found = await deps.refs.getMessageRef(click.value);
     const app = found === undefined ? undefined : deps.apps.get(found.action);
     if (found === undefined || app === undefined) {
       await tell(click, 'alertpipe no longer knows this message (its action was removed, or it is older than 30 days).');
       return 'unknown';
     }
-    await app.exclusive(found.groupKey, async () => {
+    // A click proves only which app's secret signed it: it may change that app's messages alone.
+    if (!click.signedFor.includes(found.action)) {
+      deps.logger.warn('Slack click refused: signed by another Slack app than the one that posted the message', { action: found.action });
+      return 'refused';
+    }
+    return app.exclusive(found.groupKey, async (): Promise<ClickOutcome> => {
       // Read again inside the lock: a notification may have changed the message meanwhile.
       const ref = (await deps.refs.getMessageRef(click.value)) ?? found;
       const before = ref.state as unknown as EpisodeState;
+      const already = alreadyDone(before, click);
+      if (already !== undefined) {
+        await tell(click, already);
+        return 'unchanged';
+      }
       const { state, lines } = await act(app, ref, before, click);
       await app.api.update({ channel: ref.channelId, ts: ref.ts, ...app.render(ref.id, state) });
       await deps.refs.putMessageRef({ ...ref, state: state as unknown as Record<string, unknown>, updatedAt: Date.now() });
       await app.api.postMessage({ channel: ref.channelId, thread_ts: ref.ts, text: lines.join('\n') });
+      return 'done';
     });
-    return 'done';
+  }
+
+  /** What the message already says that makes this click change nothing, for the clicker; `undefined` when it changes something. */
+  function alreadyDone(state: EpisodeState, click: Click): string | undefined {
+    const silenced = state.silence !== undefined && state.silence.until > Date.now() ? state.silence : undefined;
+    if (SILENCE_MS[click.actionId] !== undefined && silenced !== undefined)
+      return `Already silenced by <@${silenced.by}> until ${new Date(silenced.until).toISOString()}; Unsilence first to silence anew.`;
+    if (click.actionId === 'unsilence' && state.silence === undefined) return 'Nothing is silenced for this message.';
+    if (click.actionId === 'acknowledge' && state.ack !== undefined) return `Already acknowledged by <@${state.ack.by}>.`;
+    return undefined;
   }
 
   async function act(
@@ -69,7 +98,7 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
         throw new Error('no Alertmanager to silence in: set alertmanager.url (ALERTMANAGER_URL), or alertmanager_url on the Slack action');
       const silences = createSilenceClient(app.alertmanagerUrl, { timeoutMs: deps.timeoutMs });
       if (duration === undefined) {
-        if (state.silence === undefined) return { state, lines: [`${who} clicked Unsilence, but nothing is silenced`] };
+        if (state.silence === undefined) throw new Error('nothing is silenced'); // alreadyDone() answered this click
         await silences.expire(state.silence.id);
         const { silence: _gone, ...rest } = state;
         return { state: rest, lines: [`🔔 ${who} expired the silence`] };

@@ -15,16 +15,26 @@ export function isSignedBySlack(
   rawBody: Buffer,
   nowS = Math.floor(Date.now() / 1000),
 ): boolean {
+  return signingSecretOf(secrets, headers, rawBody, nowS) !== undefined;
+}
+
+/** Which of the secrets signed the request, as `isSignedBySlack` checks it; `undefined` for none. */
+export function signingSecretOf(
+  secrets: readonly string[],
+  headers: { readonly timestamp: string | undefined; readonly signature: string | undefined },
+  rawBody: Buffer,
+  nowS = Math.floor(Date.now() / 1000),
+): string | undefined {
   const { timestamp, signature } = headers;
-  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp)) return false;
-  if (Math.abs(nowS - Number(timestamp)) > SLACK_SIGNATURE_MAX_AGE_S) return false;
-  if (!/^v0=[0-9a-f]{64}$/.test(signature)) return false;
+  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp)) return undefined;
+  if (Math.abs(nowS - Number(timestamp)) > SLACK_SIGNATURE_MAX_AGE_S) return undefined;
+  if (!/^v0=[0-9a-f]{64}$/.test(signature)) return undefined;
   const given = Buffer.from(signature.slice(3), 'hex');
-  let matched = false;
+  let matched: string | undefined;
   for (const secret of secrets) {
     const expected = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(rawBody).digest();
     // Every secret is tried, so the time taken does not tell which one matched.
-    if (timingSafeEqual(expected, given)) matched = true;
+    if (timingSafeEqual(expected, given)) matched = secret;
   }
   return matched;
 }
