@@ -45,6 +45,7 @@ export function buildSlackInteractions(deps: {
     refs: deps.store,
     logger,
     timeoutMs: CLICK_TIMEOUT_MS,
+    shutdownSignal: deps.shutdownSignal,
     count: (button, outcome) => deps.metrics.slackClicks.inc({ button, outcome }),
     async acknowledged(ref, state: EpisodeState, by) {
       const firing = Object.keys(state.alerts).filter((fp) => state.alerts[fp] === 'firing');

@@ -27,6 +27,15 @@ export interface ClickDeps {
   /** After an Acknowledge: tells PagerDuty and the history; returns lines for the thread. */
   readonly acknowledged?: (ref: MessageRef, state: EpisodeState, by: Click['user']) => Promise<string[]>;
   readonly timeoutMs: number;
+  /** Aborts calls still running at shutdown, past the grace period. */
+  readonly shutdownSignal?: AbortSignal;
+}
+
+/** What a click changes in its message, decided outside the group's lock and applied under it. */
+interface Change {
+  readonly apply: (state: EpisodeState) => EpisodeState;
+  readonly lines: readonly string[];
+  readonly undo?: () => Promise<void>;
 }
 
 const SILENCE_MS: Readonly<Record<string, number>> = { silence_1h: 3_600_000, silence_4h: 4 * 3_600_000 };
@@ -58,21 +67,31 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
       deps.logger.warn('Slack click refused: signed by another Slack app than the one that posted the message', { action: found.action });
       return 'refused';
     }
-    return app.exclusive(found.groupKey, async (): Promise<ClickOutcome> => {
-      // Read again inside the lock: a notification may have changed the message meanwhile.
+    const already = alreadyDone(found.state as unknown as EpisodeState, click);
+    if (already !== undefined) {
+      await tell(click, already);
+      return 'unchanged';
+    }
+    // Alertmanager and PagerDuty are asked outside the group's lock: one that hangs holds up this
+    // click alone, never the group's next notification (which waits for the lock).
+    const change = await act(app, found, found.state as unknown as EpisodeState, click);
+    const raced = await app.exclusive(found.groupKey, async (): Promise<string | undefined> => {
+      // Read again inside the lock: a notification or another click may have changed the message meanwhile.
       const ref = (await deps.refs.getMessageRef(click.value)) ?? found;
       const before = ref.state as unknown as EpisodeState;
-      const already = alreadyDone(before, click);
-      if (already !== undefined) {
-        await tell(click, already);
-        return 'unchanged';
-      }
-      const { state, lines } = await act(app, ref, before, click);
+      const overtaken = alreadyDone(before, click);
+      if (overtaken !== undefined) return overtaken;
+      const state = change.apply(before);
       await app.api.update({ channel: ref.channelId, ts: ref.ts, ...app.render(ref.id, state) });
       await deps.refs.putMessageRef({ ...ref, state: state as unknown as Record<string, unknown>, updatedAt: Date.now() });
-      await app.api.postMessage({ channel: ref.channelId, thread_ts: ref.ts, text: lines.join('\n') });
-      return 'done';
+      await app.api.postMessage({ channel: ref.channelId, thread_ts: ref.ts, text: change.lines.join('\n') });
+      return undefined;
     });
+    if (raced === undefined) return 'done';
+    // Another click did the same first: what this one made (a second silence) is taken back.
+    await change.undo?.();
+    await tell(click, raced);
+    return 'unchanged';
   }
 
   /** What the message already says that makes this click change nothing, for the clicker; `undefined` when it changes something. */
@@ -85,44 +104,51 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
     return undefined;
   }
 
-  async function act(
-    app: SlackAppHandle,
-    ref: MessageRef,
-    state: EpisodeState,
-    click: Click,
-  ): Promise<{ state: EpisodeState; lines: string[] }> {
+  /**
+   * Does what the click asks outside the message (Alertmanager, PagerDuty, the history) and says
+   * how the message's state changes (`apply`, run under the group's lock on the state as it is
+   * then), what goes to its thread, and how to take the outside change back if the click lost a race.
+   */
+  async function act(app: SlackAppHandle, ref: MessageRef, state: EpisodeState, click: Click): Promise<Change> {
     const who = `<@${click.user.id}>`;
     const duration = SILENCE_MS[click.actionId];
+    const signal = deps.shutdownSignal;
     if (duration !== undefined || click.actionId === 'unsilence') {
       if (app.alertmanagerUrl === undefined)
         throw new Error('no Alertmanager to silence in: set alertmanager.url (ALERTMANAGER_URL), or alertmanager_url on the Slack action');
       const silences = createSilenceClient(app.alertmanagerUrl, { timeoutMs: deps.timeoutMs });
       if (duration === undefined) {
         if (state.silence === undefined) throw new Error('nothing is silenced'); // alreadyDone() answered this click
-        await silences.expire(state.silence.id);
-        const { silence: _gone, ...rest } = state;
-        return { state: rest, lines: [`🔔 ${who} expired the silence`] };
+        await silences.expire(state.silence.id, signal);
+        return {
+          apply: ({ silence: _gone, ...rest }) => rest,
+          lines: [`🔔 ${who} expired the silence`],
+        };
       }
       if (state.matchers.length === 0)
         throw new Error('these alerts share no label, so no silence would hold only them: silence them in Alertmanager');
       const now = Date.now();
-      const id = await silences.create({
-        matchers: state.matchers,
-        startsAt: new Date(now),
-        endsAt: new Date(now + duration),
-        createdBy: `${click.user.name} (Slack ${click.user.id})`,
-        comment: `Silenced from Slack by ${click.user.name}: ${permalink(ref, click.teamDomain)}`,
-      });
+      const id = await silences.create(
+        {
+          matchers: state.matchers,
+          startsAt: new Date(now),
+          endsAt: new Date(now + duration),
+          createdBy: `${click.user.name} (Slack ${click.user.id})`,
+          comment: `Silenced from Slack by ${click.user.name}: ${permalink(ref, click.teamDomain)}`,
+        },
+        signal,
+      );
       const silence = { id, by: click.user.id, until: now + duration, url: silences.silenceUrl(id) };
       return {
-        state: { ...state, silence },
+        apply: (current) => ({ ...current, silence }),
         lines: [`🔕 ${who} silenced ${state.matchers.map(matcherText).join(', ')} for ${duration / 3_600_000} h`],
+        undo: () => silences.expire(id, signal),
       };
     }
     if (click.actionId === 'acknowledge') {
-      const next = { ...state, ack: { by: click.user.id, at: Date.now() } };
-      const more = deps.acknowledged ? await deps.acknowledged(ref, next, click.user) : [];
-      return { state: next, lines: [`👀 ${who} acknowledged`, ...more] };
+      const ack = { by: click.user.id, at: Date.now() };
+      const more = deps.acknowledged ? await deps.acknowledged(ref, { ...state, ack }, click.user) : [];
+      return { apply: (current) => ({ ...current, ack }), lines: [`👀 ${who} acknowledged`, ...more] };
     }
     throw new Error(`unknown button ${click.actionId}`);
   }
