@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { checkTemplates } from './commands/check-templates.js';
 import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
-import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
+import { ConfigError } from '../lib/config-error.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight } from './preflight.js';
 import { StoreCorruptError } from '../store/sqlite/sqlite-open.js';
@@ -56,24 +55,11 @@ async function main(): Promise<number> {
     });
   const loaded = await load();
   if (invocation.command === 'check-config') {
-    // The same checks start-up makes (actions, enricher modules, TLS files, the queue's directory),
-    // and the templates rendered against the example notifications; every problem in one list.
-    const problems: ConfigProblem[] = [];
-    const checks: Array<() => Promise<{ readonly warnings?: readonly string[] } | void>> = [
-      () => preflight(loaded, { logger: createSilentLogger(), charts: createChartRenderer() }),
-      async () => void (await checkTemplates(loaded)),
-    ];
-    for (const check of checks) {
-      try {
-        const checked = await check();
-        // Slack not answering is worth saying, not a reason to refuse the file.
-        for (const warning of checked?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        problems.push(...error.problems.filter((p) => !problems.some((q) => q.path === p.path && q.message === p.message)));
-      }
-    }
-    if (problems.length > 0) throw new ConfigError(loaded.file ?? 'environment', problems);
+    // The checks start-up makes (actions, templates rendered against the example notifications,
+    // enricher modules, TLS files, the queue's directory); every problem in one list.
+    const checked = await preflight(loaded, { logger: createSilentLogger(), charts: createChartRenderer() });
+    // Slack not answering is worth saying, not a reason to refuse the file.
+    for (const warning of checked.warnings) process.stderr.write(`warning: ${warning}\n`);
     const { config } = loaded;
     process.stdout.write(`${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`);
     return 0;

@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import { dataDirProblem } from '../config/check-data-dir.js';
 import { checkActions } from '../integrations/action-checks.js';
+import { checkTemplates } from './commands/check-templates.js';
 import { postgresProblems } from '../config/check-postgres.js';
 import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
@@ -58,6 +59,9 @@ export async function preflight(
       charts: options.charts,
     }),
   );
+  // The templates rendered against the example notifications, as check-config does: a template
+  // that fails on them (a typo, a loop past the limits) stops start-up rather than the first alert.
+  await attempt('templates', () => checkTemplates(loaded));
   const enrichers = await buildEnrichers(loaded, attempt);
   const tls = config.server.tls ? await readTls(config.server.tls, baseDir, problems) : undefined;
   if (config.delivery.queue === 'sqlite') {
@@ -72,7 +76,9 @@ export async function preflight(
   for (const warning of checked.warnings) options.logger.warn('start-up check', { warning });
 
   if (problems.length > 0 || actions === undefined || 'problem' in listen) {
-    throw new ConfigError(loaded.file ?? 'environment', problems);
+    // A template's problem is found both building its action and rendering the examples: said once.
+    const unique = problems.filter((p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i);
+    throw new ConfigError(loaded.file ?? 'environment', unique);
   }
   return { actions, enrichers, listen, warnings: checked.warnings, ...(tls ? { tls } : {}) };
 }

@@ -32,17 +32,40 @@ export function createTemplateEngine(now: () => Date = () => new Date()): Liquid
     renderLimit: 1_000,
     memoryLimit: 10_000_000,
   });
-  engine.registerFilter('humanize', humanize);
-  engine.registerFilter('humanize1024', humanize1024);
-  engine.registerFilter('humanizeDuration', humanizeDuration);
-  engine.registerFilter('humanizePercentage', humanizePercentage);
-  engine.registerFilter('title', title);
-  engine.registerFilter('toUpper', (value: unknown) => String(value).toUpperCase());
-  engine.registerFilter('toLower', (value: unknown) => String(value).toLowerCase());
-  engine.registerFilter('reReplaceAll', reReplaceAll);
-  engine.registerFilter('sortedPairs', sortedPairs);
-  engine.registerFilter('since', (value: unknown) => since(value, now()));
+  const filters: Record<string, (value: unknown, ...args: unknown[]) => unknown> = {
+    humanize,
+    humanize1024,
+    humanizeDuration,
+    humanizePercentage,
+    title,
+    toUpper: (value) => String(value).toUpperCase(),
+    toLower: (value) => String(value).toLowerCase(),
+    reReplaceAll: (value, pattern, replacement) => reReplaceAll(value, pattern, replacement),
+    sortedPairs,
+    since: (value) => since(value, now()),
+  };
+  for (const [name, filter] of Object.entries(filters)) engine.registerFilter(name, charged(filter));
   // `join` and `date` are Liquid's own: `{{ labels | sortedPairs | map: "value" | join: ", " }}`,
   // `{{ alert.startsAt | date: "%H:%M" }}`.
   return engine;
+}
+
+/** The part of a Liquid filter's `this` that holds the render's memory budget (`memoryLimit`). */
+interface FilterThis {
+  readonly context: { readonly memoryLimit: { use(count: number): void } };
+}
+
+/**
+ * Liquid charges its own filters' output against `memoryLimit`; ours are charged the same way, for
+ * what they read and what they write, so a template that doubles a string in a loop fails at the
+ * limit (one step past it at most) instead of allocating gigabytes.
+ */
+function charged(filter: (value: unknown, ...args: unknown[]) => unknown) {
+  return function (this: FilterThis, value: unknown, ...args: unknown[]): unknown {
+    const limit = this.context.memoryLimit;
+    if (typeof value === 'string') limit.use(value.length);
+    const output = filter(value, ...args);
+    if (typeof output === 'string') limit.use(output.length);
+    return output;
+  };
 }

@@ -66,13 +66,14 @@ describe('message templates on every platform', () => {
   });
 
   it('a template that fails still delivers the default message, with a note saying which and why, and counts it', async () => {
-    const app = await startTestService(configWith({ title: '{{ commonLabels.team }}' }));
+    // The example notifications start-up renders have a runbook_url in common; this group has not.
+    const app = await startTestService(configWith({ title: '{{ commonAnnotations.runbook_url }}' }));
     try {
       await deliverFixture(app);
       for (const [platform, text] of Object.entries(shown())) {
         expect(text, platform).toContain('FIRING: KubePodCrashLooping (2)');
         expect(text, platform).toMatch(
-          /template \\*"title\\*" of action [stdg] failed \(line 1, column 4: undefined variable: commonLabels.team\)/,
+          /template \\*"title\\*" of action [stdg] failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
         );
       }
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
@@ -81,5 +82,11 @@ describe('message templates on every platform', () => {
     } finally {
       await app.stop();
     }
+  });
+
+  it('refuses at start-up a template that fails on the example notifications, as check-config does', async () => {
+    await expect(startTestService(configWith({ title: '{{ commonLabels.team }}' }))).rejects.toThrow(
+      /undefined variable: commonLabels.team/,
+    );
   });
 });
