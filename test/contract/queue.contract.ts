@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { QueueFullError } from '../../src/store/ports/errors.js';
 import type { EnrichedNotification } from '../../src/model/model.js';
 import { enriched } from '../support/alerts.js';
-import { type ContractStores, note, claimUntil } from './store-contract.js';
+import { type ContractStores, note, claimUntil, routedTo } from './store-contract.js';
 
 /** What every adapter does as the queue: run on each by delivery-store.contract.ts. */
 export function queueContract({ open, successor, sibling }: ContractStores): void {
@@ -198,12 +198,7 @@ export function queueContract({ open, successor, sibling }: ContractStores): voi
 
   it('retries a dead or failed job by hand, with a retried event, and leaves any other job alone', async () => {
     const store = await open();
-    await store.add(note('a'));
-    await store.claimNotifications(1);
-    await store.saveRouted(enriched(note('a')), [
-      { action: 'slack', fingerprints: ['f1'] },
-      { action: 'log', fingerprints: ['f1'] },
-    ]);
+    await routedTo(store, 'a', ['slack', 'log']);
     await store.claimDueJobs(Date.now(), 10);
     await store.finishAttempt('a:slack', { state: 'dead', attempt: { at: 1, durationMs: 5, outcome: 'dead', error: '400' } });
     expect(await store.retryJob('a:log', 5)).toEqual({ retried: false, reason: 'not dead' });

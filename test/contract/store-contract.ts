@@ -1,6 +1,6 @@
 import type { DeliveryStore, StoreLimits } from '../../src/store/ports/delivery-store.js';
 import { messageRefId, type MessageRef } from '../../src/store/ports/message-refs.js';
-import { alertWith, notificationOf } from '../support/alerts.js';
+import { alertWith, enriched, notificationOf } from '../support/alerts.js';
 
 /** How the contract opens stores of one adapter. */
 export interface StoreAdapter {
@@ -44,4 +44,14 @@ export async function claimUntil<T>(claim: () => Promise<T[]>, count: number, ti
     if (claimed.length < count) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return claimed;
+}
+
+/** A notification `id` queued, claimed and routed to these actions (each with the alert `f1`). */
+export async function routedTo(store: DeliveryStore, id: string, actions: readonly string[]): Promise<void> {
+  await store.add(note(id));
+  await store.claimNotifications(1);
+  await store.saveRouted(
+    enriched(note(id)),
+    actions.map((action) => ({ action, fingerprints: ['f1'] })),
+  );
 }

@@ -3,27 +3,15 @@ import { blockActionsPayload, signedInteraction, startFakeSlackApi, type FakeSla
 import { startHttpStandIn, type HttpStandIn } from '../../../support/http-stand-in.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 import { until } from '../../../support/until.js';
+import { firingGroup } from '../../../support/webhook-group.js';
 
 const SECRET = 'hung-alertmanager-signing-secret';
 
-const group = (instances: readonly string[]) => ({
-  version: '4',
-  groupKey: '{}:{alertname="DiskFilling"}',
-  status: 'firing',
-  receiver: 'alertpipe',
-  groupLabels: { alertname: 'DiskFilling' },
-  commonLabels: { alertname: 'DiskFilling' },
-  commonAnnotations: {},
-  externalURL: 'http://alertmanager:9093',
-  alerts: instances.map((instance) => ({
-    status: 'firing',
-    labels: { alertname: 'DiskFilling', instance },
-    annotations: {},
-    startsAt: '2026-11-22T12:00:00Z',
-    endsAt: '0001-01-01T00:00:00Z',
-    generatorURL: '',
-  })),
-});
+const group = (instances: readonly string[]) =>
+  firingGroup(
+    'DiskFilling',
+    instances.map((instance) => ({ instance })),
+  );
 
 describe('a Silence click while Alertmanager hangs', () => {
   let slack: FakeSlackApi;

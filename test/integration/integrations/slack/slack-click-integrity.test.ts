@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionsPayload, signedInteraction, startFakeSlackApi, type FakeSlackApi } from '../../../support/fake-slack-api.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../../support/fake-pagerduty.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
+import { firingGroup } from '../../../support/webhook-group.js';
 
 const ALPHA_SECRET = 'alpha-app-signing-secret';
 const BETA_SECRET = 'beta-app-signing-secret';
@@ -48,26 +49,7 @@ describe('Slack clicks count once, and only for the app that signed them', () =>
         'delivery: { queue: memory }',
       ].join('\n'),
     );
-    const answer = await app.post('/alert', {
-      version: '4',
-      groupKey: '{}:{alertname="HighErrorRate"}',
-      status: 'firing',
-      receiver: 'alertpipe',
-      groupLabels: { alertname: 'HighErrorRate' },
-      commonLabels: { alertname: 'HighErrorRate', service: 'checkout' },
-      commonAnnotations: {},
-      externalURL: 'http://alertmanager:9093',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'HighErrorRate', service: 'checkout' },
-          annotations: {},
-          startsAt: '2026-11-22T12:00:00Z',
-          endsAt: '0001-01-01T00:00:00Z',
-          generatorURL: '',
-        },
-      ],
-    });
+    const answer = await app.post('/alert', firingGroup('HighErrorRate', [{ service: 'checkout' }], { service: 'checkout' }));
     await app.untilDone(answer.body.id as string);
     staleAcknowledge = blockActionsPayload(messageIn('C0ALPHA01'), 'acknowledge', {
       user: 'U0BOB0001',
