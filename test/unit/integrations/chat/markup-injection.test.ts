@@ -4,6 +4,7 @@ import type { Message } from '../../../../src/integrations/chat/message-model.js
 import { slackBlocks, type SlackBlock } from '../../../../src/integrations/slack/slack-blocks.js';
 import { slackAppMessage } from '../../../../src/integrations/slack/slack-app-blocks.js';
 import { nextEpisode } from '../../../../src/integrations/slack/slack-episode.js';
+import { discordEmbeds } from '../../../../src/integrations/discord/discord-embeds.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { enrichedGroup } from '../../../support/chat-platforms.js';
 
@@ -71,6 +72,17 @@ const messages: Message[] = [BREAKOUTS.external, BREAKOUTS.externalInPath].flatM
   [10, 1].map((maxAlerts) => buildMessage(hostileGroup(url), { maxAlerts })),
 );
 
+/** Every string in a body under the given keys, however deep. */
+function strings(value: unknown, keys: ReadonlySet<string>, found: string[] = []): string[] {
+  if (Array.isArray(value)) for (const item of value) strings(item, keys, found);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value)) {
+      if (typeof inner === 'string' && keys.has(key)) found.push(inner);
+      else strings(inner, keys, found);
+    }
+  return found;
+}
+
 /** Slack's `<…>` sequences as Slack reads them in mrkdwn: a link `<url|text>`, a mention `<@U…>`, a command `<!…>`. */
 function expectSafeMrkdwn(text: string): void {
   for (const [, inner] of text.matchAll(/<([^<>]*)>/g)) {
@@ -86,6 +98,15 @@ const mrkdwnOf = (blocks: readonly SlackBlock[]): string[] =>
   blocks
     .flatMap((b) => (b.type === 'section' ? [b.text] : b.type === 'context' ? b.elements : []))
     .flatMap((t) => (t.type === 'mrkdwn' ? [t.text] : []));
+
+/** Markdown links `[text](url)`, none in reference form (`][`, `]:`); with `backslashEscapes`, a backslash escapes punctuation as in Discord. */
+function markdownLinks(markdown: string, backslashEscapes: boolean): string[] {
+  const text = backslashEscapes ? markdown.replace(/\\[^0-9A-Za-z\s]/g, '\u0000') : markdown;
+  const urls = [...text.matchAll(/\[(?:[^[\]]|\[[^[\]]*\])*\]\(([^()\s]*)\)/g)].map((m) => m[1] ?? '');
+  const rest = text.replace(/\[(?:[^[\]]|\[[^[\]]*\])*\]\(([^()\s]*)\)/g, '');
+  expect(rest, markdown).not.toMatch(/\](\s*\(|\[|:)/);
+  return urls;
+}
 
 describe('alert values cannot become markup on any platform', () => {
   it('Slack: no <!…> command, and every <url|text> link goes to one of the alerts’ own URLs', () => {
@@ -124,5 +145,19 @@ describe('alert values cannot become markup on any platform', () => {
     const replies = step.state.pendingReplies.join('\n');
     expect(replies).toContain('a 3rd alert joined: pod=&lt;!channel&gt;');
     expect(replies).not.toContain('<');
+  });
+
+  it('Discord: no masked link but the alerts’ own, nothing that mentions, and allowed_mentions parses nothing', () => {
+    for (const message of messages) {
+      const body = discordEmbeds(message);
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      const texts = [body.content, ...strings(body.embeds, new Set(['title', 'description', 'name', 'value', 'text']))];
+      for (const text of texts) {
+        for (const url of markdownLinks(text, true)) expect(isLegit(url), `${url} in ${text}`).toBe(true);
+        expect(text.replace(/\\[^0-9A-Za-z\s]/g, ''), text).not.toContain('<');
+      }
+      for (const embed of body.embeds) if (embed.url !== undefined) expect(isLegit(embed.url)).toBe(true);
+      expect(body.content).toContain('\\[click here\\](http://evil.example)');
+    }
   });
 });
