@@ -5,6 +5,7 @@ import { slackBlocks, type SlackBlock } from '../../../../src/integrations/slack
 import { slackAppMessage } from '../../../../src/integrations/slack/slack-app-blocks.js';
 import { nextEpisode } from '../../../../src/integrations/slack/slack-episode.js';
 import { discordEmbeds } from '../../../../src/integrations/discord/discord-embeds.js';
+import { teamsCard } from '../../../../src/integrations/teams/teams-card.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { enrichedGroup } from '../../../support/chat-platforms.js';
 
@@ -158,6 +159,15 @@ describe('alert values cannot become markup on any platform', () => {
       }
       for (const embed of body.embeds) if (embed.url !== undefined) expect(isLegit(embed.url)).toBe(true);
       expect(body.content).toContain('\\[click here\\](http://evil.example)');
+    }
+  });
+
+  it('Teams: no markdown link but the alerts’ own', () => {
+    for (const message of messages) {
+      const card = teamsCard(message).attachments[0].content;
+      for (const text of strings(card, new Set(['text', 'title', 'value', 'fallbackText'])))
+        for (const url of markdownLinks(text, false)) expect(isLegit(url), `${url} in ${text}`).toBe(true);
+      expect(JSON.stringify(card)).toContain('Reset password');
     }
   });
 });
