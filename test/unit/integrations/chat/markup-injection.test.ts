@@ -6,6 +6,7 @@ import { slackAppMessage } from '../../../../src/integrations/slack/slack-app-bl
 import { nextEpisode } from '../../../../src/integrations/slack/slack-episode.js';
 import { discordEmbeds } from '../../../../src/integrations/discord/discord-embeds.js';
 import { teamsCard } from '../../../../src/integrations/teams/teams-card.js';
+import { googleChatCard } from '../../../../src/integrations/google-chat/google-chat-card.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { enrichedGroup } from '../../../support/chat-platforms.js';
 
@@ -168,6 +169,21 @@ describe('alert values cannot become markup on any platform', () => {
       for (const text of strings(card, new Set(['text', 'title', 'value', 'fallbackText'])))
         for (const url of markdownLinks(text, false)) expect(isLegit(url), `${url} in ${text}`).toBe(true);
       expect(JSON.stringify(card)).toContain('Reset password');
+    }
+  });
+
+  it('Google Chat: no tag or attribute but those the adapter writes, and buttons open only the alerts’ own URLs', () => {
+    for (const message of messages) {
+      const body = googleChatCard(message);
+      for (const html of strings(body.cardsV2, new Set(['text', 'header']))) {
+        const rest = html.replace(/<a href="([^"<>]*)">/g, (_, href: string) => {
+          expect(isLegit(href.replace(/&amp;/g, '&')), href).toBe(true);
+          return '';
+        });
+        expect(rest.replace(/<\/?(b|i|br|a)>|<font color="#b06000">|<\/font>/g, ''), html).not.toMatch(/[<>"]/);
+      }
+      for (const url of strings(body.cardsV2, new Set(['url']))) expect(isLegit(url), url).toBe(true);
+      expect(JSON.stringify(body)).toContain('&lt;a href=&quot;http://evil.example&quot;&gt;x&lt;/a&gt;');
     }
   });
 });
