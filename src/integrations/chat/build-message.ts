@@ -1,5 +1,5 @@
 import type { EnrichedAlert, EnrichedNotification, LabelSet } from '../../model/model.js';
-import { alertLinks } from './alert-links.js';
+import { alertLinks, safeLink, type Link } from './alert-links.js';
 import type { LabelPair, Message, MessageAlert, MessageField } from './message-model.js';
 
 // Labels worth showing first, in this order; the rest follow alphabetically.
@@ -29,7 +29,7 @@ export function buildMessage(notification: EnrichedNotification, options: Messag
   const count = notification.alerts.length;
   const firing = notification.status === 'firing';
   const shown = notification.alerts.slice(0, Math.max(1, options.maxAlerts));
-  const externalURL = /^https?:\/\//i.test(notification.externalURL) ? notification.externalURL : undefined;
+  const externalURL = safeLink(notification.externalURL);
   return {
     state: notification.status,
     title: overrides.title ?? `${firing ? '🔥 FIRING' : '✅ RESOLVED'}: ${name}${count > 1 ? ` (${count})` : ''}`,
@@ -60,14 +60,18 @@ function messageAlert(alert: EnrichedAlert, notification: EnrichedNotification, 
     fields: Object.values(alert.enrichment).flatMap((found) => found.fields.map(splitSparkline)),
     // The enrich chain has already put each enricher's notes here, prefixed with its name.
     notes: alert.notes,
-    // An enricher's links (a graph) beside the alert's own; only plain http(s) URLs, which every
-    // platform's link markup can carry.
-    links: [
-      ...alertLinks(alert, notification.externalURL),
-      ...Object.values(alert.enrichment).flatMap((e) => (e.links ?? []).filter((l) => /^https?:\/\/[^\s<>|]+$/.test(l.url))),
-    ],
+    // An enricher's links (a graph) beside the alert's own; only plain http(s) URLs, encoded so
+    // that every platform's link markup can carry them.
+    links: [...alertLinks(alert, notification.externalURL), ...Object.values(alert.enrichment).flatMap((e) => enricherLinks(e.links))],
     when: alert.status === 'resolved' && alert.endsAt ? `resolved ${clock(alert.endsAt)}` : `since ${clock(alert.startsAt)}`,
   };
+}
+
+function enricherLinks(links: readonly Link[] | undefined): Link[] {
+  return (links ?? []).flatMap((link) => {
+    const url = safeLink(link.url);
+    return url === undefined ? [] : [{ text: link.text, url }];
+  });
 }
 
 /** Flattens an enrichment into `label: value` lines, for actions that show text (the log, PagerDuty). */

@@ -71,15 +71,15 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
   const color = COLOURS[message.state];
   const lines: string[] = [];
   const context = [
-    ...message.context.map(([k, v]) => `**${k}** ${escape(v)}`),
-    ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
+    ...message.context.map(([k, v]) => `**${escapeMarkdown(k)}** ${escapeMarkdown(v)}`),
+    ...(message.receiver ? [`receiver ${escapeMarkdown(message.receiver)}`] : []),
   ];
   if (context.length > 0) lines.push(context.join('  ·  '));
-  if (message.text) lines.push(escape(message.text));
+  if (message.text) lines.push(escapeMarkdown(message.text));
   if (hidden > 0) lines.push(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`);
-  for (const note of message.notes) lines.push(`⚠ ${escape(note)}`);
+  for (const note of message.notes) lines.push(`⚠ ${escapeMarkdown(note)}`);
   const group: DiscordEmbed = {
-    title: cut(message.title, DISCORD_LIMITS.title),
+    title: cut(escapeMarkdown(message.title), DISCORD_LIMITS.title),
     ...(lines.length > 0 ? { description: cut(lines.join('\n'), DISCORD_LIMITS.description) } : {}),
     ...(message.externalURL ? { url: message.externalURL } : {}),
     color,
@@ -88,7 +88,8 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
   const budget = Math.max(200, DISCORD_LIMITS.totalCharacters - embedCharacters([group]) - 100);
   const perAlert = Math.min(ALERT_DESCRIPTION, Math.floor(budget / Math.max(1, shown.length)) - 300);
   return {
-    content: cut(message.fallback, DISCORD_LIMITS.content),
+    // Content is markdown like the rest; allowed_mentions keeps an @everyone in it from pinging.
+    content: cut(escapeMarkdown(message.fallback), DISCORD_LIMITS.content),
     embeds: [group, ...shown.map((alert) => alertEmbed(alert, color, Math.max(100, perAlert)))],
     allowed_mentions: { parse: [] },
   };
@@ -97,18 +98,18 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
 function alertEmbed(alert: MessageAlert, color: number, descriptionLimit: number): DiscordEmbed {
   const status = !alert.statusDiffers ? '' : alert.status === 'resolved' ? '✅ resolved · ' : '🔥 firing · ';
   const lines: string[] = [];
-  if (alert.summary) lines.push(`**${escape(alert.summary)}**`);
-  if (alert.description) lines.push(escape(alert.description));
-  for (const note of alert.notes) lines.push(`⚠ *${escape(note)}*`);
-  const links = alert.links.map((link) => `[${link.text}](${link.url})`);
+  if (alert.summary) lines.push(`**${escapeMarkdown(alert.summary)}**`);
+  if (alert.description) lines.push(escapeMarkdown(alert.description));
+  for (const note of alert.notes) lines.push(`⚠ *${escapeMarkdown(note)}*`);
+  const links = alert.links.map((link) => `[${escapeMarkdown(link.text)}](${link.url})`);
   if (links.length > 0) lines.push(links.join('  ·  '));
   const fields = alert.fields.slice(0, DISCORD_LIMITS.fields).map((field) => ({
-    name: cut(field.label, DISCORD_LIMITS.fieldName) || '-',
-    value: cut(`${escape(field.value)}${field.sparkline ? `\n${field.sparkline}` : ''}`, 200) || '-',
+    name: cut(escapeMarkdown(field.label), DISCORD_LIMITS.fieldName) || '-',
+    value: cut(`${escapeMarkdown(field.value)}${field.sparkline ? `\n${field.sparkline}` : ''}`, 200) || '-',
     inline: true,
   }));
   return {
-    title: cut(`${status}${alertHeading(alert)}`, DISCORD_LIMITS.title),
+    title: cut(`${status}${escapeMarkdown(alertHeading(alert))}`, DISCORD_LIMITS.title),
     // Links come last and must stay whole: the text before them is what gets cut.
     ...(lines.length > 0 ? { description: cutKeepingLast(lines, links.length > 0, descriptionLimit) } : {}),
     color,
@@ -123,9 +124,15 @@ function cutKeepingLast(lines: string[], keepLast: boolean, limit: number): stri
   return `${cut(lines.slice(0, -1).join('\n'), Math.max(1, limit - last.length - 1))}\n${last}`.slice(0, DISCORD_LIMITS.description);
 }
 
-/** Discord reads markdown; an alert's text is shown as written. */
-function escape(text: string): string {
-  return text.replace(/([\\*_~`|>[\]])/g, '\\$1');
+/**
+ * Discord reads markdown in content, embed titles, descriptions and field names: an alert's text
+ * is shown as written, each markdown character after a backslash (Discord shows `\*` as `*`).
+ * With `[` and `]` escaped no masked link `[text](url)` can form, so a link always shows where it
+ * goes; `<` too, for `<@id>` and `<#channel>`; `#` for headings, and a `-` that starts a line
+ * (lists, subtext). Mentions are stopped by `allowed_mentions` instead: `@everyone` stays text.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\*_~`|<>[\]#]/g, '\\$&').replace(/^(\s*)-/gm, '$1\\-');
 }
 
 /**

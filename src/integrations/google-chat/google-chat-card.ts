@@ -46,16 +46,16 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
     '  ·  ',
   );
   const sections: Section[] = [];
-  if (message.text) sections.push({ widgets: [paragraph(escape(message.text))] });
+  if (message.text) sections.push({ widgets: [paragraph(escapeHtml(message.text))] });
   for (const alert of shown) sections.push(alertSection(alert, compact ? ALERT_BUDGET.compact : ALERT_BUDGET.full));
   if (hidden > 0) {
-    const where = message.externalURL ? ` (<a href="${escape(message.externalURL)}">Alertmanager</a>)` : '';
+    const where = message.externalURL ? ` (<a href="${escapeHtml(message.externalURL)}">Alertmanager</a>)` : '';
     sections.push({ widgets: [paragraph(`${moreAlertsText(hidden)}${where}`)] });
   }
   if (message.notes.length > 0)
-    sections.push({ widgets: message.notes.map((note) => paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`)) });
+    sections.push({ widgets: message.notes.map((note) => paragraph(`<font color="#b06000">⚠ ${escapeHtml(note)}</font>`)) });
   // A card needs at least one section with a widget.
-  if (sections.length === 0) sections.push({ widgets: [paragraph(escape(message.fallback))] });
+  if (sections.length === 0) sections.push({ widgets: [paragraph(escapeHtml(message.fallback))] });
   return {
     fallbackText: cut(message.fallback, GOOGLE_CHAT_LIMITS.text),
     cardsV2: [
@@ -72,33 +72,39 @@ function alertSection(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof t
   const status = !alert.statusDiffers ? '' : alert.status === 'resolved' ? '✅ resolved · ' : '🔥 firing · ';
   const widgets: Widget[] = [];
   const lines: string[] = [];
-  if (alert.summary) lines.push(`<b>${escape(cut(alert.summary, budget.text))}</b>`);
-  if (alert.description) lines.push(escape(cut(alert.description, budget.text)));
+  if (alert.summary) lines.push(`<b>${escapeHtml(cut(alert.summary, budget.text))}</b>`);
+  if (alert.description) lines.push(escapeHtml(cut(alert.description, budget.text)));
   if (lines.length > 0) widgets.push(paragraph(lines.join('<br>')));
   for (const field of alert.fields.slice(0, budget.fields)) {
     widgets.push({
       decoratedText: {
         topLabel: cut(field.label, 100),
-        text: escape(cut(`${field.value}${field.sparkline ? ` · ${field.sparkline}` : ''}`, budget.fieldValue)),
+        text: escapeHtml(cut(`${field.value}${field.sparkline ? ` · ${field.sparkline}` : ''}`, budget.fieldValue)),
         wrapText: true,
       },
     });
   }
   for (const note of alert.notes.slice(0, budget.notes).map((n) => cut(n, budget.text)))
-    widgets.push(paragraph(`<font color="#b06000">⚠ ${escape(note)}</font>`));
-  widgets.push(paragraph(`<i>${escape(alert.when)}</i>`));
+    widgets.push(paragraph(`<font color="#b06000">⚠ ${escapeHtml(note)}</font>`));
+  widgets.push(paragraph(`<i>${escapeHtml(alert.when)}</i>`));
   if (alert.links.length > 0) {
     widgets.push({ buttonList: { buttons: alert.links.map((link) => ({ text: link.text, onClick: { openLink: { url: link.url } } })) } });
   }
-  return { header: cut(`${status}${escape(alertHeading(alert))}`, 200), widgets };
+  return { header: cut(`${status}${escapeHtml(alertHeading(alert))}`, 200), widgets };
 }
 
 function paragraph(html: string): Widget {
   return { textParagraph: { text: cut(html, GOOGLE_CHAT_LIMITS.text) } };
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Card text (textParagraph, decoratedText's text, a section's header) takes a subset of HTML:
+ * `&`, `<` and `>` from an alert become entities, so no tag (`<a href>`) or entity forms from it,
+ * and `"` too, so nothing ends the one attribute the adapter writes (an href, itself a `safeLink`).
+ * The card header, labels and buttons are plain text and take the values as they are.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { labelValue } from '../../model/label-value.js';
 import type { EnrichedAlert, EnrichedNotification, LabelSet } from '../../model/model.js';
-import { alertLinks } from '../chat/alert-links.js';
+import { alertLinks, safeLink } from '../chat/alert-links.js';
 import { fieldsAsRecord } from '../chat/build-message.js';
 import { renderLabelTemplate } from '../label-template.js';
 
@@ -81,7 +81,7 @@ export function pagerDutyEvent(alert: EnrichedAlert, notification: EnrichedNotif
   }
   const labels = alert.labels;
   const links = alertLinks(alert, notification.externalURL).map((link) => ({ href: link.url, text: link.text }));
-  const clientUrl = options.clientUrl ?? (/^https?:\/\//i.test(notification.externalURL) ? notification.externalURL : undefined);
+  const clientUrl = options.clientUrl ?? safeLink(notification.externalURL);
   const component = fromTemplate(options.component, labels) ?? labels.container ?? labels.job;
   const group = fromTemplate(options.group, labels) ?? labels.namespace ?? labels.job;
   const eventClass = fromTemplate(options.class, labels) ?? labels.alertname;

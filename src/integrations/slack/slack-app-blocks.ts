@@ -1,5 +1,7 @@
 import type { Message } from '../chat/message-model.js';
-import { escape, slackBlocks, type SlackBlock, type SlackButton } from './slack-blocks.js';
+import { safeLink } from '../chat/alert-links.js';
+import { slackBlocks, type SlackBlock, type SlackButton } from './slack-blocks.js';
+import { escapeMrkdwn as escape, mrkdwnLink } from './slack-mrkdwn.js';
 
 /** What the Slack app's message shows beyond the message model: the episode's state and its buttons. */
 export interface SlackAppStatus {
@@ -36,7 +38,8 @@ export function slackAppMessage(message: Message, status: SlackAppStatus): Slack
   const lines: string[] = [];
   if (status.resolved) lines.push(`✅ Resolved after ${status.resolved.after} (${clock(status.resolved.at)})`);
   if (status.silence) {
-    const link = status.silence.url ? ` · <${status.silence.url}|silence>` : '';
+    const url = safeLink(status.silence.url);
+    const link = url ? ` · ${mrkdwnLink(url, 'silence')}` : '';
     lines.push(`🔕 Silenced by <@${escape(status.silence.by)}> until ${clock(status.silence.until)}${link}`);
   }
   if (status.ack) lines.push(`👀 Acknowledged by <@${escape(status.ack.by)}> at ${clock(status.ack.at)}`);

@@ -1,4 +1,5 @@
 import { cut, foldAlerts, moreAlertsText, type LabelPair, type Message, type MessageAlert } from '../chat/message-model.js';
+import { escapeMrkdwn as escape, mrkdwnLink } from './slack-mrkdwn.js';
 
 /**
  * The message model as a Slack Block Kit message. Pure: no I/O, so every limit is tested on its own.
@@ -35,7 +36,7 @@ export function slackBlocks(message: Message, reserve = 0): SlackMessage {
     { type: 'header', text: { type: 'plain_text', text: cut(message.title, SLACK_LIMITS.headerText), emoji: true } },
   ];
   const common = [
-    ...message.context.map(([k, v]) => `*${k}* ${escape(v)}`),
+    ...message.context.map(([k, v]) => `*${escape(k)}* ${escape(v)}`),
     ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
   ].join('  ·  ');
   if (common) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(common, SLACK_LIMITS.sectionText) }] });
@@ -47,11 +48,11 @@ export function slackBlocks(message: Message, reserve = 0): SlackMessage {
   shown.forEach((alert, index) => {
     if (index > 0) blocks.push({ type: 'divider' });
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(alertText(alert), SLACK_LIMITS.sectionText) } });
-    const links = alert.links.map((link) => `<${link.url}|${link.text}>`);
+    const links = alert.links.map((link) => mrkdwnLink(link.url, link.text));
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [alert.when, ...links].join('  ·  ') }] });
   });
   if (hidden > 0) {
-    const where = message.externalURL ? ` (see <${message.externalURL}|Alertmanager>)` : '';
+    const where = message.externalURL ? ` (see ${mrkdwnLink(message.externalURL, 'Alertmanager')})` : '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${moreAlertsText(hidden)}${where}` } });
   }
   if (message.notes.length > 0) {
@@ -60,7 +61,8 @@ export function slackBlocks(message: Message, reserve = 0): SlackMessage {
       .map((note) => ({ type: 'mrkdwn' as const, text: cut(`:warning: ${escape(note)}`, SLACK_LIMITS.sectionText) }));
     blocks.push({ type: 'context', elements });
   }
-  return { text: cut(message.fallback, SLACK_LIMITS.fallbackText), blocks };
+  // The top-level text is mrkdwn too (notifications, screen readers): `<!channel>` there would notify.
+  return { text: cut(escape(message.fallback), SLACK_LIMITS.fallbackText), blocks };
 }
 
 function alertText(alert: MessageAlert): string {
@@ -76,12 +78,7 @@ function alertText(alert: MessageAlert): string {
 }
 
 function heading(labels: readonly LabelPair[], name: string): string {
-  return labels.length > 0 ? labels.map(([k, v]) => `${k} \`${escape(v)}\``).join('  ') : `\`${escape(name)}\``;
-}
-
-/** Slack reads &, < and > as markup; anything from an alert must be escaped. */
-export function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return labels.length > 0 ? labels.map(([k, v]) => `${escape(k)} \`${escape(v)}\``).join('  ') : `\`${escape(name)}\``;
 }
 
 /**

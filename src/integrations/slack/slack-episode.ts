@@ -1,6 +1,7 @@
 import type { Message } from '../chat/message-model.js';
 import type { AlertStatus, EnrichedNotification } from '../../model/model.js';
 import { groupSilenceMatchers, type SilenceMatcher } from '../../alertmanager/silence-matchers.js';
+import { escapeMrkdwn } from './slack-mrkdwn.js';
 
 /** Who silenced the group, until when, and the silence's ID in Alertmanager. */
 export interface SilenceMark {
@@ -120,10 +121,11 @@ function latestEnd(notification: EnrichedNotification): number {
   return Math.max(...notification.alerts.map((a) => (a.endsAt ?? notification.receivedAt).getTime()));
 }
 
+/** The joined alert's own labels (`pod=b`), escaped: the thread reply is mrkdwn. */
 function nameOf(notification: EnrichedNotification, fingerprint: string): string {
   const alert = notification.alerts.find((a) => a.fingerprint === fingerprint);
   const own = Object.entries(alert?.labels ?? {}).filter(([k, v]) => notification.commonLabels[k] !== v && k !== 'alertname');
-  return own.length > 0 ? own.map(([k, v]) => `${k}=${v}`).join(' ') : (alert?.labels.alertname ?? fingerprint);
+  return escapeMrkdwn(own.length > 0 ? own.map(([k, v]) => `${k}=${v}`).join(' ') : (alert?.labels.alertname ?? fingerprint));
 }
 
 /** "1 alert", "3 alerts". */

@@ -5,6 +5,7 @@ import type { MessageRef, MessageRefStore } from '../../store/ports/message-refs
 import { matcherText } from '../../alertmanager/silence-matchers.js';
 import type { SlackAppHandle } from './slack-app-action.js';
 import type { EpisodeState } from './slack-episode.js';
+import { escapeMrkdwn } from './slack-mrkdwn.js';
 
 /** A click, as the interactions endpoint hands it over (see ingest/slack-interactions-routes.ts). */
 export interface Click {
@@ -141,7 +142,7 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
       const silence = { id, by: click.user.id, until: now + duration, url: silences.silenceUrl(id) };
       return {
         apply: (current) => ({ ...current, silence }),
-        lines: [`🔕 ${who} silenced ${state.matchers.map(matcherText).join(', ')} for ${duration / 3_600_000} h`],
+        lines: [`🔕 ${who} silenced ${escapeMrkdwn(state.matchers.map(matcherText).join(', '))} for ${duration / 3_600_000} h`],
         undo: () => silences.expire(id, signal),
       };
     }
@@ -175,7 +176,8 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
         const reason = error instanceof Error ? error.message : String(error);
         deps.count(click.actionId, 'failed');
         deps.logger.error('Slack button click failed', { button: click.actionId, user: click.user.id, reason });
-        await tell(click, `alertpipe could not ${click.actionId.replace('_', ' ')}: ${reason}`);
+        // The reason may quote Alertmanager's answer, and with it the group's labels.
+        await tell(click, escapeMrkdwn(`alertpipe could not ${click.actionId.replace('_', ' ')}: ${reason}`));
       }
     },
   };

@@ -39,27 +39,27 @@ function card(message: Message, shown: readonly MessageAlert[], hidden: number, 
       type: 'Container',
       style: firing ? 'attention' : 'good',
       bleed: true,
-      items: [text(message.title, { size: 'Large', weight: 'Bolder' })],
+      items: [text(escapeCardMarkdown(message.title), { size: 'Large', weight: 'Bolder' })],
     },
   ];
   const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])].join(
     '  ·  ',
   );
-  if (context) body.push(text(context, { isSubtle: true, spacing: 'Small' }));
-  if (message.text) body.push(text(message.text));
+  if (context) body.push(text(escapeCardMarkdown(context), { isSubtle: true, spacing: 'Small' }));
+  if (message.text) body.push(text(escapeCardMarkdown(message.text)));
   for (const alert of shown) body.push(alertContainer(alert, compact ? ALERT_BUDGET.compact : ALERT_BUDGET.full));
   if (hidden > 0)
     body.push(
       text(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`, { separator: true }),
     );
-  for (const note of message.notes) body.push(text(`⚠ ${note}`, { color: 'Warning' }));
+  for (const note of message.notes) body.push(text(`⚠ ${escapeCardMarkdown(note)}`, { color: 'Warning' }));
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: '1.4',
     // Without it Teams draws the card at a narrow fixed width.
     msteams: { width: 'Full' },
-    fallbackText: message.fallback,
+    fallbackText: escapeCardMarkdown(message.fallback),
     body,
   };
 }
@@ -67,20 +67,33 @@ function card(message: Message, shown: readonly MessageAlert[], hidden: number, 
 function alertContainer(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof typeof ALERT_BUDGET]): CardElement {
   const items: CardElement[] = [];
   const status = !alert.statusDiffers ? '' : alert.status === 'resolved' ? '✅ resolved · ' : '🔥 firing · ';
-  items.push(text(`${status}${alertHeading(alert)}`, { weight: 'Bolder' }));
-  if (alert.summary) items.push(text(cut(alert.summary, budget.text), { weight: 'Bolder', spacing: 'None' }));
-  if (alert.description) items.push(text(cut(alert.description, budget.text), { spacing: 'Small' }));
+  items.push(text(`${status}${escapeCardMarkdown(alertHeading(alert))}`, { weight: 'Bolder' }));
+  if (alert.summary) items.push(text(escapeCardMarkdown(cut(alert.summary, budget.text)), { weight: 'Bolder', spacing: 'None' }));
+  if (alert.description) items.push(text(escapeCardMarkdown(cut(alert.description, budget.text)), { spacing: 'Small' }));
   if (alert.fields.length > 0) {
-    const facts = alert.fields
-      .slice(0, Math.min(budget.fields, TEAMS_LIMITS.facts))
-      .map((f) => ({ title: cut(f.label, 100), value: cut(`${f.value}${f.sparkline ? ` · ${f.sparkline}` : ''}`, budget.fieldValue) }));
+    const facts = alert.fields.slice(0, Math.min(budget.fields, TEAMS_LIMITS.facts)).map((f) => ({
+      title: escapeCardMarkdown(cut(f.label, 100)),
+      value: escapeCardMarkdown(cut(`${f.value}${f.sparkline ? ` · ${f.sparkline}` : ''}`, budget.fieldValue)),
+    }));
     items.push({ type: 'FactSet', facts });
   }
   for (const note of alert.notes.slice(0, budget.notes))
-    items.push(text(`⚠ ${cut(note, budget.text)}`, { color: 'Warning', spacing: 'Small' }));
-  const links = alert.links.map((link) => `[${link.text}](${link.url})`);
+    items.push(text(`⚠ ${escapeCardMarkdown(cut(note, budget.text))}`, { color: 'Warning', spacing: 'Small' }));
+  const links = alert.links.map((link) => `[${escapeCardMarkdown(link.text)}](${link.url})`);
   items.push(text([alert.when, ...links].join('  ·  '), { isSubtle: true, size: 'Small' }));
   return { type: 'Container', separator: true, spacing: 'Medium', items };
+}
+
+/**
+ * Adaptive Cards read a subset of markdown in TextBlock text and facts (bold, italic, lists,
+ * `[text](url)` links) and document no escape: a backslash is not reliably honoured by every
+ * client. What must never form from an alert's text is a link that hides where it goes, and every
+ * link form needs a `]` right before its `(` (inline), `[` (reference) or `:` (definition); so a
+ * WORD JOINER (U+2060: invisible, and no whitespace to any markdown parser) goes after each `]`,
+ * and the text still reads as written. Bold and italic from an alert are left as they render.
+ */
+export function escapeCardMarkdown(value: string): string {
+  return value.replace(/\]/g, ']\u2060');
 }
 
 function text(value: string, options: Record<string, unknown> = {}): CardElement {
