@@ -8,8 +8,11 @@ import type { DeliveryStore, StoreLimits } from '../ports/delivery-store.js';
 import { QueueFullError } from '../ports/errors.js';
 import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import {
+  interruptedTooOften,
   MAX_JOB_INTERRUPTIONS,
+  type AttemptRecord,
   type ClaimedJob,
+  type JobState,
   type JobUpdate,
   type NewJob,
   type HistoryEvent,
@@ -35,6 +38,14 @@ export interface SqliteStoreOptions extends StoreLimits {
   readonly synchronous?: 'normal' | 'full';
   /** Told when the file was removed or replaced while open, and what was done about it. */
   readonly logger?: Logger;
+}
+
+/** A job as first written: created and due at `at`, with the attempts (and result) it already has. */
+interface InsertedJob {
+  readonly state: JobState;
+  readonly at: number;
+  readonly attempts: readonly AttemptRecord[];
+  readonly result?: Readonly<Record<string, unknown>>;
 }
 
 // Pruning after every finished notification (or dedup claim) would cost a DELETE each; every 100 is plenty.
@@ -99,19 +110,7 @@ export class SqliteStore implements DeliveryStore {
       const body = encodeEnriched(enriched);
       if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
       const now = Date.now();
-      for (const job of jobs) {
-        this.sql.insertJob.run(
-          `${enriched.id}:${job.action}`,
-          enriched.id,
-          job.action,
-          JSON.stringify(job.fingerprints),
-          'pending',
-          now,
-          now,
-          '[]',
-          null,
-        );
-      }
+      for (const job of jobs) this.insertJob(enriched.id, job, { state: 'pending', at: now, attempts: [] });
       this.finishIfDone(enriched.id);
     });
   }
@@ -119,19 +118,7 @@ export class SqliteStore implements DeliveryStore {
   recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
     return this.write(() => {
       const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
-      const at = update.attempt.at;
-      const result = update.result === undefined ? null : JSON.stringify(update.result);
-      this.sql.insertJob.run(
-        `${notificationId}:${job.action}`,
-        notificationId,
-        job.action,
-        JSON.stringify(job.fingerprints),
-        state,
-        at,
-        at,
-        JSON.stringify([update.attempt]),
-        result,
-      );
+      this.insertJob(notificationId, job, { state, at: update.attempt.at, attempts: [update.attempt], result: update.result });
     });
   }
 
@@ -197,12 +184,7 @@ export class SqliteStore implements DeliveryStore {
     return this.write(() => {
       const notifications = this.sql.requeueNotifications.run().changes;
       this.sql.countInterruption.run();
-      const attempt = {
-        at: Date.now(),
-        durationMs: 0,
-        outcome: 'dead',
-        error: `the process stopped while this job ran ${MAX_JOB_INTERRUPTIONS} times`,
-      };
+      const attempt = interruptedTooOften(Date.now());
       const dead = this.sql.deadLetterInterrupted.all(JSON.stringify(attempt), MAX_JOB_INTERRUPTIONS) as Array<{
         notification_id: string;
         action: string;
@@ -317,6 +299,22 @@ export class SqliteStore implements DeliveryStore {
 
   async close(): Promise<void> {
     await this.writer.close();
+  }
+
+  /** The job of `job.action` for this notification, inserted or replacing the one there: one row per (notification, action). */
+  private insertJob(notificationId: string, job: NewJob, row: InsertedJob): void {
+    const { state, at, attempts, result } = row;
+    this.sql.insertJob.run(
+      `${notificationId}:${job.action}`,
+      notificationId,
+      job.action,
+      JSON.stringify(job.fingerprints),
+      state,
+      at,
+      at,
+      JSON.stringify(attempts),
+      result === undefined ? null : JSON.stringify(result),
+    );
   }
 
   private insertEvent(notificationId: string, event: HistoryEvent): void {
