@@ -38,7 +38,7 @@ export interface QueueStore {
   /**
    * Notifications not yet `done`: the queue depth the limit applies to. Synchronous because the
    * readiness check and the queue-depth gauge read it on every call; a store shared by several
-   * processes answers from a count it refreshes in the background (see postgres-store.ts).
+   * processes answers from a count it refreshes in the background (see postgres-queue.ts).
    */
   unfinishedCount(): number;
   /** Calls `listener` when another process sharing the store has queued work. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { Logger } from '../../observability/logger.js';
+import { StoreUnavailableError } from '../ports/errors.js';
 import { migratePostgres } from './postgres-schema.js';
 
 export interface PostgresConnectionOptions {
@@ -67,6 +68,11 @@ export class PostgresConnection {
   /** Why the store cannot be used yet (before the schema is current). */
   notReadyReason(): string {
     return this.failure.message;
+  }
+
+  /** Until the schema is current nothing can be kept: the reason goes to the sender (503). */
+  requireReady(): void {
+    if (!this.isReady()) throw new StoreUnavailableError(this.notReadyReason());
   }
 
   /**

@@ -2,6 +2,7 @@ import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import type { NotificationRecord } from '../ports/records.js';
 import { FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
 import type { HistoryFilter } from '../ports/history-filter.js';
+import { NOTIFICATION_COLUMNS } from './postgres-columns.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { toRecords, type NotificationRow } from './postgres-rows.js';
 import { SQL } from './postgres-statements.js';
@@ -40,7 +41,7 @@ function filteredScan(filter: HistoryFilter): { sql: string; params: unknown[] }
     where.push(`EXISTS (SELECT 1 FROM alertpipe_jobs j WHERE ${conditions.join(' AND ')})`);
   }
   if (filter.fingerprint !== undefined) where.push(`strpos(n.body, ${param(`"fingerprint":${JSON.stringify(filter.fingerprint)}`)}) > 0`);
-  const sql = `SELECT n.seq AS position, n.id, n.state, n.received_at, n.body FROM alertpipe_notifications n
+  const sql = `SELECT ${NOTIFICATION_COLUMNS}, n.body FROM alertpipe_notifications n
     WHERE ${where.join(' AND ')} ORDER BY n.seq DESC LIMIT $3`;
   return { sql, params };
 }

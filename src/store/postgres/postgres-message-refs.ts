@@ -1,4 +1,5 @@
-import { MESSAGE_REF_MAX_AGE_MS, type MessageRef } from '../ports/message-refs.js';
+import { MESSAGE_REF_MAX_AGE_MS, type MessageRef, type MessageRefStore } from '../ports/message-refs.js';
+import { PruneSchedule } from '../prune-schedule.js';
 import type { PostgresConnection } from './postgres-connection.js';
 
 interface MessageRefRow {
@@ -17,19 +18,18 @@ const PUT = `INSERT INTO alertpipe_message_refs (id, action, channel, group_key,
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   ON CONFLICT (id) DO UPDATE SET channel_id = excluded.channel_id, ts = excluded.ts, state = excluded.state, updated_at = excluded.updated_at`;
 const PRUNE = `DELETE FROM alertpipe_message_refs WHERE updated_at < $1`;
-// As in SQLite: old references are pruned now and then, on a write, not on a timer.
-const PRUNE_EVERY = 100;
 
 /**
  * The PostgreSQL store's message references: one row per (action, channel, group), shared by
  * every replica, so an update after a restart or on another replica edits the same message.
  */
-export class PostgresMessageRefs {
-  private putsSincePrune = 0;
+export class PostgresMessageRefs implements MessageRefStore {
+  // As in SQLite: old references are pruned now and then, on a write, not on a timer.
+  private readonly pruning = new PruneSchedule();
 
   constructor(private readonly db: PostgresConnection) {}
 
-  async get(id: string): Promise<MessageRef | undefined> {
+  async getMessageRef(id: string): Promise<MessageRef | undefined> {
     const [row] = await this.db.query<MessageRefRow>(GET, [id]);
     if (row === undefined) return undefined;
     return {
@@ -44,11 +44,8 @@ export class PostgresMessageRefs {
     };
   }
 
-  async put(ref: MessageRef): Promise<void> {
-    if (++this.putsSincePrune >= PRUNE_EVERY) {
-      this.putsSincePrune = 0;
-      await this.db.query(PRUNE, [ref.updatedAt - MESSAGE_REF_MAX_AGE_MS]);
-    }
+  async putMessageRef(ref: MessageRef): Promise<void> {
+    if (this.pruning.due()) await this.db.query(PRUNE, [ref.updatedAt - MESSAGE_REF_MAX_AGE_MS]);
     await this.db.query(PUT, [
       ref.id,
       ref.action,

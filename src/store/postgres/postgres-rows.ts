@@ -1,4 +1,3 @@
-import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import type { AttemptRecord, HistoryEvent, Job, JobState, NotificationRecord, NotificationState } from '../ports/records.js';
 import { decodeNotification } from '../notification-codec.js';
 import type { PostgresConnection } from './postgres-connection.js';
@@ -58,17 +57,4 @@ export async function toRecords(db: PostgresConnection, rows: NotificationRow[])
     jobs: jobs.filter((job) => job.notification_id === row.id).map(toJob),
     events: events.filter((event) => event.notification_id === row.id).map((event) => event.body),
   }));
-}
-
-/** A page of the history (see `SQL.historyPage`): the rows within count and budget, and whether more remain. */
-export async function historyPage(db: PostgresConnection, query: HistoryQuery): Promise<HistoryPage> {
-  const rows = await db.query<NotificationRow & { keep: boolean }>(SQL.historyPage, [
-    query.before ?? Number.MAX_SAFE_INTEGER,
-    query.limit,
-    query.maxBytes ?? null,
-  ]);
-  const page = rows.slice(0, query.limit);
-  const kept = page.findIndex((row) => !row.keep);
-  const records = await toRecords(db, kept === -1 ? page : page.slice(0, kept));
-  return { records, more: rows.length > records.length };
 }

@@ -1,3 +1,5 @@
+import { JOB_COLUMNS, NOTIFICATION_COLUMNS } from './postgres-columns.js';
+
 /**
  * Every statement the PostgreSQL store runs. Each change is one statement where it can be (one
  * round trip, atomic without an explicit transaction); claims take rows with
@@ -9,6 +11,12 @@ const NOW_MS = `(extract(epoch FROM statement_timestamp()) * 1000)::bigint`;
 
 /** The channel on which a replica that queued work wakes the others' dispatchers. */
 export const WORK_CHANNEL = 'alertpipe_work';
+
+/**
+ * Whether a history page returns this row's body: the first row always, the others while the
+ * stored sizes so far fit the byte budget ($3; none when null), over the window `w` of the page.
+ */
+const KEEP_BODY = `(row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_length(n.body)) OVER w <= $3::bigint)`;
 
 export const SQL = {
   /** $1 id, $2 received_at, $3 original, $4 body, $5 the notifying replica. The NOTIFY goes out at commit. */
@@ -55,7 +63,7 @@ export const SQL = {
       FROM (SELECT id FROM alertpipe_jobs WHERE state = 'pending' AND next_attempt_at <= $3
             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) c
       WHERE j.id = c.id
-      RETURNING j.id, j.notification_id, j.action, j.fingerprints, j.state, j.created_at, j.next_attempt_at, j.attempts, j.result)
+      RETURNING ${JOB_COLUMNS})
     SELECT claimed.*, n.body, n.original FROM claimed JOIN alertpipe_notifications n ON n.id = claimed.notification_id
     ORDER BY claimed.next_attempt_at`,
 
@@ -74,9 +82,9 @@ export const SQL = {
    * or not at all. `found` tells a missing job from one that is not dead.
    */
   retryJob: `WITH retried AS (
-      UPDATE alertpipe_jobs SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
-      WHERE id = $1 AND state IN ('dead', 'failed')
-      RETURNING id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result),
+      UPDATE alertpipe_jobs j SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
+      WHERE j.id = $1 AND j.state IN ('dead', 'failed')
+      RETURNING ${JOB_COLUMNS}),
     event AS (
       INSERT INTO alertpipe_events (notification_id, kind, action, body)
       SELECT notification_id, 'retried', action,
@@ -163,12 +171,9 @@ export const SQL = {
    * the rows past the budget, come back without their body: they only say that more remain.
    * The budget counts stored sizes, which PostgreSQL knows without reading the bodies.
    */
-  historyPage: `SELECT position, id, state, received_at, CASE WHEN keep THEN body END AS body, keep FROM (
-      SELECT seq AS position, id, state, received_at, body,
-        (row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_length(body)) OVER w <= $3::bigint) AS keep
-      FROM alertpipe_notifications WHERE seq < $1 WINDOW w AS (ORDER BY seq DESC) ORDER BY seq DESC LIMIT $2::int + 1) page
-    ORDER BY position DESC`,
-  oneNotification: `SELECT seq AS position, id, state, received_at, body, original FROM alertpipe_notifications WHERE id = $1`,
+  historyPage: `SELECT ${NOTIFICATION_COLUMNS}, CASE WHEN ${KEEP_BODY} THEN n.body END AS body, ${KEEP_BODY} AS keep
+    FROM alertpipe_notifications n WHERE n.seq < $1 WINDOW w AS (ORDER BY n.seq DESC) ORDER BY n.seq DESC LIMIT $2::int + 1`,
+  oneNotification: `SELECT ${NOTIFICATION_COLUMNS}, n.body, n.original FROM alertpipe_notifications n WHERE n.id = $1`,
   /** $1 notification ids. */
   eventsOf: `SELECT notification_id, body FROM alertpipe_events WHERE notification_id = ANY($1::text[]) ORDER BY seq`,
   /** $1 notification id, $2 the event as JSON: kept only while the notification is. */
@@ -178,8 +183,7 @@ export const SQL = {
   /** $1 a position. */
   olderExists: `SELECT 1 FROM alertpipe_notifications WHERE seq < $1 LIMIT 1`,
   /** $1 notification ids. */
-  jobsOf: `SELECT id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result
-    FROM alertpipe_jobs WHERE notification_id = ANY($1::text[]) ORDER BY seq`,
+  jobsOf: `SELECT ${JOB_COLUMNS} FROM alertpipe_jobs j WHERE j.notification_id = ANY($1::text[]) ORDER BY j.seq`,
 } as const;
 
 /**

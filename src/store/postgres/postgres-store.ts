@@ -1,71 +1,56 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { RateLimit } from '../../store/ports/rate-limits.js';
-import type { MessageRef } from '../ports/message-refs.js';
+import { randomBytes } from 'node:crypto';
 import type { EnrichedNotification, Notification } from '../../model/model.js';
-import type { DeliveryStore, StoreLimits } from '../ports/delivery-store.js';
-import { QueueFullError, StoreUnavailableError } from '../ports/errors.js';
+import type { DeliveryStore } from '../ports/delivery-store.js';
 import type { HistoryPage, HistoryQuery } from '../ports/history.js';
+import type { MessageRef } from '../ports/message-refs.js';
+import type { RateLimit } from '../ports/rate-limits.js';
 import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, NotificationRecord, Recovered, RetryResult } from '../ports/records.js';
-import { isFiltered } from '../history-filter.js';
-import { HeldClaims } from './held-claims.js';
-import { decodeNotification, encodeNotification } from '../notification-codec.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
-import { readFilteredPage } from './postgres-history-query.js';
+import { PostgresDedup } from './postgres-dedup.js';
+import { PostgresHistory } from './postgres-history.js';
 import { PostgresMessageRefs } from './postgres-message-refs.js';
+import { PostgresQueue, type PostgresQueueOptions } from './postgres-queue.js';
 import { holdDestination, takeTokens } from './postgres-rate-limits.js';
-import { historyPage, toJob, toRecords, type JobRow, type NotificationRow } from './postgres-rows.js';
-import { takeOverExpired } from './postgres-takeover.js';
-import { SQL, WORK_CHANNEL } from './postgres-statements.js';
+import { SQL } from './postgres-statements.js';
 
-export interface PostgresStoreOptions extends StoreLimits, PostgresConnectionOptions {
-  /** How long claimed work stays with a replica that stopped renewing it; renewed every third of it. */
-  readonly leaseMs: number;
+export interface PostgresStoreOptions extends PostgresQueueOptions, PostgresConnectionOptions {
   /** How often the unfinished count is refreshed, which also checks the connection (default 1 s). */
   readonly refreshMs?: number;
-  /** Told of jobs dead-lettered when this replica took them over (see `recover` for the rest). */
-  readonly onDeadLettered?: (actions: readonly string[]) => void;
 }
-
-const PRUNE_EVERY = 100;
 
 /**
  * The queue shared by several replicas. Claims take rows with `FOR UPDATE SKIP LOCKED` and hold
  * them under a lease the claiming replica renews while it lives; work whose lease ran out (its
  * replica was killed or cut off) is claimed again by any replica. Dedup keys, rate limits and the
  * history are rows every replica reads; a replica that queues work wakes the others with NOTIFY.
+ * The ports are kept by parts that share the one connection: the queue (postgres-queue.ts), the
+ * history (postgres-history.ts), dedup keys (postgres-dedup.ts), rate limits
+ * (postgres-rate-limits.ts) and message references (postgres-message-refs.ts).
  */
 export class PostgresStore implements DeliveryStore {
   private readonly db: PostgresConnection;
-  /** Names this process in leases, and in its own NOTIFYs (which it ignores). */
-  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly workListeners: Array<() => void> = [];
-  private unfinished = 0;
-  private finishedSincePrune = 0;
-  private dedupClaimsSincePrune = 0;
-  private readonly started: Promise<void>;
-  /** What this replica claimed and is working on, and since when: the leases it renews. */
-  private readonly planning = new HeldClaims();
-  private readonly attempting = new HeldClaims();
-  private takenOverAt = 0;
+  private readonly queue: PostgresQueue;
+  private readonly history: PostgresHistory;
+  private readonly dedup: PostgresDedup;
   private readonly messageRefs: PostgresMessageRefs;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly started: Promise<void>;
 
-  constructor(private readonly options: PostgresStoreOptions) {
+  constructor(options: PostgresStoreOptions) {
     this.db = new PostgresConnection(options);
+    this.queue = new PostgresQueue(this.db, options);
+    this.history = new PostgresHistory(this.db);
+    this.dedup = new PostgresDedup(this.db);
     this.messageRefs = new PostgresMessageRefs(this.db);
-    this.db.listen(WORK_CHANNEL, (payload) => {
-      if (payload !== this.owner) for (const listener of this.workListeners) listener();
-    });
     const every = (ms: number, task: () => Promise<void>): void => {
       const timer = setInterval(() => void task().catch(() => undefined), ms);
       timer.unref();
       this.timers.push(timer);
     };
-    every(options.refreshMs ?? 1_000, () => this.refresh());
-    every(Math.max(100, Math.floor(options.leaseMs / 3)), () => this.renewLeases());
-    every(10_000, () => this.sweep());
-    this.started = this.db.ready.then(() => this.refresh());
+    every(options.refreshMs ?? 1_000, () => this.queue.refresh());
+    every(Math.max(100, Math.floor(options.leaseMs / 3)), () => this.queue.renewLeases());
+    every(10_000, () => this.queue.sweep());
+    this.started = this.db.ready.then(() => this.queue.refresh());
     this.started.catch(() => undefined);
   }
 
@@ -74,162 +59,73 @@ export class PostgresStore implements DeliveryStore {
     return this.started;
   }
 
-  async add(notification: Notification): Promise<void> {
-    this.requireReady();
-    if (this.unfinished >= this.options.maxPending) throw new QueueFullError(this.options.maxPending, 5);
-    await this.db.query(SQL.add, [
-      notification.id,
-      notification.receivedAt.getTime(),
-      notification.originalBody,
-      encodeNotification(notification),
-      this.owner,
-    ]);
-    this.unfinished++;
+  add(notification: Notification): Promise<void> {
+    return this.queue.add(notification);
   }
 
-  async claimNotifications(limit: number): Promise<Notification[]> {
-    if (!this.db.isReady()) return [];
-    await this.takeOverIfDue();
-    const rows = await this.db.query<{ id: string; seq: number; original: string; body: string }>(SQL.claimNotifications, [
-      this.owner,
-      this.options.leaseMs,
-      limit,
-    ]);
-    this.planning.hold(rows.map((row) => row.id));
-    return rows.sort((a, b) => a.seq - b.seq).map((row) => decodeNotification<Notification>(row.body, row.original));
+  claimNotifications(limit: number): Promise<Notification[]> {
+    return this.queue.claimNotifications(limit);
   }
 
-  async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
-    const [row] = await this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [
-      enriched.id,
-      encodeNotification(enriched),
-      Date.now(),
-      JSON.stringify(jobs),
-      this.owner,
-      JSON.stringify(events),
-    ]);
-    this.planning.settle(enriched.id);
-    if (row?.routed === 1 && row.jobs === 0) await this.finishIfDone(enriched.id);
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events?: readonly HistoryEvent[]): Promise<void> {
+    return this.queue.saveRouted(enriched, jobs, events);
   }
 
-  async recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
-    const state = update.state === 'succeeded' ? 'succeeded' : 'failed';
-    const result = update.result === undefined ? null : JSON.stringify(update.result);
-    await this.db.query(SQL.recordBeforeAck, [
-      `${notificationId}:${job.action}`,
-      notificationId,
-      job.action,
-      JSON.stringify(job.fingerprints),
-      state,
-      update.attempt.at,
-      JSON.stringify([update.attempt]),
-      result,
-    ]);
+  recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
+    return this.queue.recordBeforeAck(notificationId, job, update);
   }
 
-  async claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
-    if (!this.db.isReady()) return [];
-    await this.takeOverIfDue();
-    const rows = await this.db.query<JobRow & { body: string; original: string }>(SQL.claimDueJobs, [
-      this.owner,
-      this.options.leaseMs,
-      now,
-      limit,
-    ]);
-    const notifications = new Map<string, EnrichedNotification>();
-    this.attempting.hold(rows.map((row) => row.id));
-    return rows.map((row) => {
-      let notification = notifications.get(row.notification_id);
-      if (notification === undefined) {
-        notification = decodeNotification<EnrichedNotification>(row.body, row.original);
-        notifications.set(row.notification_id, notification);
-      }
-      return { job: toJob(row), notification };
-    });
+  claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
+    return this.queue.claimDueJobs(now, limit);
   }
 
-  async nextDueAt(): Promise<number | undefined> {
-    if (!this.db.isReady()) return undefined;
-    const [row] = await this.db.query<{ due: number | null }>(SQL.nextDue);
-    return row?.due ?? undefined;
+  nextDueAt(): Promise<number | undefined> {
+    return this.queue.nextDueAt();
   }
 
-  async releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
-    await this.db.query(SQL.releaseJob, [jobId, nextAttemptAt, event === undefined ? null : JSON.stringify(event)]);
-    this.attempting.settle(jobId);
+  releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
+    return this.queue.releaseJob(jobId, nextAttemptAt, event);
   }
 
-  async retryJob(jobId: string, now: number): Promise<RetryResult> {
-    const [row] = await this.db.query<Partial<JobRow> & { found: boolean; reopened: number }>(SQL.retryJob, [jobId, now, this.owner]);
-    if (row === undefined || !row.found) return { retried: false, reason: 'not found' };
-    if (row.id === null || row.id === undefined) return { retried: false, reason: 'not dead' };
-    if (row.reopened > 0) this.unfinished++;
-    return { retried: true, job: toJob(row as JobRow) };
+  retryJob(jobId: string, now: number): Promise<RetryResult> {
+    return this.queue.retryJob(jobId, now);
   }
 
-  async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
-    const result = update.result === undefined ? null : JSON.stringify(update.result);
-    const [row] = await this.db.query<{ notification_id: string }>(SQL.finishAttempt, [
-      jobId,
-      update.state,
-      update.nextAttemptAt ?? null,
-      JSON.stringify(update.attempt),
-      result,
-    ]);
-    // Settled only once written: while the dispatcher retries a write the database refused, the
-    // lease is still renewed, so no other replica runs the job again meanwhile.
-    this.attempting.settle(jobId);
-    if (row !== undefined && update.state !== 'pending') await this.finishIfDone(row.notification_id).catch(() => undefined);
+  finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    return this.queue.finishAttempt(jobId, update);
   }
 
-  /**
-   * What a replica was working on when it went away (this one before a restart included) is
-   * taken over once its lease has run out: here, and on each claim (see `takeOverIfDue`). A
-   * replica starting before the database is reachable leaves it to those claims.
-   */
-  async recover(): Promise<Recovered> {
-    if (!this.db.isReady()) return { notifications: 0, jobs: 0, deadLettered: [] };
-    return this.takeOver();
+  recover(): Promise<Recovered> {
+    return this.queue.recover();
+  }
+
+  oldestUnfinishedAt(): Promise<number | undefined> {
+    return this.queue.oldestUnfinishedAt();
+  }
+
+  unfinishedCount(): number {
+    return this.queue.unfinishedCount();
+  }
+
+  onWork(listener: () => void): void {
+    this.queue.onWork(listener);
   }
 
   getMessageRef(id: string): Promise<MessageRef | undefined> {
-    return this.messageRefs.get(id);
+    return this.messageRefs.getMessageRef(id);
   }
 
   putMessageRef(ref: MessageRef): Promise<void> {
-    return this.messageRefs.put(ref);
-  }
-
-  async oldestUnfinishedAt(): Promise<number | undefined> {
-    const [row] = await this.db.query<{ at: number | null }>(SQL.oldestUnfinished);
-    return row?.at ?? undefined;
+    return this.messageRefs.putMessageRef(ref);
   }
 
   async probeWrite(): Promise<void> {
-    this.requireReady();
+    this.db.requireReady();
     await this.db.query(SQL.probe, [Date.now(), randomBytes(32 * 1024).toString('hex')]);
   }
 
-  async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
-    if (++this.dedupClaimsSincePrune >= PRUNE_EVERY) {
-      this.dedupClaimsSincePrune = 0;
-      await this.db.query(SQL.pruneDedup, [now]);
-    }
-    const unique = [...new Set(keys)];
-    const rows = await this.db.query<{ key: string }>(SQL.claimDedupKeys, [notificationId, unique, now, windowMs]);
-    const claimed = new Set(rows.map((r) => r.key));
-    return new Set(unique.filter((key) => !claimed.has(key)));
-  }
-
-  /**
-   * From a count refreshed every second and kept current between refreshes with this replica's
-   * own adds and finishes. Other replicas' changes show up at the next refresh, so all of them
-   * together may overshoot `max_pending` by what they accept within a second: the limit is
-   * back-pressure, not an invariant, and a count query on every request would cost a round trip
-   * on the path to the 2xx.
-   */
-  unfinishedCount(): number {
-    return this.unfinished;
+  claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
+    return this.dedup.claimDedupKeys(notificationId, keys, now, windowMs);
   }
 
   // `now` is each replica's own clock; the shared buckets run on the database's.
@@ -241,83 +137,24 @@ export class PostgresStore implements DeliveryStore {
     return holdDestination(this.db, key, ms);
   }
 
-  onWork(listener: () => void): void {
-    this.workListeners.push(listener);
-  }
-
   watchFailures(report: (error: Error | undefined) => void): void {
     this.db.onFailure(report);
   }
 
   listNotifications(query: HistoryQuery): Promise<HistoryPage> {
-    return isFiltered(query.filter) ? readFilteredPage(this.db, query, query.filter) : historyPage(this.db, query);
+    return this.history.listNotifications(query);
   }
 
-  async getNotification(id: string): Promise<NotificationRecord | undefined> {
-    const [record] = await toRecords(this.db, await this.db.query<NotificationRow>(SQL.oneNotification, [id]));
-    return record;
+  getNotification(id: string): Promise<NotificationRecord | undefined> {
+    return this.history.getNotification(id);
   }
 
-  async recordEvent(notificationId: string, event: HistoryEvent): Promise<void> {
-    await this.db.query(SQL.insertEvent, [notificationId, JSON.stringify(event)]);
+  recordEvent(notificationId: string, event: HistoryEvent): Promise<void> {
+    return this.history.recordEvent(notificationId, event);
   }
 
   async close(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.db.close();
-  }
-
-  /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */
-  private async finishIfDone(id: string): Promise<void> {
-    const done = await this.db.query(SQL.markDone, [id]);
-    if (done.length === 0) return;
-    this.unfinished = Math.max(0, this.unfinished - 1);
-    if (++this.finishedSincePrune >= PRUNE_EVERY) {
-      this.finishedSincePrune = 0;
-      await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
-    }
-  }
-
-  /** Until the schema is current nothing can be kept: the reason goes to the sender (503). */
-  private requireReady(): void {
-    if (!this.db.isReady()) throw new StoreUnavailableError(this.db.notReadyReason());
-  }
-
-  /** Takes over expired work at most every quarter lease: a claim usually finds none, and costs a round trip less. */
-  private async takeOverIfDue(): Promise<void> {
-    if (Date.now() - this.takenOverAt < this.options.leaseMs / 4) return;
-    const { deadLettered } = await this.takeOver();
-    if (deadLettered.length > 0) this.options.onDeadLettered?.(deadLettered);
-  }
-
-  private takeOver(): Promise<Recovered> {
-    this.takenOverAt = Date.now();
-    return takeOverExpired(this.db, (id) => this.finishIfDone(id));
-  }
-
-  /** The unfinished count, and the check that tells the guard of a lost connection between calls. */
-  private async refresh(): Promise<void> {
-    if (!this.db.isReady()) return;
-    try {
-      const [row] = await this.db.query<{ n: number }>(SQL.countUnfinished);
-      this.unfinished = row?.n ?? 0;
-      this.db.worked();
-    } catch (error) {
-      this.db.failed(error);
-    }
-  }
-
-  private async renewLeases(): Promise<void> {
-    if (!this.db.isReady()) return;
-    const planning = this.planning.current();
-    const attempting = this.attempting.current();
-    if (planning.length > 0) await this.db.query(SQL.renewNotificationLeases, [this.owner, this.options.leaseMs, planning]);
-    if (attempting.length > 0) await this.db.query(SQL.renewJobLeases, [this.owner, this.options.leaseMs, attempting]);
-  }
-
-  private async sweep(): Promise<void> {
-    if (!this.db.isReady()) return;
-    await this.db.query(SQL.markAllDone);
-    await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
   }
 }

@@ -3,6 +3,7 @@ import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import type { NotificationRecord } from '../ports/records.js';
 import { FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
 import type { HistoryFilter } from '../ports/history-filter.js';
+import { NOTIFICATION_COLUMNS, NOTIFICATIONS_WITH_BODIES } from './sqlite-columns.js';
 import type { NotificationRow } from './sqlite-rows.js';
 import type { Statements } from './sqlite-statements.js';
 
@@ -54,7 +55,7 @@ export function filteredScan(filter: HistoryFilter): FilteredScan {
     where.push('instr(b.body, @needle) > 0');
     params.needle = `"fingerprint":${JSON.stringify(filter.fingerprint)}`;
   }
-  const sql = `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body FROM notifications n JOIN bodies b ON b.id = n.id
+  const sql = `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATIONS_WITH_BODIES}
     WHERE ${where.join(' AND ')} ORDER BY n.rowid DESC`;
   return { sql, params };
 }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { JOB_COLUMNS, NOTIFICATION_COLUMNS, NOTIFICATIONS_WITH_BODIES } from './sqlite-columns.js';
 
 /** Every statement the SQLite store runs, prepared once when it opens. */
 const SQL = {
@@ -16,7 +17,7 @@ const SQL = {
   anyDue: `SELECT 1 FROM jobs WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1`,
   claimDueJobs: `UPDATE jobs SET state = 'running'
     WHERE rowid IN (SELECT rowid FROM jobs WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
-    RETURNING *`,
+    RETURNING ${JOB_COLUMNS}`,
   notificationBody: `SELECT body, original FROM bodies WHERE id = ?`,
   nextDue: `SELECT min(next_attempt_at) AS due FROM jobs WHERE state = 'pending'`,
   releaseJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state = 'running'`,
@@ -40,11 +41,11 @@ const SQL = {
   // A keyset page on rowid, the arrival order every other statement here already relies on
   // (alertpipe never runs VACUUM, the one thing that could renumber it). The request as received
   // is left out: the history does not serve it.
-  historyPage: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body FROM notifications n JOIN bodies b ON b.id = n.id
+  historyPage: `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATIONS_WITH_BODIES}
     WHERE n.rowid < ? ORDER BY n.rowid DESC LIMIT ?`,
   olderExists: `SELECT 1 FROM notifications WHERE rowid < ? LIMIT 1`,
-  oneNotification: `SELECT n.rowid AS position, n.id, n.state, n.received_at, b.body, b.original FROM notifications n JOIN bodies b ON b.id = n.id WHERE n.id = ?`,
-  jobsOf: `SELECT * FROM jobs WHERE notification_id = ? ORDER BY rowid`,
+  oneNotification: `SELECT ${NOTIFICATION_COLUMNS}, b.original FROM ${NOTIFICATIONS_WITH_BODIES} WHERE n.id = ?`,
+  jobsOf: `SELECT ${JOB_COLUMNS} FROM jobs WHERE notification_id = ? ORDER BY rowid`,
   getMessageRef: `SELECT * FROM message_refs WHERE id = ?`,
   putMessageRef: `INSERT OR REPLACE INTO message_refs (id, action, channel, group_key, channel_id, ts, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   pruneMessageRefs: `DELETE FROM message_refs WHERE updated_at < ?`,
@@ -54,7 +55,7 @@ const SQL = {
   insertEventIfKept: `INSERT INTO events (notification_id, kind, action, body)
     SELECT id, ?, ?, ? FROM notifications WHERE id = ?`,
   newestPosition: `SELECT max(rowid) AS position FROM notifications`,
-  oneJob: `SELECT * FROM jobs WHERE id = ?`,
+  oneJob: `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`,
   retryJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('dead', 'failed')`,
   reopenNotification: `UPDATE notifications SET state = 'delivering' WHERE id = ? AND state = 'done'`,
 } as const;
