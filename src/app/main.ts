@@ -5,23 +5,18 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './create-app.js';
 import { createConfigReloader, type ReloadOutcome } from './config-reload.js';
-import type { Action } from '../integrations/action.js';
-import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
-import type { Route } from '../pipeline/router.js';
+import { assembleGeneration, type ConfigGeneration } from './config-generation.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
-import { buildPrometheusClient, routesOf } from './build-pipeline.js';
-import { buildSlackInteractions } from './build-slack-interactions.js';
 import { collectSecrets } from '../config/collect-secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight, type Prepared } from './preflight.js';
 import type { Config } from '../config/schema.js';
-import { createDestinationLimits, type DestinationLimits } from '../engine/destination-limits.js';
 import { createDispatcher } from '../engine/dispatcher.js';
 import { InFlightWork } from '../lib/in-flight-work.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import { guardStore } from '../engine/guarded-store.js';
 import { openStore } from './open-store.js';
-import { forNotification, type PipelineContext } from '../pipeline/pipeline.js';
+import { forNotification } from '../pipeline/pipeline.js';
 import { planDeliveries } from '../pipeline/plan-deliveries.js';
 import { runBeforeAck } from '../pipeline/run-before-ack.js';
 import { runJob } from '../pipeline/run-job.js';
@@ -84,35 +79,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const slackClicks = new InFlightWork();
   const { delivery } = config;
 
-  // What a reload swaps whole: the routes, actions (with their templates), enrichers and what is
-  // built from them. Each notification, job and click takes the generation in force when it starts.
-  const assemble = (next: LoadedConfig, { actions, enrichers }: Prepared): ConfigGeneration => {
-    const routes = routesOf(next.config, actions);
-    const pipeline: PipelineContext = {
-      routes,
-      actions,
-      store,
-      logger,
-      metrics,
-      enrichers,
-      enrichDeps: { prometheus: buildPrometheusClient(next.config, metrics), logger, metrics },
-      dedupWindowMs: delivery.dedup_window,
-      retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
-      shutdownSignal: shutdown.signal,
-      messageRefs: store,
-    };
-    const slackInteractions = buildSlackInteractions({
-      actions,
-      routes,
-      store,
-      logger,
-      metrics,
-      clicks: slackClicks,
-      shutdownSignal: shutdown.signal,
-      alertmanagerUrl: next.config.alertmanager.url,
-    });
-    return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
-  };
+  const generationDeps = { store, logger, metrics, delivery, shutdownSignal: shutdown.signal, slackClicks };
+  const assemble = (next: LoadedConfig, checked: Prepared): ConfigGeneration => assembleGeneration(next, checked, generationDeps);
   let live = assemble(loaded, prepared);
   const recovered = await store.recover();
   deadLettered(recovered.deadLettered);
@@ -244,15 +212,6 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       });
     },
   };
-}
-
-/** Everything built from one config that a reload swaps whole. */
-interface ConfigGeneration {
-  readonly routes: readonly Route[];
-  readonly actions: ReadonlyMap<string, Action>;
-  readonly pipeline: PipelineContext;
-  readonly limits: DestinationLimits;
-  readonly slackInteractions: SlackInteractionDeps;
 }
 
 function createServer(config: Config, { tls }: Prepared, app: ReturnType<typeof createApp>): Server {

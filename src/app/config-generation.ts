@@ -1,0 +1,68 @@
+import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildSlackInteractions } from './build-slack-interactions.js';
+import type { Prepared } from './preflight.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { createDestinationLimits, type DestinationLimits } from '../engine/destination-limits.js';
+import type { Action } from '../integrations/action.js';
+import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
+import type { InFlightWork } from '../lib/in-flight-work.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { PipelineContext } from '../pipeline/pipeline.js';
+import type { Route } from '../pipeline/router.js';
+import type { DeliveryStore } from '../store/ports/delivery-store.js';
+
+/**
+ * Everything built from one config that a reload swaps whole: the routes, the actions (with their
+ * templates), the enrichers, and what is built from them. Each notification, job and click takes
+ * the generation in force when it starts, and finishes on it.
+ */
+export interface ConfigGeneration {
+  readonly routes: readonly Route[];
+  readonly actions: ReadonlyMap<string, Action>;
+  readonly pipeline: PipelineContext;
+  readonly limits: DestinationLimits;
+  readonly slackInteractions: SlackInteractionDeps;
+}
+
+/** What every generation shares: built once at start, never swapped. */
+export interface GenerationDeps {
+  readonly store: DeliveryStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** The section in force since start: a reload does not change it. */
+  readonly delivery: Config['delivery'];
+  readonly shutdownSignal: AbortSignal;
+  readonly slackClicks: InFlightWork;
+}
+
+/** The generation of a config that passed preflight (its actions and enrichers built). */
+export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: Prepared, deps: GenerationDeps): ConfigGeneration {
+  const { store, logger, metrics, delivery, shutdownSignal } = deps;
+  const routes = routesOf(next.config, actions);
+  const pipeline: PipelineContext = {
+    routes,
+    actions,
+    store,
+    logger,
+    metrics,
+    enrichers,
+    enrichDeps: { prometheus: buildPrometheusClient(next.config, metrics), logger, metrics },
+    dedupWindowMs: delivery.dedup_window,
+    retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
+    shutdownSignal,
+    messageRefs: store,
+  };
+  const slackInteractions = buildSlackInteractions({
+    actions,
+    routes,
+    store,
+    logger,
+    metrics,
+    clicks: deps.slackClicks,
+    shutdownSignal,
+    alertmanagerUrl: next.config.alertmanager.url,
+  });
+  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
+}
