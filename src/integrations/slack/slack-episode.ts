@@ -24,8 +24,14 @@ export interface EpisodeState {
   readonly startedAt: number;
   /** Set once every alert resolved: the latest endsAt. */
   readonly resolvedAt?: number;
-  /** Every alert seen in the episode, and its last status. */
+  /**
+   * The alerts of the episode and their last status: those of the latest notification, any other
+   * still firing, and the `MAX_RESOLVED_KEPT` most recently resolved (so that one firing again is
+   * told apart from one joining), never every alert an endless episode ever saw.
+   */
   readonly alerts: Readonly<Record<string, AlertStatus>>;
+  /** How many alerts the episode has had; absent in states saved before it was kept (count `alerts`). */
+  readonly seen?: number;
   readonly message: Message;
   /** What a "Silence" click silences: the group's alerts, as matchers. */
   readonly matchers: readonly SilenceMatcher[];
@@ -34,6 +40,9 @@ export interface EpisodeState {
   readonly silence?: SilenceMark;
   readonly ack?: { readonly by: string; readonly at: number };
 }
+
+/** Resolved alerts remembered beyond the latest notification's; past them the oldest are forgotten. */
+export const MAX_RESOLVED_KEPT = 500;
 
 export type EpisodeStep =
   | { readonly kind: 'post'; readonly state: EpisodeState }
@@ -58,7 +67,8 @@ export function nextEpisode(previous: EpisodeState | undefined, notification: En
   if (previous === undefined || (previous.resolvedAt !== undefined && notification.status === 'firing')) {
     return { kind: 'post', state: startEpisode(notification, message) };
   }
-  const alerts = { ...previous.alerts, ...current };
+  const joined = Object.keys(current).filter((fp) => previous.alerts[fp] === undefined).length;
+  const alerts = trimmed(previous.alerts, current);
   const startedAt = Math.min(previous.startedAt, ...notification.alerts.map((a) => a.startsAt.getTime()));
   const replies = changes(previous, current, notification, startedAt, resolvedAt);
   const { resolvedAt: _previousEnd, ...rest } = previous;
@@ -71,6 +81,7 @@ export function nextEpisode(previous: EpisodeState | undefined, notification: En
       startedAt,
       ...(resolvedAt === undefined ? {} : { resolvedAt }),
       alerts,
+      seen: seenIn(previous) + joined,
       message,
       matchers: groupSilenceMatchers(notification.alerts),
       pendingReplies: replies,
@@ -87,6 +98,7 @@ export function startEpisode(notification: EnrichedNotification, message: Messag
     startedAt: Math.min(...notification.alerts.map((a) => a.startsAt.getTime())),
     ...(resolvedAt === undefined ? {} : { resolvedAt }),
     alerts: Object.fromEntries(notification.alerts.map((a) => [a.fingerprint, a.status])),
+    seen: notification.alerts.length,
     message,
     matchers: groupSilenceMatchers(notification.alerts),
     pendingReplies: [],
@@ -105,8 +117,7 @@ function changes(
   const resolved = Object.keys(current).filter((fp) => current[fp] === 'resolved' && previous.alerts[fp] !== 'resolved');
   const firing = Object.values(current).filter((status) => status === 'firing').length;
   const lines: string[] = [];
-  if (joined.length === 1)
-    lines.push(`🔥 a ${ordinal(Object.keys(previous.alerts).length + 1)} alert joined: ${nameOf(notification, joined[0] as string)}`);
+  if (joined.length === 1) lines.push(`🔥 a ${ordinal(seenIn(previous) + 1)} alert joined: ${nameOf(notification, joined[0] as string)}`);
   if (joined.length > 1) lines.push(`🔥 ${joined.length} alerts joined`);
   if (refired.length > 0) lines.push(`🔥 ${count(refired.length)} firing again`);
   if (resolvedAt !== undefined)
@@ -115,6 +126,25 @@ function changes(
   if (lines.length === 0)
     lines.push(notification.status === 'firing' ? `🔁 still firing: ${count(firing)} (repeat)` : '✅ resolved (repeat)');
   return lines;
+}
+
+function seenIn(state: EpisodeState): number {
+  return state.seen ?? Object.keys(state.alerts).length;
+}
+
+/**
+ * The previous alerts updated with the latest notification's, kept to what the episode needs: every
+ * alert still firing, and of those resolved before, the most recent `MAX_RESOLVED_KEPT` (an object
+ * keeps insertion order: a fingerprint updated is moved to the end, so the oldest come first).
+ */
+function trimmed(
+  previous: Readonly<Record<string, AlertStatus>>,
+  current: Readonly<Record<string, AlertStatus>>,
+): Record<string, AlertStatus> {
+  const earlier = Object.entries(previous).filter(([fp]) => current[fp] === undefined);
+  const resolved = earlier.filter(([, status]) => status === 'resolved');
+  const forgotten = new Set(resolved.slice(0, Math.max(0, resolved.length - MAX_RESOLVED_KEPT)).map(([fp]) => fp));
+  return { ...Object.fromEntries(earlier.filter(([fp]) => !forgotten.has(fp))), ...current };
 }
 
 function latestEnd(notification: EnrichedNotification): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextEpisode, ordinal, duration, type EpisodeState } from '../../../../src/integrations/slack/slack-episode.js';
+import { MAX_RESOLVED_KEPT, nextEpisode, ordinal, duration, type EpisodeState } from '../../../../src/integrations/slack/slack-episode.js';
 import { buildMessage } from '../../../../src/integrations/chat/build-message.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { alertWith, enriched, notificationOf } from '../../../support/alerts.js';
@@ -50,6 +50,17 @@ describe('episodes of a group', () => {
     const resolved = stateOf(step(first, at(3, { a: 'resolved' })));
     expect(resolved.resolvedAt).toBeDefined();
     expect(step(resolved, at(4, { a: 'firing' })).kind).toBe('post');
+  });
+
+  it('keeps a bounded state through an episode that never resolves, still counting every alert it had', () => {
+    let state = stateOf(step(undefined, at(0, { steady: 'firing', x0: 'firing' })));
+    const churn = 2_000;
+    for (let i = 1; i <= churn; i++)
+      state = stateOf(step(state, at(i, { steady: 'firing', [`x${i - 1}`]: 'resolved', [`x${i}`]: 'firing' })));
+    expect(Object.keys(state.alerts).length).toBeLessThanOrEqual(3 + MAX_RESOLVED_KEPT);
+    expect(Object.values(state.alerts).filter((status) => status === 'firing')).toHaveLength(2);
+    expect(state.pendingReplies).toEqual([`🔥 a ${ordinal(churn + 2)} alert joined: pod=x${churn}`, '✅ 1 alert resolved, 2 still firing']);
+    expect(JSON.stringify(state).length).toBeLessThan(200_000);
   });
 
   it('writes ordinals and durations as people say them', () => {
