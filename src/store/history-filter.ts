@@ -9,6 +9,13 @@ import type { HistoryFilter, Outcome } from './ports/history-filter.js';
  */
 export const FILTER_SCAN_ROWS = 10_000;
 
+/**
+ * Nor more than this many bytes of stored bodies, matching or not: each is decoded to be checked,
+ * and 10,000 notifications of 1,000 alerts would be gigabytes. Past it the page hands back where it
+ * stopped, as at the row bound; a page always reads at least one row, so it always moves on.
+ */
+export const FILTER_SCAN_BYTES = 16 * 1024 * 1024;
+
 export function isFiltered(filter: HistoryFilter | undefined): filter is HistoryFilter {
   return filter !== undefined && Object.values(filter).some((value) => value !== undefined);
 }

@@ -1,6 +1,6 @@
 import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import type { NotificationRecord } from '../ports/records.js';
-import { FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
+import { FILTER_SCAN_BYTES, FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
 import type { HistoryFilter } from '../ports/history-filter.js';
 import { NOTIFICATION_COLUMNS } from './postgres-columns.js';
 import type { PostgresConnection } from './postgres-connection.js';
@@ -61,8 +61,15 @@ export async function readFilteredPage(db: PostgresConnection, query: HistoryQue
   const records: NotificationRecord[] = [];
   const olderThan = async (position: number): Promise<boolean> => (await db.query(SQL.olderExists, [position])).length > 0;
   let bytes = 0;
+  let scanned = 0;
   for (let cursor = before; ;) {
-    const rows = await db.query<NotificationRow>(scan.sql, [cursor, floor, CHUNK_ROWS, ...scan.params]);
+    const fetched = await db.query<NotificationRow>(scan.sql, [cursor, floor, CHUNK_ROWS, ...scan.params]);
+    // The bodies are decoded here, in the service's one thread: only those within the budget (at
+    // least one); past it, the next page goes on from there.
+    const rows = fetched.filter((row, index) => {
+      scanned += row.body.length;
+      return index === 0 || scanned <= FILTER_SCAN_BYTES;
+    });
     for (const record of await toRecords(db, rows)) {
       if (!recordMatches(record, filter)) continue;
       bytes += rows.find((row) => row.id === record.id)?.body.length ?? 0;
@@ -70,7 +77,9 @@ export async function readFilteredPage(db: PostgresConnection, query: HistoryQue
       records.push(record);
       if (records.length >= query.limit) return { records, more: await olderThan(record.position) };
     }
-    if (rows.length < CHUNK_ROWS) break;
+    if (rows.length < fetched.length || (scanned > FILTER_SCAN_BYTES && fetched.length === CHUNK_ROWS))
+      return { records, more: true, resumeBefore: (rows.at(-1) as NotificationRow).position };
+    if (fetched.length < CHUNK_ROWS) break;
     cursor = (rows.at(-1) as NotificationRow).position;
   }
   return (await olderThan(floor)) ? { records, more: true, resumeBefore: floor } : { records, more: false };

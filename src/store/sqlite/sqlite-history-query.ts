@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { HistoryPage, HistoryQuery } from '../ports/history.js';
 import type { NotificationRecord } from '../ports/records.js';
-import { FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
+import { FILTER_SCAN_BYTES, FILTER_SCAN_ROWS, recordMatches } from '../history-filter.js';
 import type { HistoryFilter } from '../ports/history-filter.js';
 import { NOTIFICATION_COLUMNS, NOTIFICATIONS_WITH_BODIES } from './sqlite-columns.js';
 import type { NotificationRow } from './sqlite-rows.js';
@@ -67,9 +67,10 @@ export interface FilteredPageDeps {
 }
 
 /**
- * A filtered page reads at most `FILTER_SCAN_ROWS` positions below `before`, so a rare match
- * costs several short pages rather than one scan of the whole history; `resumeBefore` says
- * where the next one starts.
+ * A filtered page reads at most `FILTER_SCAN_ROWS` positions below `before`, and at most
+ * `FILTER_SCAN_BYTES` of bodies, so a rare match costs several short pages rather than one scan of
+ * the whole history (SQLite answers every caller from this thread); `resumeBefore` says where the
+ * next one starts.
  */
 export function readFilteredPage(deps: FilteredPageDeps, query: HistoryQuery, filter: HistoryFilter): HistoryPage {
   const newest = (deps.sql.newestPosition.get() as { position: number | null }).position ?? 0;
@@ -79,7 +80,10 @@ export function readFilteredPage(deps: FilteredPageDeps, query: HistoryQuery, fi
   const maxBytes = query.maxBytes ?? Number.POSITIVE_INFINITY;
   const records: NotificationRecord[] = [];
   let bytes = 0;
+  let scanned = 0;
   for (const row of deps.db.prepare(scan.sql).iterate({ ...scan.params, before, floor }) as IterableIterator<NotificationRow>) {
+    if (scanned > FILTER_SCAN_BYTES) return { records, more: true, resumeBefore: row.position + 1 };
+    scanned += row.body.length;
     const record = deps.toRecord(row);
     if (!recordMatches(record, filter)) continue;
     bytes += row.body.length;

@@ -175,6 +175,32 @@ describe.each(Object.keys(factories))('%s store history queries', (kind) => {
     expect(store.unfinishedCount()).toBe(0);
   });
 
+  // The memory store decodes nothing to filter (it holds the objects), so only the stores on disk
+  // have a byte budget to keep.
+  it.skipIf(kind === 'memory')(
+    'reads a bounded number of bytes per filtered page, however large the notifications',
+    async () => {
+      const store = await create();
+      await stored(store, 'match', { team: 'db' }, 'slack', ok);
+      // 40 notifications of 1 MB each: more than a page may decode at once.
+      for (let i = 0; i < 40; i++)
+        await store.add(
+          notificationOf([alertWith({ alertname: 'B', i: String(i) }, 'firing', { description: 'x'.repeat(1_000_000) })], `big${i}`),
+        );
+      const filter = { matchers: parseMatchers('team="db"') };
+      const first = await store.listNotifications({ limit: 10, filter });
+      expect(first.records).toEqual([]);
+      expect(first.more).toBe(true);
+      expect(first.resumeBefore).toBeGreaterThan(1);
+      let page = first;
+      for (let pages = 1; page.resumeBefore !== undefined && pages < 10; pages++)
+        page = await store.listNotifications({ limit: 10, filter, before: page.resumeBefore });
+      expect(ids(page)).toEqual(['match']);
+      expect(page.more).toBe(false);
+    },
+    60_000,
+  );
+
   it('refuses to retry a job that is not dead, and says when there is no such job', async () => {
     const store = await create();
     await stored(store, 'a', {}, 'slack', ok);
