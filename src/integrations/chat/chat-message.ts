@@ -32,10 +32,15 @@ export function chatMessageBuilder(
   const hasTemplates = Boolean(config.template_file) || Object.values(config.templates ?? {}).some((t) => t !== undefined);
   const templates = hasTemplates ? compileTemplates(action, config, createTemplateEngine(), deps.baseDir ?? process.cwd()) : undefined;
   return (notification, logger = deps.logger) => {
-    const overrides = templates?.render(notification, (failure) => {
-      deps.metrics?.templateErrors.inc({ action, template: failure.template });
-      logger.warn('template failed; the default text is sent', { action, template: failure.template, reason: failure.reason });
-    });
+    const overrides = templates?.render(
+      notification,
+      (failure) => {
+        deps.metrics?.templateErrors.inc({ action, template: failure.template });
+        logger.warn('template failed; the default text is sent', { action, template: failure.template, reason: failure.reason });
+      },
+      // What buildMessage shows in full; a 10,000-alert group renders its alert template 10 times, not 10,000.
+      Math.max(1, config.max_alerts),
+    );
     return buildMessage(notification, { maxAlerts: config.max_alerts }, overrides);
   };
 }

@@ -47,8 +47,12 @@ export interface TemplateFailure {
 /** An action's compiled templates: parsed once at start, rendered per notification. */
 export interface MessageTemplates {
   readonly names: readonly TemplateName[];
-  /** What the templates make of a notification; a template that fails leaves the default and a note. */
-  render(notification: EnrichedNotification, onFailure?: (failure: TemplateFailure) => void): MessageOverrides;
+  /**
+   * What the templates make of a notification; a template that fails leaves the default and a
+   * note. The `alert` template is rendered for the first `shown` alerts only (those the message
+   * shows in full; the rest fold into "…and N more"), all of them when absent.
+   */
+  render(notification: EnrichedNotification, onFailure?: (failure: TemplateFailure) => void, shown?: number): MessageOverrides;
 }
 
 /**
@@ -82,7 +86,7 @@ export function compileTemplates(action: string, sources: TemplateSources, engin
   if (problems.length > 0) throw new ConfigError('templates', problems);
   return {
     names: TEMPLATE_NAMES.filter((name) => compiled[name] !== undefined),
-    render(notification, onFailure) {
+    render(notification, onFailure, shown = notification.alerts.length) {
       const data = templateData(notification);
       const notes: string[] = [];
       const attempt = <T>(name: TemplateName, run: () => T): T | undefined => {
@@ -104,10 +108,9 @@ export function compileTemplates(action: string, sources: TemplateSources, engin
           'alert',
           () =>
             new Map(
-              notification.alerts.map((a) => [
-                a.fingerprint,
-                oneLine(String(engine.renderSync(alert, { ...data, alert: templateAlert(a) }))),
-              ]),
+              notification.alerts
+                .slice(0, shown)
+                .map((a) => [a.fingerprint, oneLine(String(engine.renderSync(alert, { ...data, alert: templateAlert(a) })))]),
             ),
         );
       return {

@@ -6,6 +6,9 @@ import { ConfigError } from '../../../../src/lib/config-error.js';
 import { compileTemplates, type TemplateSources } from '../../../../src/integrations/chat/message-templates.js';
 import { createTemplateEngine } from '../../../../src/integrations/chat/template-engine.js';
 import { enrichedGroup } from '../../../support/chat-platforms.js';
+import { chatMessageBuilder } from '../../../../src/integrations/chat/chat-message.js';
+import { createSilentLogger } from '../../../../src/observability/logger.js';
+import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 
 const engine = createTemplateEngine(() => new Date('2026-11-22T12:10:00Z'));
 const compile = (sources: TemplateSources, baseDir = process.cwd()) => compileTemplates('oncall', sources, engine, baseDir);
@@ -73,5 +76,29 @@ describe('message templates', () => {
     const out = compile({ templates: { text: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' } }).render(enrichedGroup());
     expect(out.text).toBeUndefined();
     expect(out.notes).toHaveLength(1);
+  });
+});
+
+describe('the alert template on a large group', () => {
+  it('is rendered for the alerts the message shows, not for those folded into "…and N more"', () => {
+    const group = enrichedGroup();
+    // Only the first ten carry the label the template reads: rendering it for the eleventh would fail.
+    const alerts = Array.from({ length: 1_000 }, (_, i) => ({
+      ...group.alerts[0]!,
+      fingerprint: `fp${i}`,
+      labels: { ...group.alerts[0]!.labels, ...(i < 10 ? { shown: `alert ${i}` } : {}) },
+    }));
+    const build = chatMessageBuilder(
+      'chat',
+      { max_alerts: 10, templates: { alert: '{{ alert.labels.shown }}' } },
+      {
+        logger: createSilentLogger(),
+        charts: createChartRenderer(),
+      },
+    );
+    const message = build({ ...group, alerts });
+    expect(message.notes).toEqual([]);
+    expect(message.alerts.map((a) => a.line)).toEqual(Array.from({ length: 10 }, (_, i) => `alert ${i}`));
+    expect(message.hidden).toBe(990);
   });
 });
