@@ -118,9 +118,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       options.loadConfig ??
       (() => loadConfig({ env: process.env, ...(loaded.file ? { file: path.join(baseDir, path.basename(loaded.file)) } : {}) })),
     build: async (next) => {
-      const generation = assemble(next, await check(next));
+      // Masked before anything reads the new file: its checks may log what a destination answered.
       secrets.add(collectSecrets(next.config));
-      return generation;
+      return assemble(next, await check(next));
     },
     swap: (_next, generation) => {
       live = generation;
