@@ -1,0 +1,126 @@
+import type { EnrichedNotification, Notification } from '../model/model.js';
+import type { DedupStore } from './ports/dedup.js';
+import type { DeliveryStore } from './ports/delivery-store.js';
+import type { HistoryPage, HistoryQuery, HistoryStore } from './ports/history.js';
+import type { MessageRef, MessageRefStore } from './ports/message-refs.js';
+import type { QueueStore } from './ports/queue.js';
+import type { RateLimit, RateLimitStore } from './ports/rate-limits.js';
+import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, NotificationRecord, Recovered, RetryResult } from './ports/records.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** What a store is made of: one part per port, each built by the adapter over its own storage. */
+export interface StoreParts {
+  readonly queue: QueueStore;
+  readonly history: HistoryStore;
+  readonly dedup: DedupStore;
+  readonly rateLimits: RateLimitStore;
+  readonly messageRefs: MessageRefStore;
+}
+
+/**
+ * A delivery store that hands each port's calls to its part: the delegation written once, for
+ * every adapter. An adapter extends it with its parts and what only it knows (its write probe, how
+ * it closes, how it reports a lost connection).
+ */
+export abstract class ComposedStore implements DeliveryStore {
+  constructor(private readonly parts: StoreParts) {}
+
+  abstract probeWrite(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  add(notification: Notification): Promise<void> {
+    return this.parts.queue.add(notification);
+  }
+
+  claimNotifications(limit: number): Promise<Notification[]> {
+    return this.parts.queue.claimNotifications(limit);
+  }
+
+  saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events?: readonly HistoryEvent[]): Promise<void> {
+    return this.parts.queue.saveRouted(enriched, jobs, events);
+  }
+
+  claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
+    return this.parts.queue.claimDueJobs(now, limit);
+  }
+
+  nextDueAt(): Promise<number | undefined> {
+    return this.parts.queue.nextDueAt();
+  }
+
+  recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
+    return this.parts.queue.recordBeforeAck(notificationId, job, update);
+  }
+
+  releaseJob(jobId: string, nextAttemptAt: number, event?: HistoryEvent): Promise<void> {
+    return this.parts.queue.releaseJob(jobId, nextAttemptAt, event);
+  }
+
+  retryJob(jobId: string, now: number): Promise<RetryResult> {
+    return this.parts.queue.retryJob(jobId, now);
+  }
+
+  finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    return this.parts.queue.finishAttempt(jobId, update);
+  }
+
+  recover(): Promise<Recovered> {
+    return this.parts.queue.recover();
+  }
+
+  unfinishedCount(): number {
+    return this.parts.queue.unfinishedCount();
+  }
+
+  onWork(listener: () => void): void {
+    this.parts.queue.onWork(listener);
+  }
+
+  oldestUnfinishedAt(): Promise<number | undefined> {
+    return this.parts.queue.oldestUnfinishedAt();
+  }
+
+  listNotifications(query: HistoryQuery): Promise<HistoryPage> {
+    return this.parts.history.listNotifications(query);
+  }
+
+  getNotification(id: string): Promise<NotificationRecord | undefined> {
+    return this.parts.history.getNotification(id);
+  }
+
+  recordEvent(notificationId: string, event: HistoryEvent): Promise<void> {
+    return this.parts.history.recordEvent(notificationId, event);
+  }
+
+  claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
+    return this.parts.dedup.claimDedupKeys(notificationId, keys, now, windowMs);
+  }
+
+  rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number> {
+    return this.parts.rateLimits.rateDelay(limit, alerts, now);
+  }
+
+  holdDestination(key: string, ms: number, now: number): Promise<void> {
+    return this.parts.rateLimits.holdDestination(key, ms, now);
+  }
+
+  getMessageRef(id: string): Promise<MessageRef | undefined> {
+    return this.parts.messageRefs.getMessageRef(id);
+  }
+
+  putMessageRef(ref: MessageRef): Promise<void> {
+    return this.parts.messageRefs.putMessageRef(ref);
+  }
+}
+
+/**
+ * Rate limits for a store one process owns (memory, SQLite): its buckets live in memory, and its
+ * own ingest wakes its dispatcher.
+ */
+export function inProcessRateLimits(): RateLimitStore {
+  const limiter = new RateLimiter();
+  return {
+    rateDelay: async (limit, alerts, now) => limiter.delayFor(limit, now, alerts),
+    holdDestination: async (key, ms, now) => limiter.hold(key, now + ms),
+  };
+}
