@@ -46,6 +46,10 @@ export function buildSlackInteractions(deps: {
     logger,
     timeoutMs: CLICK_TIMEOUT_MS,
     shutdownSignal: deps.shutdownSignal,
+    pace: async (action) => {
+      const limit = deps.actions.get(action)?.rateLimit;
+      return limit === undefined ? 0 : deps.store.rateDelay(limit, 1, Date.now());
+    },
     count: (button, outcome) => deps.metrics.slackClicks.inc({ button, outcome }),
     async acknowledged(ref, state: EpisodeState, by) {
       const firing = Object.keys(state.alerts).filter((fp) => state.alerts[fp] === 'firing');

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../observability/logger.js';
 import { outboundRequest } from '../../outbound/outbound-request.js';
 import { createSilenceClient } from '../../alertmanager/silence-client.js';
@@ -30,7 +31,15 @@ export interface ClickDeps {
   readonly timeoutMs: number;
   /** Aborts calls still running at shutdown, past the grace period. */
   readonly shutdownSignal?: AbortSignal;
+  /**
+   * How long a click on this action's message must wait for its channel's rate limit (0: go now,
+   * its token taken), the same buckets its deliveries take from; absent, clicks are not paced.
+   */
+  readonly pace?: (action: string) => Promise<number>;
 }
+
+// A click waits this long at most for its channel's rate limit; past it, it goes and meets Slack's.
+const MAX_CLICK_WAIT_MS = 10_000;
 
 /** What a click changes in its message, decided outside the group's lock and applied under it. */
 interface Change {
@@ -76,6 +85,8 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
     // Alertmanager and PagerDuty are asked outside the group's lock: one that hangs holds up this
     // click alone, never the group's next notification (which waits for the lock).
     const change = await act(app, found, found.state as unknown as EpisodeState, click);
+    // The edit and its reply count against the channel's pace like a delivery's: clicks cannot flood it.
+    await paced(found.action);
     const raced = await app.exclusive(found.groupKey, async (): Promise<string | undefined> => {
       // Read again inside the lock: a notification or another click may have changed the message meanwhile.
       const ref = (await deps.refs.getMessageRef(click.value)) ?? found;
@@ -152,6 +163,13 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
       return { apply: (current) => ({ ...current, ack }), lines: [`👀 ${who} acknowledged`, ...more] };
     }
     throw new Error(`unknown button ${click.actionId}`);
+  }
+
+  async function paced(action: string): Promise<void> {
+    if (deps.pace === undefined) return;
+    const until = Date.now() + MAX_CLICK_WAIT_MS;
+    for (let wait = await deps.pace(action); wait > 0 && Date.now() < until; wait = await deps.pace(action))
+      await sleep(Math.min(wait, until - Date.now()), undefined, deps.shutdownSignal ? { signal: deps.shutdownSignal } : {});
   }
 
   async function tell(click: Click, text: string): Promise<void> {
