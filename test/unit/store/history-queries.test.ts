@@ -176,10 +176,9 @@ describe.each(Object.keys(factories))('%s store history queries', (kind) => {
   });
 
   // The memory store decodes nothing to filter (it holds the objects), so only the stores on disk
-  // have a byte budget to keep.
-  it.skipIf(kind === 'memory')(
-    'reads a bounded number of bytes per filtered page, however large the notifications',
-    async () => {
+  // have a byte budget to keep: the case is theirs alone.
+  if (kind !== 'memory')
+    it('reads a bounded number of bytes per filtered page, however large the notifications', async () => {
       const store = await create();
       await stored(store, 'match', { team: 'db' }, 'slack', ok);
       // 40 notifications of 1 MB each: more than a page may decode at once.
@@ -197,9 +196,7 @@ describe.each(Object.keys(factories))('%s store history queries', (kind) => {
         page = await store.listNotifications({ limit: 10, filter, before: page.resumeBefore });
       expect(ids(page)).toEqual(['match']);
       expect(page.more).toBe(false);
-    },
-    60_000,
-  );
+    }, 60_000);
 
   it('refuses to retry a job that is not dead, and says when there is no such job', async () => {
     const store = await create();
