@@ -1,4 +1,5 @@
 import type { LabelSet } from '../model/model.js';
+import { escapeRegex } from '../lib/escape.js';
 
 /** A matcher as Alertmanager's API v2 takes it in a silence. */
 export interface SilenceMatcher {
@@ -35,8 +36,4 @@ export function groupSilenceMatchers(alerts: ReadonlyArray<{ readonly labels: La
 /** `name="value"` / `name=~"a|b"`: how amtool and the Alertmanager UI write a matcher. */
 export function matcherText(matcher: SilenceMatcher): string {
   return `${matcher.name}${matcher.isEqual ? '' : '!'}${matcher.isRegex ? '=~' : '='}${JSON.stringify(matcher.value)}`;
-}
-
-function escapeRegex(value: string): string {
-  return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }

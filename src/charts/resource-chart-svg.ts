@@ -1,5 +1,6 @@
 import { formatBytes, formatCores } from '../lib/format-units.js';
 import type { GraphData, GraphPanel } from './graph-data.js';
+import { escapeHtml } from '../lib/escape.js';
 
 /** Pixel geometry of the chart; exported so tests can find where a value is drawn. */
 export const CHART = { width: 720, panelHeight: 170, top: 34, left: 78, right: 16, gap: 34, bottom: 26 } as const;
@@ -108,11 +109,7 @@ function text(
   weight = 'normal',
   color: string = COLORS.text,
 ): string {
-  return `<text x="${fix(x)}" y="${fix(y)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="${color}">${escapeXml(content)}</text>`;
+  return `<text x="${fix(x)}" y="${fix(y)}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="${color}">${escapeHtml(content)}</text>`;
 }
 
 const fix = (n: number): string => n.toFixed(1);
-
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}

@@ -1,3 +1,4 @@
+import { escapeRegex } from '../lib/escape.js';
 /**
  * Safe pieces of PromQL built from label values that come from alerts (and so from anyone who
  * can post one): values are always quoted, and regex alternations always escaped.
@@ -6,13 +7,6 @@
 /** A PromQL string literal. JSON's escapes (`\"`, `\\`, `\n`, `\uXXXX`) are valid in PromQL too. */
 export function promqlString(value: string): string {
   return JSON.stringify(value);
-}
-
-// RE2's metacharacters; Prometheus anchors label regexes, so nothing else needs escaping.
-const RE2_SPECIAL = /[\\.+*?()|[\]{}^$]/g;
-
-export function escapeRegex(value: string): string {
-  return value.replace(RE2_SPECIAL, '\\$&');
 }
 
 /** `label=~"a|b|c"` matching exactly these values, each escaped, duplicates removed, sorted (stable queries cache better). */

@@ -2,7 +2,8 @@ import type { Alert } from '../../model/model.js';
 import type { GraphPanel } from '../../charts/graph-data.js';
 import { storablePoints } from '../../charts/graph-data.js';
 import type { PrometheusClient, Series } from '../../prometheus/prometheus-client.js';
-import { escapeRegex, promqlString } from '../../prometheus/promql-selector.js';
+import { promqlString } from '../../prometheus/promql-selector.js';
+import { escapeRegex } from '../../lib/escape.js';
 
 /** A node's CPU (cores busy against its cores) and memory (used against total) over the window. */
 export interface NodeGraph {

@@ -2,7 +2,8 @@ import type { Alert, Enrichment, EnrichmentField } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
 import { formatBytes, formatDuration, formatPercent } from '../../lib/format-units.js';
 import type { Sample } from '../../prometheus/prometheus-client.js';
-import { escapeRegex, promqlString } from '../../prometheus/promql-selector.js';
+import { promqlString } from '../../prometheus/promql-selector.js';
+import { escapeRegex } from '../../lib/escape.js';
 import { requirePrometheus } from '../require-prometheus.js';
 
 export interface NodeResourcesOptions {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from '../chat/message-model.js';
+import { escapeHtml } from '../../lib/escape.js';
 
 /**
  * The message model as a Google Chat message with one `cardsV2` card, posted to a space's incoming
@@ -97,15 +98,10 @@ function paragraph(html: string): Widget {
   return { textParagraph: { text: cut(html, GOOGLE_CHAT_LIMITS.text) } };
 }
 
-/**
- * Card text (textParagraph, decoratedText's text, a section's header) takes a subset of HTML:
- * `&`, `<` and `>` from an alert become entities, so no tag (`<a href>`) or entity forms from it,
- * and `"` too, so nothing ends the one attribute the adapter writes (an href, itself a `safeLink`).
- * The card header, labels and buttons are plain text and take the values as they are.
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+// Card text (textParagraph, decoratedText's text, a section's header) takes a subset of HTML:
+// what an alert wrote goes through escapeHtml, so no tag (`<a href>`) or entity forms from it and
+// nothing ends the one attribute the adapter writes (an href, itself a `safeLink`). The card
+// header, labels and buttons are plain text and take the values as they are.
 
 /**
  * The platform's documented limits, checked on a finished body: what `alertpipe render` reports

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatCores, formatDuration, formatPercent } from '../../../src/lib/format-units.js';
-import { anyOf, escapeRegex, promqlString } from '../../../src/prometheus/promql-selector.js';
+import { anyOf, promqlString } from '../../../src/prometheus/promql-selector.js';
+import { escapeRegex } from '../../../src/lib/escape.js';
 import { sparkline } from '../../../src/enrichers/pod-resources/sparkline.js';
 
 describe('sparkline', () => {
