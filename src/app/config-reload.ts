@@ -5,9 +5,6 @@ import type { ReloadAnswer } from '../http/health/reload-routes.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
-/** What a reload did: swapped the config (some sections only at the next restart), or kept the old one. */
-export type ReloadOutcome = ReloadAnswer;
-
 /**
  * Sections a running process cannot change: the listener, its TLS and credentials, the store and
  * delivery's sizing are built once. A reload keeps the ones in force and says which need a restart.
@@ -20,7 +17,7 @@ export interface ConfigReloaderDeps<G> {
   /** Everything built from a config, with every check start-up makes; throws `ConfigError` on any problem. */
   build(loaded: LoadedConfig): Promise<G>;
   /** Puts a built generation in force; work already running keeps the one it started with. */
-  swap(loaded: LoadedConfig, generation: G): void;
+  swap(generation: G): void;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -31,13 +28,13 @@ export interface ConfigReloaderDeps<G> {
  * answered and counted in `alertpipe_config_last_reload_successful`. One reload at a time; a second
  * asked for meanwhile runs after it, on the file as it is then.
  */
-export function createConfigReloader<G>(initial: LoadedConfig, deps: ConfigReloaderDeps<G>): () => Promise<ReloadOutcome> {
+export function createConfigReloader<G>(initial: LoadedConfig, deps: ConfigReloaderDeps<G>): () => Promise<ReloadAnswer> {
   let current = initial;
   let queue: Promise<unknown> = Promise.resolve();
   deps.metrics.configReloadSuccessful.set(1);
   deps.metrics.configReloadSuccessTimestamp.set(Date.now() / 1000);
 
-  async function reload(): Promise<ReloadOutcome> {
+  async function reload(): Promise<ReloadAnswer> {
     try {
       const read = await deps.load();
       const restartNeeded = RESTART_ONLY.filter(
@@ -46,7 +43,7 @@ export function createConfigReloader<G>(initial: LoadedConfig, deps: ConfigReloa
       const kept = Object.fromEntries(RESTART_ONLY.map((section) => [section, current.config[section]]));
       const next: LoadedConfig = { ...read, config: { ...read.config, ...kept } };
       const generation = await deps.build(next);
-      deps.swap(next, generation);
+      deps.swap(generation);
       current = next;
       deps.metrics.configReloadSuccessful.set(1);
       deps.metrics.configReloadSuccessTimestamp.set(Date.now() / 1000);

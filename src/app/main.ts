@@ -4,7 +4,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './create-app.js';
-import { createConfigReloader, type ReloadOutcome } from './config-reload.js';
+import { createConfigReloader } from './config-reload.js';
+import type { ReloadAnswer } from '../http/health/reload-routes.js';
 import { assembleGeneration, type ConfigGeneration } from './config-generation.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
 import { collectSecrets } from '../config/collect-secrets.js';
@@ -44,7 +45,7 @@ export interface Service {
   readonly metrics: Metrics;
   readonly logger: Logger;
   /** Reads the config again and swaps it whole, or keeps the one in force on any problem (SIGHUP, `POST /-/reload`). */
-  reload(): Promise<ReloadOutcome>;
+  reload(): Promise<ReloadAnswer>;
   /** Stops accepting, lets running work finish within the grace period, closes the store. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -122,7 +123,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       secrets.add(collectSecrets(next.config));
       return assemble(next, await check(next));
     },
-    swap: (_next, generation) => {
+    swap: (generation) => {
       live = generation;
       dispatcher.kick();
     },

@@ -40,7 +40,7 @@ export function createTemplateEngine(now: () => Date = () => new Date()): Liquid
     title,
     toUpper: (value) => String(value).toUpperCase(),
     toLower: (value) => String(value).toLowerCase(),
-    reReplaceAll: (value, pattern, replacement) => reReplaceAll(value, pattern, replacement),
+    reReplaceAll,
     sortedPairs,
     since: (value) => since(value, now()),
   };
