@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { configSchema } from './schema.js';
 import { isSecretSchema } from '../lib/secret.js';
 import { secretParts } from '../lib/secret-parts.js';
+import { defOf, isRecord, unionOptionsFor } from './schema-def.js';
 
 // Only for opaque values the schema cannot describe (a custom enricher's `options`): there the
 // key's name is all there is to go on.
@@ -17,22 +18,6 @@ export function collectSecrets(config: unknown, schema: z.ZodType = configSchema
   const found = new Set<string>();
   visit(schema, config, '', found);
   return [...found].flatMap(secretParts).filter((s) => s.length > 0);
-}
-
-interface Def {
-  readonly type: string;
-  readonly innerType?: z.ZodType;
-  readonly in?: z.ZodType;
-  readonly out?: z.ZodType;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly options?: readonly z.ZodType[];
-  readonly valueType?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly left?: z.ZodType;
-  readonly right?: z.ZodType;
-  readonly getter?: () => z.ZodType;
-  readonly discriminator?: string;
-  readonly values?: readonly unknown[];
 }
 
 function visit(schema: z.ZodType, value: unknown, key: string, found: Set<string>): void {
@@ -56,7 +41,7 @@ function visit(schema: z.ZodType, value: unknown, key: string, found: Set<string
     // A discriminated union (the actions, by `type`) is checked against the option the value
     // names; any other union against every option, a field secret in any of them counting.
     case 'union':
-      for (const option of optionsFor(def, value)) visit(option, value, key, found);
+      for (const option of unionOptionsFor(def, value)) visit(option, value, key, found);
       return;
     case 'intersection':
       for (const side of [def.left, def.right]) if (side) visit(side, value, key, found);
@@ -76,21 +61,6 @@ function visit(schema: z.ZodType, value: unknown, key: string, found: Set<string
   }
 }
 
-function optionsFor(def: Def, value: unknown): readonly z.ZodType[] {
-  const options = def.options ?? [];
-  if (def.discriminator === undefined || !isRecord(value)) return options;
-  const tag = value[def.discriminator];
-  const chosen = options.filter((option) => {
-    const field = defOf(option).shape?.[def.discriminator as string];
-    return field !== undefined && (defOf(field).values ?? []).includes(tag);
-  });
-  return chosen.length > 0 ? chosen : options;
-}
-
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
-}
-
 function visitOpaque(value: unknown, key: string, found: Set<string>): void {
   if (typeof value === 'string') {
     if (OPAQUE_SECRET_KEY.test(key)) found.add(value);
@@ -104,8 +74,4 @@ function collectStrings(value: unknown, found: Set<string>): void {
   if (typeof value === 'string') found.add(value);
   else if (Array.isArray(value)) for (const child of value) collectStrings(child, found);
   else if (isRecord(value)) for (const child of Object.values(value)) collectStrings(child, found);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -10,6 +10,7 @@ import { checkReferences } from './check-references.js';
 import { parseCoercingScalars } from './coerce-scalars.js';
 import { issuesToProblems } from '../lib/issue-problems.js';
 import { configSchema, type Config } from './schema.js';
+import { readSecretFiles } from './secret-files.js';
 import { yamlProblems } from './yaml-problems.js';
 
 export interface LoadedConfig {
@@ -51,7 +52,12 @@ export async function loadConfig(options: {
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
-  return { config: parseConfigText(text, file, options.env, options.commandLine), source: 'file', baseDir: path.dirname(absolute), file };
+  const baseDir = path.dirname(absolute);
+  const config = parseConfigText(text, file, options.env, {
+    baseDir,
+    ...(options.commandLine ? { commandLine: options.commandLine } : {}),
+  });
+  return { config, source: 'file', baseDir, file };
 }
 
 /**
@@ -62,9 +68,16 @@ const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses and validates config YAML; `source` names it in errors. A command from the command line
- * joins a prometheus-am-executor file's commands, as it did there.
+ * joins a prometheus-am-executor file's commands, as it did there. Secrets given as `<field>_file`
+ * are read relative to `baseDir` (the config file's folder; the working directory when absent).
  */
-export function parseConfigText(text: string, source: string, env: NodeJS.ProcessEnv, commandLine?: CommandLineCommand): Config {
+export function parseConfigText(
+  text: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  options: { readonly commandLine?: CommandLineCommand; readonly baseDir?: string } = {},
+): Config {
+  const { commandLine } = options;
   let document: Document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length === 0 && looksLikeAmExecutor(document)) document = parseAsYamlV2(text);
   if (document.errors.length > 0) throw new ConfigError(source, yamlProblems(document.errors, text));
@@ -93,7 +106,8 @@ export function parseConfigText(text: string, source: string, env: NodeJS.Proces
       message: 'a command on the command line needs a prometheus-am-executor file (commands:) or none; in this format, add an exec action',
     });
   }
-  const input = amExecutor ? translateAmExecutorConfig(addCommandLineCommand(interpolated, commandLine), problems) : interpolated;
+  const translated = amExecutor ? translateAmExecutorConfig(addCommandLineCommand(interpolated, commandLine), problems) : interpolated;
+  const input = readSecretFiles(configSchema, translated, options.baseDir ?? process.cwd(), problems) as Record<string, unknown>;
   if (problems.length > 0) throw new ConfigError(source, problems);
   return validate(withEnvDefaults(input, env), source);
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionTypeNames } from '../../src/integrations/registry.js';
 import { collectSecrets } from '../../src/config/collect-secrets.js';
@@ -27,6 +30,28 @@ afterAll(() => echo.close());
 // One file per integration beside its tests; those of second modes (the Slack app) are the extra keys.
 const EXAMPLES = await loadSecretExamples();
 
+/**
+ * The example with every marked field moved into a file of its own, named by `<field>_file`. The
+ * entries of a map (`headers`, an exec's `env`: `X-Api-Key`, `API_TOKEN`) are values, not fields,
+ * and have no `_file`; fields are snake_case.
+ */
+function withSecretsInFiles(value: Record<string, unknown>, dir: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (typeof child === 'string' && child.includes(MARK) && /^[a-z][a-z0-9_]*$/.test(key)) {
+      const file = `${key}-${Object.keys(out).length}.txt`;
+      // With the newline an editor leaves, which is not part of the secret.
+      writeFileSync(path.join(dir, file), `${child}\n`);
+      out[`${key}_file`] = file;
+    } else if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
+      out[key] = withSecretsInFiles(child as Record<string, unknown>, dir);
+    } else {
+      out[key] = child;
+    }
+  }
+  return out;
+}
+
 describe('secret fields', () => {
   it('has an example for every action type in the registry', () => {
     expect(actionTypeNames.filter((type) => EXAMPLES[type] === undefined)).toEqual([]);
@@ -35,6 +60,21 @@ describe('secret fields', () => {
   });
 
   for (const type of Object.keys(EXAMPLES)) {
+    it(`${type}: every secret field can be given as <field>_file instead, as in Alertmanager`, () => {
+      const example = EXAMPLES[type];
+      if (!example) throw new Error(`no example for action type ${type}`);
+      const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-secret-files-'));
+      try {
+        const direct = example(echo.url);
+        const fromFiles = withSecretsInFiles(direct, dir);
+        const parse = (action: unknown) =>
+          parseConfigText(`actions:\n  under-test: ${JSON.stringify(action)}\n`, 'test', {}, { baseDir: dir }).actions['under-test'];
+        expect(parse(fromFiles)).toEqual(parse(direct));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it(`${type}: its secret fields appear in no log line, no history answer and no error message`, async () => {
       const example = EXAMPLES[type];
       if (!example) throw new Error(`no example for action type ${type}`);

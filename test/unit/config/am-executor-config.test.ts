@@ -94,13 +94,15 @@ describe('a command on the command line (config_test.go: Test_mergeConfigs)', ()
 
   it("joins the file's commands, once when the file already has it", () => {
     const text = 'commands:\n  - cmd: echo\n    args: [banana]\n  - cmd: /bin/true\n';
-    const joined = parseConfigText(text, 'x', {}, { cmd: '/bin/echo', args: [] });
+    const joined = parseConfigText(text, 'x', {}, { commandLine: { cmd: '/bin/echo', args: [] } });
     expect(Object.values(joined.actions).map((a) => (a as { cmd?: string }).cmd)).toEqual(['echo', '/bin/true', '/bin/echo']);
-    const same = parseConfigText(text, 'x', {}, { cmd: '/bin/true', args: [] });
+    const same = parseConfigText(text, 'x', {}, { commandLine: { cmd: '/bin/true', args: [] } });
     expect(Object.keys(same.actions)).toEqual(['command-1-echo', 'command-2-true']);
   });
 
   it("is refused with alertpipe's own format, which has exec actions for that", () => {
-    expect(() => parseConfigText('actions: {}\n', 'x', {}, { cmd: '/bin/true', args: [] })).toThrow(/command on the command line/);
+    expect(() => parseConfigText('actions: {}\n', 'x', {}, { commandLine: { cmd: '/bin/true', args: [] } })).toThrow(
+      /command on the command line/,
+    );
   });
 });
