@@ -37,6 +37,8 @@ export class PostgresConnection {
   private failure: Error = new Error('connecting to PostgreSQL');
   private readonly failureListeners: Array<(error: Error | undefined) => void> = [];
   private down = true;
+  /** When a statement or a background check last failed (0: never since start). */
+  private troubleAt = 0;
   readonly ready: Promise<void>;
 
   constructor(private readonly options: PostgresConnectionOptions) {
@@ -84,8 +86,14 @@ export class PostgresConnection {
     if (!this.migrated) listener(this.failure);
   }
 
+  /** Whether a statement or a background check failed within the last `ms`. */
+  troubleWithin(ms: number): boolean {
+    return Date.now() - this.troubleAt < ms;
+  }
+
   /** A failure met outside any call (a background check, an idle connection, the start-up). */
   failed(error: unknown): void {
+    this.troubleAt = Date.now();
     const cause = error instanceof Error ? error.message : String(error);
     this.failure = new Error(`PostgreSQL unavailable: ${cause}`, { cause: error });
     this.down = true;
@@ -104,6 +112,7 @@ export class PostgresConnection {
     try {
       return (await this.pool.query<R>(text, values)).rows;
     } catch (error) {
+      this.troubleAt = Date.now();
       const code = (error as { code?: unknown } | null)?.code;
       throw Object.assign(
         new Error(`PostgreSQL: ${error instanceof Error ? error.message : String(error)}`, { cause: error }),

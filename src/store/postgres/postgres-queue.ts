@@ -147,6 +147,7 @@ export class PostgresQueue implements QueueStore {
       update.nextAttemptAt ?? null,
       JSON.stringify(update.attempt),
       result,
+      this.owner,
     ]);
     // Settled only once written: while the dispatcher retries a write the database refused, the
     // lease is still renewed, so no other replica runs the job again meanwhile.
@@ -218,9 +219,15 @@ export class PostgresQueue implements QueueStore {
     if (this.pruning.due()) await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
   }
 
-  /** Takes over expired work at most every quarter lease: a claim usually finds none, and costs a round trip less. */
+  /**
+   * Takes over expired work at most every quarter lease: a claim usually finds none, and costs a
+   * round trip less. Not within a lease of trouble with the database: when it was away, every
+   * lease ran out with it, while their replicas lived on and kept the outcomes they could not
+   * write; they renew their leases and write them within that time (this replica's own included).
+   */
   private async takeOverIfDue(): Promise<void> {
     if (Date.now() - this.takenOverAt < this.options.leaseMs / 4) return;
+    if (this.db.troubleWithin(this.options.leaseMs)) return;
     const { deadLettered } = await this.takeOver();
     if (deadLettered.length > 0) this.options.onDeadLettered?.(deadLettered);
   }

@@ -18,6 +18,12 @@ export const WORK_CHANNEL = 'alertpipe_work';
  */
 const KEEP_BODY = `(row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_length(n.body)) OVER w <= $3::bigint)`;
 
+/**
+ * In `finishAttempt` (every SET sees the row as it was): the job is this replica's, running, or
+ * was taken over from it and waits, unclaimed, for another attempt.
+ */
+const OWN_OUTCOME = "(state = 'running' AND owner = $6 OR state = 'pending' AND owner IS NULL)";
+
 export const SQL = {
   /** $1 id, $2 received_at, $3 original, $4 body, $5 the notifying replica. The NOTIFY goes out at commit. */
   add: `WITH added AS (
@@ -98,13 +104,24 @@ export const SQL = {
     FROM (SELECT 1) one LEFT JOIN retried ON true`,
 
   /**
-   * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null. Only a
-   * running job: an outcome written again (its first answer was lost with the connection) must
-   * not count its attempt twice.
+   * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null, $6 owner.
+   * The outcome applies to the job this replica is running, and to one taken over while the
+   * outcome could not be written (the database was away longer than the lease) and not claimed
+   * again: what was delivered is not delivered twice, and the interruption counted for it is taken
+   * back. Run by another replica meanwhile, the job keeps its state and the attempt joins its
+   * history. An outcome written again (its first answer was lost with the connection) is found in
+   * the attempts and changes nothing.
    */
-  finishAttempt: `UPDATE alertpipe_jobs SET state = $2, next_attempt_at = coalesce($3, next_attempt_at),
-      attempts = attempts || jsonb_build_array($4::jsonb), result = coalesce($5::jsonb, result), owner = NULL, lease_until = NULL
-    WHERE id = $1 AND state = 'running' RETURNING notification_id`,
+  finishAttempt: `UPDATE alertpipe_jobs SET
+      state = CASE WHEN ${OWN_OUTCOME} THEN $2 ELSE state END,
+      next_attempt_at = CASE WHEN ${OWN_OUTCOME} THEN coalesce($3, next_attempt_at) ELSE next_attempt_at END,
+      result = CASE WHEN ${OWN_OUTCOME} THEN coalesce($5::jsonb, result) ELSE result END,
+      interruptions = CASE WHEN state = 'pending' AND owner IS NULL THEN greatest(interruptions - 1, 0) ELSE interruptions END,
+      owner = CASE WHEN ${OWN_OUTCOME} THEN NULL ELSE owner END,
+      lease_until = CASE WHEN ${OWN_OUTCOME} THEN NULL ELSE lease_until END,
+      attempts = attempts || jsonb_build_array($4::jsonb)
+    WHERE id = $1 AND NOT attempts @> jsonb_build_array($4::jsonb)
+    RETURNING notification_id`,
 
   /**
    * Work whose lease ran out: its replica stopped renewing it (killed, or cut off from the
