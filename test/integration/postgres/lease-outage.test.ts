@@ -85,12 +85,12 @@ describe.skipIf(!postgres.available)('PostgreSQL leases across an outage', () =>
     const [again] = await b!.claimDueJobs(Date.now(), 1);
     expect(again!.job.id).toBe(job);
 
-    await a!.finishAttempt(job, { state: 'failed', attempt: { at: 1, durationMs: 5, outcome: 'failure', error: '400' } });
+    await a!.finishAttempt(job, { state: 'failed', attempt: { at: 1, durationMs: 5, outcome: 'failed', error: '400' } });
     expect((await b!.getNotification('twice'))!.jobs.map((j) => j.state)).toEqual(['running']);
     await b!.finishAttempt(job, delivered(2));
     const [record] = (await b!.getNotification('twice'))!.jobs;
     expect(record!.state).toBe('succeeded');
-    expect(record!.attempts.map((attempt) => attempt.outcome)).toEqual(['failure', 'success']);
+    expect(record!.attempts.map((attempt) => attempt.outcome)).toEqual(['failed', 'success']);
   });
 
   it('counts an outcome written twice (its first answer lost) once', async () => {
