@@ -33,6 +33,7 @@ export function createErrorMiddleware(logger: Logger, metrics: Metrics): ErrorRe
       status: 'error',
       error: known?.message ?? 'internal error',
       ...(known && known.issues.length > 0 ? { issues: known.issues } : {}),
+      ...known?.fields,
     });
   };
 }

@@ -13,6 +13,8 @@ export abstract class HttpError extends Error {
   abstract readonly statusCode: number;
   readonly issues: readonly ProblemDetail[];
   readonly headers: Readonly<Record<string, string>>;
+  /** More of the answer's fields, beside `status`, `error` and `issues`. */
+  readonly fields?: Readonly<Record<string, unknown>>;
 
   constructor(message: string, issues: readonly ProblemDetail[] = [], headers: Record<string, string> = {}) {
     super(message);
@@ -24,6 +26,20 @@ export abstract class HttpError extends Error {
 
 export class ValidationError extends HttpError {
   readonly statusCode = 400;
+}
+
+/**
+ * Some alerts of a list kept and the rest refused, as Alertmanager's `POST /api/v2/alerts`
+ * answers: 400 naming the invalid ones, the valid ones queued all the same (`id`, `alerts`).
+ * Neither Prometheus nor Alertmanager sends a 4xx again, so nothing kept is sent twice.
+ */
+export class PartlyAcceptedError extends ValidationError {
+  override readonly fields: Readonly<Record<string, unknown>>;
+
+  constructor(message: string, issues: readonly ProblemDetail[], accepted: { readonly id: string; readonly alerts: number }) {
+    super(message, issues);
+    this.fields = { id: accepted.id, alerts: accepted.alerts };
+  }
 }
 
 export class UnauthorizedError extends HttpError {

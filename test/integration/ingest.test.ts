@@ -129,3 +129,61 @@ describe('health and metrics', () => {
     expect(text).toContain('alertpipe_queue_depth');
   });
 });
+
+describe('what real senders send', () => {
+  const firing = (name: string) => ({ labels: { alertname: name, instance: 'db1' }, startsAt: '2026-12-02T06:31:04Z' });
+
+  it('keeps the valid alerts of a Prometheus push with an invalid one, and answers 400 naming it, as Alertmanager does', async () => {
+    const body = [firing('Kept0'), { labels: { alertname: 'Bad' }, startsAt: 'soon' }, firing('Kept1'), { labels: {} }];
+    const answer = await app.post('/api/v2/alerts', body);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ status: 'error', alerts: 2, id: expect.any(String) });
+    expect(answer.body.error).toMatch(/^2 of 4 alerts invalid and left out \(first: 1\.startsAt: .*RFC 3339.*\); the other 2 accepted/);
+    expect((answer.body.issues as { path: string }[]).map((i) => i.path)).toEqual(['1.startsAt', '3.labels']);
+    const record = await app.untilDone(String(answer.body.id));
+    expect(record.notification.alerts.map((a) => a.labels.alertname)).toEqual(['Kept0', 'Kept1']);
+  });
+
+  it('keeps the valid alerts of an Alertmanager group the same way', async () => {
+    const answer = await app.post('/alert', {
+      status: 'firing',
+      alerts: [firing('Grouped'), { labels: { alertname: 'X' }, status: 'broken' }],
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ alerts: 1 });
+    expect((answer.body.issues as { path: string }[]).map((i) => i.path)).toEqual(['alerts.1.status']);
+    expect((await app.untilDone(String(answer.body.id))).notification.alerts).toHaveLength(1);
+  });
+
+  it('refuses the whole body, keeping nothing, when no alert is valid or a problem is outside the alerts', async () => {
+    const before = await (await fetch(`${app.url}/api/notifications?limit=1`)).json();
+    const none = await app.post('/api/v2/alerts', [{ labels: {} }, { labels: { alertname: 'A' }, endsAt: 'later' }]);
+    expect(none.status).toBe(400);
+    expect(none.body.id).toBeUndefined();
+    const outside = await app.post('/alert', { commonLabels: { team: 7 }, alerts: [firing('Fine'), { labels: {} }] });
+    expect(outside.status).toBe(400);
+    expect(outside.body.id).toBeUndefined();
+    expect(await (await fetch(`${app.url}/api/notifications?limit=1`)).json()).toEqual(before);
+  });
+
+  it('reads timestamps without a zone, as a Python sender writes datetime.isoformat(), as UTC, and says so on the alert', async () => {
+    const answer = await app.post('/api/v2/alerts', [
+      {
+        labels: { alertname: 'Naive', severity: 'warning' },
+        annotations: { summary: 'from a script' },
+        startsAt: '2026-12-02T06:31:04.448123',
+      },
+    ]);
+    expect(answer.status).toBe(200);
+    const [alert] = (await app.untilDone(String(answer.body.id))).notification.alerts;
+    expect(new Date(alert!.startsAt).toISOString()).toBe('2026-12-02T06:31:04.448Z');
+    expect(alert!.notes).toEqual(['startsAt 2026-12-02T06:31:04.448123 has no time zone: read as UTC']);
+  });
+
+  it('takes an empty group or alert status from the alerts', async () => {
+    const answer = await app.post('/alert', { status: '', alerts: [{ ...firing('EmptyStatus'), status: '' }] });
+    expect(answer.status).toBe(200);
+    const { notification } = await app.untilDone(String(answer.body.id));
+    expect([notification.status, notification.alerts[0]!.status]).toEqual(['firing', 'firing']);
+  });
+});

@@ -2,7 +2,8 @@ import type { DeliveryStore } from '../../store/ports/delivery-store.js';
 import type { BeforeAckFailure } from '../../pipeline/run-before-ack.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { BeforeAckActionError, BeforeAckRejectedError, ServiceUnavailableError } from '../http-errors.js';
+import { BeforeAckActionError, BeforeAckRejectedError, PartlyAcceptedError, ServiceUnavailableError } from '../http-errors.js';
+import type { LeftOutAlerts } from './keep-valid-alerts.js';
 import { normalize } from './normalize.js';
 import { parseJsonBody } from '../parse-json.js';
 import type { Notification } from '../../model/model.js';
@@ -33,9 +34,11 @@ export type AcceptNotification = (bodyText: string, endpoint: string) => Promise
 export function createIntake(deps: IntakeDeps): AcceptNotification {
   return async (bodyText, endpoint) => {
     if (!deps.isAccepting()) throw new ServiceUnavailableError('shutting down; send again later', [], { 'Retry-After': '5' });
+    let leftOut: LeftOutAlerts | undefined;
     const notification = normalize(parseJsonBody(bodyText), {
       originalBody: bodyText,
       onTruncated: (field) => deps.metrics.alertFieldsTruncated.inc({ field }),
+      onLeftOut: (found) => (leftOut = found),
     });
     await deps.store.add(notification);
     deps.onAccepted();
@@ -56,6 +59,15 @@ export function createIntake(deps: IntakeDeps): AcceptNotification {
       // If any failure might pass on a retry, the 500 stands, so that the sender does retry.
       throw failures.every((f) => f.permanent) ? new BeforeAckRejectedError(message) : new BeforeAckActionError(message);
     }
+    if (leftOut) throw partlyAccepted(leftOut, notification);
     return { id: notification.id, alerts: notification.alerts.length };
   };
+}
+
+function partlyAccepted(leftOut: LeftOutAlerts, notification: Notification): PartlyAcceptedError {
+  const first = leftOut.problems[0];
+  const message =
+    `${leftOut.leftOut} of ${leftOut.sent} alerts invalid and left out (first: ${first ? `${first.path}: ${first.message}` : 'unknown'}); ` +
+    `the other ${notification.alerts.length} accepted as notification ${notification.id}`;
+  return new PartlyAcceptedError(message, leftOut.problems.slice(0, 50), { id: notification.id, alerts: notification.alerts.length });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INPUT_LIMITS } from './limit-alert-fields.js';
-import { parseTimestamp } from './timestamp.js';
+import { parseAlertTimestamp } from './timestamp.js';
 
 /**
  * The three shapes alerts arrive in, as zod schemas. Only the boundary uses zod; the rest of the
@@ -15,10 +15,13 @@ import { parseTimestamp } from './timestamp.js';
 /** A map of names to string values, as sent: the same object, never copied. */
 export type StringMap = Readonly<Record<string, string>>;
 
-/** A timestamp as Alertmanager and Prometheus write it: RFC 3339, any number of fractional digits. */
+/**
+ * A timestamp as Alertmanager and Prometheus write it: RFC 3339, any number of fractional digits;
+ * or one without a zone, read as UTC (see `parseAlertTimestamp`).
+ */
 const timestamp = z
   .string()
-  .refine((value) => !Number.isNaN(parseTimestamp(value)), {
+  .refine((value) => !Number.isNaN(parseAlertTimestamp(value)), {
     message: 'expected an RFC 3339 timestamp such as 2026-11-22T12:04:34Z',
   })
   .nullish();
@@ -72,8 +75,11 @@ function hasValue(labels: StringMap): boolean {
 
 const optionalString = z.string().nullish();
 
+/** `firing` or `resolved`; empty (as some senders write an unknown) means absent: taken from the alerts. */
+const status = z.union([z.enum(['firing', 'resolved']), z.literal('').transform(() => null)]).nullish();
+
 export const alertSchema = z.object({
-  status: z.enum(['firing', 'resolved']).nullish(),
+  status,
   labels: alertLabels,
   annotations: stringMap.optional(),
   startsAt: timestamp,
@@ -89,7 +95,7 @@ export const webhookSchema = z.object({
   version: z.union([z.string(), z.number()]).nullish(),
   groupKey: z.union([z.string(), z.number()]).nullish(),
   truncatedAlerts: z.number().int().nonnegative().nullish(),
-  status: z.enum(['firing', 'resolved']).nullish(),
+  status,
   receiver: optionalString,
   groupLabels: stringMap.optional(),
   commonLabels: stringMap.optional(),

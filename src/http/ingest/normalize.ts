@@ -6,6 +6,7 @@ import { alertArraySchema, alertSchema, webhookSchema, type AlertInput, type Web
 import { cutText, INPUT_LIMITS, limitAnnotations, limitLabels, type OnCut, type TruncatedField } from './limit-alert-fields.js';
 import { readAlert, readAlerts, readWebhook } from './read-hot-shapes.js';
 import { mergeDuplicateAlerts } from './merge-duplicate-alerts.js';
+import { keepValidAlerts, type LeftOutAlerts } from './keep-valid-alerts.js';
 import { toAlert } from './to-alert.js';
 
 export interface NormalizeOptions {
@@ -17,6 +18,11 @@ export interface NormalizeOptions {
   originalBody?: string;
   /** Told of every field cut to the limits (for `alertpipe_alert_fields_truncated_total`). */
   onTruncated?: (field: TruncatedField) => void;
+  /**
+   * Given, the invalid alerts of a list are left out and reported here, and the valid ones kept
+   * (see keep-valid-alerts.ts); absent, one invalid alert refuses the body.
+   */
+  onLeftOut?: (leftOut: LeftOutAlerts) => void;
 }
 
 /**
@@ -30,12 +36,14 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Notifi
   const id = options.id ?? randomUUID();
   const original = options.originalBody ?? JSON.stringify(body) ?? '';
   const ctx: Context = { id, now, original, onTruncated: options.onTruncated };
+  const list = <T extends z.ZodType>(schema: T, at: readonly string[]): z.infer<T> =>
+    options.onLeftOut ? validateKeeping(schema, body, at, options.onLeftOut) : validate(schema, body);
   if (Array.isArray(body)) {
-    return fromAlerts('alert-array', readAlerts(body) ?? validate(alertArraySchema, body), ctx, String);
+    return fromAlerts('alert-array', readAlerts(body) ?? list(alertArraySchema, []), ctx, String);
   }
   if (body !== null && typeof body === 'object') {
     // The hot shapes are read without zod when plainly right; zod decides, and words, the rest.
-    if ('alerts' in body) return fromWebhook(readWebhook(body) ?? validate(webhookSchema, body), ctx);
+    if ('alerts' in body) return fromWebhook(readWebhook(body) ?? list(webhookSchema, ['alerts']), ctx);
     return fromAlerts('single-alert', [readAlert(body) ?? validate(alertSchema, body)], ctx, () => '');
   }
   throw new ValidationError('expected a JSON object (an alert or an Alertmanager notification) or an array of alerts', [
@@ -136,13 +144,29 @@ function groupKeyOf(labels: LabelSet): string {
 function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issues: ProblemDetail[] = result.error.issues.map((issue) => ({
+  throw refusal(result.error.issues);
+}
+
+function validateKeeping<T extends z.ZodType>(
+  schema: T,
+  body: unknown,
+  at: readonly string[],
+  onLeftOut: (l: LeftOutAlerts) => void,
+): z.infer<T> {
+  const result = keepValidAlerts(schema, body, at);
+  if (!result.ok) throw refusal(result.issues);
+  if (result.leftOut) onLeftOut(result.leftOut);
+  return result.value;
+}
+
+function refusal(zodIssues: readonly z.core.$ZodIssue[]): ValidationError {
+  const issues: ProblemDetail[] = zodIssues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
   const first = issues[0];
   const summary = first ? `${first.path || 'body'}: ${first.message}` : 'invalid body';
-  throw new ValidationError(
+  return new ValidationError(
     `invalid alert payload (${issues.length} problem${issues.length === 1 ? '' : 's'}; first: ${summary})`,
     issues.slice(0, 50),
   );

@@ -19,10 +19,28 @@ export function parseTimestamp(value: string): number {
   return RFC3339.test(value) ? Date.parse(value) : Number.NaN;
 }
 
-/** `parseTimestamp` for an alert's times: `null` for Go's zero time and for absent values. */
+/** A date and time with no zone, as Python's `datetime.isoformat()` writes a naive datetime. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/;
+
+/** Whether the timestamp has no zone (and so is read as UTC by `parseAlertTimestamp`). */
+export function isZoneless(value: string): boolean {
+  return ZONELESS.test(value);
+}
+
+/**
+ * An alert's timestamp: RFC 3339, or one without a zone read as UTC. Senders written in Python
+ * send naive datetimes (`2026-12-02T06:31:04.448123`); refusing them would cost the whole group,
+ * and UTC is what a server's clock almost always is. The alert says so (see `toAlert`).
+ */
+export function parseAlertTimestamp(value: string): number {
+  const ms = parseTimestamp(value);
+  return Number.isNaN(ms) && ZONELESS.test(value) ? parseTimestamp(`${value}Z`) : ms;
+}
+
+/** `parseAlertTimestamp` for an alert's times: `null` for Go's zero time and for absent values. */
 export function alertTime(value: string | null | undefined): Date | null {
   if (value === undefined || value === null) return null;
-  const ms = parseTimestamp(value);
+  const ms = parseAlertTimestamp(value);
   return ms < YEAR_TWO_MS ? null : new Date(ms);
 }
 

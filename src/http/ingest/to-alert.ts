@@ -2,7 +2,7 @@ import type { Alert } from '../../model/model.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { AlertInput, StringMap } from './input-schemas.js';
 import { INPUT_LIMITS, limitAnnotations, limitLabels, type TruncatedField } from './limit-alert-fields.js';
-import { alertTime } from './timestamp.js';
+import { alertTime, isZoneless } from './timestamp.js';
 
 const NONE: StringMap = Object.freeze({});
 
@@ -16,6 +16,12 @@ export function toAlert(input: AlertInput, now: Date, onTruncated?: (field: Trun
     (notes ??= []).push(note);
     onTruncated?.(field);
   };
+  for (const [field, value] of [
+    ['startsAt', input.startsAt],
+    ['endsAt', input.endsAt],
+  ] as const) {
+    if (value && isZoneless(value)) (notes ??= []).push(`${field} ${value} has no time zone: read as UTC`);
+  }
   const sentLabels = input.labels ?? NONE;
   const endsAt = alertTime(input.endsAt);
   const alert = {
