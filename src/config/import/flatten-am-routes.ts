@@ -56,6 +56,17 @@ function walk(node: Node, from: string, reached: Condition, receiver: string, ou
   for (const alternative of noChild) out.push({ matchers: alternative.map(matcherText), receiver: own, from });
 }
 
+/** A route matcher that does not parse, with the route it is on. */
+export class RouteMatcherError extends Error {
+  constructor(
+    readonly route: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RouteMatcherError';
+  }
+}
+
 /** A route's `match`, `match_re` and `matchers`, all ANDed, as Alertmanager reads them. */
 export function matchersOf(node: Node, from: string): Matcher[] {
   const found: Matcher[] = [];
@@ -63,7 +74,7 @@ export function matchersOf(node: Node, from: string): Matcher[] {
     try {
       found.push(...parseMatchers(text));
     } catch (error) {
-      if (error instanceof MatcherSyntaxError) throw new Error(`${from}: ${error.message}`, { cause: error });
+      if (error instanceof MatcherSyntaxError) throw new RouteMatcherError(from, error.message);
       throw error;
     }
   };

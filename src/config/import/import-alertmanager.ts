@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../lib/config-error.js';
 import { alertmanagerForAlertpipe } from './alertmanager-for-alertpipe.js';
-import { flattenRoutes } from './flatten-am-routes.js';
+import { flattenRoutes, RouteMatcherError, type FlattenedRoutes } from './flatten-am-routes.js';
 import { translateReceiver } from './translate-receiver.js';
 
 type Node = Record<string, unknown>;
@@ -95,7 +95,13 @@ export function importAlertmanager(text: string, file: string, ingestUrl: string
     else if (live.length > 0) partial.set(receiverName, left);
   });
 
-  const flat = flattenRoutes(source.route as Node);
+  let flat: FlattenedRoutes;
+  try {
+    flat = flattenRoutes(source.route as Node);
+  } catch (error) {
+    if (error instanceof RouteMatcherError) throw new ConfigError(file, [{ path: error.route, message: error.message }]);
+    throw error;
+  }
   notes.push(...flat.notes);
   const routes: ImportedConfig['routes'] = [];
   const routeNotes: string[] = [];
