@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
+import { importCommand, ImportUsageError, parseImportArgs } from './commands/import-command.js';
 import { ConfigError } from '../lib/config-error.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight } from './preflight.js';
@@ -15,6 +16,10 @@ const USAGE = `Usage:
   alertpipe [serve] [-f|--config FILE] [-l|--listen ADDR] [-v]   run the service
   alertpipe check-config FILE                                   validate a config file and exit
   alertpipe render -f FILE PAYLOAD.json [--action NAME]         print what each action would send
+  alertpipe import ALERTMANAGER.yml [--url URL]                 print the alertpipe config an alertmanager.yml
+                                                                becomes, and (commented, at the end) the
+                                                                alertmanager.yml that sends to alertpipe at URL
+                                                                (default http://alertpipe:8080/alert)
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
@@ -34,6 +39,7 @@ without a shell, for every notification, with the group in AMX_* environment var
 async function main(): Promise<number> {
   if (process.argv[2] === 'render')
     return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
+  if (process.argv[2] === 'import') return importCommand(parseImportArgs(process.argv.slice(3), (text) => process.stdout.write(text)));
   const invocation = parseArgs(process.argv.slice(2));
   if (invocation.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -107,9 +113,14 @@ main().then(
       process.exitCode = 1;
       return;
     }
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof RenderUsageError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof RenderUsageError ||
+      error instanceof ImportUsageError
+    ) {
       process.stderr.write(`alertpipe: ${error.message}\n`);
-      if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+      if (error instanceof UsageError || error instanceof ImportUsageError) process.stderr.write(`${USAGE}\n`);
       process.exitCode = 2;
       return;
     }
