@@ -7,7 +7,12 @@ interface SmtpFailure {
   readonly responseCode?: number;
   readonly response?: string;
   readonly command?: string;
+  /** Node's code under nodemailer's own: `ERR_SSL_WRONG_VERSION_NUMBER`, `DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`. */
+  readonly originalCode?: string;
 }
+
+// A TLS session that cannot be set up, whoever retries: a certificate that does not verify, a port that speaks no TLS.
+const TLS_CODE = /^(?:ERR_SSL_|ERR_TLS_)|CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 // Failures of the connection itself: the server may be restarting or the network away for a moment.
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROXY', 'EABORT', 'ABORT_ERR']);
@@ -31,19 +36,19 @@ export function smtpError(error: unknown, smarthost: string): ActionError {
     const at = failure.command ? ` to ${failure.command.split(' ')[0]}` : '';
     return new ActionError(
       `SMTP server ${smarthost} answered ${code}${at}: ${excerpt}${permanent ? ' (a permanent refusal: not retried)' : ' (transient: retried later)'}`,
-      { retryable: !permanent, status: code },
+      { retryable: !permanent },
     );
   }
-  if (failure.code !== undefined && CONNECTION_CODES.has(failure.code)) {
-    return new ActionError(`SMTP server ${smarthost} unreachable: ${excerpt}`, { retryable: true });
-  }
-  if (failure.code === 'ETLS' || /\b(?:TLS|SSL|certificate|wrong version number|packet length)\b/i.test(reason)) {
+  if (failure.code === 'ETLS' || TLS_CODE.test(failure.originalCode ?? '')) {
     return new ActionError(
       `TLS with SMTP server ${smarthost} failed: ${excerpt} (not retried: fix the server's certificate, tls_config or require_tls)`,
       {
         retryable: false,
       },
     );
+  }
+  if (failure.code !== undefined && CONNECTION_CODES.has(failure.code)) {
+    return new ActionError(`SMTP server ${smarthost} unreachable: ${excerpt}`, { retryable: true });
   }
   if (failure.code === 'EAUTH' || failure.code === 'ENOAUTH' || failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE') {
     return new ActionError(`SMTP server ${smarthost} refused the mail: ${excerpt} (not retried)`, { retryable: false });
