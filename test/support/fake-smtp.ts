@@ -50,7 +50,7 @@ export interface FakeSmtpOptions {
 /**
  * A real SMTP server (the `smtp-server` package) on 127.0.0.1, as a strict submission server
  * behaves: STARTTLS offered with a self-signed certificate; AUTH PLAIN and LOGIN only once the
- * session is encrypted (538 before), wrong credentials refused with 535 5.7.8; MAIL before STARTTLS
+ * session is encrypted (538 5.7.0 before, smtp-server's answer), wrong credentials refused with 535 5.7.8; MAIL before STARTTLS
  * refused with 530 5.7.0 and MAIL without AUTH with 530 5.7.0 (Postfix's answers); SIZE enforced
  * with 552; replies such as 451/452/550 given on demand. Every mail taken is parsed with mailparser.
  */
@@ -67,9 +67,13 @@ export async function startFakeSmtp(options: FakeSmtpOptions): Promise<FakeSmtp>
     key: options.key,
     cert: options.cert,
     secure: options.implicitTls ?? false,
+    // Not offered, and not taken when asked for anyway.
     hideSTARTTLS: options.noStartTls ?? false,
+    ...(options.noStartTls ? { disabledCommands: ['STARTTLS'] } : {}),
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: false,
+    // onMailFrom says what is missing, TLS first and then AUTH, in Postfix's words.
+    authOptional: true,
     size: options.size ?? 10 * 1024 * 1024,
     banner: 'alertpipe test ESMTP',
     logger: false,
@@ -123,7 +127,8 @@ export async function startFakeSmtp(options: FakeSmtpOptions): Promise<FakeSmtp>
           return;
         }
         const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw)
+        // `cid:` links kept as written, to check that each resolves to a related part as a mail client does.
+        simpleParser(raw, { keepCidLinks: true })
           .then((parsed) => {
             received.push({
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

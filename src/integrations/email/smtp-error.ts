@@ -33,9 +33,12 @@ export function smtpError(error: unknown, smarthost: string): ActionError {
   const code = failure.responseCode;
   if (code !== undefined && code >= 400 && code < 600) {
     const permanent = code >= 500;
-    const at = failure.command ? ` to ${failure.command.split(' ')[0]}` : '';
+    const verb = failure.command?.split(' ')[0]?.toUpperCase();
+    const at = verb ? ` to ${verb}` : '';
+    // nodemailer asks for STARTTLS even where it is not offered; say why it was asked.
+    const why = verb === 'STARTTLS' ? ' (require_tls is true, the default, and the server does not take STARTTLS)' : '';
     return new ActionError(
-      `SMTP server ${smarthost} answered ${code}${at}: ${excerpt}${permanent ? ' (a permanent refusal: not retried)' : ' (transient: retried later)'}`,
+      `SMTP server ${smarthost} answered ${code}${at}: ${excerpt}${why}${permanent ? ' (a permanent refusal: not retried)' : ' (transient: retried later)'}`,
       { retryable: !permanent },
     );
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { SecureVersion } from 'node:tls';
 import { createTransport, type Transporter } from 'nodemailer';
@@ -51,7 +52,8 @@ export function createSmtpTransport(name: string, config: EmailConfig, baseDir: 
     name: config.hello,
     tls: {
       rejectUnauthorized: !(tls?.insecure_skip_verify ?? false),
-      servername: tls?.server_name ?? host,
+      // SNI takes a name, never an address (RFC 6066); an address is still what the certificate is checked against.
+      ...(tls?.server_name || !isIP(host) ? { servername: tls?.server_name ?? host } : {}),
       ...(minVersion ? { minVersion } : {}),
       ...(maxVersion ? { maxVersion } : {}),
       ...(ca ? { ca } : {}),
