@@ -51,9 +51,13 @@ export const emailSchema = z
     to: addressList('the address (or comma-separated addresses) to mail'),
     from: addressList('the sender address'),
     /** `host:port` of the SMTP server; port 465 means implicit TLS (SMTPS), as in Alertmanager. */
-    smarthost: z
-      .string()
-      .refine((v) => parseSmarthost(v) !== undefined, 'expected host:port of the SMTP server, such as smtp.example.com:587'),
+    smarthost: z.string().refine((v) => parseSmarthost(v) !== undefined, {
+      // The environment's SMTP_URL, when it is no smtp:// URL, arrives here as a marker (never the URL: it holds a password).
+      error: (issue) =>
+        typeof issue.input === 'string' && issue.input.startsWith('SMTP_URL ')
+          ? 'from the environment: SMTP_URL must be smtp://user:password@host:port or smtps://user:password@host:port'
+          : 'expected host:port of the SMTP server (587 for STARTTLS, 465 for TLS from the start)',
+    }),
     /** The name given in EHLO. */
     hello: z.string().trim().min(1).default('localhost'),
     auth_username: z.string().min(1).optional(),
