@@ -37,7 +37,7 @@ export interface FakeSmtp {
 export interface FakeSmtpOptions {
   readonly key: Buffer;
   readonly cert: Buffer;
-  /** user → password; AUTH PLAIN and LOGIN are offered (after STARTTLS only). */
+  /** user → password (or CRAM-MD5 secret); AUTH PLAIN, LOGIN and CRAM-MD5 are offered (after STARTTLS only). */
   readonly users: Readonly<Record<string, string>>;
   /** TLS from the first byte (port 465's way) instead of STARTTLS. */
   readonly implicitTls?: boolean;
@@ -49,7 +49,7 @@ export interface FakeSmtpOptions {
 
 /**
  * A real SMTP server (the `smtp-server` package) on 127.0.0.1, as a strict submission server
- * behaves: STARTTLS offered with a self-signed certificate; AUTH PLAIN and LOGIN only once the
+ * behaves: STARTTLS offered with a self-signed certificate; AUTH PLAIN, LOGIN and CRAM-MD5 only once the
  * session is encrypted (538 5.7.0 before, smtp-server's answer), wrong credentials refused with 535 5.7.8; MAIL before STARTTLS
  * refused with 530 5.7.0 and MAIL without AUTH with 530 5.7.0 (Postfix's answers); SIZE enforced
  * with 552; replies such as 451/452/550 given on demand. Every mail taken is parsed with mailparser.
@@ -70,7 +70,7 @@ export async function startFakeSmtp(options: FakeSmtpOptions): Promise<FakeSmtp>
     // Not offered, and not taken when asked for anyway.
     hideSTARTTLS: options.noStartTls ?? false,
     ...(options.noStartTls ? { disabledCommands: ['STARTTLS'] } : {}),
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
     allowInsecureAuth: false,
     // onMailFrom says what is missing, TLS first and then AUTH, in Postfix's words.
     authOptional: true,
@@ -83,12 +83,16 @@ export async function startFakeSmtp(options: FakeSmtpOptions): Promise<FakeSmtp>
     },
     onAuth(auth, _session, callback) {
       const expected = auth.username === undefined ? undefined : options.users[auth.username];
-      if (expected === undefined || auth.password !== expected) {
+      // CRAM-MD5 sends no password, only its HMAC over the server's challenge.
+      const valid = expected !== undefined && (auth.method === 'CRAM-MD5' ? auth.validatePassword(expected) : auth.password === expected);
+      if (!valid) {
         events.push(`AUTH refused ${auth.username ?? ''}`);
         callback(reply(535, '5.7.8 Authentication credentials invalid'));
         return;
       }
-      events.push(`AUTH ${auth.method} ${auth.username}`);
+      // PLAIN's authorization identity (RFC 4616), when the client sent one.
+      const authzid = (auth as { authzid?: string }).authzid;
+      events.push(`AUTH ${auth.method} ${auth.username}${authzid && authzid !== auth.username ? ` for ${authzid}` : ''}`);
       callback(null, { user: auth.username });
     },
     onMailFrom(address, session, callback) {
