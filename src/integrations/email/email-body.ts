@@ -28,7 +28,8 @@ export function emailBody(message: Message, cids: ReadonlyMap<string, string> = 
 }
 
 function textPart(message: Message): string {
-  const lines = [message.title, message.context.map(([k, v]) => `${k} ${v}`).join('  ·  ')];
+  // The one-line summary first: what a client shows as the mail's preview.
+  const lines = [message.title, message.fallback, message.context.map(([k, v]) => `${k} ${v}`).join('  ·  ')];
   if (message.text) lines.push('', message.text);
   for (const alert of message.alerts) {
     lines.push('', '─'.repeat(45), heading(alert));
@@ -51,6 +52,7 @@ function htmlPart(message: Message, cids: ReadonlyMap<string, string>): string {
     .join('');
   const parts = [
     `<h2 style="margin:0 0 8px;color:${colour}">${escapeHtml(message.title)}</h2>`,
+    `<p style="margin:0 0 8px">${escapeHtml(message.fallback)}</p>`,
     `<p style="margin:0 0 12px;color:#555">${context}</p>`,
     message.text ? `<p style="white-space:pre-wrap">${escapeHtml(message.text)}</p>` : '',
     ...message.alerts.map((alert) => alertHtml(alert, cids.get(alert.fingerprint))),

@@ -79,6 +79,7 @@ actions:
     // The MIME a mail client reads: the text and HTML parts as alternatives, the picture related to the HTML.
     expect(mail!.raw).toMatch(/Content-Type: multipart\/alternative;/);
     expect(mail!.raw).toMatch(/Content-Type: multipart\/related;/);
+    expect(parsed.text).toContain('[FIRING:2] KubePodCrashLooping shop: Pod is crash looping.');
     expect(parsed.text).toContain('CPU: 0.42 cores · 84% of limit 0.5 cores · request 0.25 cores · ▁▂▃▅▇');
     expect(parsed.text).toContain('Pod shop/cart-7d9f8b6c5-x2x9z is restarting 3 times / 10 minutes.');
     expect(parsed.text).toContain('Note: pod-resources: no cAdvisor metrics for shop/checkout-5c6d7e8f9-abcde in Prometheus');
