@@ -189,50 +189,6 @@ actions:
     expect(templated!.text).toBe('<script>alert(1)</script> checkout-5c6d7e8f9-abcde ');
   });
 
-  it('authenticates with PLAIN and an authorization identity when auth_identity is set', async () => {
-    const before = smtp.received.length;
-    await emailAction(certs.dir, {
-      to: 'oncall@example.com',
-      from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
-      auth_username: USER,
-      auth_password: PASSWORD,
-      auth_identity: 'ops@example.com',
-      tls_config: { ca_file: 'cert.pem' },
-    }).handle(groupWithGraph(), attempt());
-    await smtp.waitForMails(before + 1);
-    const session = smtp.events.slice(smtp.events.lastIndexOf('STARTTLS'));
-    expect(session[1]).toBe(`AUTH PLAIN ${USER} for ops@example.com`);
-    const wrong = emailAction(certs.dir, {
-      to: 'oncall@example.com',
-      from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
-      auth_username: USER,
-      auth_password: 'wrong-password-9',
-      auth_identity: USER,
-      tls_config: { ca_file: 'cert.pem' },
-    });
-    await expect(wrong.handle(groupWithGraph(), attempt())).rejects.toMatchObject({
-      retryable: false,
-      message: expect.stringMatching(/answered 535/),
-    });
-  });
-
-  it('authenticates with CRAM-MD5 when auth_secret is set', async () => {
-    const before = smtp.received.length;
-    await emailAction(certs.dir, {
-      to: 'oncall@example.com',
-      from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
-      auth_username: USER,
-      auth_secret: PASSWORD,
-      tls_config: { ca_file: 'cert.pem' },
-    }).handle(groupWithGraph(), attempt());
-    await smtp.waitForMails(before + 1);
-    const session = smtp.events.slice(smtp.events.lastIndexOf('STARTTLS'));
-    expect(session[1]).toBe(`AUTH CRAM-MD5 ${USER}`);
-  });
-
   it('folds a large group into "…and N more" at max_alerts', async () => {
     const group = groupWithGraph();
     const many = {
