@@ -1,7 +1,9 @@
+import { defaultSender, smtpUrlFields } from './smtp-url.js';
+
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL, the Slack
  * app's SLACK_BOT_TOKEN and SLACK_CHANNEL with SLACK_SIGNING_SECRET, ALERTMANAGER_URL and SLACK_API_URL,
- * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, SMTP_URL with EMAIL_TO and EMAIL_FROM, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
@@ -27,6 +29,11 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
       routing_key: env.PAGERDUTY_ROUTING_KEY,
       ...(env.PAGERDUTY_EVENTS_URL ? { url: env.PAGERDUTY_EVENTS_URL } : {}),
     };
+  }
+  if (env.SMTP_URL || env.EMAIL_TO) {
+    // Either alone is half an email action: the schema says which field is missing (`smarthost`, `to`).
+    const smtp = env.SMTP_URL ? smtpUrlFields(env.SMTP_URL) : {};
+    actions.email = { type: 'email', ...smtp, ...(env.EMAIL_TO ? { to: env.EMAIL_TO } : {}), from: env.EMAIL_FROM || defaultSender(smtp) };
   }
   const input: Record<string, unknown> = { actions };
   const server: Record<string, unknown> = {};

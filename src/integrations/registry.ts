@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Action } from './action.js';
 import type { ActionDeps, ActionType } from './action-type.js';
 import { discordActionType } from './discord/discord-action.js';
+import { emailActionType } from './email/email-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
@@ -24,6 +25,7 @@ const ACTION_TYPES = {
   google_chat: googleChatActionType,
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
+  email: emailActionType,
   exec: execActionType,
   scale: scaleActionType,
 } as const;
