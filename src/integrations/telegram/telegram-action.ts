@@ -27,6 +27,15 @@ const parseMode = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+// Alertmanager has an int64; Telegram also takes a public channel's @username, and the environment gives text.
+const chatId = z.union([z.number().int(), z.string()]).transform((value, ctx) => {
+  const text = String(value).trim();
+  if (typeof value === 'number' || /^-?\d+$/.test(text)) return Number(text);
+  if (/^@[A-Za-z]\w{3,}$/.test(text)) return text;
+  ctx.addIssue({ code: 'custom', message: "expected the chat's numeric ID (-1001234567890) or a channel's @username" });
+  return z.NEVER;
+});
+
 /**
  * Alertmanager's `telegram_configs` through the Bot API: one message per episode of a group, sent
  * with `sendMessage` (parse mode HTML, every value escaped), edited in place with
@@ -46,21 +55,7 @@ export const telegramActionType = defineActionType({
           .regex(/^\d+:[\w-]+$/, 'expected a bot token as @BotFather gives it (123456789:AA…)'),
       ),
       /** A user, group or channel (`-1001234567890`), or a public channel's `@username`. */
-      chat_id: z.union(
-        [
-          z.number().int(),
-          z
-            .string()
-            .trim()
-            .regex(/^-?\d+$/)
-            .transform(Number),
-          z
-            .string()
-            .trim()
-            .regex(/^@[A-Za-z]\w{3,}$/),
-        ],
-        { error: "expected the chat's numeric ID (-1001234567890) or a channel's @username" },
-      ),
+      chat_id: chatId,
       /** The topic of a forum group to post in. */
       message_thread_id: z.number().int().positive().optional(),
       /** A Liquid template for the whole text (Alertmanager's is a Go template: rewrite it). */
