@@ -52,7 +52,9 @@ export const telegramActionType = defineActionType({
         z
           .string()
           .trim()
-          .regex(/^\d+:[\w-]+$/, 'expected a bot token as @BotFather gives it (123456789:AA…)'),
+          .min(1)
+          // It becomes a path segment of every call: nothing that would end or escape one.
+          .regex(/^[^\s/?#%]+$/, 'expected a bot token as @BotFather gives it (123456789:AA…)'),
       ),
       /** A user, group or channel (`-1001234567890`), or a public channel's `@username`. */
       chat_id: chatId,

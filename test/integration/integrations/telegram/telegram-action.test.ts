@@ -210,7 +210,9 @@ describe('telegram action', () => {
       return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
     expect(problems({ chat_id: 'alerts' })).toEqual([expect.stringMatching(/^chat_id: expected the chat's numeric ID/)]);
-    expect(problems({ bot_token: 'not-a-token' })).toEqual(['bot_token: expected a bot token as @BotFather gives it (123456789:AA…)']);
+    expect(problems({ bot_token: '7012345678:AA/../x' })).toEqual([
+      'bot_token: expected a bot token as @BotFather gives it (123456789:AA…)',
+    ]);
     expect(problems({ parse_mode: 'MarkdownV2' })[0]).toMatch(/^parse_mode: alertpipe writes Telegram HTML/);
     expect(problems({ message: 'x', templates: { title: 'y' } })).toEqual([
       'message: give message (the whole text) or templates / template_file, not both',
