@@ -74,7 +74,7 @@ function changes(previous: TelegramEpisode, notification: EnrichedNotification):
     return `✅ resolved after ${duration(latestEnd(notification) - startedAt)}`;
   }
   const lines: string[] = [];
-  if (joined > 0) lines.push(`🔥 ${count(joined)} more firing`);
+  if (joined > 0) lines.push(`🔥 ${count(joined)} joined`);
   if (resolved > 0) lines.push(`✅ ${count(resolved)} resolved, ${firing} still firing`);
   return lines.length > 0 ? lines.join('\n') : `🔁 still firing: ${count(firing)}`;
 }
