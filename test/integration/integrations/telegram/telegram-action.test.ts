@@ -136,6 +136,25 @@ describe('telegram action', () => {
     expect([...telegram.messages.values()].at(-1)!.visible).toBe('✅ resolved after 26 min');
   });
 
+  it('edits the message as alerts join while it fires, replies with what changed, and ignores an older notification', async () => {
+    const refs = sharedRefs();
+    const n = enrichedGroup();
+    const first = { ...n, groupKey: 'join-test', alerts: n.alerts.slice(0, 1) };
+    await telegramAction().handle(first, { ...attemptContext(), messageRefs: refs });
+    const sent = [...telegram.messages.values()].at(-1)!;
+    expect(sent.visible).toMatch(/^🔥 FIRING: KubePodCrashLooping\n/);
+    const later = { ...n, id: 'later', groupKey: 'join-test', receivedAt: new Date(n.receivedAt.getTime() + 30_000) };
+    await telegramAction().handle(later, { ...attemptContext(), messageRefs: refs });
+    expect(telegram.messages.get(sent.messageId)!.visible).toMatch(/^🔥 FIRING: KubePodCrashLooping \(2\)/);
+    expect([...telegram.messages.values()].at(-1)!).toMatchObject({ replyTo: sent.messageId, visible: '🔥 1 alert joined' });
+    const calls = telegram.calls.length;
+    const older = { ...first, id: 'older', receivedAt: new Date(n.receivedAt.getTime() - 30_000) };
+    expect(await telegramAction().handle(older, { ...attemptContext(), messageRefs: refs })).toMatchObject({
+      detail: 'older than what the message shows; not applied',
+    });
+    expect(telegram.calls.length).toBe(calls);
+  });
+
   it('counts "message is not modified" as done, and posts a pending reply once on a retry', async () => {
     const refs = sharedRefs();
     const firing = { ...enrichedGroup(), groupKey: 'retry-test' };

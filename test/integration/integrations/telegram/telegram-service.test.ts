@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../../../support/fake-telegram.js';
 import { fixtureJson, fixtureText } from '../../../support/fixtures.js';
@@ -14,7 +17,7 @@ afterEach(() => {
 });
 
 /** The service with one telegram action, as an alertmanager.yml entry pasted in with `type` added. */
-const withTelegram = (chatId: number = telegram.chatId): Promise<TestService> =>
+const withTelegram = (chatId: number = telegram.chatId, env: NodeJS.ProcessEnv = {}): Promise<TestService> =>
   startTestService(
     `actions:
   telegram:
@@ -28,6 +31,7 @@ routes:
 delivery:
   initial_backoff: 100ms
 `,
+    env,
   );
 
 /** The fixture's group, resolved half an hour later. */
@@ -77,6 +81,31 @@ describe('telegram through the service', () => {
       expect(reply).toMatchObject({ replyTo: sent.messageId, visible: '✅ resolved after 26 min' });
     } finally {
       await app.stop();
+    }
+  });
+
+  it('edits the same message after a restart: the reference is in the store on disk', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'alertpipe-telegram-'));
+    try {
+      const first = await withTelegram(telegram.chatId, { DATA_DIR: dataDir });
+      try {
+        const { body } = await first.post('/alert', firingBody('{}:{alertname="KubePodCrashLooping"}/restart'));
+        await first.untilDone(String(body.id));
+      } finally {
+        await first.stop();
+      }
+      const sent = [...telegram.messages.values()].at(-1)!;
+      const second = await withTelegram(telegram.chatId, { DATA_DIR: dataDir });
+      try {
+        const { body } = await second.post('/alert', resolvedBody('{}:{alertname="KubePodCrashLooping"}/restart'));
+        await second.untilDone(String(body.id));
+      } finally {
+        await second.stop();
+      }
+      expect(telegram.messages.get(sent.messageId)!).toMatchObject({ edits: 1, visible: expect.stringMatching(/^✅ RESOLVED/) as unknown });
+      expect([...telegram.messages.values()].at(-1)!.replyTo).toBe(sent.messageId);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
