@@ -58,7 +58,8 @@ const fail = (code: number, description: string, parameters?: object): StandInAn
 });
 
 /**
- * The Bot API's `sendMessage` and `editMessageText` (`POST /bot{token}/{method}`, a JSON body), checked
+ * The Bot API's `sendMessage` and `editMessageText`, and `getMe` and `getChat` that start-up asks
+ * (`POST /bot{token}/{method}`, a JSON body), checked
  * as Telegram checks them and answered as it answers: `{ok: true, result}`, or `{ok: false,
  * error_code, description, parameters?}`: 404 `Not Found` for a malformed token or an unknown
  * method, 401 `Unauthorized` for a token it does not know, 400 for a missing chat_id, an unknown
@@ -80,14 +81,16 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     if (!route || !/^\d+:[\w-]{30,}$/.test(route[1] ?? '')) return fail(404, 'Not Found');
     if (route[1] !== TOKEN) return fail(401, 'Unauthorized');
     const method = route[2] as string;
-    if (method !== 'sendMessage' && method !== 'editMessageText') return fail(404, 'Not Found: method not found');
+    if (!['sendMessage', 'editMessageText', 'getMe', 'getChat'].includes(method)) return fail(404, 'Not Found: method not found');
     if (failure) return failure;
+    if (method === 'getMe') return ok({ id: 7012345678, is_bot: true, first_name: 'alertpipe', username: 'alertpipe_test_bot' });
     // A body Telegram cannot read as JSON carries no parameters at all.
     const params = jsonParams(request);
     const chatId = params.chat_id;
     if (chatId === undefined || chatId === '') return fail(400, 'Bad Request: chat_id is empty');
     if (Number(chatId) === BLOCKED_CHAT_ID) return fail(403, 'Forbidden: bot was blocked by the user');
     if (Number(chatId) !== CHAT_ID) return fail(400, 'Bad Request: chat not found');
+    if (method === 'getChat') return ok({ id: CHAT_ID, type: 'supergroup', title: 'On-call', is_forum: true });
     if (throttled && throttled.count > 0) {
       throttled.count -= 1;
       return fail(429, `Too Many Requests: retry after ${throttled.seconds}`, { retry_after: throttled.seconds });

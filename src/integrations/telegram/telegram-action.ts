@@ -6,6 +6,7 @@ import type { MessageRef, MessageRefStore } from '../../store/ports/message-refs
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
+import { checkTelegram } from './check-telegram.js';
 import { createTelegramApi, TELEGRAM_API_URL } from './telegram-api.js';
 import { deliverToTelegram, type TelegramTarget } from './telegram-delivery.js';
 import { compileMessageTemplate } from './telegram-message-template.js';
@@ -148,6 +149,9 @@ export const telegramActionType = defineActionType({
           link_preview_options: { is_disabled: true },
         };
         return { contentType: 'application/json', body, problems: checkTelegramText(text, config.parse_mode) };
+      },
+      capabilities: {
+        check: (signal) => checkTelegram(api, config.chat_id, scrub, signal),
       },
     };
   },

@@ -127,14 +127,35 @@ describe('telegram through the service', () => {
     }
   });
 
-  it('does not retry a chat Telegram does not know', async () => {
-    const app = await withTelegram(-1009999);
+  it('refuses to start with a chat the bot cannot see, or a token Telegram does not know, naming the field', async () => {
+    await expect(withTelegram(-1009999)).rejects.toThrow(
+      /actions\.telegram\.chat_id: Telegram getChat answered 400: Bad Request: chat not found/,
+    );
+    await expect(
+      startTestService(
+        `actions:\n  telegram: { type: telegram, bot_token: "7012345678:AAOtherTokenOtherTokenOtherToken_999", api_url: "${telegram.url}", chat_id: ${telegram.chatId} }\n`,
+      ),
+    ).rejects.toThrow(/actions\.telegram\.bot_token: Telegram getMe answered 401: Unauthorized \(the bot token is not valid/);
+  });
+
+  it('does not retry a message Telegram refuses (400), once it has started', async () => {
+    const app = await withTelegram();
     try {
-      const { body } = await app.post('/alert', fixtureText('alertmanagerGroup'));
+      telegram.failNext('sendMessage', {
+        status: 400,
+        body: {
+          ok: false,
+          error_code: 400,
+          description: 'Bad Request: can\'t parse entities: Unsupported start tag "div" at byte offset 0',
+        },
+      });
+      const { body } = await app.post('/alert', firingBody('{}:{alertname="KubePodCrashLooping"}/refused'));
       const job = (await app.untilDone(String(body.id))).jobs[0]!;
       expect(job.state).toBe('failed');
       expect(job.attempts).toHaveLength(1);
-      expect(job.attempts[0]!.error).toBe('Telegram sendMessage answered 400: Bad Request: chat not found');
+      expect(job.attempts[0]!.error).toBe(
+        'Telegram sendMessage answered 400: Bad Request: can\'t parse entities: Unsupported start tag "div" at byte offset 0',
+      );
     } finally {
       await app.stop();
     }
