@@ -10,6 +10,7 @@ import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
+import { telegramActionType } from './telegram/telegram-action.js';
 import { webhookActionType } from './webhook/webhook-action.js';
 
 /**
@@ -23,6 +24,7 @@ const ACTION_TYPES = {
   teams: teamsActionType,
   discord: discordActionType,
   google_chat: googleChatActionType,
+  telegram: telegramActionType,
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   email: emailActionType,

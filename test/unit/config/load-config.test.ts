@@ -30,6 +30,20 @@ describe('loadConfig', () => {
     expect(config.server.auth).toEqual({ bearer_token: 't0ken', basic: { username: 'am', password: 'pw' } });
   });
 
+  it('adds a telegram action from TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, and says which half is missing', async () => {
+    const env = { TELEGRAM_BOT_TOKEN: '7012345678:AAexampleexampleexample', TELEGRAM_CHAT_ID: '-1001234567890' };
+    const { config } = await loadConfig({ env: { ...env, TELEGRAM_API_URL: 'http://bot-api:8081' } });
+    expect(config.actions.telegram).toMatchObject({
+      type: 'telegram',
+      bot_token: env.TELEGRAM_BOT_TOKEN,
+      chat_id: -1001234567890,
+      api_url: 'http://bot-api:8081',
+      parse_mode: 'HTML',
+    });
+    expect((await loadConfig({ env })).config.actions.telegram).toMatchObject({ api_url: 'https://api.telegram.org' });
+    await expect(loadConfig({ env: { TELEGRAM_BOT_TOKEN: env.TELEGRAM_BOT_TOKEN } })).rejects.toThrow(/actions\.telegram\.chat_id/);
+  });
+
   it('uses the SQLite queue under ./data by default, and DATA_DIR when set', async () => {
     expect((await loadConfig({ env: {} })).config.delivery).toMatchObject({ queue: 'sqlite', data_dir: './data' });
     expect((await loadConfig({ env: { DATA_DIR: '/var/lib/alertpipe' } })).config.delivery.data_dir).toBe('/var/lib/alertpipe');

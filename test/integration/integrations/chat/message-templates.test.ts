@@ -3,6 +3,7 @@ import { startFakeDiscord, type FakeDiscord } from '../../../support/fake-discor
 import { startFakeGoogleChat, type FakeGoogleChat } from '../../../support/fake-google-chat.js';
 import { startFakeSlack, type FakeSlack } from '../../../support/fake-slack.js';
 import { startFakeTeams, type FakeTeams } from '../../../support/fake-teams.js';
+import { startFakeTelegram, type FakeTelegram } from '../../../support/fake-telegram.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
@@ -10,12 +11,19 @@ let slack: FakeSlack;
 let teams: FakeTeams;
 let discord: FakeDiscord;
 let chat: FakeGoogleChat;
+let telegram: FakeTelegram;
 beforeAll(async () => {
-  [slack, teams, discord, chat] = await Promise.all([startFakeSlack(), startFakeTeams(), startFakeDiscord(), startFakeGoogleChat()]);
+  [slack, teams, discord, chat, telegram] = await Promise.all([
+    startFakeSlack(),
+    startFakeTeams(),
+    startFakeDiscord(),
+    startFakeGoogleChat(),
+    startFakeTelegram(),
+  ]);
 });
-afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close()]));
+afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close(), telegram.close()]));
 
-/** Every action of the four platforms with the same templates. */
+/** Every action of the five platforms with the same templates. */
 function configWith(templates: Record<string, string>): string {
   const t = JSON.stringify(templates);
   return `
@@ -24,8 +32,9 @@ actions:
   t: { type: teams, webhook_url: "${teams.url}", templates: ${t} }
   d: { type: discord, webhook_url: "${discord.url}", templates: ${t} }
   g: { type: google_chat, webhook_url: "${chat.url}", templates: ${t} }
+  tg: { type: telegram, bot_token: "${telegram.token}", api_url: "${telegram.url}", chat_id: ${telegram.chatId}, templates: ${t} }
 routes:
-  - actions: [s, t, d, g]
+  - actions: [s, t, d, g, tg]
 `;
 }
 
@@ -36,17 +45,18 @@ function shown(): Record<string, string> {
     teams: JSON.stringify(teams.accepted.at(-1)?.card),
     discord: JSON.stringify(discord.accepted.at(-1)?.embeds),
     google_chat: JSON.stringify(chat.accepted.at(-1)?.message),
+    telegram: [...telegram.messages.values()].at(-1)?.visible ?? '',
   };
 }
 
 async function deliverFixture(app: TestService): Promise<void> {
   const { body } = await app.post('/alert', fixtureText('alertmanagerGroup'));
   const record = await app.untilDone(String(body.id));
-  expect(record.jobs.map((job) => job.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+  expect(record.jobs.map((job) => job.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
 }
 
 describe('message templates on every platform', () => {
-  it('a title and a text template change what Slack, Teams, Discord and Google Chat show', async () => {
+  it('a title and a text template change what Slack, Teams, Discord, Google Chat and Telegram show', async () => {
     const app = await startTestService(
       configWith({
         title: 'Checkout is down: {{ alerts.firing | size }} pods',
@@ -74,7 +84,7 @@ describe('message templates on every platform', () => {
         expect(text, platform).toContain('FIRING: KubePodCrashLooping (2)');
         expect(text, platform).toMatch(
           // Google Chat's card HTML has the quotes as &quot;.
-          /template (\\*"|&quot;)title(\\*"|&quot;) of action [stdg] failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
+          /template (\\*"|&quot;)title(\\*"|&quot;) of action (?:[stdg]|tg) failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
         );
       }
       const metrics = await (await fetch(`${app.url}/metrics`)).text();

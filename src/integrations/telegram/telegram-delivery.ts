@@ -1,0 +1,118 @@
+import type { EnrichedNotification } from '../../model/model.js';
+import { escapeHtml } from '../../lib/escape.js';
+import { messageRefId, type MessageRefStore } from '../../store/ports/message-refs.js';
+import type { ActionResult } from '../action.js';
+import { ActionError } from '../action-error.js';
+import { TelegramApiError, type TelegramApi } from './telegram-api.js';
+import { episodeAfter, nextStep, type EpisodeStep, type TelegramEpisode } from './telegram-episode.js';
+import type { TelegramParseMode } from './telegram-text.js';
+
+/** Where and how an action posts: its chat, topic and options, as the config gives them. */
+export interface TelegramTarget {
+  readonly action: string;
+  readonly chatId: number | string;
+  readonly threadId?: number | undefined;
+  readonly parseMode: TelegramParseMode;
+  readonly silent: boolean;
+}
+
+// editMessageText answers these when the message is gone or may no longer be edited (deleted, too
+// old, in a chat the bot left and rejoined): the episode goes on in a new message.
+const GONE = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i;
+// The text is already what the message shows (a retry, a repeat with nothing new): done.
+const UNCHANGED = /message is not modified/i;
+
+/**
+ * Shows a notification in the group's message: sent the first time (`sendMessage`), then edited in
+ * place (`editMessageText`) as alerts join and resolve, with a reply under it (`reply_parameters`)
+ * that notifies the chat of what changed. The message's id is kept in the delivery store
+ * (`ctx.messageRefs`), so that after a restart, or on another replica, the same message is edited.
+ * The reference is saved before the reply: a retry after a failed reply edits the same message
+ * (answered "not modified") and posts the reply once.
+ */
+export async function deliverToTelegram(
+  target: TelegramTarget,
+  api: TelegramApi,
+  refs: MessageRefStore,
+  notification: EnrichedNotification,
+  text: string,
+  signal: AbortSignal,
+): Promise<ActionResult> {
+  const channel = target.threadId === undefined ? String(target.chatId) : `${String(target.chatId)}/${target.threadId}`;
+  const id = messageRefId(target.action, channel, notification.groupKey);
+  const previous = (await refs.getMessageRef(id))?.state as TelegramEpisode | undefined;
+  let step: EpisodeStep = nextStep(previous, notification);
+  if (step.kind === 'stale') return { detail: 'older than what the message shows; not applied' };
+  const parse = target.parseMode === 'HTML' ? { parse_mode: 'HTML' } : {};
+  // The links are Source, Runbook, Silence: a preview card of one of them would only push the alert out of sight.
+  const shown = { text, ...parse, link_preview_options: { is_disabled: true } };
+  const send = (extra: Record<string, unknown>, body: Record<string, unknown>): Promise<number> =>
+    api
+      .call(
+        'sendMessage',
+        {
+          chat_id: target.chatId,
+          ...(target.threadId === undefined ? {} : { message_thread_id: target.threadId }),
+          ...(target.silent ? { disable_notification: true } : {}),
+          ...body,
+          ...extra,
+        },
+        signal,
+      )
+      .then(messageIdOf);
+
+  let messageId: number;
+  let outcome: string;
+  if (step.kind === 'edit') {
+    messageId = step.messageId;
+    outcome = 'edited';
+    try {
+      await api.call('editMessageText', { chat_id: target.chatId, message_id: step.messageId, ...shown }, signal);
+    } catch (error) {
+      if (!(error instanceof TelegramApiError)) throw error;
+      if (UNCHANGED.test(error.description)) outcome = 'left unchanged';
+      else if (GONE.test(error.description)) {
+        messageId = await send({}, shown);
+        outcome = `sent anew (${error.description})`;
+        // The new message shows the notification whole; a reply under it would say it twice.
+        step = { kind: 'send' };
+      } else throw error;
+    }
+  } else {
+    messageId = await send({}, shown);
+    outcome = 'sent';
+  }
+  const episode = episodeAfter(previous, step, notification, messageId);
+  const save = (state: TelegramEpisode): Promise<void> =>
+    refs.putMessageRef({
+      id,
+      action: target.action,
+      channel,
+      groupKey: notification.groupKey,
+      channelId: String(target.chatId),
+      ts: String(messageId),
+      state: state as unknown as Record<string, unknown>,
+      updatedAt: Date.now(),
+    });
+  await save(episode);
+  const reply = episode.pendingReply;
+  if (reply !== undefined) {
+    const replyText = target.parseMode === 'HTML' ? escapeHtml(reply) : reply;
+    // Sent even if the message was deleted meanwhile: the chat still learns what changed.
+    await send({ reply_parameters: { message_id: messageId, allow_sending_without_reply: true } }, { text: replyText, ...parse });
+    const { pendingReply: _posted, ...done } = episode;
+    await save(done);
+  }
+  const n = notification.alerts.length;
+  return {
+    detail: `${outcome} the message of ${n} alert${n === 1 ? '' : 's'}${reply === undefined ? '' : ', replied'}`,
+    data: { message_id: messageId, reply: reply ?? null, characters: text.length },
+  };
+}
+
+function messageIdOf(result: unknown): number {
+  const id = (result as { message_id?: unknown } | undefined)?.message_id;
+  // Telegram took the message; sending it again would post it twice.
+  if (typeof id !== 'number') throw new ActionError('Telegram sendMessage answered ok without a message_id', { retryable: false });
+  return id;
+}
