@@ -5,6 +5,7 @@ import { discordActionType } from './discord/discord-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
+import { mattermostActionType } from './mattermost/mattermost-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
@@ -22,6 +23,7 @@ const ACTION_TYPES = {
   teams: teamsActionType,
   discord: discordActionType,
   google_chat: googleChatActionType,
+  mattermost: mattermostActionType,
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   exec: execActionType,
