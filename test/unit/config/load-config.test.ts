@@ -30,6 +30,16 @@ describe('loadConfig', () => {
     expect(config.server.auth).toEqual({ bearer_token: 't0ken', basic: { username: 'am', password: 'pw' } });
   });
 
+  it('adds a mattermost action from MATTERMOST_WEBHOOK_URL alone, beside the log', async () => {
+    const url = 'https://mattermost.example.com/hooks/xxxgeneratedkeyxxx';
+    const { config } = await loadConfig({ env: { MATTERMOST_WEBHOOK_URL: url } });
+    expect(Object.keys(config.actions)).toEqual(['log', 'mattermost']);
+    expect(config.actions.mattermost).toMatchObject({ type: 'mattermost', webhook_url: url, send_resolved: true });
+    await expect(loadConfig({ env: { MATTERMOST_WEBHOOK_URL: 'mattermost.example.com/hooks/x' } })).rejects.toThrow(
+      /actions\.mattermost\.webhook_url: expected the http\(s\) URL of a Mattermost incoming webhook/,
+    );
+  });
+
   it('uses the SQLite queue under ./data by default, and DATA_DIR when set', async () => {
     expect((await loadConfig({ env: {} })).config.delivery).toMatchObject({ queue: 'sqlite', data_dir: './data' });
     expect((await loadConfig({ env: { DATA_DIR: '/var/lib/alertpipe' } })).config.delivery.data_dir).toBe('/var/lib/alertpipe');
