@@ -8,10 +8,14 @@
  * text notifies anyone (a backslash does not stop a mention there).
  */
 export function escapeMattermost(text: string): string {
-  return text
-    .replace(/[\\`*_~[\]()#<>|!{}]/g, '\\$&')
-    .replace(/^(\s*)([-+=]|\d+\.)/gm, '$1\\$2')
-    .replace(/@/g, '@\u2060');
+  return (
+    text
+      .replace(/[\\`*_~[\]()#<>|!{}]/g, '\\$&')
+      .replace(/^(\s*)([-+=])/gm, '$1\\$2')
+      // `1. ` starts a list: the dot gets the backslash (a backslash before a digit would show).
+      .replace(/^(\s*)(\d+)([.)])(?=\s|$)/gm, '$1$2\\$3')
+      .replace(/@/g, '@\u2060')
+  );
 }
 
 /**
