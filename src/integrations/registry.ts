@@ -7,6 +7,7 @@ import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
 import { mattermostActionType } from './mattermost/mattermost-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
+import { rocketchatActionType } from './rocketchat/rocketchat-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
@@ -24,6 +25,7 @@ const ACTION_TYPES = {
   discord: discordActionType,
   google_chat: googleChatActionType,
   mattermost: mattermostActionType,
+  rocketchat: rocketchatActionType,
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   exec: execActionType,
