@@ -130,7 +130,7 @@ function parsed(request: RecordedRequest): Record<string, unknown> | undefined {
 }
 
 /** The limits the server checks on any post (model.Post.IsValid); the first one broken. */
-function invalidPost(message: string, props: unknown): StandInAnswer | undefined {
+export function invalidPost(message: string, props: unknown): StandInAnswer | undefined {
   if ([...message].length > MAX_MESSAGE) return appError(400, 'model.post.is_valid.msg.app_error', 'Invalid Message.');
   if ([...JSON.stringify(props ?? {})].length > MAX_PROPS) return appError(400, 'model.post.is_valid.props.app_error', 'Invalid props.');
   return undefined;

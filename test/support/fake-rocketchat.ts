@@ -123,7 +123,7 @@ function parsed(request: RecordedRequest): Record<string, unknown> | undefined {
 }
 
 /** The attachments' shape as the server's check has it; the first field of the wrong type. */
-function badAttachments(attachments: unknown): string | undefined {
+export function badAttachments(attachments: unknown): string | undefined {
   if (attachments === undefined) return undefined;
   if (!Array.isArray(attachments)) return 'Match error: Expected array, got object in field attachments';
   for (const [i, a] of (attachments as Record<string, unknown>[]).entries()) {
