@@ -34,6 +34,7 @@ function pastedConfig(url: string): string {
     '    send_resolved: true',
     '    templates:',
     "      title: '{{ commonLabels.alertname }} in {{ commonLabels.namespace }}: {{ alerts.firing | size }} firing'",
+    "      text: 'Page {{ commonLabels.namespace | toUpper }} on-call.'",
     '',
   ].join('\n');
 }
@@ -53,6 +54,7 @@ describe('mattermost incoming webhook', () => {
       color: '#E01E5A',
       title_link: 'http://alertmanager:9093',
     });
+    expect(group!.text).toContain('Page SHOP on-call.');
     expect(group!.fallback).toBe('[FIRING:2] KubePodCrashLooping shop: Pod is crash looping.');
     expect(first!.fields).toContainEqual({
       title: 'CPU',
