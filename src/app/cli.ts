@@ -27,6 +27,7 @@ SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (
 the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMANAGER_URL, SLACK_API_URL;
 email: SMTP_URL (smtp:// or smtps://user:pass@host:port) and EMAIL_TO, EMAIL_FROM.
 Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, TELEGRAM_API_URL.
+a Mattermost incoming webhook: MATTERMOST_WEBHOOK_URL.
 CONFIG_FILE names a file as -f does.
 
 As prometheus-am-executor:

@@ -6,6 +6,7 @@ import { defaultSender, smtpUrlFields } from './smtp-url.js';
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, SMTP_URL with EMAIL_TO and EMAIL_FROM, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID with TELEGRAM_API_URL,
  * PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, MATTERMOST_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
@@ -34,6 +35,7 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
       ...(env.TELEGRAM_API_URL ? { api_url: env.TELEGRAM_API_URL } : {}),
     };
   }
+  if (env.MATTERMOST_WEBHOOK_URL) actions.mattermost = { type: 'mattermost', webhook_url: env.MATTERMOST_WEBHOOK_URL };
   if (env.PAGERDUTY_ROUTING_KEY) {
     actions.pagerduty = {
       type: 'pagerduty',

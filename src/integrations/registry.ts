@@ -6,7 +6,9 @@ import { emailActionType } from './email/email-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
+import { mattermostActionType } from './mattermost/mattermost-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
+import { rocketchatActionType } from './rocketchat/rocketchat-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
@@ -25,6 +27,8 @@ const ACTION_TYPES = {
   discord: discordActionType,
   google_chat: googleChatActionType,
   telegram: telegramActionType,
+  mattermost: mattermostActionType,
+  rocketchat: rocketchatActionType,
   pagerduty: pagerdutyActionType,
   webhook: webhookActionType,
   email: emailActionType,

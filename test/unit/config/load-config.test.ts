@@ -42,6 +42,14 @@ describe('loadConfig', () => {
     });
     expect((await loadConfig({ env })).config.actions.telegram).toMatchObject({ api_url: 'https://api.telegram.org' });
     await expect(loadConfig({ env: { TELEGRAM_BOT_TOKEN: env.TELEGRAM_BOT_TOKEN } })).rejects.toThrow(/actions\.telegram\.chat_id/);
+  it('adds a mattermost action from MATTERMOST_WEBHOOK_URL alone, beside the log', async () => {
+    const url = 'https://mattermost.example.com/hooks/xxxgeneratedkeyxxx';
+    const { config } = await loadConfig({ env: { MATTERMOST_WEBHOOK_URL: url } });
+    expect(Object.keys(config.actions)).toEqual(['log', 'mattermost']);
+    expect(config.actions.mattermost).toMatchObject({ type: 'mattermost', webhook_url: url, send_resolved: true });
+    await expect(loadConfig({ env: { MATTERMOST_WEBHOOK_URL: 'mattermost.example.com/hooks/x' } })).rejects.toThrow(
+      /actions\.mattermost\.webhook_url: expected the http\(s\) URL of a Mattermost incoming webhook/,
+    );
   });
 
   it('uses the SQLite queue under ./data by default, and DATA_DIR when set', async () => {
