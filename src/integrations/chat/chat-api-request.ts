@@ -57,5 +57,8 @@ export function answeredId(destination: string, response: OutboundResponse): str
   if (typeof id === 'string' && id !== '') return id;
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   // It did post: sending again would duplicate the message.
-  throw new ActionError(`${destination} answered ${response.status} without the message's id`, { retryable: false, status: response.status });
+  throw new ActionError(`${destination} answered ${response.status} without the message's id`, {
+    retryable: false,
+    status: response.status,
+  });
 }

@@ -76,7 +76,8 @@ export function groupMessages(action: string, channel: string) {
     } else {
       const placed = { channelId: previous.channelId, messageId: previous.ts };
       const edited = await editor.edit(placed, signal);
-      outcome = edited === 'edited' ? { kind: 'edited', placed } : { kind: 'posted anew', placed: await editor.post(signal), reason: edited.gone };
+      outcome =
+        edited === 'edited' ? { kind: 'edited', placed } : { kind: 'posted anew', placed: await editor.post(signal), reason: edited.gone };
     }
     const next: GroupMessageState = { notificationId: notification.id, receivedAt, resolved: notification.status === 'resolved' };
     await store.putMessageRef({

@@ -10,7 +10,7 @@ import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Messag
 export interface MarkdownOptions {
   /** The platform's limit on the message, in bytes of UTF-8. */
   readonly maxBytes: number;
-  /** Turns text from an alert into literal text in the platform's Markdown. */
+  /** Turns text from an alert into literal text inside a line of the platform's Markdown. */
   readonly escape: (text: string) => string;
 }
 
@@ -31,18 +31,22 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
     ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
   ];
   if (context.length > 0) lines.push(context.join('  ·  '));
-  if (message.text) lines.push('', escape(cut(message.text, budget.text)));
+  if (message.text) lines.push('', block(cut(message.text, budget.text), escape));
   for (const alert of shown) lines.push('', ...alertLines(alert, budget, escape));
   if (hidden > 0) lines.push('', `${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`);
   for (const note of message.notes) lines.push('', `⚠ ${escape(note)}`);
   return lines.join('\n');
 }
 
-function alertLines(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof typeof ALERT_BUDGET], escape: (t: string) => string): string[] {
+function alertLines(
+  alert: MessageAlert,
+  budget: (typeof ALERT_BUDGET)[keyof typeof ALERT_BUDGET],
+  escape: (t: string) => string,
+): string[] {
   const status = !alert.statusDiffers ? '' : alert.status === 'resolved' ? '✅ resolved · ' : '🔥 firing · ';
   const lines = [`**${status}${escape(cut(alertHeading(alert), 300))}**`];
-  if (alert.summary) lines.push(escape(cut(alert.summary, budget.text)));
-  if (alert.description) lines.push(escape(cut(alert.description, budget.text)));
+  if (alert.summary) lines.push(block(cut(alert.summary, budget.text), escape));
+  if (alert.description) lines.push(block(cut(alert.description, budget.text), escape));
   // A list item per field keeps each on its line in every Markdown dialect; the sparkline as code
   // so that its block characters are not read as markup.
   for (const field of alert.fields.slice(0, budget.fields)) {
@@ -53,6 +57,16 @@ function alertLines(alert: MessageAlert, budget: (typeof ALERT_BUDGET)[keyof typ
   const links = alert.links.map((link) => `[${escape(link.text)}](${link.url})`);
   lines.push([...links, `*${alert.when}*`].join('  ·  '));
   return lines;
+}
+
+/**
+ * Text that starts lines of its own (a summary, a description): escaped inline, and a `-`, `+`,
+ * `=` or digit-dot at the start of any of its lines, which would start a list or a heading, after a backslash.
+ */
+function block(text: string, escape: (t: string) => string): string {
+  return escape(text)
+    .replace(/^(\s*)([-+=])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
 }
 
 export function byteLength(text: string): number {
@@ -76,12 +90,10 @@ export function cutToBytes(text: string, max: number): string {
 
 /**
  * CommonMark's escapes: a backslash before any ASCII punctuation shows it as written. Every
- * character that starts markup here is escaped (emphasis, code, links, headings, quotes, tables,
- * HTML and the `<@…>` mention forms), and a `-`, `+` or digit-dot that would start a list.
+ * character that starts markup inside a line is escaped (emphasis, code, headings, quotes, tables,
+ * HTML and the `<@…>` mention forms); with `[` and `]` escaped no link can form, so `(` and `)`
+ * may stay as they are.
  */
 export function escapeCommonMark(text: string): string {
-  return text
-    .replace(/[\\`*_{}[\]()<>#|~!]/g, '\\$&')
-    .replace(/^(\s*)([-+=])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+  return text.replace(/[\\`*_[\]<>#|~]/g, '\\$&');
 }

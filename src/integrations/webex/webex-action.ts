@@ -19,7 +19,10 @@ export const webexActionType = defineActionType({
       /** The Messages API endpoint, as Alertmanager's `api_url`. */
       api_url: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the Webex messages API' }).default(WEBEX_MESSAGES_URL),
       /** The room (space) the bot posts in; the bot must be a member. */
-      room_id: z.string({ error: 'expected room_id, the ID of the Webex room to post in' }).trim().min(1, 'expected the ID of a Webex room'),
+      room_id: z
+        .string({ error: 'expected room_id, the ID of the Webex room to post in' })
+        .trim()
+        .min(1, 'expected the ID of a Webex room'),
       /** The bot's access token (Alertmanager: `http_config.authorization.credentials`). */
       bot_token: secret(
         z

@@ -44,7 +44,9 @@ export const zulipActionType = defineActionType({
           zulipMessage(
             message,
             config.stream,
-            topicOf(notification, (reason) => deps.logger.warn('topic template failed; the default topic is used', { action: name, reason })),
+            topicOf(notification, (reason) =>
+              deps.logger.warn('topic template failed; the default topic is used', { action: name, reason }),
+            ),
           ),
         check: checkZulipMessage,
         preview: (body) => ({ contentType: 'application/x-www-form-urlencoded', body }),

@@ -14,7 +14,12 @@ export interface ZulipMessage {
 
 /** The message model as a Zulip stream message in the group's topic: Zulip Markdown within 10,000 bytes. */
 export function zulipMessage(message: Message, stream: string, topic: string): ZulipMessage {
-  return { type: 'stream', to: stream, topic, content: markdownMessage(message, { maxBytes: ZULIP_LIMITS.contentBytes, escape: escapeZulip }) };
+  return {
+    type: 'stream',
+    to: stream,
+    topic,
+    content: markdownMessage(message, { maxBytes: ZULIP_LIMITS.contentBytes, escape: escapeZulip }),
+  };
 }
 
 /**
@@ -24,10 +29,7 @@ export function zulipMessage(message: Message, stream: string, topic: string): Z
  * is escaped too.
  */
 export function escapeZulip(text: string): string {
-  return text
-    .replace(/[\\`*_{}[\]()>#!]/g, '\\$&')
-    .replace(/^(\s*)([-+])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)\./gm, '$1\\.');
+  return text.replace(/[\\`*_[\]>#]/g, '\\$&');
 }
 
 /** What Zulip would refuse in a finished body; what `alertpipe render` reports. */

@@ -19,7 +19,10 @@ export type TopicFailure = (reason: string) => void;
  * same data as the message templates. Compiled once at start: one that does not parse stops the
  * start, at `actions.<name>.topic`.
  */
-export function zulipTopicRenderer(action: string, template: string | undefined): (n: EnrichedNotification, onFailure?: TopicFailure) => string {
+export function zulipTopicRenderer(
+  action: string,
+  template: string | undefined,
+): (n: EnrichedNotification, onFailure?: TopicFailure) => string {
   const engine: Liquid | undefined = template === undefined ? undefined : createTemplateEngine();
   let compiled: Template[] | undefined;
   if (engine && template !== undefined) {

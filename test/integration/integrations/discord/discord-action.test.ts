@@ -131,7 +131,11 @@ describe('discord edits its message in place', () => {
   it('does not post anew when the edit fails for another reason: a 429 waits for its Retry-After', async () => {
     const action = chatAction('discord', { webhook_url: discord.url });
     await action.handle(enrichedGroup(), attemptContext());
-    discord.failWith({ status: 429, body: { message: 'You are being rate limited.', retry_after: 1.5, global: false }, headers: { 'retry-after': '2' } });
+    discord.failWith({
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 1.5, global: false },
+      headers: { 'retry-after': '2' },
+    });
     const posts = discord.accepted.length;
     const error = await action.handle(resolvedGroup(), attemptContext()).then(
       () => undefined,
