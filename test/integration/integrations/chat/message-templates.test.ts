@@ -3,6 +3,8 @@ import { startFakeDiscord, type FakeDiscord } from '../../../support/fake-discor
 import { startFakeGoogleChat, type FakeGoogleChat } from '../../../support/fake-google-chat.js';
 import { startFakeSlack, type FakeSlack } from '../../../support/fake-slack.js';
 import { startFakeTeams, type FakeTeams } from '../../../support/fake-teams.js';
+import { startFakeWebex, WEBEX_ROOM, WEBEX_TOKEN, type FakeWebex } from '../../../support/fake-webex.js';
+import { startFakeZulip, ZULIP_BOT, ZULIP_KEY, ZULIP_STREAM, type FakeZulip } from '../../../support/fake-zulip.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
@@ -10,12 +12,21 @@ let slack: FakeSlack;
 let teams: FakeTeams;
 let discord: FakeDiscord;
 let chat: FakeGoogleChat;
+let webex: FakeWebex;
+let zulip: FakeZulip;
 beforeAll(async () => {
-  [slack, teams, discord, chat] = await Promise.all([startFakeSlack(), startFakeTeams(), startFakeDiscord(), startFakeGoogleChat()]);
+  [slack, teams, discord, chat, webex, zulip] = await Promise.all([
+    startFakeSlack(),
+    startFakeTeams(),
+    startFakeDiscord(),
+    startFakeGoogleChat(),
+    startFakeWebex(),
+    startFakeZulip(),
+  ]);
 });
-afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close()]));
+afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close(), webex.close(), zulip.close()]));
 
-/** Every action of the four platforms with the same templates. */
+/** Every action of the six platforms with the same templates. */
 function configWith(templates: Record<string, string>): string {
   const t = JSON.stringify(templates);
   return `
@@ -24,8 +35,10 @@ actions:
   t: { type: teams, webhook_url: "${teams.url}", templates: ${t} }
   d: { type: discord, webhook_url: "${discord.url}", templates: ${t} }
   g: { type: google_chat, webhook_url: "${chat.url}", templates: ${t} }
+  w: { type: webex, api_url: "${webex.url}", room_id: "${WEBEX_ROOM}", bot_token: "${WEBEX_TOKEN}", templates: ${t} }
+  z: { type: zulip, url: "${zulip.url}", bot_email: "${ZULIP_BOT}", api_key: "${ZULIP_KEY}", stream: "${ZULIP_STREAM}", templates: ${t} }
 routes:
-  - actions: [s, t, d, g]
+  - actions: [s, t, d, g, w, z]
 `;
 }
 
@@ -36,17 +49,19 @@ function shown(): Record<string, string> {
     teams: JSON.stringify(teams.accepted.at(-1)?.card),
     discord: JSON.stringify(discord.accepted.at(-1)?.embeds),
     google_chat: JSON.stringify(chat.accepted.at(-1)?.message),
+    webex: JSON.stringify(webex.posted.at(-1)?.markdown),
+    zulip: JSON.stringify(zulip.posted.at(-1)?.content),
   };
 }
 
 async function deliverFixture(app: TestService): Promise<void> {
   const { body } = await app.post('/alert', fixtureText('alertmanagerGroup'));
   const record = await app.untilDone(String(body.id));
-  expect(record.jobs.map((job) => job.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+  expect(record.jobs.map((job) => job.state)).toEqual(Array(6).fill('succeeded'));
 }
 
 describe('message templates on every platform', () => {
-  it('a title and a text template change what Slack, Teams, Discord and Google Chat show', async () => {
+  it('a title and a text template change what Slack, Teams, Discord, Google Chat, Webex and Zulip show', async () => {
     const app = await startTestService(
       configWith({
         title: 'Checkout is down: {{ alerts.firing | size }} pods',
@@ -74,7 +89,7 @@ describe('message templates on every platform', () => {
         expect(text, platform).toContain('FIRING: KubePodCrashLooping (2)');
         expect(text, platform).toMatch(
           // Google Chat's card HTML has the quotes as &quot;.
-          /template (\\*"|&quot;)title(\\*"|&quot;) of action [stdg] failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
+          /template (\\*"|&quot;)title(\\*"|&quot;) of action [stdgwz] failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
         );
       }
       const metrics = await (await fetch(`${app.url}/metrics`)).text();

@@ -148,14 +148,13 @@ describe('webex through the service', () => {
   });
 
   it('retries after the 429 it was answered, no sooner than its Retry-After, and delivers', async () => {
-    let limited = 0;
     webex.failWith({ status: 429, headers: { 'retry-after': '1' }, body: webexError('Too Many Requests') });
     const app = await startTestService(pasted(webex.url), { WEBEX_BOT_TOKEN: WEBEX_TOKEN });
     try {
       const before = webex.standIn.requests.length;
       const { body } = await app.post('/alert', fixtureText('alertmanagerGroup'));
       await app.waitForLog((l) => l.action === 'webex-oncall' && String(l.message).includes('fail'));
-      limited = webex.standIn.requests.length - before;
+      const limited = webex.standIn.requests.length - before;
       webex.failWith(undefined);
       const record = await app.untilDone(String(body.id), 15_000);
       const attempts = record.jobs[0]!.attempts;
