@@ -13,7 +13,9 @@ import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
 import { telegramActionType } from './telegram/telegram-action.js';
+import { webexActionType } from './webex/webex-action.js';
 import { webhookActionType } from './webhook/webhook-action.js';
+import { zulipActionType } from './zulip/zulip-action.js';
 
 /**
  * Every action type alertpipe knows, by the `type` the config names. Adding one is a folder beside
@@ -34,6 +36,8 @@ const ACTION_TYPES = {
   email: emailActionType,
   exec: execActionType,
   scale: scaleActionType,
+  webex: webexActionType,
+  zulip: zulipActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];

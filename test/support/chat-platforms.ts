@@ -43,3 +43,24 @@ export async function failureOf(action: Action, notification: EnrichedNotificati
   }
   throw new Error('expected the attempt to fail');
 }
+
+/** The same group resolved, as Alertmanager sends it a few minutes later: every alert ended, received after the firing one. */
+export function resolvedGroup(firing: EnrichedNotification = enrichedGroup()): EnrichedNotification {
+  return {
+    ...firing,
+    id: `${firing.id}-resolved`,
+    receivedAt: new Date(firing.receivedAt.getTime() + 300_000),
+    status: 'resolved',
+    alerts: firing.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: new Date('2026-11-22T12:14:00Z') })),
+  };
+}
+
+/** The fixture's Alertmanager body resolved: what Alertmanager posts once the group's alerts end. */
+export function resolvedGroupBody(): string {
+  const body = JSON.parse(fixtureText('alertmanagerGroup')) as { status: string; alerts: Array<{ status: string; endsAt: string }> };
+  return JSON.stringify({
+    ...body,
+    status: 'resolved',
+    alerts: body.alerts.map((a) => ({ ...a, status: 'resolved', endsAt: '2026-11-22T12:14:00Z' })),
+  });
+}

@@ -12,6 +12,8 @@ export interface DiscordEmbed {
 }
 
 export interface DiscordPost {
+  /** The message's id when posted with `?wait=true` (plain posts answer 204 and have none to hand back). */
+  readonly id?: string;
   readonly content: string;
   readonly embeds: DiscordEmbed[];
   readonly allowedMentions: unknown;
@@ -22,7 +24,14 @@ export interface FakeDiscord {
   /** A webhook URL this stand-in knows: `/api/webhooks/{id}/{token}`. */
   readonly url: string;
   readonly standIn: HttpStandIn;
+  /** Every message posted, in order. */
   readonly accepted: DiscordPost[];
+  /** Every edit accepted (`PATCH …/messages/{id}`), with the message's id. */
+  readonly edits: DiscordPost[];
+  /** The messages as the channel shows them now, by id. */
+  readonly messages: Map<string, DiscordPost>;
+  /** Deletes a message in the channel, as a person could. */
+  deleteMessage(id: string): void;
   failWith(answer: StandInAnswer | undefined): void;
   /** Empties the webhook's rate-limit bucket, as 2 s of quiet would. */
   resetBucket(): void;
@@ -30,26 +39,40 @@ export interface FakeDiscord {
 }
 
 const WEBHOOK_ID = '1181818181818181818';
+const CHANNEL_ID = '1181818181818181000';
 const WEBHOOK_TOKEN = 'dIsCoRdToKeN-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 // A webhook's bucket: 5 requests, reset 2 s after the first (discord.com/developers/docs/topics/rate-limits).
 const BUCKET = { limit: 5, windowMs: 2_000 };
 
 /**
  * A Discord webhook (`POST /api/webhooks/{id}/{token}`) that checks a message as Discord does and
- * answers as Discord does: 204 when it posts; 404 `Unknown Webhook` (10015) for a wrong id or
+ * answers as Discord does: 204 when it posts, or 200 with the message object when asked with
+ * `?wait=true`; `PATCH /api/webhooks/{id}/{token}/messages/{message_id}` edits a message the
+ * webhook posted (200 with the message), 404 `Unknown Message` (10008) for one it does not have
+ * (deleted, never posted); 404 `Unknown Webhook` (10015) for a wrong id or
  * token; 400 `Cannot send an empty message` (50006), `invalid JSON` (50109) or `Invalid Form Body`
  * (50035, with the offending path) for a bad body; 429 with `Retry-After`, `X-RateLimit-*` and
  * `retry_after` in the body past 5 requests in 2 s.
  */
 export async function startFakeDiscord(): Promise<FakeDiscord> {
   const accepted: DiscordPost[] = [];
+  const edits: DiscordPost[] = [];
+  const messages = new Map<string, DiscordPost>();
+  let nextId = 1300000000000000000n;
   let failure: StandInAnswer | undefined;
   let window: number[] = [];
   const standIn = await startHttpStandIn((request) => {
     if (failure) return failure;
-    const path = request.url.split('?')[0];
-    if (request.method !== 'POST') return { status: 405, body: { message: '405: Method Not Allowed', code: 0 } };
-    if (path !== `/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    const [path = '', query = ''] = request.url.split('?');
+    const webhook = `/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`;
+    const edited = path.startsWith(`${webhook}/messages/`) ? path.slice(`${webhook}/messages/`.length) : undefined;
+    if (path !== webhook && edited === undefined) {
+      return path.startsWith(`/api/webhooks/${WEBHOOK_ID}/`)
+        ? { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } }
+        : { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    }
+    if ((edited === undefined && request.method !== 'POST') || (edited !== undefined && request.method !== 'PATCH'))
+      return { status: 405, body: { message: '405: Method Not Allowed', code: 0 } };
     window = window.filter((at) => at > request.at - BUCKET.windowMs);
     if (window.length >= BUCKET.limit) {
       const retryAfter = ((window[0] ?? request.at) + BUCKET.windowMs - request.at) / 1000;
@@ -71,12 +94,43 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       'x-ratelimit-remaining': String(BUCKET.limit - window.length),
       'x-ratelimit-reset-after': '2.000',
     };
-    return { ...check(request, accepted), headers: rate };
+    const wait = new URLSearchParams(query).get('wait') === 'true';
+    const answer = (post: DiscordPost): StandInAnswer => ({
+      status: 200,
+      body: {
+        id: post.id,
+        type: 0,
+        channel_id: CHANNEL_ID,
+        webhook_id: WEBHOOK_ID,
+        author: { id: WEBHOOK_ID, username: 'alertpipe', bot: true },
+        content: post.content,
+        embeds: post.embeds,
+        timestamp: new Date(post.at).toISOString(),
+      },
+    });
+    const checked = check(request);
+    if ('answer' in checked) return { ...checked.answer, headers: rate };
+    if (edited !== undefined) {
+      if (!messages.has(edited)) return { status: 404, body: { message: 'Unknown Message', code: 10008 }, headers: rate };
+      const post = { ...checked.post, id: edited };
+      messages.set(edited, post);
+      edits.push(post);
+      return { ...answer(post), headers: rate };
+    }
+    const post = { ...checked.post, id: String(nextId++) };
+    accepted.push(post);
+    messages.set(post.id, post);
+    return wait ? { ...answer(post), headers: rate } : { status: 204, headers: rate };
   });
   return {
     url: `${standIn.url}/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`,
     standIn,
     accepted,
+    edits,
+    messages,
+    deleteMessage(id) {
+      messages.delete(id);
+    },
     failWith(answer) {
       failure = answer;
     },
@@ -87,30 +141,30 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   };
 }
 
-function check(request: RecordedRequest, accepted: DiscordPost[]): StandInAnswer {
+function check(request: RecordedRequest): { post: DiscordPost } | { answer: StandInAnswer } {
+  const refuse = (answer: StandInAnswer) => ({ answer });
   if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
-    return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+    return refuse({ status: 400, body: { message: 'Cannot send an empty message', code: 50006 } });
   let payload: { content?: unknown; embeds?: unknown; allowed_mentions?: unknown };
   try {
     payload = JSON.parse(request.body) as typeof payload;
   } catch {
-    return { status: 400, body: { message: 'The request body contains invalid JSON.', code: 50109 } };
+    return refuse({ status: 400, body: { message: 'The request body contains invalid JSON.', code: 50109 } });
   }
   const content = typeof payload.content === 'string' ? payload.content : '';
   const embeds = Array.isArray(payload.embeds) ? (payload.embeds as DiscordEmbed[]) : [];
-  if (content === '' && embeds.length === 0) return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+  if (content === '' && embeds.length === 0) return refuse({ status: 400, body: { message: 'Cannot send an empty message', code: 50006 } });
   const problem = checkEmbeds(content, embeds);
   if (problem)
-    return {
+    return refuse({
       status: 400,
       body: {
         code: 50035,
         errors: { [problem.path]: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: problem.message }] } },
         message: 'Invalid Form Body',
       },
-    };
-  accepted.push({ content, embeds, allowedMentions: payload.allowed_mentions, at: request.at });
-  return { status: 204 };
+    });
+  return { post: { content, embeds, allowedMentions: payload.allowed_mentions, at: request.at } };
 }
 
 /** Discord's documented message and embed limits; the first one broken. */

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { secret } from '../../lib/secret.js';
 import { checkDiscordMessage, discordEmbeds } from './discord-embeds.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageFields } from '../chat/chat-message.js';
-import { createChatWebhookAction } from '../chat/chat-webhook-action.js';
+import { createEditedChatAction } from '../chat/edited-chat-action.js';
+import { discordWebhookApi } from './discord-webhook-api.js';
 
 /**
- * Posts one message of embeds per group to a Discord channel through a webhook
- * (`POST /api/webhooks/{id}/{token}`), coloured by state; answered 204.
+ * One message of embeds per group in a Discord channel through a webhook, coloured by state:
+ * posted with `?wait=true` (answered with the message), then edited in place
+ * (`PATCH /api/webhooks/{id}/{token}/messages/{message_id}`) as the group changes and resolves.
  */
 export const discordActionType = defineActionType({
   schema: z
@@ -22,10 +25,24 @@ export const discordActionType = defineActionType({
     })
     .strict(),
   create(name, config, deps) {
-    // A webhook takes 5 requests per 2 seconds (its X-RateLimit-* headers say so), and a channel
-    // about 30 messages a minute; past either, 429 with Retry-After and `retry_after` in the body.
-    return createChatWebhookAction(
-      { type: 'discord', destination: 'Discord', rate: { perSecond: 0.5, burst: 5 }, render: discordEmbeds, check: checkDiscordMessage },
+    const api = discordWebhookApi(config.webhook_url, config.timeout);
+    return createEditedChatAction(
+      {
+        type: 'discord',
+        destination: 'Discord',
+        // The webhook's URL is its credential: its references are keyed by a digest of it instead.
+        channel: `webhook:${createHash('sha256').update(config.webhook_url).digest('hex').slice(0, 16)}`,
+        // A webhook takes 5 requests per 2 seconds (its X-RateLimit-* headers say so), and a channel
+        // about 30 messages a minute; past either, 429 with Retry-After and `retry_after` in the body.
+        rateKey: `discord:${config.webhook_url}`,
+        rate: { perSecond: 0.5, burst: 5 },
+        secrets: [config.webhook_url],
+        render: (message) => discordEmbeds(message),
+        check: checkDiscordMessage,
+        preview: (body) => ({ contentType: 'application/json', body }),
+        post: api.post,
+        edit: api.edit,
+      },
       name,
       config,
       deps,

@@ -4,6 +4,8 @@ import { startFakeGoogleChat, type FakeGoogleChat } from '../../../support/fake-
 import { startFakeSlack, type FakeSlack } from '../../../support/fake-slack.js';
 import { startFakeTeams, type FakeTeams } from '../../../support/fake-teams.js';
 import { startFakeTelegram, type FakeTelegram } from '../../../support/fake-telegram.js';
+import { startFakeWebex, WEBEX_ROOM, WEBEX_TOKEN, type FakeWebex } from '../../../support/fake-webex.js';
+import { startFakeZulip, ZULIP_BOT, ZULIP_KEY, ZULIP_STREAM, type FakeZulip } from '../../../support/fake-zulip.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
@@ -14,6 +16,10 @@ let chat: FakeGoogleChat;
 let telegram: FakeTelegram;
 beforeAll(async () => {
   [slack, teams, discord, chat, telegram] = await Promise.all([
+let webex: FakeWebex;
+let zulip: FakeZulip;
+beforeAll(async () => {
+  [slack, teams, discord, chat, webex, zulip] = await Promise.all([
     startFakeSlack(),
     startFakeTeams(),
     startFakeDiscord(),
@@ -24,6 +30,13 @@ beforeAll(async () => {
 afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close(), telegram.close()]));
 
 /** Every action of the five platforms with the same templates. */
+    startFakeWebex(),
+    startFakeZulip(),
+  ]);
+});
+afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close(), webex.close(), zulip.close()]));
+
+/** Every action of the six platforms with the same templates. */
 function configWith(templates: Record<string, string>): string {
   const t = JSON.stringify(templates);
   return `
@@ -35,6 +48,10 @@ actions:
   tg: { type: telegram, bot_token: "${telegram.token}", api_url: "${telegram.url}", chat_id: ${telegram.chatId}, templates: ${t} }
 routes:
   - actions: [s, t, d, g, tg]
+  w: { type: webex, api_url: "${webex.url}", room_id: "${WEBEX_ROOM}", bot_token: "${WEBEX_TOKEN}", templates: ${t} }
+  z: { type: zulip, url: "${zulip.url}", bot_email: "${ZULIP_BOT}", api_key: "${ZULIP_KEY}", stream: "${ZULIP_STREAM}", templates: ${t} }
+routes:
+  - actions: [s, t, d, g, w, z]
 `;
 }
 
@@ -46,6 +63,8 @@ function shown(): Record<string, string> {
     discord: JSON.stringify(discord.accepted.at(-1)?.embeds),
     google_chat: JSON.stringify(chat.accepted.at(-1)?.message),
     telegram: [...telegram.messages.values()].at(-1)?.visible ?? '',
+    webex: JSON.stringify(webex.posted.at(-1)?.markdown),
+    zulip: JSON.stringify(zulip.posted.at(-1)?.content),
   };
 }
 
@@ -57,6 +76,11 @@ async function deliverFixture(app: TestService): Promise<void> {
 
 describe('message templates on every platform', () => {
   it('a title and a text template change what Slack, Teams, Discord, Google Chat and Telegram show', async () => {
+  expect(record.jobs.map((job) => job.state)).toEqual(Array(6).fill('succeeded'));
+}
+
+describe('message templates on every platform', () => {
+  it('a title and a text template change what Slack, Teams, Discord, Google Chat, Webex and Zulip show', async () => {
     const app = await startTestService(
       configWith({
         title: 'Checkout is down: {{ alerts.firing | size }} pods',
@@ -85,6 +109,7 @@ describe('message templates on every platform', () => {
         expect(text, platform).toMatch(
           // Google Chat's card HTML has the quotes as &quot;.
           /template (\\*"|&quot;)title(\\*"|&quot;) of action (?:[stdg]|tg) failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
+          /template (\\*"|&quot;)title(\\*"|&quot;) of action [stdgwz] failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
         );
       }
       const metrics = await (await fetch(`${app.url}/metrics`)).text();

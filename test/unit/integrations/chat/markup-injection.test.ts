@@ -7,6 +7,8 @@ import { nextEpisode } from '../../../../src/integrations/slack/slack-episode.js
 import { discordEmbeds } from '../../../../src/integrations/discord/discord-embeds.js';
 import { teamsCard } from '../../../../src/integrations/teams/teams-card.js';
 import { googleChatCard } from '../../../../src/integrations/google-chat/google-chat-card.js';
+import { webexMessage } from '../../../../src/integrations/webex/webex-message.js';
+import { zulipMessage } from '../../../../src/integrations/zulip/zulip-message.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { enrichedGroup } from '../../../support/chat-platforms.js';
 
@@ -160,6 +162,24 @@ describe('alert values cannot become markup on any platform', () => {
       }
       for (const embed of body.embeds) if (embed.url !== undefined) expect(isLegit(embed.url)).toBe(true);
       expect(body.content).toContain('\\[click here\\](http://evil.example)');
+    }
+  });
+
+  it('Webex: no link but the alerts’ own, no <@…> mention and no HTML', () => {
+    for (const message of messages) {
+      const { markdown } = webexMessage(message, 'room');
+      for (const url of markdownLinks(markdown, true)) expect(isLegit(url), `${url} in ${markdown}`).toBe(true);
+      expect(markdown.replace(/\\[^0-9A-Za-z\s]/g, ''), markdown).not.toContain('<');
+      expect(markdown).toContain('\\[click here\\](http://evil.example)');
+    }
+  });
+
+  it('Zulip: no link but the alerts’ own, and no @**…** mention', () => {
+    for (const message of messages) {
+      const { content } = zulipMessage(message, 'alerts', 'topic');
+      for (const url of markdownLinks(content, true)) expect(isLegit(url), `${url} in ${content}`).toBe(true);
+      expect(content.replace(/\\[^0-9A-Za-z\s]/g, '\u0000'), content).not.toMatch(/@_?\*\*|#\*\*/);
+      expect(content).toContain('\\[click here\\](http://evil.example)');
     }
   });
 
