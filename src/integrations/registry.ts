@@ -5,6 +5,7 @@ import { discordActionType } from './discord/discord-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
+import { opsgenieActionType } from './opsgenie/opsgenie-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
@@ -23,6 +24,7 @@ const ACTION_TYPES = {
   discord: discordActionType,
   google_chat: googleChatActionType,
   pagerduty: pagerdutyActionType,
+  opsgenie: opsgenieActionType,
   webhook: webhookActionType,
   exec: execActionType,
   scale: scaleActionType,
