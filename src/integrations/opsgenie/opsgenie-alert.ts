@@ -154,8 +154,13 @@ export function checkOpsgenieAlert(body: OpsgenieCreateAlert): string[] {
   over('source', body.source.length, OPSGENIE_LIMITS.source);
   over('entity', body.entity?.length ?? 0, OPSGENIE_LIMITS.entity);
   over('note', body.note?.length ?? 0, OPSGENIE_LIMITS.note);
-  over('details', Object.entries(body.details).reduce((n, [k, v]) => n + k.length + v.length, 0), OPSGENIE_LIMITS.details);
+  over(
+    'details',
+    Object.entries(body.details).reduce((n, [k, v]) => n + k.length + v.length, 0),
+    OPSGENIE_LIMITS.details,
+  );
   if ((body.tags?.length ?? 0) > OPSGENIE_LIMITS.tags) problems.push(`${body.tags?.length} tags (Opsgenie takes ${OPSGENIE_LIMITS.tags})`);
-  if ((body.actions?.length ?? 0) > OPSGENIE_LIMITS.actions) problems.push(`${body.actions?.length} actions (Opsgenie takes ${OPSGENIE_LIMITS.actions})`);
+  if ((body.actions?.length ?? 0) > OPSGENIE_LIMITS.actions)
+    problems.push(`${body.actions?.length} actions (Opsgenie takes ${OPSGENIE_LIMITS.actions})`);
   return problems;
 }

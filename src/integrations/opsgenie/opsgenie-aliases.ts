@@ -42,7 +42,16 @@ export class OpsgenieAliases {
     try {
       for (const fp of changed.slice(0, STORED_PER_GROUP)) {
         const id = messageRefId(this.action, CHANNEL, fp);
-        await store.putMessageRef({ id, action: this.action, channel: CHANNEL, groupKey, channelId: fp, ts: alias, state: {}, updatedAt: Date.now() });
+        await store.putMessageRef({
+          id,
+          action: this.action,
+          channel: CHANNEL,
+          groupKey,
+          channelId: fp,
+          ts: alias,
+          state: {},
+          updatedAt: Date.now(),
+        });
       }
     } catch (error) {
       // The alert is created; only a later Acknowledge click after a restart would miss it.
