@@ -10,6 +10,7 @@ import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
+import { victoropsActionType } from './victorops/victorops-action.js';
 import { webhookActionType } from './webhook/webhook-action.js';
 
 /**
@@ -25,6 +26,7 @@ const ACTION_TYPES = {
   google_chat: googleChatActionType,
   pagerduty: pagerdutyActionType,
   opsgenie: opsgenieActionType,
+  victorops: victoropsActionType,
   webhook: webhookActionType,
   exec: execActionType,
   scale: scaleActionType,
