@@ -4,6 +4,7 @@ import type { ActionDeps, ActionType } from './action-type.js';
 import { discordActionType } from './discord/discord-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
+import { incidentioActionType } from './incidentio/incidentio-action.js';
 import { logActionType } from './log/log-action.js';
 import { opsgenieActionType } from './opsgenie/opsgenie-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
@@ -27,6 +28,7 @@ const ACTION_TYPES = {
   pagerduty: pagerdutyActionType,
   opsgenie: opsgenieActionType,
   victorops: victoropsActionType,
+  incidentio: incidentioActionType,
   webhook: webhookActionType,
   exec: execActionType,
   scale: scaleActionType,
