@@ -36,7 +36,10 @@ export const incidentioActionType = defineActionType({
   create(name, config, deps) {
     const shown = config.max_alerts === 0 ? SHOWN_IN_TEXT : Math.min(config.max_alerts, SHOWN_IN_TEXT);
     const messageOf = chatMessageBuilder(name, { ...config, max_alerts: shown }, deps);
-    const scrub = secretsScrubber([config.url, config.alert_source_token]);
+    // The source's ID, the URL's last segment, is what makes the URL a credential: an answer that
+    // quotes only the path must not carry it either.
+    const sourceId = new URL(config.url).pathname.split('/').filter(Boolean).at(-1);
+    const scrub = secretsScrubber([config.url, sourceId, config.alert_source_token]);
     return withScrubbedErrors(scrub, {
       name,
       type: 'incidentio',
