@@ -11,6 +11,11 @@ export interface HttpPostOptions {
   readonly signal: AbortSignal;
   /** The answer's size cap; 1 MiB unless said otherwise. */
   readonly maxResponseBytes?: number;
+  /**
+   * How long to wait before trying again, for a platform whose throttled answer says so in a
+   * header of its own instead of Retry-After (Opsgenie's `X-RateLimit-Period-In-Sec`).
+   */
+  readonly retryHint?: (headers: Readonly<Record<string, string | undefined>>) => number | undefined;
 }
 
 export interface HttpAnswer {
@@ -42,7 +47,8 @@ export async function httpPost(url: string, body: string, options: HttpPostOptio
     throw toActionError(options.destination, error);
   }
   if (response.status >= 200 && response.status < 300) return { status: response.status, body: response.body };
-  throw ActionError.fromHttpStatus(options.destination, response.status, response.body, parseRetryAfter(response.headers['retry-after']));
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after']) ?? options.retryHint?.(response.headers);
+  throw ActionError.fromHttpStatus(options.destination, response.status, response.body, retryAfterMs);
 }
 
 /**

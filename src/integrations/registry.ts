@@ -5,8 +5,10 @@ import { discordActionType } from './discord/discord-action.js';
 import { emailActionType } from './email/email-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
+import { incidentioActionType } from './incidentio/incidentio-action.js';
 import { logActionType } from './log/log-action.js';
 import { mattermostActionType } from './mattermost/mattermost-action.js';
+import { opsgenieActionType } from './opsgenie/opsgenie-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { rocketchatActionType } from './rocketchat/rocketchat-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
@@ -14,6 +16,7 @@ import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
 import { telegramActionType } from './telegram/telegram-action.js';
 import { webexActionType } from './webex/webex-action.js';
+import { victoropsActionType } from './victorops/victorops-action.js';
 import { webhookActionType } from './webhook/webhook-action.js';
 import { zulipActionType } from './zulip/zulip-action.js';
 
@@ -32,6 +35,9 @@ const ACTION_TYPES = {
   mattermost: mattermostActionType,
   rocketchat: rocketchatActionType,
   pagerduty: pagerdutyActionType,
+  opsgenie: opsgenieActionType,
+  victorops: victoropsActionType,
+  incidentio: incidentioActionType,
   webhook: webhookActionType,
   email: emailActionType,
   exec: execActionType,
