@@ -4,6 +4,7 @@ import type { ActionDeps, ActionType } from './action-type.js';
 import { discordActionType } from './discord/discord-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
+import { jiraActionType } from './jira/jira-action.js';
 import { logActionType } from './log/log-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
@@ -26,6 +27,7 @@ const ACTION_TYPES = {
   webhook: webhookActionType,
   exec: execActionType,
   scale: scaleActionType,
+  jira: jiraActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
