@@ -62,7 +62,7 @@ export function compileJiraTemplates(action: string, config: JiraConfig) {
         return undefined;
       }
     };
-    let failed = false;
+    let failed: boolean;
     const resolve = (name: string, value: Compiled): unknown => {
       if ('template' in value) {
         const text = render(name, value.template);
