@@ -66,20 +66,29 @@ export const jiraConfigSchema = z
   .superRefine((config, ctx) => {
     const problem = authProblem(config);
     if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
-    for (const [field, template] of [
-      ['summary', config.summary?.template],
-      ['description', config.description?.template],
-      ['priority', config.priority],
-    ] as const) {
-      if (template !== undefined && /\{\{-?\s*(\.|template\s)/.test(template))
-        ctx.addIssue({ code: 'custom', path: [field], message: GO_TEMPLATE });
-    }
+    const templates: [(string | number)[], string | undefined][] = [
+      [['summary'], config.summary?.template],
+      [['description'], config.description?.template],
+      [['priority'], config.priority],
+      ...config.labels.values.map((label, i): [(string | number)[], string] => [['labels', i], label]),
+      ...stringsIn(config.fields, ['fields']),
+    ];
+    for (const [path, template] of templates)
+      if (template !== undefined && /\{\{-?\s*(\.|template\s)/.test(template)) ctx.addIssue({ code: 'custom', path, message: GO_TEMPLATE });
   });
 
 export type JiraConfig = z.output<typeof jiraConfigSchema>;
 
 const GO_TEMPLATE =
   "an Alertmanager (Go) template: alertpipe's templates are Liquid, e.g. {{ commonLabels.alertname }} for {{ .CommonLabels.alertname }}";
+
+/** Every string in a `fields` value, with its path. */
+function stringsIn(value: unknown, path: (string | number)[]): [(string | number)[], string][] {
+  if (typeof value === 'string') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringsIn(v, [...path, i]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => stringsIn(v, [...path, k]));
+  return [];
+}
 
 function authProblem(config: {
   username?: string | undefined;
