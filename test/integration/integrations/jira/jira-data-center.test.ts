@@ -87,6 +87,9 @@ describe('jira config', () => {
     expect(problemsOf(`${entry('https://jira.example.com/rest/api/2')}\nsummary: '{{ template "jira.default.summary" . }}'`)).toEqual([
       expect.stringContaining("actions.tickets.summary: an Alertmanager (Go) template: alertpipe's templates are Liquid"),
     ]);
+    expect(problemsOf(`${entry('https://jira.example.com/rest/api/2')}\nlabels: ['{{ .CommonLabels.team }}']`)).toEqual([
+      expect.stringContaining('actions.tickets.labels.0: an Alertmanager (Go) template'),
+    ]);
   });
 
   it('stops the start on a Liquid template that does not parse, with its place', () => {
