@@ -6,6 +6,7 @@ import { emailActionType } from './email/email-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { incidentioActionType } from './incidentio/incidentio-action.js';
+import { jiraActionType } from './jira/jira-action.js';
 import { logActionType } from './log/log-action.js';
 import { mattermostActionType } from './mattermost/mattermost-action.js';
 import { opsgenieActionType } from './opsgenie/opsgenie-action.js';
@@ -44,6 +45,7 @@ const ACTION_TYPES = {
   scale: scaleActionType,
   webex: webexActionType,
   zulip: zulipActionType,
+  jira: jiraActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
