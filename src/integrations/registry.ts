@@ -6,6 +6,7 @@ import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
+import { pushoverActionType } from './pushover/pushover-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
@@ -26,6 +27,7 @@ const ACTION_TYPES = {
   webhook: webhookActionType,
   exec: execActionType,
   scale: scaleActionType,
+  pushover: pushoverActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
