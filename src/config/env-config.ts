@@ -1,7 +1,7 @@
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL, the Slack
  * app's SLACK_BOT_TOKEN and SLACK_CHANNEL with SLACK_SIGNING_SECRET, ALERTMANAGER_URL and SLACK_API_URL,
- * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, NTFY_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
@@ -21,6 +21,8 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
   if (env.TEAMS_WEBHOOK_URL) actions.teams = { type: 'teams', webhook_url: env.TEAMS_WEBHOOK_URL };
   if (env.DISCORD_WEBHOOK_URL) actions.discord = { type: 'discord', webhook_url: env.DISCORD_WEBHOOK_URL };
   if (env.GOOGLE_CHAT_WEBHOOK_URL) actions.google_chat = { type: 'google_chat', webhook_url: env.GOOGLE_CHAT_WEBHOOK_URL };
+  // An ntfy topic's URL; a topic behind access control needs a config file for its token.
+  if (env.NTFY_URL) actions.ntfy = { type: 'ntfy', url: env.NTFY_URL };
   if (env.PAGERDUTY_ROUTING_KEY) {
     actions.pagerduty = {
       type: 'pagerduty',

@@ -5,6 +5,7 @@ import { discordActionType } from './discord/discord-action.js';
 import { execActionType } from './exec/exec-action.js';
 import { googleChatActionType } from './google-chat/google-chat-action.js';
 import { logActionType } from './log/log-action.js';
+import { ntfyActionType } from './ntfy/ntfy-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { pushoverActionType } from './pushover/pushover-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
@@ -28,6 +29,7 @@ const ACTION_TYPES = {
   exec: execActionType,
   scale: scaleActionType,
   pushover: pushoverActionType,
+  ntfy: ntfyActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
