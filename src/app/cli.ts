@@ -19,7 +19,8 @@ const USAGE = `Usage:
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
 SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR;
-the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMANAGER_URL, SLACK_API_URL.
+the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMANAGER_URL, SLACK_API_URL;
+NTFY_URL (an ntfy topic's URL).
 CONFIG_FILE names a file as -f does.
 
 As prometheus-am-executor:

@@ -30,6 +30,19 @@ describe('loadConfig', () => {
     expect(config.server.auth).toEqual({ bearer_token: 't0ken', basic: { username: 'am', password: 'pw' } });
   });
 
+  it('adds an ntfy action for the topic in NTFY_URL, and says when it is no topic URL', async () => {
+    const { config } = await loadConfig({ env: { NTFY_URL: 'https://ntfy.sh/shop-alerts' } });
+    expect(config.actions.ntfy).toMatchObject({
+      type: 'ntfy',
+      url: 'https://ntfy.sh/shop-alerts',
+      graph: true,
+      severity_label: 'severity',
+    });
+    await expect(loadConfig({ env: { NTFY_URL: 'https://ntfy.sh/' } })).rejects.toThrow(
+      /actions\.ntfy\.url: expected the topic in the path/,
+    );
+  });
+
   it('uses the SQLite queue under ./data by default, and DATA_DIR when set', async () => {
     expect((await loadConfig({ env: {} })).config.delivery).toMatchObject({ queue: 'sqlite', data_dir: './data' });
     expect((await loadConfig({ env: { DATA_DIR: '/var/lib/alertpipe' } })).config.delivery.data_dir).toBe('/var/lib/alertpipe');
