@@ -9,6 +9,7 @@ import { ntfyActionType } from './ntfy/ntfy-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { pushoverActionType } from './pushover/pushover-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
+import { snsActionType } from './sns/sns-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
 import { webhookActionType } from './webhook/webhook-action.js';
@@ -30,6 +31,7 @@ const ACTION_TYPES = {
   scale: scaleActionType,
   pushover: pushoverActionType,
   ntfy: ntfyActionType,
+  sns: snsActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];
