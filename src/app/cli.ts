@@ -28,6 +28,7 @@ the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMAN
 email: SMTP_URL (smtp:// or smtps://user:pass@host:port) and EMAIL_TO, EMAIL_FROM.
 Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, TELEGRAM_API_URL.
 a Mattermost incoming webhook: MATTERMOST_WEBHOOK_URL.
+NTFY_URL (an ntfy topic's URL).
 CONFIG_FILE names a file as -f does.
 
 As prometheus-am-executor:

@@ -7,6 +7,7 @@ import { defaultSender, smtpUrlFields } from './smtp-url.js';
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID with TELEGRAM_API_URL,
  * PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, MATTERMOST_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
+ * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL, NTFY_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
  * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
@@ -36,6 +37,8 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
     };
   }
   if (env.MATTERMOST_WEBHOOK_URL) actions.mattermost = { type: 'mattermost', webhook_url: env.MATTERMOST_WEBHOOK_URL };
+  // An ntfy topic's URL; a topic behind access control needs a config file for its token.
+  if (env.NTFY_URL) actions.ntfy = { type: 'ntfy', url: env.NTFY_URL };
   if (env.PAGERDUTY_ROUTING_KEY) {
     actions.pagerduty = {
       type: 'pagerduty',

@@ -12,7 +12,11 @@ import { mattermostActionType } from './mattermost/mattermost-action.js';
 import { opsgenieActionType } from './opsgenie/opsgenie-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { rocketchatActionType } from './rocketchat/rocketchat-action.js';
+import { ntfyActionType } from './ntfy/ntfy-action.js';
+import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
+import { pushoverActionType } from './pushover/pushover-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
+import { snsActionType } from './sns/sns-action.js';
 import { slackActionType } from './slack/slack-action.js';
 import { teamsActionType } from './teams/teams-action.js';
 import { telegramActionType } from './telegram/telegram-action.js';
@@ -46,6 +50,9 @@ const ACTION_TYPES = {
   webex: webexActionType,
   zulip: zulipActionType,
   jira: jiraActionType,
+  pushover: pushoverActionType,
+  ntfy: ntfyActionType,
+  sns: snsActionType,
 } as const;
 
 type ActionSchema = (typeof ACTION_TYPES)[keyof typeof ACTION_TYPES]['schema'];

@@ -80,7 +80,11 @@ export function moreAlertsText(hidden: number): string {
 
 /** Cuts text to a platform's limit, with an ellipsis to show it was cut. */
 export function cut(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 1))}…`;
+  if (text.length <= limit) return text;
+  let end = Math.max(0, limit - 1);
+  // Never half a surrogate pair: an emoji cut in two is no text, and goes out as U+FFFD.
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 /**

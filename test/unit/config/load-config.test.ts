@@ -49,6 +49,16 @@ describe('loadConfig', () => {
     expect(config.actions.mattermost).toMatchObject({ type: 'mattermost', webhook_url: url, send_resolved: true });
     await expect(loadConfig({ env: { MATTERMOST_WEBHOOK_URL: 'mattermost.example.com/hooks/x' } })).rejects.toThrow(
       /actions\.mattermost\.webhook_url: expected the http\(s\) URL of a Mattermost incoming webhook/,
+  it('adds an ntfy action for the topic in NTFY_URL, and says when it is no topic URL', async () => {
+    const { config } = await loadConfig({ env: { NTFY_URL: 'https://ntfy.sh/shop-alerts' } });
+    expect(config.actions.ntfy).toMatchObject({
+      type: 'ntfy',
+      url: 'https://ntfy.sh/shop-alerts',
+      graph: true,
+      severity_label: 'severity',
+    });
+    await expect(loadConfig({ env: { NTFY_URL: 'https://ntfy.sh/' } })).rejects.toThrow(
+      /actions\.ntfy\.url: expected the topic in the path/,
     );
   });
 
