@@ -13,7 +13,6 @@ import { opsgenieActionType } from './opsgenie/opsgenie-action.js';
 import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { rocketchatActionType } from './rocketchat/rocketchat-action.js';
 import { ntfyActionType } from './ntfy/ntfy-action.js';
-import { pagerdutyActionType } from './pagerduty/pagerduty-action.js';
 import { pushoverActionType } from './pushover/pushover-action.js';
 import { scaleActionType } from './kubernetes/scale-action.js';
 import { snsActionType } from './sns/sns-action.js';

@@ -8,7 +8,7 @@ import type { Action } from '../action.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { ActionError } from '../action-error.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
-import { compileFieldTemplates } from '../chat/field-templates.js';
+import { compileFieldTemplates } from '../chat/receiver-field-templates.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { postPushoverForm, PUSHOVER_API_URL } from './pushover-client.js';
 import { pushoverForm, type PushoverTemplateField } from './pushover-form.js';

@@ -4,7 +4,7 @@ import type { EnrichedNotification } from '../../model/model.js';
 import type { Logger } from '../../observability/logger.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
-import { compileFieldTemplates } from '../chat/field-templates.js';
+import { compileFieldTemplates } from '../chat/receiver-field-templates.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { createSnsClient } from './sns-client.js';
 import { checkSnsPublish, SNS_LIMITS, snsPublish, type SnsTemplateField } from './sns-publish.js';

@@ -42,6 +42,8 @@ describe('loadConfig', () => {
     });
     expect((await loadConfig({ env })).config.actions.telegram).toMatchObject({ api_url: 'https://api.telegram.org' });
     await expect(loadConfig({ env: { TELEGRAM_BOT_TOKEN: env.TELEGRAM_BOT_TOKEN } })).rejects.toThrow(/actions\.telegram\.chat_id/);
+  });
+
   it('adds a mattermost action from MATTERMOST_WEBHOOK_URL alone, beside the log', async () => {
     const url = 'https://mattermost.example.com/hooks/xxxgeneratedkeyxxx';
     const { config } = await loadConfig({ env: { MATTERMOST_WEBHOOK_URL: url } });
@@ -49,6 +51,9 @@ describe('loadConfig', () => {
     expect(config.actions.mattermost).toMatchObject({ type: 'mattermost', webhook_url: url, send_resolved: true });
     await expect(loadConfig({ env: { MATTERMOST_WEBHOOK_URL: 'mattermost.example.com/hooks/x' } })).rejects.toThrow(
       /actions\.mattermost\.webhook_url: expected the http\(s\) URL of a Mattermost incoming webhook/,
+    );
+  });
+
   it('adds an ntfy action for the topic in NTFY_URL, and says when it is no topic URL', async () => {
     const { config } = await loadConfig({ env: { NTFY_URL: 'https://ntfy.sh/shop-alerts' } });
     expect(config.actions.ntfy).toMatchObject({
