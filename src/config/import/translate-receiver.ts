@@ -45,6 +45,7 @@ export function translateReceiver(
   const notes: string[] = spec.note ? [spec.note] : [];
   const fields: Record<string, unknown> = { ...entry };
   if (fields.http_config !== undefined) {
+    credentialsFromHttpConfig(type, fields.http_config, fields, notes);
     notes.push("http_config (proxy, TLS, client auth of Alertmanager's HTTP client) dropped: alertpipe actions do not take it");
     delete fields.http_config;
   }
@@ -98,4 +99,29 @@ function oneLine(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+/**
+ * Where Alertmanager's only credential is the HTTP client's (Jira's basic auth or token, Webex's
+ * bot token), it becomes the action's own credential field, `_file` kept as `_file`.
+ */
+function credentialsFromHttpConfig(type: string, httpConfig: unknown, fields: Record<string, unknown>, notes: string[]): void {
+  if (httpConfig === null || typeof httpConfig !== 'object') return;
+  const { basic_auth: basic, authorization } = httpConfig as Record<string, Record<string, unknown> | undefined>;
+  const copy = (from: Record<string, unknown> | undefined, key: string, to: string): void => {
+    for (const suffix of ['', '_file']) {
+      const value = from?.[`${key}${suffix}`];
+      if (value !== undefined && fields[`${to}${suffix}`] === undefined) fields[`${to}${suffix}`] = value;
+    }
+  };
+  if (type === 'jira') {
+    copy(basic, 'username', 'username');
+    copy(basic, 'password', 'password');
+    copy(authorization, 'credentials', 'bearer_token');
+  } else if (type === 'webex') {
+    copy(authorization, 'credentials', 'bot_token');
+  } else {
+    return;
+  }
+  notes.push(`http_config's credentials became the ${type} action's own`);
 }

@@ -28,6 +28,11 @@ function tempFile(name: string, text: string): string {
   return file;
 }
 
+/** A folder holding the secrets the fixtures name by file (`opsgenie_api_key_file: opsgenie-key`). */
+function secretsDir(): string {
+  return path.dirname(tempFile('opsgenie-key', 'opsgenie-key-from-a-file\n'));
+}
+
 function cli(args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli.ts', ...args], {
     cwd: root,
@@ -87,7 +92,8 @@ describe.each(Object.keys(ROUTE_CASES))('alertpipe import %s', (name) => {
 
   it('prints a config that alertpipe check-config accepts', () => {
     expect(run.code, run.stderr).toBe(0);
-    const printed = tempFile('alertpipe.yml', run.stdout);
+    const printed = path.join(secretsDir(), 'alertpipe.yml');
+    writeFileSync(printed, run.stdout);
     const check = cli(['check-config', printed]);
     expect(check.code, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/: OK \(/);
@@ -106,7 +112,7 @@ describe.each(Object.keys(ROUTE_CASES))('alertpipe import %s', (name) => {
 
   it.skipIf(!amtool.available)('routes every label set to the receivers Alertmanager picks', () => {
     const imported = importAlertmanager(readFileSync(file, 'utf8'), file, 'http://alertpipe:8080/alert');
-    const config = parseConfigText(run.stdout, 'imported', {});
+    const config = parseConfigText(run.stdout, 'imported', {}, { baseDir: secretsDir() });
     const routes = config.routes ?? [];
     const runnable = new Set(
       [...imported.receiverOf.entries()].filter(([action]) => action in config.actions).map(([, receiver]) => receiver),
@@ -152,7 +158,7 @@ describe('alertpipe import: every receiver type', () => {
     ['every-receiver-newer.yml', 'chats-2', 'mattermost'],
   ])('%s: %s becomes a %s action, or a commented one until this build has the type', (file, action, type) => {
     const output = file === 'every-receiver-newer.yml' ? newer.stdout : old.stdout;
-    const config = parseConfigText(output, file, {});
+    const config = parseConfigText(output, file, {}, { baseDir: secretsDir() });
     if (registered.has(type)) {
       expect(config.actions[action]?.type).toBe(type);
     } else {
@@ -179,7 +185,7 @@ describe('alertpipe import: every receiver type', () => {
       send_resolved: false,
     });
     const opsgenie = imported.unavailable.get('web-opsgenie-1')?.section ?? imported.actions['web-opsgenie-1'];
-    expect(opsgenie).toMatchObject({ api_url: 'https://api.eu.opsgenie.com/', api_key_file: '/etc/alertmanager/opsgenie-key' });
+    expect(opsgenie).toMatchObject({ api_url: 'https://api.eu.opsgenie.com/', api_key_file: 'opsgenie-key' });
     expect(opsgenie).not.toHaveProperty('api_key');
   });
 });
