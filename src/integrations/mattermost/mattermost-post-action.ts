@@ -1,7 +1,7 @@
 import type { Action } from '../action.js';
 import type { ActionDeps } from '../action-type.js';
 import { chatMessageBuilder, type ChatMessageConfig } from '../chat/chat-message.js';
-import { editedMessages, type MessageEditor } from '../chat/edited-message.js';
+import { groupMessages, type MessageEditor } from '../chat/group-message-refs.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { checkMattermostMessage, mattermostAttachments } from './mattermost-attachments.js';
 import { mattermostCall, MattermostError } from './mattermost-client.js';
@@ -37,7 +37,7 @@ export function createMattermostPostAction(name: string, config: MattermostBotCo
   const messageOf = chatMessageBuilder(name, config, deps);
   const scrub = secretsScrubber([config.bot_token]);
   const api = config.api_url.replace(/\/+$/, '');
-  const messages = editedMessages(name, config.channel_id);
+  const messages = groupMessages(name, config.channel_id);
   // A bot may post under another name and picture where the server allows overrides.
   const overrides = {
     ...(config.username ? { override_username: config.username } : {}),
@@ -63,32 +63,32 @@ export function createMattermostPostAction(name: string, config: MattermostBotCo
     async handle(notification, ctx) {
       const post = postOf(notification, ctx.logger);
       const editor: MessageEditor = {
-        async post() {
-          const answer = await call('POST', '/api/v4/posts', post, ctx.signal);
+        async post(signal) {
+          const answer = await call('POST', '/api/v4/posts', post, signal);
           const created = parsedPost(answer.body);
           // The post exists, but without its id it cannot be edited; posting again would duplicate it.
           if (typeof created.id !== 'string')
             throw new MattermostError('Mattermost answered a post without an id', undefined, { retryable: false });
           return { channelId: typeof created.channel_id === 'string' ? created.channel_id : config.channel_id, messageId: created.id };
         },
-        async edit(previous) {
+        async edit(previous, signal) {
           try {
             await call(
               'PUT',
               `/api/v4/posts/${encodeURIComponent(previous.messageId)}`,
               { id: previous.messageId, message: post.message, props: post.props },
-              ctx.signal,
+              signal,
             );
             return 'edited';
           } catch (error) {
             if (error instanceof MattermostError && (error.status === 404 || (error.code !== undefined && GONE.has(error.code))))
-              return 'gone';
+              return { gone: error.message };
             throw error;
           }
         },
       };
       try {
-        const outcome = await messages.deliver(notification, ctx.messageRefs, editor);
+        const { kind: outcome } = await messages.place(notification, ctx.messageRefs, editor, ctx.signal);
         const count = notification.alerts.length;
         return {
           detail: `${outcome === 'stale' ? 'older than the post; not applied' : `${outcome} the post of ${count} alert${count === 1 ? '' : 's'}`}`,

@@ -1,7 +1,7 @@
 import type { Action } from '../action.js';
 import { defineActionType, type ActionDeps } from '../action-type.js';
 import { chatMessageBuilder } from '../chat/chat-message.js';
-import { editedMessages, type MessageEditor } from '../chat/edited-message.js';
+import { groupMessages, type MessageEditor } from '../chat/group-message-refs.js';
 import { ActionError } from '../action-error.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { rocketCall, type RocketCredentials } from './rocketchat-client.js';
@@ -38,7 +38,7 @@ function createRocketchatAction(name: string, config: RocketchatConfig, deps: Ac
     timeoutMs: config.timeout,
   };
   const scrub = secretsScrubber([config.token, config.token_id]);
-  const messages = editedMessages(name, config.channel);
+  const messages = groupMessages(name, config.channel);
   const extras: RocketExtras = {
     color: config.color,
     title_link: config.title_link,
@@ -65,24 +65,24 @@ function createRocketchatAction(name: string, config: RocketchatConfig, deps: Ac
     async handle(notification, ctx) {
       const body = bodyOf(notification, ctx.logger);
       const editor: MessageEditor = {
-        async post() {
-          const posted = await rocketCall(credentials, 'chat.postMessage', { channel: config.channel, ...identity, ...body }, ctx.signal);
+        async post(signal) {
+          const posted = await rocketCall(credentials, 'chat.postMessage', { channel: config.channel, ...identity, ...body }, signal);
           return { channelId: posted.rid, messageId: posted._id };
         },
-        async edit(previous) {
+        async edit(previous, signal) {
           try {
-            await rocketCall(credentials, 'chat.update', { roomId: previous.channelId, msgId: previous.messageId, ...body }, ctx.signal);
+            await rocketCall(credentials, 'chat.update', { roomId: previous.channelId, msgId: previous.messageId, ...body }, signal);
             return 'edited';
           } catch (error) {
             // A 400 to an update of a message it posted: deleted, in another room now, or no
             // longer editable. A fresh message carries the group on; its own refusal would show.
-            if (error instanceof ActionError && error.status === 400) return 'gone';
+            if (error instanceof ActionError && error.status === 400) return { gone: error.message };
             throw error;
           }
         },
       };
       try {
-        const outcome = await messages.deliver(notification, ctx.messageRefs, editor);
+        const { kind: outcome } = await messages.place(notification, ctx.messageRefs, editor, ctx.signal);
         const count = notification.alerts.length;
         return {
           detail:
