@@ -10,6 +10,7 @@ const allow = (comment, from, to) => ({ comment, from: { path: from }, to: { pat
 const INTEGRATION_BASE = [
   ...within('observability', 'outbound', 'model', 'charts', 'alertmanager', 'store/ports'),
   '^src/integrations/[^/]+\\.ts$',
+  '^src/oncall/[^/]+\\.ts$',
 ];
 
 module.exports = {
@@ -35,6 +36,7 @@ module.exports = {
     allow('charts', '^src/charts/', within('charts')),
     allow('prometheus', '^src/prometheus/', within('prometheus', 'observability', 'outbound', 'model')),
     allow('alertmanager', '^src/alertmanager/', within('alertmanager', 'outbound', 'model')),
+    allow('oncall', '^src/oncall/', within('oncall', 'outbound', 'model', 'observability')),
     allow('store-ports', '^src/store/ports/', within('store/ports', 'model')),
     allow('store-shared', '^src/store/[^/]+\\.ts$', [...within('store/ports', 'model', 'observability'), '^src/store/[^/]+\\.ts$']),
     {
@@ -53,20 +55,21 @@ module.exports = {
     },
     allow('config', '^src/config/', [
       ...within('config', 'model', 'observability'),
+      '^src/oncall/[^/]+\\.ts$',
       '^src/integrations/[^/]+\\.ts$',
       '^src/enrichers/[^/]+\\.ts$',
     ]),
     allow('pipeline', '^src/pipeline/', [
-      ...within('pipeline', 'observability', 'model', 'prometheus', 'store/ports'),
+      ...within('pipeline', 'observability', 'model', 'prometheus', 'store/ports', 'oncall'),
       '^src/integrations/[^/]+\\.ts$',
       '^src/enrichers/[^/]+\\.ts$',
     ]),
     allow('engine', '^src/engine/', [
-      ...within('engine', 'pipeline', 'observability', 'model', 'store/ports'),
+      ...within('engine', 'pipeline', 'observability', 'model', 'store/ports', 'oncall'),
       '^src/integrations/[^/]+\\.ts$',
     ]),
     allow('http', '^src/http/', [
-      ...within('http', 'pipeline', 'observability', 'model', 'store/ports', 'charts'),
+      ...within('http', 'pipeline', 'observability', 'model', 'store/ports', 'charts', 'oncall'),
       '^src/integrations/[^/]+\\.ts$',
     ]),
     allow('app', '^src/app/', ['^src/']),
