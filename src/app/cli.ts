@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseRenderArgs, renderCommand, RenderUsageError } from './commands/render-command.js';
 import { importCommand, ImportUsageError, parseImportArgs } from './commands/import-command.js';
+import { oncallCommand, OnCallUsageError, parseOnCallArgs } from './commands/oncall-command.js';
+import { UnknownScheduleError } from '../oncall/create-on-call-lookup.js';
 import { ConfigError } from '../lib/config-error.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight } from './preflight.js';
@@ -20,6 +22,7 @@ const USAGE = `Usage:
                                                                 becomes, and (commented, at the end) the
                                                                 alertmanager.yml that sends to alertpipe at URL
                                                                 (default http://alertpipe:8080/alert)
+  alertpipe oncall -f FILE [SCHEDULE] [--at RFC3339]            print who is on call (now, or at that moment)
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
@@ -43,6 +46,8 @@ without a shell, for every notification, with the group in AMX_* environment var
 async function main(): Promise<number> {
   if (process.argv[2] === 'render')
     return renderCommand(parseRenderArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
+  if (process.argv[2] === 'oncall')
+    return oncallCommand(parseOnCallArgs(process.argv.slice(3), process.env, (text) => process.stdout.write(text)));
   if (process.argv[2] === 'import') return importCommand(parseImportArgs(process.argv.slice(3), (text) => process.stdout.write(text)));
   const invocation = parseArgs(process.argv.slice(2));
   if (invocation.command === 'help') {
@@ -121,10 +126,13 @@ main().then(
       error instanceof ConfigError ||
       error instanceof UsageError ||
       error instanceof RenderUsageError ||
-      error instanceof ImportUsageError
+      error instanceof ImportUsageError ||
+      error instanceof OnCallUsageError ||
+      error instanceof UnknownScheduleError
     ) {
       process.stderr.write(`alertpipe: ${error.message}\n`);
-      if (error instanceof UsageError || error instanceof ImportUsageError) process.stderr.write(`${USAGE}\n`);
+      if (error instanceof UsageError || error instanceof ImportUsageError || error instanceof OnCallUsageError)
+        process.stderr.write(`${USAGE}\n`);
       process.exitCode = 2;
       return;
     }

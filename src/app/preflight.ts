@@ -14,12 +14,15 @@ import { postgresProblems } from '../config/check-postgres.js';
 import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { LoadedConfig } from '../config/load-config.js';
+import { createOnCallLookup, type ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 
 /** What start-up needs beyond the validated config, each part already known to work. */
 export interface Prepared {
   readonly actions: Map<string, Action>;
   readonly enrichers: EnricherStep[];
   readonly listen: ListenAddress;
+  /** Who is on call, from `schedules:` and `people:` (their iCalendar files already read). */
+  readonly onCall: ScheduleLookup;
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** What works for now but deserves a look (Slack not answering at start). */
   readonly warnings: readonly string[];
@@ -28,7 +31,7 @@ export interface Prepared {
 /**
  * Every check start-up makes before it listens, in one place, so that `alertpipe check-config`
  * makes exactly the same ones: the listen address (the `-l` flag included), the actions built,
- * enricher modules loaded, the TLS certificate and key read and paired, the queue's directory
+ * enricher modules loaded, the schedules' iCalendar files read, the TLS certificate and key read and paired, the queue's directory
  * usable (or PostgreSQL's URL well formed), each Slack app's token and channel asked of Slack. Every problem is collected and thrown together as a `ConfigError`, each at its path, so
  * a file that passes `check-config` does not then fail to start (short of what only the moment of
  * starting can tell: a port already taken, a disk filled since).
@@ -63,6 +66,7 @@ export async function preflight(
   // that fails on them (a typo, a loop past the limits) stops start-up rather than the first alert.
   await attempt('templates', () => checkTemplates(loaded));
   const enrichers = await buildEnrichers(loaded, attempt);
+  const onCall = await attempt('schedules', () => createOnCallLookup(config, { baseDir, logger: options.logger }));
   const tls = config.server.tls ? await readTls(config.server.tls, baseDir, problems) : undefined;
   if (config.delivery.queue === 'sqlite') {
     const problem = await attempt('delivery.data_dir', () => dataDirProblem(path.resolve(baseDir, config.delivery.data_dir)));
@@ -75,12 +79,12 @@ export async function preflight(
   problems.push(...checked.problems);
   for (const warning of checked.warnings) options.logger.warn('start-up check', { warning });
 
-  if (problems.length > 0 || actions === undefined || 'problem' in listen) {
+  if (problems.length > 0 || actions === undefined || onCall === undefined || 'problem' in listen) {
     // A template's problem is found both building its action and rendering the examples: said once.
     const unique = problems.filter((p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i);
     throw new ConfigError(loaded.file ?? 'environment', unique);
   }
-  return { actions, enrichers, listen, warnings: checked.warnings, ...(tls ? { tls } : {}) };
+  return { actions, enrichers, listen, onCall, warnings: checked.warnings, ...(tls ? { tls } : {}) };
 }
 
 type Attempt = <T>(where: string, work: () => T | Promise<T>) => Promise<T | undefined>;

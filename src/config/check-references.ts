@@ -1,6 +1,7 @@
 import { BUILTIN_ENRICHER_NAMES, checkBuiltinOptions, isBuiltinEnricher } from '../enrichers/builtin-enrichers.js';
 import type { ConfigProblem } from '../lib/config-error.js';
 import type { Config } from './schema.js';
+import { scheduleReferenceProblems } from '../oncall/schedule-references.js';
 
 /**
  * What zod cannot see one field at a time: routes naming actions that do not exist, unknown
@@ -39,5 +40,6 @@ export function checkReferences(config: Config): ConfigProblem[] {
       }
     }
   });
+  problems.push(...scheduleReferenceProblems(config.schedules, config.people));
   return problems;
 }

@@ -5,6 +5,7 @@ import { builtinEnricherEntrySchemas } from '../enrichers/builtin-enrichers.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../model/matchers.js';
 import { LISTEN_FORMAT_MESSAGE, LISTEN_PORT_MESSAGE, LISTEN_SHAPE, portOutOfRange } from './listen-address.js';
 import { durationSchema, sizeSchema } from '../lib/units.js';
+import { peopleSchema, schedulesSchema } from '../oncall/schedules-schema.js';
 
 /**
  * The config file, as zod validates it. `config.schema.json` (for editor completion) is generated
@@ -192,6 +193,10 @@ export const configSchema = z
     routes: z.array(routeSchema).optional(),
     actions: z.record(z.string().regex(ACTION_NAME, 'action names are letters, digits, _, . and -'), actionConfigSchema).default({}),
     delivery: deliverySchema.default(() => deliverySchema.parse({})),
+    /** On-call schedules: rotations or iCalendars (docs/oncall.md). */
+    schedules: schedulesSchema.optional(),
+    /** Who is who, and how each platform reaches them. */
+    people: peopleSchema.optional(),
   })
   .strict();
 

@@ -8,6 +8,8 @@
 export interface Person {
   /** The key under `people:` (or, for someone only named in a calendar, the name as written there). */
   readonly name: string;
+  /** The name people and calendars write, when the config gives one (`people.alice.name`). */
+  readonly displayName?: string;
   /** Slack user ID (`U…`), mentioned as `<@U…>`. */
   readonly slack?: string;
   readonly email?: string;
@@ -25,6 +27,8 @@ export interface OnCallShift {
   readonly person: Person;
   readonly from?: Date;
   readonly until?: Date;
+  /** Said when the answer may be out of date: a calendar answered from its last good copy. */
+  readonly note?: string;
 }
 
 export interface OnCallLookup {
