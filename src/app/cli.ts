@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   if (invocation.command === 'check-config') {
     // The checks start-up makes (actions, templates rendered against the example notifications,
     // enricher modules, TLS files, the queue's directory); every problem in one list.
-    const checked = await preflight(loaded, { logger: createSilentLogger(), charts: createChartRenderer() });
+    const checked = await preflight(loaded, { logger: createSilentLogger(), charts: createChartRenderer(), occasion: 'check-config' });
     // Slack not answering is worth saying, not a reason to refuse the file.
     for (const warning of checked.warnings) process.stderr.write(`warning: ${warning}\n`);
     const { config } = loaded;

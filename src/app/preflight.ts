@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import { dataDirProblem } from '../config/check-data-dir.js';
-import { checkActions } from '../integrations/action-checks.js';
+import { checkActions, type CheckOccasion } from '../integrations/action-checks.js';
 import { checkTemplates } from './commands/check-templates.js';
 import { postgresProblems } from '../config/check-postgres.js';
 import { ConfigError, type ConfigProblem } from '../lib/config-error.js';
@@ -31,14 +31,16 @@ export interface Prepared {
 /**
  * Every check start-up makes before it listens, in one place, so that `alertpipe check-config`
  * makes exactly the same ones: the listen address (the `-l` flag included), the actions built,
- * enricher modules loaded, the schedules' iCalendar files read, the TLS certificate and key read and paired, the queue's directory
- * usable (or PostgreSQL's URL well formed), each Slack app's token and channel asked of Slack. Every problem is collected and thrown together as a `ConfigError`, each at its path, so
+ * enricher modules loaded, the schedules' iCalendar files read, the TLS certificate and key read
+ * and paired, the queue's directory usable (or PostgreSQL's URL well formed), each Slack app's token
+ * and channel asked of Slack (and, at start only, each mail server greeted). Every problem is
+ * collected and thrown together as a `ConfigError`, each at its path, so
  * a file that passes `check-config` does not then fail to start (short of what only the moment of
  * starting can tell: a port already taken, a disk filled since).
  */
 export async function preflight(
   loaded: LoadedConfig,
-  options: { logger: Logger; metrics?: Metrics; charts: ChartRenderer; listen?: string },
+  options: { logger: Logger; metrics?: Metrics; charts: ChartRenderer; listen?: string; occasion?: CheckOccasion },
 ): Promise<Prepared> {
   const { config, baseDir } = loaded;
   const problems: ConfigProblem[] = [];
@@ -75,7 +77,7 @@ export async function preflight(
   if (config.delivery.queue === 'postgres' && config.delivery.postgres !== undefined)
     problems.push(...postgresProblems(config.delivery.postgres, baseDir));
 
-  const checked = actions === undefined ? { problems: [], warnings: [] } : await checkActions(actions);
+  const checked = actions === undefined ? { problems: [], warnings: [] } : await checkActions(actions, options.occasion);
   problems.push(...checked.problems);
   for (const warning of checked.warnings) options.logger.warn('start-up check', { warning });
 

@@ -85,6 +85,12 @@ export interface ActionCapabilities {
   readonly acknowledge?: (fingerprints: readonly string[], signal: AbortSignal) => Promise<string>;
   /** Asks the destination, at start and by `check-config`, whether it will take this action's messages. */
   readonly check?: (signal: AbortSignal) => Promise<ActionCheck>;
+  /**
+   * Connects to the destination at start only, never from `check-config` (which runs wherever the
+   * file is checked, often where the destination is out of reach, and must not log in to a mail
+   * server): its answer is only ever a warning, so a file `check-config` accepts still starts.
+   */
+  readonly startCheck?: (signal: AbortSignal) => Promise<{ readonly warning?: string }>;
 }
 
 /** What a destination answered a start-up check. */

@@ -12,6 +12,7 @@ import { compileEmailTemplates } from './email-templates.js';
 import { mailThread, senderDomain } from './email-thread.js';
 import { smtpError } from './smtp-error.js';
 import { createSmtpTransport } from './smtp-transport.js';
+import { checkSmtp } from './check-smtp.js';
 
 // No SMTP server documents a pace for one sender; relays throttle with 421/451/452 past a few
 // mails a second. One a second, bursts of five, keeps a storm of groups from being throttled.
@@ -137,5 +138,6 @@ function createEmailAction(name: string, config: EmailConfig, deps: ActionDeps):
         problems: checkEmail({ subject: mail.subject, bytes }),
       };
     },
+    capabilities: { startCheck: (signal) => checkSmtp(transport, config.smarthost, scrub, signal) },
   };
 }

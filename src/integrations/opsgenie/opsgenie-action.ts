@@ -4,7 +4,7 @@ import type { EnrichedNotification } from '../../model/model.js';
 import type { Action } from '../action.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
-import { compileFieldTemplates } from '../chat/field-templates.js';
+import { compileFieldTemplates, fieldTemplateFailureReporter } from '../chat/field-templates.js';
 import { groupKeyHash } from '../chat/group-key-hash.js';
 import { cut } from '../chat/message-model.js';
 import { scrubbedError, secretsScrubber, withScrubbedErrors } from '../url-scrubber.js';
@@ -97,11 +97,7 @@ export const opsgenieActionType = defineActionType({
 
     const render = (notification: EnrichedNotification, logger = deps.logger) => {
       const message = messageOf(notification, logger);
-      const { values, notes } = templates.render(notification);
-      for (const note of notes) {
-        deps.metrics?.templateErrors.inc({ action: name, template: 'field' });
-        logger.warn('template failed; the default is used', { action: name, reason: note });
-      }
+      const { values, notes } = templates.renderAll(notification, fieldTemplateFailureReporter(name, deps, logger));
       const alias = groupKeyHash(notification.groupKey);
       const responders = (list: 'responders' | 'visible_to') =>
         config[list].map((r, i) => ({

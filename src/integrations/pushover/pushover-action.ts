@@ -8,7 +8,7 @@ import type { Action } from '../action.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { ActionError } from '../action-error.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
-import { compileFieldTemplates } from '../chat/receiver-field-templates.js';
+import { compileFieldTemplates, fieldTemplateFailureReporter } from '../chat/field-templates.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { postPushoverForm, PUSHOVER_API_URL } from './pushover-client.js';
 import { pushoverForm, type PushoverTemplateField } from './pushover-form.js';
@@ -82,10 +82,7 @@ export const pushoverActionType = defineActionType({
       putMessageRef: async (ref) => void fallbackRefs.set(ref.id, ref),
     };
     const formOf = (notification: EnrichedNotification, logger: Logger) =>
-      pushoverForm(notification, messageOf(notification, logger), config, templates, (failure) => {
-        deps.metrics?.templateErrors.inc({ action: name, template: failure.field });
-        logger.warn('template failed; the default text is sent', { action: name, template: failure.field, reason: failure.reason });
-      });
+      pushoverForm(notification, messageOf(notification, logger), config, templates, fieldTemplateFailureReporter(name, deps, logger));
 
     async function cancelAll(receipts: readonly string[], logger: Logger, signal: AbortSignal): Promise<number> {
       let cancelled = 0;

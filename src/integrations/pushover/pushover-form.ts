@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../lib/escape.js';
 import type { EnrichedNotification } from '../../model/model.js';
-import type { FieldTemplateFailure, FieldTemplates } from '../chat/receiver-field-templates.js';
+import type { FieldTemplateFailure, FieldTemplates } from '../chat/field-templates.js';
 import { cut, type Message } from '../chat/message-model.js';
 import { PUSHOVER_LIMITS, pushoverText } from './pushover-message.js';
 

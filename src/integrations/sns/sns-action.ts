@@ -4,7 +4,7 @@ import type { EnrichedNotification } from '../../model/model.js';
 import type { Logger } from '../../observability/logger.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
-import { compileFieldTemplates } from '../chat/receiver-field-templates.js';
+import { compileFieldTemplates, fieldTemplateFailureReporter } from '../chat/field-templates.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { createSnsClient } from './sns-client.js';
 import { checkSnsPublish, SNS_LIMITS, snsPublish, type SnsTemplateField } from './sns-publish.js';
@@ -98,10 +98,7 @@ export const snsActionType = defineActionType({
     const scrub = secretsScrubber([config.sigv4.secret_key]);
     const target = config.topic_arn ?? config.target_arn ?? config.phone_number ?? '';
     const publishOf = (notification: EnrichedNotification, logger: Logger): URLSearchParams =>
-      snsPublish(notification, messageOf(notification, logger), config, templates, (failure) => {
-        deps.metrics?.templateErrors.inc({ action: name, template: failure.field });
-        logger.warn('template failed; the default text is sent', { action: name, template: failure.field, reason: failure.reason });
-      });
+      snsPublish(notification, messageOf(notification, logger), config, templates, fieldTemplateFailureReporter(name, deps, logger));
     return {
       name,
       type: 'sns',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EnrichedNotification } from '../../model/model.js';
-import type { FieldTemplateFailure, FieldTemplates } from '../chat/receiver-field-templates.js';
+import type { FieldTemplateFailure, FieldTemplates } from '../chat/field-templates.js';
 import type { Message } from '../chat/message-model.js';
 import { textBody } from '../chat/text-body.js';
 

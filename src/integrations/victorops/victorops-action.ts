@@ -6,7 +6,7 @@ import type { Action } from '../action.js';
 import { ActionError } from '../action-error.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
-import { compileFieldTemplates } from '../chat/field-templates.js';
+import { compileFieldTemplates, fieldTemplateFailureReporter } from '../chat/field-templates.js';
 import { groupKeyHash } from '../chat/group-key-hash.js';
 import { httpPost } from '../http-post.js';
 import { secretsScrubber, withScrubbedErrors } from '../url-scrubber.js';
@@ -64,11 +64,7 @@ export const victoropsActionType = defineActionType({
 
     const render = (notification: EnrichedNotification, logger = deps.logger) => {
       const message = messageOf(notification, logger);
-      const { values, notes } = templates.render(notification);
-      for (const note of notes) {
-        deps.metrics?.templateErrors.inc({ action: name, template: 'field' });
-        logger.warn('template failed; the default is used', { action: name, reason: note });
-      }
+      const { values, notes } = templates.renderAll(notification, fieldTemplateFailureReporter(name, deps, logger));
       const customFields: Record<string, string> = {};
       for (const key of Object.keys(config.custom_fields)) {
         const value = values.get(`custom_fields.${key}`);

@@ -34,6 +34,17 @@ describe("the actions' start-up checks", () => {
     expect(signals[0]!.aborted).toBe(false);
   });
 
+  it('runs a start check at start only, never for check-config, and takes its answer as a warning', async () => {
+    let connected = 0;
+    const actions = new Map([
+      ['mail', actionWith('mail', { startCheck: async () => (connected++, { warning: 'the mail server did not answer' }) })],
+    ]);
+    expect(await checkActions(actions, 'check-config')).toEqual({ problems: [], warnings: [] });
+    expect(connected).toBe(0);
+    expect(await checkActions(actions)).toEqual({ problems: [], warnings: ['actions.mail: the mail server did not answer'] });
+    expect(connected).toBe(1);
+  });
+
   it('checks nothing for actions that declare no check', async () => {
     expect(await checkActions(new Map([['plain', actionWith('plain')]]))).toEqual({ problems: [], warnings: [] });
   });

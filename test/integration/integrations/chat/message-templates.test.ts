@@ -3,6 +3,7 @@ import { startFakeDiscord, type FakeDiscord } from '../../../support/fake-discor
 import { startFakeGoogleChat, type FakeGoogleChat } from '../../../support/fake-google-chat.js';
 import { startFakeSlack, type FakeSlack } from '../../../support/fake-slack.js';
 import { startFakeTeams, type FakeTeams } from '../../../support/fake-teams.js';
+import { startFakeTelegram, type FakeTelegram } from '../../../support/fake-telegram.js';
 import { startFakeWebex, WEBEX_ROOM, WEBEX_TOKEN, type FakeWebex } from '../../../support/fake-webex.js';
 import { startFakeZulip, ZULIP_BOT, ZULIP_KEY, ZULIP_STREAM, type FakeZulip } from '../../../support/fake-zulip.js';
 import { fixtureText } from '../../../support/fixtures.js';
@@ -14,19 +15,21 @@ let discord: FakeDiscord;
 let chat: FakeGoogleChat;
 let webex: FakeWebex;
 let zulip: FakeZulip;
+let telegram: FakeTelegram;
 beforeAll(async () => {
-  [slack, teams, discord, chat, webex, zulip] = await Promise.all([
+  [slack, teams, discord, chat, webex, zulip, telegram] = await Promise.all([
     startFakeSlack(),
     startFakeTeams(),
     startFakeDiscord(),
     startFakeGoogleChat(),
     startFakeWebex(),
     startFakeZulip(),
+    startFakeTelegram(),
   ]);
 });
-afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close(), webex.close(), zulip.close()]));
+afterAll(() => Promise.all([slack.close(), teams.close(), discord.close(), chat.close(), webex.close(), zulip.close(), telegram.close()]));
 
-/** Every action of the six platforms with the same templates. */
+/** Every action of the seven platforms with the same templates. */
 function configWith(templates: Record<string, string>): string {
   const t = JSON.stringify(templates);
   return `
@@ -37,8 +40,9 @@ actions:
   g: { type: google_chat, webhook_url: "${chat.url}", templates: ${t} }
   w: { type: webex, api_url: "${webex.url}", room_id: "${WEBEX_ROOM}", bot_token: "${WEBEX_TOKEN}", templates: ${t} }
   z: { type: zulip, url: "${zulip.url}", bot_email: "${ZULIP_BOT}", api_key: "${ZULIP_KEY}", stream: "${ZULIP_STREAM}", templates: ${t} }
+  tg: { type: telegram, bot_token: "${telegram.token}", api_url: "${telegram.url}", chat_id: ${telegram.chatId}, templates: ${t} }
 routes:
-  - actions: [s, t, d, g, w, z]
+  - actions: [s, t, d, g, w, z, tg]
 `;
 }
 
@@ -51,17 +55,18 @@ function shown(): Record<string, string> {
     google_chat: JSON.stringify(chat.accepted.at(-1)?.message),
     webex: JSON.stringify(webex.posted.at(-1)?.markdown),
     zulip: JSON.stringify(zulip.posted.at(-1)?.content),
+    telegram: [...telegram.messages.values()].at(-1)?.visible ?? '',
   };
 }
 
 async function deliverFixture(app: TestService): Promise<void> {
   const { body } = await app.post('/alert', fixtureText('alertmanagerGroup'));
   const record = await app.untilDone(String(body.id));
-  expect(record.jobs.map((job) => job.state)).toEqual(Array(6).fill('succeeded'));
+  expect(record.jobs.map((job) => job.state)).toEqual(Array(7).fill('succeeded'));
 }
 
 describe('message templates on every platform', () => {
-  it('a title and a text template change what Slack, Teams, Discord, Google Chat, Webex and Zulip show', async () => {
+  it('a title and a text template change what Slack, Teams, Discord, Google Chat, Webex, Zulip and Telegram show', async () => {
     const app = await startTestService(
       configWith({
         title: 'Checkout is down: {{ alerts.firing | size }} pods',
@@ -89,7 +94,7 @@ describe('message templates on every platform', () => {
         expect(text, platform).toContain('FIRING: KubePodCrashLooping (2)');
         expect(text, platform).toMatch(
           // Google Chat's card HTML has the quotes as &quot;.
-          /template (\\*"|&quot;)title(\\*"|&quot;) of action [stdgwz] failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
+          /template (\\*"|&quot;)title(\\*"|&quot;) of action (s|t|d|g|w|z|tg) failed \(line 1, column 4: undefined variable: commonAnnotations.runbook\\*_url\)/,
         );
       }
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
