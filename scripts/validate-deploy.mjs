@@ -635,16 +635,19 @@ export function checkDockerfile(dockerfile, dockerignore, root = ROOT) {
   for (const name of ['node_modules', 'dist', 'data', '.git', 'test-results.json', 'coverage']) {
     if (!patterns.includes(name)) problems.push(`.dockerignore does not exclude ${name}`);
   }
+  // As Docker reads it: the last pattern that matches decides, and `!` lets a file back in.
   const ignored = (file) =>
-    patterns.some((p) => {
+    patterns.reduce((excluded, p) => {
+      const negated = p.startsWith('!');
+      const pattern = negated ? p.slice(1) : p;
       const regex = new RegExp(
-        `^${p
+        `^${pattern
           .replace(/[.+^${}()|[\]\\]/g, '\\$&')
           .replace(/\*/g, '[^/]*')
           .replace(/\?/g, '[^/]')}(/|$)`,
       );
-      return regex.test(file);
-    });
+      return regex.test(file) ? !negated : excluded;
+    }, false);
   for (const copy of steps.filter((s) => s.instruction === 'COPY' && !s.args.includes('--from='))) {
     const parts = copy.args.split(' ').filter((p) => !p.startsWith('--'));
     for (const source of parts.slice(0, -1)) {

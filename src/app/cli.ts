@@ -7,7 +7,7 @@ import { ConfigError } from '../lib/config-error.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { preflight } from './preflight.js';
 import { StoreCorruptError } from '../store/sqlite/sqlite-open.js';
-import { createLogger, createSilentLogger, parseLogLevel, type LoggerOptions } from '../observability/logger.js';
+import { createLogger, createSilentLogger, parseLogFormat, parseLogLevel, type LoggerOptions } from '../observability/logger.js';
 import { installProcessSafetyNet } from '../observability/process-safety-net.js';
 import { startService } from './main.js';
 import { VERSION } from '../lib/version.js';
@@ -26,7 +26,7 @@ const USAGE = `Usage:
   alertpipe --version | --help
 
 With no config file, the environment alone configures alertpipe: PORT (8080), PROMETHEUS_URL,
-SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|pretty), DATA_DIR;
+SLACK_WEBHOOK_URL, AUTH_TOKEN, AUTH_USER, AUTH_PASSWORD, LOG_LEVEL, LOG_FORMAT (json|human), DATA_DIR;
 the Slack app: SLACK_BOT_TOKEN and SLACK_CHANNEL, SLACK_SIGNING_SECRET, ALERTMANAGER_URL, SLACK_API_URL;
 email: SMTP_URL (smtp:// or smtps://user:pass@host:port) and EMAIL_TO, EMAIL_FROM.
 Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, TELEGRAM_API_URL.
@@ -79,10 +79,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${invocation.file}: OK (${Object.keys(config.actions).length} actions, ${config.routes?.length ?? 0} routes)\n`);
     return 0;
   }
-  const logOptions: LoggerOptions = {
-    level: parseLogLevel(process.env.LOG_LEVEL),
-    ...(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'pretty' ? { format: process.env.LOG_FORMAT } : {}),
-  };
+  const format = parseLogFormat(process.env.LOG_FORMAT);
+  const logOptions: LoggerOptions = { level: parseLogLevel(process.env.LOG_LEVEL), ...(format ? { format } : {}) };
   // Installed before anything starts, so that nothing can end the process without a word; then
   // moved to the service's logger, which masks the configured secrets.
   const uninstall = installProcessSafetyNet(createLogger(logOptions));

@@ -23,6 +23,7 @@ import { runBeforeAck } from '../pipeline/run-before-ack.js';
 import { runJob } from '../pipeline/run-job.js';
 import { createWatchdog } from '../engine/stall-watchdog.js';
 import { createIntake } from '../http/ingest/accept-notification.js';
+import { builtinEnricherCost } from '../enrichers/builtin-enrichers.js';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.js';
 import { createSecretMasker, KnownSecrets } from '../observability/mask-secrets.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
@@ -182,6 +183,12 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     prometheus: config.prometheus.url ?? 'none',
     recovered,
   });
+  // What each enricher asks Prometheus for, so that turning them all on is a known cost.
+  for (const { enricher } of live.pipeline.enrichers)
+    logger.info('enricher on', {
+      enricher: enricher.name,
+      cost: builtinEnricherCost(enricher.name) ?? 'a module of your own: its own queries',
+    });
 
   return {
     server,

@@ -1,4 +1,6 @@
 import { defaultSender, smtpUrlFields } from './smtp-url.js';
+import { ConfigError } from '../lib/config-error.js';
+import { DEFAULT_ENRICHERS, isBuiltinEnricher } from '../enrichers/builtin-enrichers.js';
 
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL, the Slack
@@ -6,7 +8,7 @@ import { defaultSender, smtpUrlFields } from './smtp-url.js';
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID with
  * TELEGRAM_API_URL, MATTERMOST_WEBHOOK_URL, NTFY_URL, SMTP_URL with EMAIL_TO and EMAIL_FROM, PAGERDUTY_ROUTING_KEY and
  * PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
- * DATA_DIR, DATABASE_URL), before validation: every sink whose variable is set, plus the log, with no routes
+ * DATA_DIR, DATABASE_URL, EXTERNAL_URL, DISABLE_ENRICHERS), before validation: every sink whose variable is set, plus the log, with no routes
  * (so every alert goes to all of them).
  */
 export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -52,12 +54,15 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
   const input: Record<string, unknown> = { actions };
   const server: Record<string, unknown> = {};
   if (env.PORT) server.listen = `:${env.PORT}`;
+  if (env.EXTERNAL_URL) server.external_url = env.EXTERNAL_URL;
   const auth: Record<string, unknown> = {};
   if (env.AUTH_TOKEN) auth.bearer_token = env.AUTH_TOKEN;
   if (env.AUTH_USER || env.AUTH_PASSWORD) auth.basic = { username: env.AUTH_USER ?? '', password: env.AUTH_PASSWORD ?? '' };
   if (Object.keys(auth).length > 0) server.auth = auth;
   if (Object.keys(server).length > 0) input.server = server;
   if (env.PROMETHEUS_URL) input.prometheus = { url: env.PROMETHEUS_URL };
+  const enrichers = enrichersLeftOn(env.DISABLE_ENRICHERS);
+  if (env.PROMETHEUS_URL && enrichers) input.enrichers = enrichers;
   if (env.ALERTMANAGER_URL) input.alertmanager = { url: env.ALERTMANAGER_URL };
   const delivery: Record<string, unknown> = {};
   if (env.DATA_DIR) delivery.data_dir = env.DATA_DIR;
@@ -65,4 +70,24 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
   if (env.DATABASE_URL) Object.assign(delivery, { queue: 'postgres', postgres: { url: env.DATABASE_URL } });
   if (Object.keys(delivery).length > 0) input.delivery = delivery;
   return input;
+}
+
+/**
+ * DISABLE_ENRICHERS (`graph,workload`, or `all`): the built-ins that run by default, less these.
+ * Undefined when it is unset, so the defaults stay the defaults; an unknown name is refused rather
+ * than ignored, since a misspelt name would leave on what someone meant to turn off.
+ */
+function enrichersLeftOn(value: string | undefined): string[] | undefined {
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) return undefined;
+  if (names.length === 1 && names[0] === 'all') return [];
+  const unknown = names.filter((name) => !isBuiltinEnricher(name));
+  if (unknown.length > 0)
+    throw new ConfigError('environment', [
+      { path: 'DISABLE_ENRICHERS', message: `no built-in enricher ${unknown.join(', ')} (known: ${DEFAULT_ENRICHERS.join(', ')}, or all)` },
+    ]);
+  return DEFAULT_ENRICHERS.filter((name) => !names.includes(name));
 }

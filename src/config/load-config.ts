@@ -146,6 +146,8 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
     AUTH_TOKEN: env.AUTH_TOKEN,
     AUTH_USER: env.AUTH_USER,
     AUTH_PASSWORD: env.AUTH_PASSWORD,
+    EXTERNAL_URL: env.EXTERNAL_URL,
+    DISABLE_ENRICHERS: env.DISABLE_ENRICHERS,
   });
   const merged: Record<string, unknown> = { ...input };
   for (const section of ['server', 'prometheus', 'alertmanager', 'delivery'] as const) {
@@ -154,6 +156,8 @@ function withEnvDefaults(input: Record<string, unknown>, env: NodeJS.ProcessEnv)
     // A section of the wrong type is left for validation to report.
     if (isRecord(fromEnv) && isRecord(fromFile)) merged[section] = { ...fromEnv, ...fromFile, ...mergedPostgres(fromEnv, fromFile) };
   }
+  // A file's own `enrichers:` list is the choice; DISABLE_ENRICHERS trims the defaults only.
+  if (input.enrichers === undefined && defaults.enrichers !== undefined) merged.enrichers = defaults.enrichers;
   // A proxy in front of PagerDuty applies to every pagerduty action that names no URL of its own.
   if (env.PAGERDUTY_EVENTS_URL && isRecord(input.actions)) {
     merged.actions = Object.fromEntries(

@@ -36,6 +36,8 @@ export interface BuiltinEnricherDeps {
 /** A built-in enricher: the schema of its `options` (typed in the config's JSON Schema) and its factory. */
 interface BuiltinEnricher<S extends z.ZodType> {
   readonly options: S;
+  /** What it asks Prometheus (and Alertmanager) for, said in the start-up log and docs/enrichers.md. */
+  readonly cost: string;
   create(options: z.output<S>, deps: BuiltinEnricherDeps): Enricher;
 }
 
@@ -49,6 +51,7 @@ function builtin<S extends z.ZodType>(entry: BuiltinEnricher<S>): BuiltinEnriche
  */
 const BUILTIN = {
   'pod-resources': builtin({
+    cost: '6 queries per notification, for any number of pods',
     options: z
       .object({
         /** The rate() window; keep it at least four scrape intervals. */
@@ -63,6 +66,7 @@ const BUILTIN = {
       createPodResourcesEnricher({ rateWindow: o.rate_window, historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
   }),
   'node-resources': builtin({
+    cost: '4 queries per notification, for any number of nodes',
     options: z
       .object({
         rate_window: promqlDuration.default('5m'),
@@ -73,11 +77,13 @@ const BUILTIN = {
     create: (o) => createNodeResourcesEnricher({ rateWindow: o.rate_window, fillWindow: o.fill_window }),
   }),
   'related-alerts': builtin({
+    cost: "1 query and 1 call to /api/v1/alerts per notification (+1 to Alertmanager's /api/v2/alerts with ALERTMANAGER_URL)",
     options: z.object({ /** Alert names listed before "and N more". */ max_names: z.number().int().positive().default(6) }).strict(),
     create: (o, deps) =>
       createRelatedAlertsEnricher({ maxNames: o.max_names, ...(deps.alertmanager ? { alertmanager: deps.alertmanager } : {}) }),
   }),
   restarts: builtin({
+    cost: '2 queries per notification (3 with a CPU alert), for any number of pods',
     options: z
       .object({
         window: promqlDuration.default('1h'),
@@ -89,10 +95,12 @@ const BUILTIN = {
     create: (o) => createRestartsEnricher({ window: o.window, rateWindow: o.rate_window, cpuAlerts: o.cpu_alerts }),
   }),
   workload: builtin({
+    cost: '4 queries per notification, for any number of pods',
     options: z.object({ history: durationSchema.default(3_600_000), step: durationSchema.default(60_000) }).strict(),
     create: (o) => createWorkloadEnricher({ historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
   }),
   graph: builtin({
+    cost: "0 queries for pods (pod-resources' own, answered once), 3 per notification for nodes; the PNG is drawn when its link is opened",
     options: z
       .object({
         rate_window: promqlDuration.default('5m'),
@@ -114,8 +122,16 @@ export type BuiltinEnricherName = keyof typeof BUILTIN;
 
 export const BUILTIN_ENRICHER_NAMES = Object.keys(BUILTIN) as BuiltinEnricherName[];
 
-/** Used when the config names no enrichers and a Prometheus is configured. */
-export const DEFAULT_ENRICHERS: readonly BuiltinEnricherName[] = ['pod-resources', 'node-resources'];
+/**
+ * Used when the config names no enrichers and a Prometheus is configured: all of them, since each
+ * looks only at the alerts it applies to and asks a fixed number of queries per notification.
+ */
+export const DEFAULT_ENRICHERS: readonly BuiltinEnricherName[] = BUILTIN_ENRICHER_NAMES;
+
+/** What a built-in costs Prometheus, in words; undefined for an enricher module of your own. */
+export function builtinEnricherCost(name: string): string | undefined {
+  return isBuiltinEnricher(name) ? BUILTIN[name].cost : undefined;
+}
 
 export function isBuiltinEnricher(name: string): name is BuiltinEnricherName {
   return Object.hasOwn(BUILTIN, name);

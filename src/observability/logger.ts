@@ -1,8 +1,11 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
+import { ConfigError } from '../lib/config-error.js';
 import { createSecretMasker, maskDeep, type KnownSecrets } from './mask-secrets.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** `json` for machines (one object a line), `human` for a person at a terminal. */
+export type LogFormat = 'json' | 'human';
 export type LogMeta = Readonly<Record<string, unknown>>;
 
 /**
@@ -20,8 +23,8 @@ export interface Logger {
 
 export interface LoggerOptions {
   level?: LogLevel;
-  /** `json` for machines, `pretty` for a terminal. Defaults to pretty on a TTY. */
-  format?: 'json' | 'pretty';
+  /** Defaults to `human` when stdout is a terminal, `json` otherwise. */
+  format?: LogFormat;
   /** Values that must never appear in output (webhook URLs, routing keys, tokens). */
   secrets?: readonly string[] | KnownSecrets;
   /** Where lines go; stdout by default. Tests pass a stream that captures them. */
@@ -35,6 +38,18 @@ export function parseLogLevel(value: string | undefined): LogLevel {
   return (LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : 'info';
 }
 
+/**
+ * `LOG_FORMAT`: `json` or `human` (`pretty`, its first name, still accepted); unset leaves the choice
+ * to the terminal. Anything else is refused, so a typo does not quietly change what a collector reads.
+ */
+export function parseLogFormat(value: string | undefined): LogFormat | undefined {
+  const format = value?.trim().toLowerCase();
+  if (!format) return undefined;
+  if (format === 'json') return 'json';
+  if (format === 'human' || format === 'pretty') return 'human';
+  throw new ConfigError('environment', [{ path: 'LOG_FORMAT', message: `must be json or human, not ${JSON.stringify(value)}` }]);
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const mask = createSecretMasker(options.secrets ?? []);
   const maskFormat = winston.format((info) => {
@@ -44,10 +59,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return info;
   });
   const stream = options.stream ?? process.stdout;
-  const pretty = (options.format ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  const human = (options.format ?? (process.stdout.isTTY ? 'human' : 'json')) === 'human';
   const logger = winston.createLogger({
     level: options.level ?? 'info',
-    format: winston.format.combine(maskFormat(), winston.format.timestamp(), pretty ? prettyFormat() : winston.format.json()),
+    format: winston.format.combine(maskFormat(), winston.format.timestamp(), human ? humanFormat() : winston.format.json()),
     transports: [new winston.transports.Stream({ stream })],
   });
   return wrap(logger);
@@ -70,7 +85,7 @@ function wrap(logger: winston.Logger): Logger {
 }
 
 /** `12:04:34.053 info  notification accepted id=… alerts=2` — one line, readable on a terminal. */
-function prettyFormat(): winston.Logform.Format {
+function humanFormat(): winston.Logform.Format {
   return winston.format.printf((info) => {
     const { level, message, timestamp, ...meta } = info;
     const time = String(timestamp).slice(11, 23);

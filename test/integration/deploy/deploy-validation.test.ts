@@ -9,6 +9,7 @@ import { parseConfigText } from '../../../src/config/load-config.js';
 import {
   ROOT,
   chartCases,
+  checkDockerfile,
   checkRenderedOptions,
   checkWorkload,
   exampleRuleGroups,
@@ -35,6 +36,15 @@ describe('deployment files, validated by scripts/validate-deploy.mjs', () => {
   it('the Dockerfile and .dockerignore pass', () => {
     expect(about('Dockerfile')).toHaveLength(1);
     expect(failuresOf(about('Dockerfile'))).toEqual([]);
+  });
+
+  it('reads .dockerignore as Docker does: a later `!` pattern lets a copied file back in', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const dockerignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8');
+    expect(dockerignore).toContain('!scripts/build-when-stale.mjs');
+    expect(checkDockerfile(dockerfile, dockerignore)).toEqual([]);
+    const withoutException = dockerignore.replace('!scripts/build-when-stale.mjs', '');
+    expect(checkDockerfile(dockerfile, withoutException)).toEqual(['COPY scripts/build-when-stale.mjs: .dockerignore excludes it']);
   });
 
   it('deployment-k8s.yaml: every object valid, hardened, referenced and granted', () => {
