@@ -53,6 +53,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
     shutdownSignal,
     messageRefs: store,
+    firstPostClaims: store,
   };
   const slackInteractions = buildSlackInteractions({
     actions,

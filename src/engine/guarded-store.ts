@@ -131,6 +131,8 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     recordEvent: (id, event) => call('recordEvent', () => store.recordEvent(id, event)),
     getMessageRef: (id) => call('getMessageRef', () => store.getMessageRef(id)),
     putMessageRef: (ref) => call('putMessageRef', () => store.putMessageRef(ref)),
+    claimFirstPost: (id, holder, leaseMs) => call('claimFirstPost', () => store.claimFirstPost(id, holder, leaseMs)),
+    releaseFirstPost: (id, holder) => call('releaseFirstPost', () => store.releaseFirstPost(id, holder)),
     async close() {
       closed = true;
       clearTimeout(probe);

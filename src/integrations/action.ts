@@ -1,6 +1,7 @@
 import type { RateLimit } from '../store/ports/rate-limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { MessageRefStore } from '../store/ports/message-refs.js';
+import type { FirstPostClaimStore } from '../store/ports/first-post-claims.js';
 import type { EnrichedNotification } from '../model/model.js';
 
 export interface ActionContext {
@@ -12,6 +13,8 @@ export interface ActionContext {
   readonly attempt: number;
   /** Durable message references (the delivery store), for actions that edit what they posted. */
   readonly messageRefs?: MessageRefStore;
+  /** Who posts a group's first message when deliveries of it run at once, on any replica (the delivery store). */
+  readonly firstPostClaims?: FirstPostClaimStore;
 }
 
 /** What a successful attempt reports; it is kept in the notification's history. */

@@ -1,5 +1,6 @@
 import type { Action } from '../integrations/action.js';
 import type { MessageRefStore } from '../store/ports/message-refs.js';
+import type { FirstPostClaimStore } from '../store/ports/first-post-claims.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnrichChainDeps, EnricherStep } from './enrich-chain.js';
@@ -45,6 +46,8 @@ export interface PipelineContext {
   readonly maxTimeoutMs?: number;
   /** Handed to actions that edit what they posted. */
   readonly messageRefs?: MessageRefStore;
+  /** Handed to actions that post a group's first message and edit or follow it later. */
+  readonly firstPostClaims?: FirstPostClaimStore;
 }
 
 /** The same context for one notification: its lines logged with its id and group. */

@@ -8,7 +8,7 @@ import { decideRetry } from './retry-policy.js';
 /** What an attempt uses of the pipeline's context (the **act** stage; see pipeline.ts). */
 export type RunJobDeps = Pick<
   PipelineContext,
-  'actions' | 'logger' | 'metrics' | 'retryPolicy' | 'shutdownSignal' | 'maxTimeoutMs' | 'messageRefs'
+  'actions' | 'logger' | 'metrics' | 'retryPolicy' | 'shutdownSignal' | 'maxTimeoutMs' | 'messageRefs' | 'firstPostClaims'
 >;
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
@@ -53,6 +53,7 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
         signal,
         attempt: attemptNumber,
         ...(deps.messageRefs ? { messageRefs: deps.messageRefs } : {}),
+        ...(deps.firstPostClaims ? { firstPostClaims: deps.firstPostClaims } : {}),
       }),
       signal,
     );

@@ -1,6 +1,7 @@
 import type { EnrichedNotification, Notification } from '../model/model.js';
 import type { DedupStore } from './ports/dedup.js';
 import type { DeliveryStore } from './ports/delivery-store.js';
+import type { FirstPostClaimOutcome, FirstPostClaimStore } from './ports/first-post-claims.js';
 import type { HistoryPage, HistoryQuery, HistoryStore } from './ports/history.js';
 import type { MessageRef, MessageRefStore } from './ports/message-refs.js';
 import type { QueueStore } from './ports/queue.js';
@@ -15,6 +16,7 @@ export interface StoreParts {
   readonly dedup: DedupStore;
   readonly rateLimits: RateLimitStore;
   readonly messageRefs: MessageRefStore;
+  readonly firstPostClaims: FirstPostClaimStore;
 }
 
 /**
@@ -110,6 +112,14 @@ export abstract class ComposedStore implements DeliveryStore {
 
   putMessageRef(ref: MessageRef): Promise<void> {
     return this.parts.messageRefs.putMessageRef(ref);
+  }
+
+  claimFirstPost(id: string, holder: string, leaseMs: number): Promise<FirstPostClaimOutcome> {
+    return this.parts.firstPostClaims.claimFirstPost(id, holder, leaseMs);
+  }
+
+  releaseFirstPost(id: string, holder: string): Promise<void> {
+    return this.parts.firstPostClaims.releaseFirstPost(id, holder);
   }
 }
 

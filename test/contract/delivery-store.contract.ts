@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import type { DeliveryStore, StoreLimits } from '../../src/store/ports/delivery-store.js';
 import { dedupContract } from './dedup.contract.js';
+import { firstPostClaimsContract } from './first-post-claims.contract.js';
 import { historyContract } from './history.contract.js';
 import { messageRefsContract } from './message-refs.contract.js';
 import { queueContract } from './queue.contract.js';
@@ -37,5 +38,6 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
     describe('deduplication', () => dedupContract(stores));
     describe('rate limits', () => rateLimitsContract(stores));
     describe('message references', () => messageRefsContract(stores));
+    describe('first-post claims', () => firstPostClaimsContract(stores));
   });
 }

@@ -42,7 +42,7 @@ const SAME_GROUP_WINDOW_MS = 60_000;
 export function createEditedChatAction<B>(platform: EditingPlatform<B>, name: string, config: EditedChatConfig, deps: ActionDeps): Action {
   const messageOf = chatMessageBuilder(name, config, deps);
   const scrub = secretsScrubber(platform.secrets);
-  const messages = groupMessages(name, platform.channel);
+  const messages = groupMessages(name, platform.channel, config.timeout);
   return {
     name,
     type: platform.type,
@@ -55,12 +55,10 @@ export function createEditedChatAction<B>(platform: EditingPlatform<B>, name: st
       const body = platform.render(message, notification);
       let outcome;
       try {
-        outcome = await messages.place(
-          notification,
-          ctx.messageRefs,
-          { post: (signal) => platform.post(body, signal), edit: (placed, signal) => platform.edit(placed, body, signal) },
-          ctx.signal,
-        );
+        outcome = await messages.place(notification, ctx, {
+          post: (signal) => platform.post(body, signal),
+          edit: (placed, signal) => platform.edit(placed, body, signal),
+        });
       } catch (error) {
         throw scrubbedError(error, scrub);
       }

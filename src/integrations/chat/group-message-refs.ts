@@ -1,5 +1,7 @@
 import type { EnrichedNotification } from '../../model/model.js';
 import { messageRefId, type MessageRef, type MessageRefStore } from '../../store/ports/message-refs.js';
+import type { ActionContext } from '../action.js';
+import { applyOncePerEpisode } from './first-post.js';
 
 /** Where a posted message is, as the platform named it: the room, stream or webhook, and the message. */
 export interface PlacedMessage {
@@ -34,9 +36,11 @@ interface GroupMessageState {
  * edited in place by every later notification of the group. The reference lives in the delivery
  * store (`ctx.messageRefs`), so a restart, or another replica, edits the same message; without a
  * store (a test, `alertpipe render`) it lives as long as the action. A group firing again after it
- * resolved starts a new message, as a new incident should.
+ * resolved starts a new message, as a new incident should. Deliveries of one group run one at a
+ * time in this process; across replicas, the one that posts an episode's first message is the one
+ * that takes the store's first-post claim (`ctx.firstPostClaims`), and the others edit its message.
  */
-export function groupMessages(action: string, channel: string) {
+export function groupMessages(action: string, channel: string, timeoutMs: number) {
   const fallback = new Map<string, MessageRef>();
   const localRefs: MessageRefStore = {
     getMessageRef: async (id) => fallback.get(id),
@@ -55,23 +59,30 @@ export function groupMessages(action: string, channel: string) {
     }
   }
 
+  /** Whether the notification starts a new message given the reference kept, or is older than it shows. */
+  function decide(notification: EnrichedNotification, previous: MessageRef | undefined): 'post' | 'edit' | 'stale' {
+    const state = previous?.state as GroupMessageState | undefined;
+    const retry = state?.notificationId === notification.id;
+    // An old notification retried late must not overwrite what the message already shows.
+    if (state !== undefined && !retry && notification.receivedAt.getTime() < state.receivedAt) return 'stale';
+    const newEpisode = previous === undefined || state === undefined || (state.resolved && !retry && notification.status === 'firing');
+    return newEpisode ? 'post' : 'edit';
+  }
+
   async function place(
     notification: EnrichedNotification,
     store: MessageRefStore,
     editor: MessageEditor,
     signal: AbortSignal,
+    previous: MessageRef | undefined,
   ): Promise<PlaceOutcome> {
     const id = messageRefId(action, channel, notification.groupKey);
-    const previous = await store.getMessageRef(id);
-    const state = previous?.state as GroupMessageState | undefined;
     const receivedAt = notification.receivedAt.getTime();
-    const retry = state?.notificationId === notification.id;
-    // An old notification retried late must not overwrite what the message already shows.
-    if (state !== undefined && !retry && receivedAt < state.receivedAt) return { kind: 'stale' };
-    const newEpisode = previous === undefined || state === undefined || (state.resolved && !retry && notification.status === 'firing');
+    const decision = decide(notification, previous);
+    if (decision === 'stale') return { kind: 'stale' };
 
     let outcome: Exclude<PlaceOutcome, { kind: 'stale' }>;
-    if (newEpisode || previous === undefined) {
+    if (decision === 'post' || previous === undefined) {
       outcome = { kind: 'posted', placed: await editor.post(signal) };
     } else {
       const placed = { channelId: previous.channelId, messageId: previous.ts };
@@ -95,7 +106,16 @@ export function groupMessages(action: string, channel: string) {
 
   return {
     /** Posts the group's message or edits the one it has, one notification of a group at a time. */
-    place: (notification: EnrichedNotification, store: MessageRefStore | undefined, editor: MessageEditor, signal: AbortSignal) =>
-      exclusive(notification.groupKey, () => place(notification, store ?? localRefs, editor, signal)),
+    place: (notification: EnrichedNotification, ctx: ActionContext, editor: MessageEditor) =>
+      exclusive(notification.groupKey, () => {
+        const store = ctx.messageRefs ?? localRefs;
+        const id = messageRefId(action, channel, notification.groupKey);
+        return applyOncePerEpisode(
+          { claims: ctx.firstPostClaims, id, timeoutMs, signal: ctx.signal, logger: ctx.logger },
+          () => store.getMessageRef(id),
+          (previous) => decide(notification, previous) === 'post',
+          (previous) => place(notification, store, editor, ctx.signal, previous),
+        );
+      }),
   };
 }

@@ -3,13 +3,14 @@ import type { Action, ActionContext, ActionResult } from '../action.js';
 import { defineActionType, type ActionDeps } from '../action-type.js';
 import { chatMessageBuilder } from '../chat/chat-message.js';
 import type { EnrichedNotification } from '../../model/model.js';
-import type { MessageRef, MessageRefStore } from '../../store/ports/message-refs.js';
+import { messageRefId, type MessageRef, type MessageRefStore } from '../../store/ports/message-refs.js';
+import { applyOncePerEpisode } from '../chat/first-post.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { checkEmail, emailBody } from './email-body.js';
 import { inlineGraphs, type InlineGraph } from './email-graphs.js';
 import { emailSchema, type EmailConfig } from './email-schema.js';
 import { compileEmailTemplates } from './email-templates.js';
-import { mailThread, senderDomain } from './email-thread.js';
+import { mailThread, senderDomain, type MailThread } from './email-thread.js';
 import { smtpError } from './smtp-error.js';
 import { createSmtpTransport } from './smtp-transport.js';
 import { checkSmtp } from './check-smtp.js';
@@ -77,7 +78,23 @@ function createEmailAction(name: string, config: EmailConfig, deps: ActionDeps):
   }
 
   async function deliver(notification: EnrichedNotification, ctx: ActionContext): Promise<ActionResult> {
-    const thread = await mailThread(ctx.messageRefs ?? localRefs, { action: name, to: config.to, domain }, notification);
+    // With several replicas, the mail that starts an episode's thread is sent by the one delivery
+    // that takes the store's first-post claim; the others, once its Message-ID is kept, reply in it.
+    return applyOncePerEpisode(
+      {
+        claims: ctx.firstPostClaims,
+        id: messageRefId(name, config.to, notification.groupKey),
+        timeoutMs: config.timeout,
+        signal: ctx.signal,
+        logger: ctx.logger,
+      },
+      () => mailThread(ctx.messageRefs ?? localRefs, { action: name, to: config.to, domain }, notification),
+      (thread) => thread.inReplyTo === undefined,
+      (thread) => send(notification, ctx, thread),
+    );
+  }
+
+  async function send(notification: EnrichedNotification, ctx: ActionContext, thread: MailThread): Promise<ActionResult> {
     const shown = new Set(messageOf(notification, ctx.logger).alerts.map((a) => a.fingerprint));
     const graphs = await inlineGraphs(notification, shown, deps.charts, ctx.logger);
     const mail = compose(notification, ctx.logger, graphs);

@@ -37,7 +37,7 @@ export function createMattermostPostAction(name: string, config: MattermostBotCo
   const messageOf = chatMessageBuilder(name, config, deps);
   const scrub = secretsScrubber([config.bot_token]);
   const api = config.api_url.replace(/\/+$/, '');
-  const messages = groupMessages(name, config.channel_id);
+  const messages = groupMessages(name, config.channel_id, config.timeout);
   // A bot may post under another name and picture where the server allows overrides.
   const overrides = {
     ...(config.username ? { override_username: config.username } : {}),
@@ -88,7 +88,7 @@ export function createMattermostPostAction(name: string, config: MattermostBotCo
         },
       };
       try {
-        const { kind: outcome } = await messages.place(notification, ctx.messageRefs, editor, ctx.signal);
+        const { kind: outcome } = await messages.place(notification, ctx, editor);
         const count = notification.alerts.length;
         return {
           detail: `${outcome === 'stale' ? 'older than the post; not applied' : `${outcome} the post of ${count} alert${count === 1 ? '' : 's'}`}`,

@@ -38,7 +38,7 @@ function createRocketchatAction(name: string, config: RocketchatConfig, deps: Ac
     timeoutMs: config.timeout,
   };
   const scrub = secretsScrubber([config.token, config.token_id]);
-  const messages = groupMessages(name, config.channel);
+  const messages = groupMessages(name, config.channel, config.timeout);
   const extras: RocketExtras = {
     color: config.color,
     title_link: config.title_link,
@@ -82,7 +82,7 @@ function createRocketchatAction(name: string, config: RocketchatConfig, deps: Ac
         },
       };
       try {
-        const { kind: outcome } = await messages.place(notification, ctx.messageRefs, editor, ctx.signal);
+        const { kind: outcome } = await messages.place(notification, ctx, editor);
         const count = notification.alerts.length;
         return {
           detail:

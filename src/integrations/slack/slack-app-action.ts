@@ -1,8 +1,9 @@
 import { checkSlackMessage } from './slack-blocks.js';
 import { slackAppMessage, type SlackAppMessage } from './slack-app-blocks.js';
-import type { Action, ActionResult } from '../action.js';
+import type { Action, ActionContext, ActionResult } from '../action.js';
 import type { ActionDeps } from '../action-type.js';
 import { chatMessageBuilder, type ChatMessageConfig } from '../chat/chat-message.js';
+import { applyOncePerEpisode } from '../chat/first-post.js';
 import { messageRefId, type MessageRef, type MessageRefStore } from '../../store/ports/message-refs.js';
 import { createSlackApi, type SlackApi } from './slack-api.js';
 import { REPOST_ERRORS, SlackPlatformError } from './slack-api-error.js';
@@ -52,7 +53,8 @@ const SLACK_APP_RATE = { perSecond: 1, burst: 3 };
  * in place with `chat.update` as alerts join and resolve, the changes posted in its thread. The
  * message reference lives in the delivery store (`ctx.messageRefs`), so a restart still edits the
  * same message. The action takes the whole group every time (group dedup), since the message shows
- * the whole group.
+ * the whole group. With several replicas, the first message of an episode is posted by the one
+ * delivery that takes the store's first-post claim (`ctx.firstPostClaims`); the others edit it.
  */
 export function createSlackAppAction(name: string, config: SlackAppConfig, deps: ActionDeps): Action {
   const messageOf = chatMessageBuilder(name, config, deps);
@@ -88,13 +90,11 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       ...(state.ack ? { ack: state.ack } : {}),
     });
 
-  async function deliver(notification: Parameters<Action['handle']>[0], refs: MessageRefStore, signal: AbortSignal): Promise<ActionResult> {
+  async function deliver(notification: Parameters<Action['handle']>[0], refs: MessageRefStore, ctx: ActionContext): Promise<ActionResult> {
+    const { signal } = ctx;
     const channelId = await api.channelId(config.channel, signal);
     const id = messageRefId(name, config.channel, notification.groupKey);
-    const previous = await refs.getMessageRef(id);
-    const step = nextEpisode(previous?.state as EpisodeState | undefined, notification, messageOf(notification));
-    if (step.kind === 'stale') return { detail: 'older than what the message shows; not applied' };
-    const body = render(id, step.state);
+    const message = messageOf(notification);
     const metadata = {
       event_type: 'alertpipe_group',
       event_payload: {
@@ -114,29 +114,48 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
         state: state as unknown as Record<string, unknown>,
         updatedAt: Date.now(),
       });
+    const stepAfter = (previous: MessageRef | undefined) => nextEpisode(previous?.state as EpisodeState | undefined, notification, message);
 
-    let ts: string;
-    let channel = previous?.channelId ?? channelId;
-    let outcome: string;
-    if (step.kind === 'update' && previous !== undefined) {
-      try {
-        await api.update({ channel, ts: previous.ts, ...body, metadata }, signal);
-        ts = previous.ts;
-        outcome = 'updated';
-      } catch (error) {
-        if (!(error instanceof SlackPlatformError) || !REPOST_ERRORS.has(error.code)) throw error;
-        // Deleted, too old to edit, or not ours: a fresh message carries the episode on.
+    /** The message posted or edited and its reference saved. */
+    async function placeMessage(previous: MessageRef | undefined) {
+      const step = stepAfter(previous);
+      if (step.kind === 'stale') return undefined;
+      const body = render(id, step.state);
+      let ts: string;
+      let channel = previous?.channelId ?? channelId;
+      let outcome: string;
+      if (step.kind === 'update' && previous !== undefined) {
+        try {
+          await api.update({ channel, ts: previous.ts, ...body, metadata }, signal);
+          ts = previous.ts;
+          outcome = 'updated';
+        } catch (error) {
+          if (!(error instanceof SlackPlatformError) || !REPOST_ERRORS.has(error.code)) throw error;
+          // Deleted, too old to edit, or not ours: a fresh message carries the episode on.
+          const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
+          ({ ts, channel } = posted);
+          outcome = `posted anew (${error.code})`;
+        }
+      } else {
         const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
         ({ ts, channel } = posted);
-        outcome = `posted anew (${error.code})`;
+        outcome = 'posted';
       }
-    } else {
-      const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
-      ({ ts, channel } = posted);
-      outcome = 'posted';
+      // Saved before the replies: a retry after a failed reply edits this message and posts the same replies.
+      await save(ts, channel, step.state);
+      return { step, ts, channel, outcome };
     }
-    // Saved before the replies: a retry after a failed reply edits this message and posts the same replies.
-    await save(ts, channel, step.state);
+
+    // Another replica may be posting this episode's first message at once: the one that takes the
+    // store's claim posts it; the others, once it is recorded, find it and edit it.
+    const placed = await applyOncePerEpisode(
+      { claims: ctx.firstPostClaims, id, timeoutMs: config.timeout, signal, logger: ctx.logger },
+      () => refs.getMessageRef(id),
+      (previous) => stepAfter(previous).kind === 'post',
+      placeMessage,
+    );
+    if (placed === undefined) return { detail: 'older than what the message shows; not applied' };
+    const { step, ts, channel, outcome } = placed;
     if (step.kind === 'update' && step.state.pendingReplies.length > 0) {
       await api.postMessage({ channel, thread_ts: ts, text: step.state.pendingReplies.join('\n') }, signal);
       await save(ts, channel, { ...step.state, pendingReplies: [] });
@@ -174,7 +193,7 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
     dedup: { scope: 'group', windowMs: config.dedup_window },
     async handle(notification, ctx) {
       try {
-        return await exclusive(notification.groupKey, () => deliver(notification, ctx.messageRefs ?? localRefs, ctx.signal));
+        return await exclusive(notification.groupKey, () => deliver(notification, ctx.messageRefs ?? localRefs, ctx));
       } catch (error) {
         throw scrubbedError(error, scrub);
       }

@@ -1,6 +1,7 @@
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { ComposedStore, inProcessRateLimits } from '../composed-store.js';
 import { MemoryDedup } from './memory-dedup.js';
+import { MemoryFirstPostClaims } from './memory-first-post-claims.js';
 import { MemoryHistory } from './memory-history.js';
 import { MemoryMessageRefs } from './memory-message-refs.js';
 import { MemoryQueue } from './memory-queue.js';
@@ -10,7 +11,8 @@ import type { MemoryTables } from './memory-tables.js';
  * The in-memory queue: fast and simple, and gone on restart. For tests and for users who accept
  * that (`delivery.queue: memory`). The ports are kept by parts: the queue (memory-queue.ts) and
  * the history (memory-history.ts) over the tables they share (memory-tables.ts), dedup keys
- * (memory-dedup.ts) and message references (memory-message-refs.ts).
+ * (memory-dedup.ts), message references (memory-message-refs.ts) and first-post claims
+ * (memory-first-post-claims.ts).
  */
 export class MemoryStore extends ComposedStore {
   constructor(limits: StoreLimits) {
@@ -21,6 +23,7 @@ export class MemoryStore extends ComposedStore {
       dedup: new MemoryDedup(limits),
       rateLimits: inProcessRateLimits(),
       messageRefs: new MemoryMessageRefs(),
+      firstPostClaims: new MemoryFirstPostClaims(),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { DedupStore } from './dedup.js';
+import type { FirstPostClaimStore } from './first-post-claims.js';
 import type { HistoryStore } from './history.js';
 import type { MessageRefStore } from './message-refs.js';
 import type { QueueStore } from './queue.js';
@@ -6,7 +7,7 @@ import type { RateLimitStore } from './rate-limits.js';
 
 /**
  * The whole store an adapter provides, made of small ports (queue, history, dedup, rate limits,
- * message references), of which each consumer takes what it needs. Adapters: memory (memory-store.ts), SQLite, and PostgreSQL (shared by
+ * message references, first-post claims), of which each consumer takes what it needs. Adapters: memory (memory-store.ts), SQLite, and PostgreSQL (shared by
  * replicas). test/contract/delivery-store.contract.ts holds every adapter to the same behaviour.
  *
  * Failures: an adapter throws `StoreUnavailableError` with `lasting: true` for what no retry will
@@ -15,7 +16,7 @@ import type { RateLimitStore } from './rate-limits.js';
  * keeps the store's health for readiness, and turns every failure into a `StoreUnavailableError`,
  * so ingest answers 503 with `Retry-After` rather than 200 or 500.
  */
-export interface DeliveryStore extends QueueStore, HistoryStore, DedupStore, RateLimitStore, MessageRefStore {
+export interface DeliveryStore extends QueueStore, HistoryStore, DedupStore, RateLimitStore, MessageRefStore, FirstPostClaimStore {
   /**
    * For a store whose server can fail between calls (PostgreSQL): `report` hears of each failure
    * met outside any call (a server not reached yet, a connection lost while idle, a background

@@ -75,6 +75,13 @@ const MIGRATIONS: readonly string[] = [
      body            jsonb NOT NULL
    );
    CREATE INDEX alertpipe_events_by_notification ON alertpipe_events (notification_id, kind);`,
+  // Who posts a group's first message (first-post claims): a row while its holder posts, under a
+  // lease on the database's clock, so that replicas posting the same new group post it once.
+  `CREATE TABLE alertpipe_first_post_claims (
+     id         text PRIMARY KEY,
+     holder     text NOT NULL,
+     expires_at bigint NOT NULL
+   );`,
 ];
 
 // Any fixed number does; this one reads "alrt". Every replica takes the same lock.

@@ -223,3 +223,17 @@ export const HOLD_DESTINATION = `INSERT INTO alertpipe_rate_limits AS r (key, to
   VALUES ($1, 1, ${NOW_MS} + $2::bigint, ${NOW_MS} + $2::bigint, false)
   ON CONFLICT (key) DO UPDATE SET held_until = greatest(r.held_until, excluded.held_until), tokens = 1,
     updated_at = greatest(r.updated_at, excluded.updated_at)`;
+
+/**
+ * $1 id, $2 holder, $3 lease ms. A first-post claim: one row per claim held, inserted when free and
+ * taken over when its lease ran out on the database's clock; no row comes back while another
+ * holder has it. `replaced` (the row existed: an update, whose `xmax` is set) says it was taken over.
+ */
+export const CLAIM_FIRST_POST = `INSERT INTO alertpipe_first_post_claims AS c (id, holder, expires_at)
+  VALUES ($1, $2, ${NOW_MS} + $3::bigint)
+  ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+    WHERE c.expires_at <= ${NOW_MS}
+  RETURNING (xmax <> 0) AS replaced`;
+
+/** $1 id, $2 holder. */
+export const RELEASE_FIRST_POST = `DELETE FROM alertpipe_first_post_claims WHERE id = $1 AND holder = $2`;

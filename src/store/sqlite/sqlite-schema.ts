@@ -71,6 +71,13 @@ const MIGRATIONS: readonly string[] = [
      body            TEXT NOT NULL
    );
    CREATE INDEX events_by_notification ON events (notification_id, kind);`,
+  // Who posts a group's first message (first-post claims): a row while its holder posts, under a lease.
+  `CREATE TABLE first_post_claims (
+     id         TEXT PRIMARY KEY,
+     holder     TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     taken_over INTEGER NOT NULL DEFAULT 0
+   );`,
 ];
 
 export function migrate(db: Database): void {

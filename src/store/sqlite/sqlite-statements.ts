@@ -58,6 +58,12 @@ const SQL = {
   oneJob: `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`,
   retryJob: `UPDATE jobs SET state = 'pending', next_attempt_at = ? WHERE id = ? AND state IN ('dead', 'failed')`,
   reopenNotification: `UPDATE notifications SET state = 'delivering' WHERE id = ? AND state = 'done'`,
+  /** id, holder, lease end, now: a row when the claim was free or its lease ran out (`taken_over` then). */
+  claimFirstPost: `INSERT INTO first_post_claims (id, holder, expires_at) VALUES (?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, taken_over = 1
+    WHERE first_post_claims.expires_at <= ?
+    RETURNING taken_over`,
+  releaseFirstPost: `DELETE FROM first_post_claims WHERE id = ? AND holder = ?`,
 } as const;
 
 export type Statements = { readonly [K in keyof typeof SQL]: Statement };

@@ -4,6 +4,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { ComposedStore, inProcessRateLimits } from '../composed-store.js';
 import { SqliteDedup } from './sqlite-dedup.js';
+import { SqliteFirstPostClaims } from './sqlite-first-post-claims.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMessageRefs } from './sqlite-message-refs.js';
 import { SqliteQueue } from './sqlite-queue.js';
@@ -25,7 +26,8 @@ export interface SqliteStoreOptions extends StoreLimits {
  * The durable queue (the default): one SQLite file in write-ahead-log mode. Every method runs
  * synchronously inside SQLite, so each is atomic with respect to the others without locks. The
  * ports are kept by parts that share the one writer: the queue (sqlite-queue.ts), the history
- * (sqlite-history.ts), dedup keys (sqlite-dedup.ts) and message references (sqlite-message-refs.ts).
+ * (sqlite-history.ts), dedup keys (sqlite-dedup.ts), message references (sqlite-message-refs.ts) and
+ * first-post claims (sqlite-first-post-claims.ts).
  */
 export class SqliteStore extends ComposedStore {
   readonly file: string;
@@ -42,6 +44,7 @@ export class SqliteStore extends ComposedStore {
       dedup: new SqliteDedup(writer),
       rateLimits: inProcessRateLimits(),
       messageRefs: new SqliteMessageRefs(writer),
+      firstPostClaims: new SqliteFirstPostClaims(writer),
     });
     this.file = file;
     this.writer = writer;
