@@ -40,6 +40,15 @@ export function buildSlackInteractions(deps: {
   for (const app of apps.values())
     if (app.signingSecret) signers.set(app.signingSecret, [...(signers.get(app.signingSecret) ?? []), app.action]);
   const logger = deps.logger.child({ component: 'slack-interactions' });
+  // Each app-level token once, with the apps it speaks for: one socket per Slack app, not per action.
+  const sockets = new Map<string, { open: (signal: AbortSignal) => Promise<string>; actions: string[] }>();
+  for (const app of apps.values()) {
+    if (app.socketMode === undefined) continue;
+    const socket = sockets.get(app.socketMode.appToken) ?? { open: app.socketMode.open, actions: [] };
+    socket.actions.push(app.action);
+    sockets.set(app.socketMode.appToken, socket);
+  }
+  for (const app of apps.values()) logger.info('Slack app buttons', { action: app.action, clicks: clickPath(app) });
   const handler = createClickHandler({
     apps,
     refs: deps.store,
@@ -80,6 +89,7 @@ export function buildSlackInteractions(deps: {
   });
   return {
     signers,
+    sockets: [...sockets.values()],
     logger,
     // Held in the store's dedup keys (shared by replicas) for twice a signature's life: a replay
     // is refused until Slack itself would have refused it as stale.
@@ -88,4 +98,10 @@ export function buildSlackInteractions(deps: {
         .size === 0,
     handle: (interaction) => void deps.clicks.track(handler.handle(interaction)),
   };
+}
+
+/** Which way an action's clicks arrive, for the start-up log. */
+function clickPath(app: SlackAppHandle): string {
+  const ways = [...(app.signingSecret ? ['HTTP at /slack/interactions'] : []), ...(app.socketMode ? ['Socket Mode'] : [])];
+  return ways.length === 0 ? 'none: buttons not drawn (set signing_secret or app_token)' : ways.join(' and ');
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './create-app.js';
 import { createConfigReloader } from './config-reload.js';
+import { createSlackSockets } from './slack-sockets.js';
 import type { ReloadAnswer } from '../http/health/reload-routes.js';
 import { assembleGeneration, type ConfigGeneration } from './config-generation.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   readonly listen?: string;
   /** How a reload reads the config again; by default the same file (or the environment) as at start. */
   readonly loadConfig?: () => Promise<LoadedConfig>;
+  /** Slack Socket Mode's pings, silence bound and backoff (tests shorten them). */
+  readonly slackSocket?: Parameters<typeof createSlackSockets>[0]['tuning'];
 }
 
 export interface Service {
@@ -84,6 +87,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const generationDeps = { store, logger, metrics, delivery, shutdownSignal: shutdown.signal, slackClicks };
   const assemble = (next: LoadedConfig, checked: Prepared): ConfigGeneration => assembleGeneration(next, checked, generationDeps);
   let live = assemble(loaded, prepared);
+  const slackSockets = createSlackSockets({ logger, metrics, ...(options.slackSocket ? { tuning: options.slackSocket } : {}) });
   const recovered = await store.recover();
   deadLettered(recovered.deadLettered);
 
@@ -127,6 +131,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     swap: (generation) => {
       live = generation;
       dispatcher.kick();
+      void slackSockets.replace(generation.slackInteractions);
     },
     logger,
     metrics,
@@ -161,6 +166,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
         store.unfinishedCount() >= delivery.max_pending ? { ok: false, reason: `queue full (${delivery.max_pending})` } : { ok: true },
       store: () => store.health(),
       watchdog: () => watchdog.state(),
+      slack_socket: slackSockets.readiness,
     },
   });
   const server = createServer(config, prepared, app);
@@ -174,6 +180,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   dispatcher.start();
   watchdog.start();
+  await slackSockets.replace(live.slackInteractions);
   logger.info('alertpipe listening', {
     url,
     config: loaded.source,
@@ -200,6 +207,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     async stop(graceMs = delivery.shutdown_grace) {
       accepting = false;
       watchdog.stop();
+      // No click arrives over a socket once shutdown began; those already in hand finish below.
+      await slackSockets.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const abort = (): void => shutdown.abort(new Error('shutting down'));

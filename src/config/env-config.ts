@@ -4,7 +4,7 @@ import { DEFAULT_ENRICHERS, isBuiltinEnricher } from '../enrichers/builtin-enric
 
 /**
  * The config that the environment alone describes (PORT, PROMETHEUS_URL, SLACK_WEBHOOK_URL, the Slack
- * app's SLACK_BOT_TOKEN and SLACK_CHANNEL with SLACK_SIGNING_SECRET, ALERTMANAGER_URL and SLACK_API_URL,
+ * app's SLACK_BOT_TOKEN and SLACK_CHANNEL with SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, ALERTMANAGER_URL and SLACK_API_URL,
  * TEAMS_WEBHOOK_URL, DISCORD_WEBHOOK_URL, GOOGLE_CHAT_WEBHOOK_URL, TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID with
  * TELEGRAM_API_URL, MATTERMOST_WEBHOOK_URL, NTFY_URL, SMTP_URL with EMAIL_TO and EMAIL_FROM, PAGERDUTY_ROUTING_KEY and
  * PAGERDUTY_EVENTS_URL, AUTH_TOKEN, AUTH_USER and AUTH_PASSWORD,
@@ -20,6 +20,7 @@ export function envConfigInput(env: NodeJS.ProcessEnv): Record<string, unknown> 
       ...(env.SLACK_BOT_TOKEN ? { bot_token: env.SLACK_BOT_TOKEN } : {}),
       ...(env.SLACK_CHANNEL ? { channel: env.SLACK_CHANNEL } : {}),
       ...(env.SLACK_SIGNING_SECRET ? { signing_secret: env.SLACK_SIGNING_SECRET } : {}),
+      ...(env.SLACK_APP_TOKEN ? { app_token: env.SLACK_APP_TOKEN } : {}),
       ...(env.SLACK_API_URL ? { api_url: env.SLACK_API_URL } : {}),
     };
   }

@@ -27,6 +27,8 @@ export interface Metrics {
   readonly templateErrors: Counter<'action' | 'template'>;
   readonly slackClicks: Counter<'button' | 'outcome'>;
   readonly slackGraphUploads: Counter<'outcome'>;
+  readonly slackSocketConnected: Gauge<'action'>;
+  readonly slackSocketReconnects: Counter<'action' | 'reason'>;
   readonly configReloadSuccessful: Gauge<string>;
   readonly configReloadSuccessTimestamp: Gauge<string>;
 }
@@ -158,6 +160,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: 'alertpipe_slack_graph_uploads_total',
       help: 'Graphs attached to Slack threads, by outcome (uploaded, failed); a failure leaves the message as posted.',
       labelNames: ['outcome'],
+      registers,
+    }),
+    slackSocketConnected: new Gauge({
+      name: 'alertpipe_slack_socket_connected',
+      help: 'Whether the Slack Socket Mode connection of a Slack app (named by its first action) is open (1) or down (0).',
+      labelNames: ['action'],
+      registers,
+    }),
+    slackSocketReconnects: new Counter({
+      name: 'alertpipe_slack_socket_reconnects_total',
+      help: 'Slack Socket Mode connections opened anew, by reason (refresh_requested, link_disabled, warning, dropped, silent, open_failed).',
+      labelNames: ['action', 'reason'],
       registers,
     }),
     // Alertmanager's and Prometheus's names for the same two facts, so the same alert rule works.

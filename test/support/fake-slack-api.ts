@@ -7,6 +7,8 @@ export interface SlackChannel {
   readonly name: string;
   /** Whether the bot was invited; Slack refuses to post otherwise (`not_in_channel`). */
   readonly member: boolean;
+  /** A private channel: invisible to a bot that is not in it (`channel_not_found`), listed only with `groups:read`. */
+  readonly private?: boolean;
 }
 
 export interface StoredMessage {
@@ -53,6 +55,17 @@ export interface FakeSlackApi {
 }
 
 const TOKEN = 'xoxb-1111-2222-standinstandinstandin';
+/** The app-level token (`xapp-…`) `apps.connections.open` takes. */
+export const APP_TOKEN = 'xapp-1-A0APP0001-3333-standinstandinstandin';
+
+export interface FakeSlackApiOptions {
+  /** The Socket Mode stand-in whose tickets `apps.connections.open` hands out. */
+  readonly socket?: { ticketUrl(): string };
+  /** The bot token's scopes; `conversations.list` of private channels needs `groups:read`. */
+  readonly scopes?: readonly string[];
+}
+
+const DEFAULT_SCOPES = ['chat:write', 'channels:read', 'groups:read', 'files:write'];
 
 /**
  * A stand-in for Slack's Web API, answering as docs.slack.dev documents each method: form-encoded
@@ -65,7 +78,9 @@ const TOKEN = 'xoxb-1111-2222-standinstandinstandin';
  */
 export async function startFakeSlackApi(
   channels: readonly SlackChannel[] = [{ id: 'C0ALERTS1', name: 'alerts', member: true }],
+  options: FakeSlackApiOptions = {},
 ): Promise<FakeSlackApi> {
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
   const messages: StoredMessage[] = [];
   const calls: Array<{ method: string; args: Record<string, unknown> }> = [];
   const failures: Array<{ method: string; error: string }> = [];
@@ -77,7 +92,10 @@ export async function startFakeSlackApi(
 
   const ok = (body: Record<string, unknown>): StandInAnswer => ({ status: 200, body: { ok: true, ...body } });
   const fail = (error: string): StandInAnswer => ({ status: 200, body: { ok: false, error } });
-  const byRef = (ref: unknown): SlackChannel | undefined => channels.find((c) => c.id === ref || `#${c.name}` === ref || c.name === ref);
+  // A private channel the bot is not in does not exist as far as the bot can tell.
+  const visible = (c: SlackChannel): boolean => !c.private || c.member;
+  const byRef = (ref: unknown): SlackChannel | undefined =>
+    channels.find((c) => visible(c) && (c.id === ref || `#${c.name}` === ref || c.name === ref));
 
   const standIn = await startHttpStandIn((request) => {
     // The upload URL is pre-authorised: no token, the file's bytes as the body (raw or multipart; we send raw).
@@ -101,6 +119,13 @@ export async function startFakeSlackApi(
     const auth = String(request.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : '';
     if (token === '') return fail('not_authed');
+    // apps.connections.open takes the app-level token only; every other method refuses it.
+    if (method === 'apps.connections.open') {
+      if (token.startsWith('xoxb-') || token.startsWith('xoxp-')) return fail('not_allowed_token_type');
+      if (token !== APP_TOKEN) return fail('invalid_auth');
+      return options.socket ? ok({ url: options.socket.ticketUrl() }) : fail('internal_error');
+    }
+    if (token === APP_TOKEN) return fail('not_allowed_token_type');
     if (token !== TOKEN) return fail('invalid_auth');
     const injected = failures.findIndex((f) => f.method === method);
     if (injected >= 0) return fail(failures.splice(injected, 1)[0]!.error);
@@ -116,16 +141,31 @@ export async function startFakeSlackApi(
           bot_id: 'B0BOT0001',
         });
       case 'conversations.info': {
-        const channel = channels.find((c) => c.id === args.channel);
+        const channel = channels.find((c) => c.id === args.channel && visible(c));
         return channel
           ? ok({ channel: { id: channel.id, name: channel.name, is_channel: true, is_member: channel.member } })
           : fail('channel_not_found');
       }
       case 'conversations.list': {
+        // docs.slack.dev/reference/methods/conversations.list: types (public_channel by default),
+        // limit (default 100, at most 1000; fewer may come), an opaque cursor, scopes per type.
+        const types = String(args.types ?? 'public_channel').split(',');
+        if (types.includes('private_channel') && !scopes.includes('groups:read'))
+          return { status: 200, body: { ok: false, error: 'missing_scope', needed: 'groups:read', provided: scopes.join(',') } };
         const limit = Math.min(Number(args.limit ?? 100) || 100, 1000);
-        const start = Number(args.cursor ?? 0) || 0;
-        const page = channels.slice(start, start + limit).map((c) => ({ id: c.id, name: c.name, is_channel: true, is_member: c.member }));
-        const next = start + limit < channels.length ? String(start + limit) : '';
+        let start = 0;
+        if (args.cursor !== undefined && args.cursor !== '') {
+          const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(args.cursor), 'base64').toString('utf8'));
+          if (decoded === null) return fail('invalid_cursor');
+          start = Number(decoded[1]);
+        }
+        const listed = channels.filter((c) =>
+          c.private ? types.includes('private_channel') && c.member : types.includes('public_channel'),
+        );
+        const page = listed
+          .slice(start, start + limit)
+          .map((c) => ({ id: c.id, name: c.name, is_channel: !c.private, is_private: Boolean(c.private), is_member: c.member }));
+        const next = start + limit < listed.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
         return ok({ channels: page, response_metadata: { next_cursor: next } });
       }
       case 'chat.postMessage': {
@@ -154,7 +194,7 @@ export async function startFakeSlackApi(
       }
       case 'chat.update': {
         // chat.update takes the channel's ID only, not a name.
-        const channel = channels.find((c) => c.id === args.channel);
+        const channel = channels.find((c) => c.id === args.channel && visible(c));
         if (channel === undefined) return fail('channel_not_found');
         const message = messages.find((m) => m.channel === channel.id && m.ts === args.ts);
         if (message === undefined) return fail('message_not_found');

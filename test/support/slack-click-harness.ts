@@ -40,7 +40,7 @@ export function clickHarness(notification: EnrichedNotification, options: { aler
     api,
     signingSecret: undefined,
     alertmanagerUrl: options.alertmanagerUrl,
-    render: (id, s) => slackAppMessage(s.message, { ref: id, ...(s.silence ? { silence: s.silence } : {}) }),
+    render: (id, s) => slackAppMessage(s.message, { ref: id, buttons: true, ...(s.silence ? { silence: s.silence } : {}) }),
     exclusive: (_key, work) => work(),
   };
   const { pace } = options;

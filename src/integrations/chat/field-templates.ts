@@ -41,12 +41,15 @@ const MARKUP = /\{\{|\{%/;
  * Every template is parsed here, at start, and tried on the example notifications, so one that
  * does not parse or reads what no notification has (a misspelt `commonLables`) stops the start,
  * and `check-config`, naming `actions.<name>.<field>`, every such problem at once, not the first
- * alert. A label some alerts lack is read with `| default:` or inside `{% if %}`.
+ * alert. A label some alerts lack is read with `| default:` or inside `{% if %}`. A field whose
+ * point is to read a label the examples cannot know (Slack's `channel: '#team-{{ commonLabels.team }}'`)
+ * turns the trial off with `tryOnExamples: false`: it is still parsed at start, and a group it
+ * cannot be rendered for meets the field's own fallback.
  */
 export function compileFieldTemplates<F extends string>(
   action: string,
   sources: Readonly<Partial<Record<F, string | undefined>>>,
-  engine: Liquid = createTemplateEngine(),
+  { engine = createTemplateEngine(), tryOnExamples = true }: { engine?: Liquid; tryOnExamples?: boolean } = {},
 ): FieldTemplates<F> {
   const problems: ConfigProblem[] = [];
   const compiled = new Map<F, string | Template[]>();
@@ -63,7 +66,7 @@ export function compileFieldTemplates<F extends string>(
     }
   }
   const renderWith = (template: Template[], data: object): string => String(engine.renderSync(template, data)).trim();
-  for (const [field, template] of compiled) {
+  for (const [field, template] of tryOnExamples ? compiled : []) {
     if (typeof template === 'string') continue;
     const failed = EXAMPLE_NOTIFICATIONS.map((example) => {
       try {

@@ -7,12 +7,15 @@ import type { SlackApi } from './slack-api.js';
  * exists and has the bot in it. Slack's definite answers (a wrong token, no such channel, the bot
  * not invited) are problems; Slack not answering (down, 5xx, 429, a timeout) is only a warning.
  */
-export async function checkSlackApp(app: { readonly api: SlackApi; readonly channel: string }, signal: AbortSignal): Promise<ActionCheck> {
+export async function checkSlackApp(
+  app: { readonly api: SlackApi; readonly channel: string | undefined },
+  signal: AbortSignal,
+): Promise<ActionCheck> {
   let field: 'bot_token' | 'channel' = 'bot_token';
   try {
     await app.api.authTest(signal);
     field = 'channel';
-    await app.api.channelId(app.channel, signal);
+    if (app.channel !== undefined) await app.api.channelId(app.channel, signal);
     return {};
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -23,10 +23,22 @@ export const slackActionType = defineActionType({
       webhook_url: secret(z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of a Slack incoming webhook' })).optional(),
       /** The app's Bot User OAuth Token (`xoxb-…`). */
       bot_token: secret(z.string().trim().min(1, 'expected the bot token (xoxb-…) of a Slack app')).optional(),
-      /** A channel name (`#alerts`) or ID (`C0123ABCD`); a name is looked up once and its ID kept. */
+      /**
+       * A channel name (`#alerts`, public or private) or ID (`C0123ABCD`), or a template over the group
+       * (`'#team-{{ commonLabels.team }}'`); a name is looked up through `conversations.list` and its ID kept a while.
+       */
       channel: z.string().trim().min(1).optional(),
+      /** Where a message goes when its channel does not exist or lacks the bot (`channel_not_found`, `not_in_channel`). */
+      fallback_channel: z.string().trim().min(1).optional(),
       /** The app's signing secret: what `POST /slack/interactions` verifies button clicks with. */
       signing_secret: secret(z.string().trim().min(1)).optional(),
+      /** The app-level token (`xapp-…`, scope `connections:write`): button clicks arrive over Socket Mode, no inbound route needed. */
+      app_token: secret(
+        z
+          .string()
+          .trim()
+          .regex(/^xapp-/, 'expected an app-level token (xapp-…, "Basic Information", "App-Level Tokens"), not the bot token'),
+      ).optional(),
       /** The Alertmanager that Silence creates silences in (its API v2); `alertmanager.url` when absent. */
       alertmanager_url: httpUrl.optional(),
       /** Slack's Web API, or a proxy in front of it. */

@@ -27,8 +27,13 @@ export interface PostArgs {
 export interface SlackApi {
   /** Who the token is: what start-up and check-config ask first. */
   authTest(signal?: AbortSignal): Promise<{ readonly user: string; readonly team: string }>;
-  /** The channel's ID for a name (`#alerts`, `alerts`) or an ID, checked once and then cached; fails unless the bot is a member. */
+  /**
+   * The channel's ID for a name (`#alerts`, `alerts`, public or private) or an ID, checked and
+   * then cached for a while (`CHANNEL_TTL_MS`); fails unless the bot is a member.
+   */
   channelId(channel: string, signal?: AbortSignal): Promise<string>;
+  /** `apps.connections.open` (the client's token must be the app-level one): a Socket Mode `wss://` URL. */
+  openSocketUrl(signal?: AbortSignal): Promise<string>;
   postMessage(args: PostArgs, signal?: AbortSignal): Promise<{ readonly channel: string; readonly ts: string }>;
   update(args: PostArgs & { readonly ts: string }, signal?: AbortSignal): Promise<void>;
   /** Shares a file as a reply in a message's thread (Slack's external upload: three requests). */
@@ -45,8 +50,13 @@ export interface ThreadFile {
 }
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
-// conversations.list pages of 200; a workspace with more than 10,000 public channels should configure the ID.
+// conversations.list pages of 200; a workspace with more than 10,000 channels should configure the ID.
 const MAX_PAGES = 50;
+// A channel renamed, archived or left is seen within this long; a templated channel per team is
+// looked up once per team in that time, not once per message (conversations.list is Tier 2).
+export const CHANNEL_TTL_MS = 10 * 60_000;
+// Templated channels make the names open-ended: the cache keeps the most recent ones.
+const MAX_CACHED_CHANNELS = 1_000;
 
 /**
  * One Slack Web API client per bot token, on `@slack/web-api` with its own retries and rate-limit
@@ -55,7 +65,7 @@ const MAX_PAGES = 50;
  * `fetch` is bound to that call's signal (the client has no per-call signal of its own).
  */
 export function createSlackApi(options: SlackApiOptions): SlackApi {
-  const channels = new Map<string, string>();
+  const channels = new Map<string, { readonly id: string; readonly until: number }>();
   const logger = quietLogger(options.logger);
   const slackApiUrl = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
 
@@ -81,14 +91,19 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       const answer = await call<{
         channels?: Array<{ id: string; name: string; is_member?: boolean }>;
         response_metadata?: { next_cursor?: string };
-      }>('conversations.list', { types: 'public_channel', exclude_archived: true, limit: 200, ...(cursor ? { cursor } : {}) }, signal);
+      }>(
+        'conversations.list',
+        // Private channels are listed only when the bot is in them (and the app has groups:read).
+        { types: 'public_channel,private_channel', exclude_archived: true, limit: 200, ...(cursor ? { cursor } : {}) },
+        signal,
+      );
       const found = answer.channels?.find((c) => c.name === name);
       if (found) return found;
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
     }
     throw new SlackPlatformError(
-      `Slack has no public channel named #${name} the bot can see: check channel, or give the channel's ID (a private channel needs it, and groups:read)`,
+      `Slack has no channel named #${name} the bot can see: check channel (a private channel is seen once the bot is invited, with groups:read)`,
       'channel_not_found',
       false,
     );
@@ -101,7 +116,7 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     },
     async channelId(channel, signal) {
       const cached = channels.get(channel);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined && cached.until > Date.now()) return cached.id;
       const name = channel.replace(/^#/, '');
       const found = CHANNEL_ID.test(name)
         ? (await call<{ channel: { id: string; is_member?: boolean } }>('conversations.info', { channel: name }, signal)).channel
@@ -114,8 +129,13 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
           false,
         );
       }
-      channels.set(channel, found.id);
+      channels.delete(channel);
+      if (channels.size >= MAX_CACHED_CHANNELS) channels.delete(channels.keys().next().value as string);
+      channels.set(channel, { id: found.id, until: Date.now() + CHANNEL_TTL_MS });
       return found.id;
+    },
+    async openSocketUrl(signal) {
+      return (await call<{ url: string }>('apps.connections.open', {}, signal)).url;
     },
     async postMessage(args, signal) {
       const answer = await call<{ channel: string; ts: string }>('chat.postMessage', { ...args }, signal);

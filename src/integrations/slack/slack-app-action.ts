@@ -9,6 +9,7 @@ import { createSlackApi, type SlackApi } from './slack-api.js';
 import { REPOST_ERRORS, SlackPlatformError } from './slack-api-error.js';
 import { uploadGraphs } from './slack-graph-upload.js';
 import { checkSlackApp } from './check-slack-app.js';
+import { createChannelTargets } from './slack-channel-target.js';
 import { duration, nextEpisode, startEpisode, type EpisodeState } from './slack-episode.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 
@@ -17,6 +18,8 @@ export interface SlackAppConfig extends ChatMessageConfig {
   readonly channel: string;
   readonly api_url: string;
   readonly signing_secret?: string | undefined;
+  readonly app_token?: string | undefined;
+  readonly fallback_channel?: string | undefined;
   readonly alertmanager_url?: string | undefined;
   readonly dedup_window: number;
   readonly send_resolved: boolean;
@@ -30,6 +33,8 @@ export interface SlackAppHandle {
   readonly channel: string;
   readonly api: SlackApi;
   readonly signingSecret: string | undefined;
+  /** With an app-level token: its Socket Mode connection's URL, from `apps.connections.open`. */
+  readonly socketMode?: { readonly appToken: string; open(signal: AbortSignal): Promise<string> };
   readonly alertmanagerUrl: string | undefined;
   /** Renders the message of this reference as its state now says. */
   render(ref: string, state: EpisodeState): SlackAppMessage;
@@ -59,7 +64,12 @@ const SLACK_APP_RATE = { perSecond: 1, burst: 3 };
 export function createSlackAppAction(name: string, config: SlackAppConfig, deps: ActionDeps): Action {
   const messageOf = chatMessageBuilder(name, config, deps);
   const api = createSlackApi({ token: config.bot_token, apiUrl: config.api_url, timeoutMs: config.timeout, logger: deps.logger });
-  const scrub = secretsScrubber([config.bot_token, ...(config.signing_secret ? [config.signing_secret] : [])]);
+  const scrub = secretsScrubber([config.bot_token, ...[config.signing_secret, config.app_token].filter((s) => s !== undefined)]);
+  const appApi =
+    config.app_token && createSlackApi({ token: config.app_token, apiUrl: config.api_url, timeoutMs: config.timeout, logger: deps.logger });
+  const targets = createChannelTargets(name, config, api, deps.logger);
+  // A button is drawn only where its click can come back: signed over HTTP, or over Socket Mode.
+  const buttons = config.signing_secret !== undefined || config.app_token !== undefined;
   // Without the store (a test, `alertpipe render`), references live as long as the action.
   const fallbackRefs = new Map<string, MessageRef>();
   const localRefs: MessageRefStore = {
@@ -83,6 +93,7 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
   const render = (ref: string, state: EpisodeState): SlackAppMessage =>
     slackAppMessage(state.message, {
       ref,
+      buttons,
       ...(state.resolvedAt === undefined
         ? {}
         : { resolved: { after: duration(state.resolvedAt - state.startedAt), at: state.resolvedAt } }),
@@ -92,9 +103,10 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
 
   async function deliver(notification: Parameters<Action['handle']>[0], refs: MessageRefStore, ctx: ActionContext): Promise<ActionResult> {
     const { signal } = ctx;
-    const channelId = await api.channelId(config.channel, signal);
+    const { channelId, note } = await targets.resolve(notification, signal);
     const id = messageRefId(name, config.channel, notification.groupKey);
-    const message = messageOf(notification);
+    const built = messageOf(notification);
+    const message = note === undefined ? built : { ...built, notes: [...built.notes, note] };
     const metadata = {
       event_type: 'alertpipe_group',
       event_payload: {
@@ -211,11 +223,15 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
         channel: config.channel,
         api,
         signingSecret: config.signing_secret,
+        ...(appApi
+          ? { socketMode: { appToken: config.app_token ?? '', open: (signal: AbortSignal) => appApi.openSocketUrl(signal) } }
+          : {}),
         alertmanagerUrl: config.alertmanager_url,
         render,
         exclusive,
       },
-      check: (signal) => checkSlackApp({ api, channel: config.channel }, signal),
+      // A templated channel is known only per group: the start checks the fallback, if any.
+      check: (signal) => checkSlackApp({ api, channel: targets.templated ? config.fallback_channel : config.channel }, signal),
     },
   };
 }

@@ -7,6 +7,8 @@ import { escapeMrkdwn as escape, mrkdwnLink } from './slack-mrkdwn.js';
 export interface SlackAppStatus {
   /** The message reference's id: what each button carries back. */
   readonly ref: string;
+  /** Whether a click can come back (a signing secret or an app token is configured); without, no button is drawn. */
+  readonly buttons: boolean;
   /** Every alert resolved: after how long, and when. */
   readonly resolved?: { readonly after: string; readonly at: number };
   readonly silence?: { readonly by: string; readonly until: number; readonly url?: string };
@@ -44,7 +46,7 @@ export function slackAppMessage(message: Message, status: SlackAppStatus): Slack
   }
   if (status.ack) lines.push(`👀 Acknowledged by <@${escape(status.ack.by)}> at ${clock(status.ack.at)}`);
   if (lines.length > 0) blocks.push({ type: 'context', elements: lines.map((text) => ({ type: 'mrkdwn' as const, text })) });
-  const buttons = buttonsFor(message, status);
+  const buttons = status.buttons ? buttonsFor(message, status) : [];
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'alertpipe', elements: buttons });
   const color = status.silence && message.state === 'firing' ? COLOURS.silenced : COLOURS[message.state];
   return { text: base.text, attachments: [{ color, fallback: base.text, blocks }] };

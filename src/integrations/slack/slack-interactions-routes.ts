@@ -1,25 +1,22 @@
 import { Router, type Request } from 'express';
 import type { Logger } from '../../observability/logger.js';
 import { signingSecretOf } from './slack-signature.js';
+import { clickOf, type SlackInteraction } from './slack-interaction-payload.js';
 
-/** A button click, as much of Slack's `block_actions` payload as alertpipe reads. */
-export interface SlackInteraction {
-  readonly actionId: string;
-  /** The button's value: the message reference's id. */
-  readonly value: string;
-  readonly user: { readonly id: string; readonly name: string };
-  readonly teamDomain?: string;
-  readonly channelId?: string;
-  readonly messageTs?: string;
-  /** Where to tell the clicker privately that something went wrong. */
-  readonly responseUrl?: string;
-  /** The Slack app actions whose signing secret signed the click: the only ones whose messages it may change. */
-  readonly signedFor: readonly string[];
+export type { SlackInteraction } from './slack-interaction-payload.js';
+
+/** An app-level token's Socket Mode: how to open its connection, and the Slack app actions it receives clicks for. */
+export interface SocketModeApp {
+  /** `apps.connections.open`: a fresh `wss://` URL. */
+  readonly open: (signal: AbortSignal) => Promise<string>;
+  readonly actions: readonly string[];
 }
 
 export interface SlackInteractionDeps {
   /** Each configured signing secret, and the Slack app actions that use it; none turns the endpoint off (404). */
   readonly signers: ReadonlyMap<string, readonly string[]>;
+  /** One per app-level token: clicks that arrive over Socket Mode (slack-socket-clicks.ts), with no inbound route. */
+  readonly sockets: readonly SocketModeApp[];
   /**
    * Whether this signature is seen for the first time (within the five minutes a signature is
    * valid, across every replica sharing the store): a replayed click is answered and does nothing.
@@ -57,8 +54,8 @@ export function createSlackInteractionsRouter(current: () => SlackInteractionDep
       res.status(401).json({ status: 'error', error: 'not signed by Slack (X-Slack-Signature), or older than 5 minutes' });
       return;
     }
-    const interactions = parseInteractions(raw.toString('utf8'), deps.signers.get(secret) ?? []);
-    if (interactions === undefined) {
+    const received = clickOf(formPayload(raw.toString('utf8')), deps.signers.get(secret) ?? [], deps.logger);
+    if (received === undefined) {
       res.status(400).json({ status: 'error', error: 'expected a form-encoded payload= of type block_actions' });
       return;
     }
@@ -68,12 +65,7 @@ export function createSlackInteractionsRouter(current: () => SlackInteractionDep
       return;
     }
     res.status(200).end();
-    // One button is one click: Slack sends one action per block_actions payload, and a payload
-    // made to hold 500 must not become 500 edits.
-    if (interactions.length > 1)
-      deps.logger.warn('Slack interaction held several actions; only the first is handled', { actions: interactions.length });
-    const [first] = interactions;
-    if (first !== undefined) deps.handle(first);
+    if (received.click !== undefined) deps.handle(received.click);
   });
   return router;
 }
@@ -91,44 +83,11 @@ function readRaw(req: Request, limit: number): Promise<Buffer | undefined> {
   });
 }
 
-function parseInteractions(body: string, signedFor: readonly string[]): SlackInteraction[] | undefined {
-  let payload: {
-    type?: unknown;
-    user?: { id?: unknown; username?: unknown; name?: unknown };
-    team?: { domain?: unknown };
-    container?: { channel_id?: unknown; message_ts?: unknown };
-    response_url?: unknown;
-    actions?: Array<{ action_id?: unknown; value?: unknown }>;
-  };
+/** The JSON of a form-encoded `payload=`; `undefined` when there is none or it is not JSON. */
+function formPayload(body: string): unknown {
   try {
-    payload = JSON.parse(new URLSearchParams(body).get('payload') ?? '') as typeof payload;
+    return JSON.parse(new URLSearchParams(body).get('payload') ?? '') as unknown;
   } catch {
     return undefined;
   }
-  if (payload === null || typeof payload !== 'object' || payload.type !== 'block_actions' || !Array.isArray(payload.actions))
-    return undefined;
-  const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-  const userId = str(payload.user?.id);
-  if (userId === undefined) return undefined;
-  return payload.actions.flatMap((action) => {
-    const actionId = str(action?.action_id);
-    const value = str(action?.value);
-    if (actionId === undefined || value === undefined) return [];
-    const teamDomain = str(payload.team?.domain);
-    const channelId = str(payload.container?.channel_id);
-    const messageTs = str(payload.container?.message_ts);
-    const responseUrl = str(payload.response_url);
-    return [
-      {
-        actionId,
-        value,
-        user: { id: userId, name: str(payload.user?.username) ?? str(payload.user?.name) ?? userId },
-        ...(teamDomain ? { teamDomain } : {}),
-        ...(channelId ? { channelId } : {}),
-        ...(messageTs ? { messageTs } : {}),
-        ...(responseUrl ? { responseUrl } : {}),
-        signedFor,
-      },
-    ];
-  });
 }

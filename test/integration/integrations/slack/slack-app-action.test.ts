@@ -139,7 +139,7 @@ describe('slack app action', () => {
 
   it.each([
     ['invalid_auth', { bot_token: 'xoxb-wrong-token' }, /bot token is not valid/],
-    ['channel_not_found', { channel: '#nowhere' }, /no public channel named #nowhere/],
+    ['channel_not_found', { channel: '#nowhere' }, /no channel named #nowhere the bot can see/],
     ['not_in_channel', { channel: 'C0OUTSIDE' }, /not a member of C0OUTSIDE: type \/invite/],
   ])('fails once, not retryable, on %s, saying what to do', async (_code, overrides, advice) => {
     const action = appAction(overrides);

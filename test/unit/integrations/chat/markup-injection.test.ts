@@ -131,6 +131,7 @@ describe('alert values cannot become markup on any platform', () => {
     for (const message of messages) {
       const body = slackAppMessage(message, {
         ref: 'r1',
+        buttons: true,
         silence: { by: 'U0BOB', until: 0, url: 'http://am.example/#/silences/x)|<!channel>' },
         ack: { by: 'U0ALICE', at: 0 },
       });
