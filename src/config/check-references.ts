@@ -1,6 +1,7 @@
 import { BUILTIN_ENRICHER_NAMES, checkBuiltinOptions, isBuiltinEnricher } from '../enrichers/builtin-enrichers.js';
 import type { ConfigProblem } from '../lib/config-error.js';
 import type { Config } from './schema.js';
+import { checkEscalationReferences } from './check-escalations.js';
 
 /**
  * What zod cannot see one field at a time: routes naming actions that do not exist, unknown
@@ -20,6 +21,7 @@ export function checkReferences(config: Config): ConfigProblem[] {
       }
     });
   });
+  problems.push(...checkEscalationReferences(config, actionNames));
   config.enrichers?.forEach((entry, index) => {
     const name = typeof entry === 'string' ? entry : 'name' in entry ? entry.name : undefined;
     if (name === undefined) return;

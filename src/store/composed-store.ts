@@ -1,7 +1,9 @@
 import type { EnrichedNotification, Notification } from '../model/model.js';
 import type { DedupStore } from './ports/dedup.js';
 import type { DeliveryStore } from './ports/delivery-store.js';
+import type { DueStep, EscalationTimerStore, FireStep } from './ports/escalation-timers.js';
 import type { HistoryPage, HistoryQuery, HistoryStore } from './ports/history.js';
+import type { Incident, IncidentChange, IncidentChangeResult, IncidentQuery, IncidentStore, OpenIncident } from './ports/incidents.js';
 import type { MessageRef, MessageRefStore } from './ports/message-refs.js';
 import type { QueueStore } from './ports/queue.js';
 import type { RateLimit, RateLimitStore } from './ports/rate-limits.js';
@@ -15,6 +17,8 @@ export interface StoreParts {
   readonly dedup: DedupStore;
   readonly rateLimits: RateLimitStore;
   readonly messageRefs: MessageRefStore;
+  readonly incidents: IncidentStore;
+  readonly escalationTimers: EscalationTimerStore;
 }
 
 /**
@@ -110,6 +114,34 @@ export abstract class ComposedStore implements DeliveryStore {
 
   putMessageRef(ref: MessageRef): Promise<void> {
     return this.parts.messageRefs.putMessageRef(ref);
+  }
+
+  openIncident(open: OpenIncident): Promise<{ incident: Incident; opened: boolean }> {
+    return this.parts.incidents.openIncident(open);
+  }
+
+  getIncident(id: string): Promise<Incident | undefined> {
+    return this.parts.incidents.getIncident(id);
+  }
+
+  listIncidents(query: IncidentQuery): Promise<Incident[]> {
+    return this.parts.incidents.listIncidents(query);
+  }
+
+  changeIncident(id: string, change: IncidentChange, now: number): Promise<IncidentChangeResult> {
+    return this.parts.incidents.changeIncident(id, change, now);
+  }
+
+  claimDueSteps(now: number, limit: number, leaseMs: number): Promise<DueStep[]> {
+    return this.parts.escalationTimers.claimDueSteps(now, limit, leaseMs);
+  }
+
+  nextStepDueAt(): Promise<number | undefined> {
+    return this.parts.escalationTimers.nextStepDueAt();
+  }
+
+  fireStep(fire: FireStep): Promise<boolean> {
+    return this.parts.escalationTimers.fireStep(fire);
   }
 }
 

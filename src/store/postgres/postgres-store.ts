@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { ComposedStore } from '../composed-store.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { PostgresDedup } from './postgres-dedup.js';
+import { PostgresEscalationTimers } from './postgres-escalation-timers.js';
 import { PostgresHistory } from './postgres-history.js';
+import { PostgresIncidents } from './postgres-incidents.js';
 import { PostgresMessageRefs } from './postgres-message-refs.js';
 import { PostgresQueue, type PostgresQueueOptions } from './postgres-queue.js';
 import { holdDestination, takeTokens } from './postgres-rate-limits.js';
@@ -20,7 +22,8 @@ export interface PostgresStoreOptions extends PostgresQueueOptions, PostgresConn
  * history are rows every replica reads; a replica that queues work wakes the others with NOTIFY.
  * The ports are kept by parts that share the one connection: the queue (postgres-queue.ts), the
  * history (postgres-history.ts), dedup keys (postgres-dedup.ts), rate limits
- * (postgres-rate-limits.ts) and message references (postgres-message-refs.ts).
+ * (postgres-rate-limits.ts), message references (postgres-message-refs.ts), and episodes
+ * (postgres-incidents.ts) with their escalation timers (postgres-escalation-timers.ts).
  */
 export class PostgresStore extends ComposedStore {
   private readonly db: PostgresConnection;
@@ -40,6 +43,8 @@ export class PostgresStore extends ComposedStore {
         holdDestination: (key, ms) => holdDestination(db, key, ms),
       },
       messageRefs: new PostgresMessageRefs(db),
+      incidents: new PostgresIncidents(db),
+      escalationTimers: new PostgresEscalationTimers(db),
     });
     this.db = db;
     const every = (ms: number, task: () => Promise<void>): void => {

@@ -4,7 +4,9 @@ import type { Logger } from '../../observability/logger.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { ComposedStore, inProcessRateLimits } from '../composed-store.js';
 import { SqliteDedup } from './sqlite-dedup.js';
+import { SqliteEscalationTimers } from './sqlite-escalation-timers.js';
 import { SqliteHistory } from './sqlite-history.js';
+import { SqliteIncidents } from './sqlite-incidents.js';
 import { SqliteMessageRefs } from './sqlite-message-refs.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -25,7 +27,8 @@ export interface SqliteStoreOptions extends StoreLimits {
  * The durable queue (the default): one SQLite file in write-ahead-log mode. Every method runs
  * synchronously inside SQLite, so each is atomic with respect to the others without locks. The
  * ports are kept by parts that share the one writer: the queue (sqlite-queue.ts), the history
- * (sqlite-history.ts), dedup keys (sqlite-dedup.ts) and message references (sqlite-message-refs.ts).
+ * (sqlite-history.ts), dedup keys (sqlite-dedup.ts), message references (sqlite-message-refs.ts), and episodes
+ * (sqlite-incidents.ts) with their escalation timers (sqlite-escalation-timers.ts).
  */
 export class SqliteStore extends ComposedStore {
   readonly file: string;
@@ -36,12 +39,15 @@ export class SqliteStore extends ComposedStore {
     mkdirSync(options.dataDir, { recursive: true });
     const file = path.join(options.dataDir, 'alertpipe.db');
     const writer = new SqliteWriter(file, options.synchronous ?? 'normal', options.logger);
+    const queue = new SqliteQueue(writer, options);
     super({
-      queue: new SqliteQueue(writer, options),
+      queue,
       history: new SqliteHistory(writer),
       dedup: new SqliteDedup(writer),
       rateLimits: inProcessRateLimits(),
       messageRefs: new SqliteMessageRefs(writer),
+      incidents: new SqliteIncidents(writer),
+      escalationTimers: new SqliteEscalationTimers(writer, queue),
     });
     this.file = file;
     this.writer = writer;
