@@ -2,6 +2,7 @@ import { BUILTIN_ENRICHER_NAMES, checkBuiltinOptions, isBuiltinEnricher } from '
 import type { ConfigProblem } from '../lib/config-error.js';
 import type { Config } from './schema.js';
 import { scheduleReferenceProblems } from '../oncall/schedule-references.js';
+import { checkEscalationReferences } from './check-escalations.js';
 
 /**
  * What zod cannot see one field at a time: routes naming actions that do not exist, unknown
@@ -21,6 +22,7 @@ export function checkReferences(config: Config): ConfigProblem[] {
       }
     });
   });
+  problems.push(...checkEscalationReferences(config, actionNames));
   config.enrichers?.forEach((entry, index) => {
     const name = typeof entry === 'string' ? entry : 'name' in entry ? entry.name : undefined;
     if (name === undefined) return;

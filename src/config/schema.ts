@@ -109,8 +109,38 @@ const routeSchema = z
   .object({
     matchers: matchersSchema,
     status: z.enum(['firing', 'resolved']).optional(),
-    actions: z.array(z.string().min(1)).min(1, 'a route names at least one action'),
+    actions: z.array(z.string().min(1)).default([]),
+    /** An escalation policy (under `escalations:`) whose chain each episode of a matched group walks. */
+    escalation: z.string().min(1).optional(),
     continue: z.boolean().default(false),
+  })
+  .strict()
+  .refine((route) => route.actions.length > 0 || route.escalation !== undefined, {
+    message: 'a route names at least one action, or an escalation',
+    path: ['actions'],
+  });
+
+/** Whom a step notifies: whoever holds a schedule at that moment, or people by name. */
+const notifySchema = z.union([
+  z.object({ schedule: z.string().min(1) }).strict(),
+  z.object({ people: z.array(z.string().min(1)).min(1) }).strict(),
+]);
+
+const escalationStepSchema = z
+  .object({
+    /** Since the previous step (for the first, since the episode began); at once when absent. */
+    after: durationSchema.default(0),
+    actions: z.array(z.string().min(1)).min(1, 'a step runs at least one action'),
+    notify: notifySchema.optional(),
+  })
+  .strict();
+
+/** A named chain of steps that each episode of a group walks until acknowledged or resolved. */
+const escalationSchema = z
+  .object({
+    /** Runs the chain again this many times while nobody acknowledges. */
+    repeat: z.number().int().min(0).max(100).default(0),
+    steps: z.array(escalationStepSchema).min(1, 'a policy has at least one step'),
   })
   .strict();
 
@@ -192,6 +222,7 @@ export const configSchema = z
     enrichers: z.array(enricherEntrySchema).optional(),
     routes: z.array(routeSchema).optional(),
     actions: z.record(z.string().regex(ACTION_NAME, 'action names are letters, digits, _, . and -'), actionConfigSchema).default({}),
+    escalations: z.record(z.string().regex(ACTION_NAME, 'policy names are letters, digits, _, . and -'), escalationSchema).optional(),
     delivery: deliverySchema.default(() => deliverySchema.parse({})),
     /** On-call schedules: rotations or iCalendars (docs/oncall.md). */
     schedules: schedulesSchema.optional(),
@@ -203,5 +234,6 @@ export const configSchema = z
 /** The validated config, durations in milliseconds and sizes in bytes. */
 export type Config = z.output<typeof configSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
+export type EscalationConfig = z.output<typeof escalationSchema>;
 export type EnricherEntry = z.output<typeof enricherEntrySchema>;
 export type ClientAuth = z.output<typeof clientAuthSchema>;

@@ -133,6 +133,13 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     putMessageRef: (ref) => call('putMessageRef', () => store.putMessageRef(ref)),
     claimFirstPost: (id, holder, leaseMs) => call('claimFirstPost', () => store.claimFirstPost(id, holder, leaseMs)),
     releaseFirstPost: (id, holder) => call('releaseFirstPost', () => store.releaseFirstPost(id, holder)),
+    openIncident: (open) => call('openIncident', () => store.openIncident(open)),
+    getIncident: (id) => call('getIncident', () => store.getIncident(id)),
+    listIncidents: (query) => call('listIncidents', () => store.listIncidents(query)),
+    changeIncident: (id, change, now) => call('changeIncident', () => store.changeIncident(id, change, now)),
+    claimDueSteps: (now, limit, leaseMs) => call('claimDueSteps', () => store.claimDueSteps(now, limit, leaseMs)),
+    nextStepDueAt: () => call('nextStepDueAt', () => store.nextStepDueAt()),
+    fireStep: (fire) => call('fireStep', () => store.fireStep(fire)),
     async close() {
       closed = true;
       clearTimeout(probe);

@@ -1,3 +1,5 @@
+import type { EscalationStep } from './escalation-step.js';
+
 /**
  * The model every stage after `normalize` works on. Nothing past ingest sees raw JSON:
  * dates are parsed, every alert has a fingerprint and its own status.
@@ -49,6 +51,8 @@ export interface Notification {
    * re-serialized copy would lose a v3 groupKey's digits and the sender's formatting).
    */
   readonly originalBody: string;
+  /** Set on the notifications an escalation step makes: which step, who was paged, who is on call. */
+  readonly escalation?: EscalationStep;
 }
 
 /** One line of context an enricher adds to an alert, shown as-is by chat actions. */

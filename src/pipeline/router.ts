@@ -9,6 +9,8 @@ export interface Route {
   readonly actions: readonly string[];
   /** Keep looking at later routes after this one matched, as Alertmanager's `continue`. */
   readonly continue: boolean;
+  /** The escalation policy whose chain each episode of the group walks (beside or instead of `actions`). */
+  readonly escalation?: string;
 }
 
 export interface RoutingResult<A extends Alert> {
@@ -31,12 +33,15 @@ export function routeAlerts<A extends Alert>(alerts: readonly A[], routes: reado
   const unrouted: A[] = [];
   const byRoute = new Map<number, A[]>();
   for (const alert of alerts) {
+    let escalated = false;
     const targets = actionsFor(alert, routes, (index) => {
+      if (routes[index]?.escalation !== undefined) escalated = true;
       const list = byRoute.get(index);
       if (list) list.push(alert);
       else byRoute.set(index, [alert]);
     });
-    if (targets.size === 0) unrouted.push(alert);
+    // A route with only an escalation takes the alert too: its steps deliver it.
+    if (targets.size === 0 && !escalated) unrouted.push(alert);
     for (const action of targets) {
       const list = byAction.get(action);
       if (list) list.push(alert);
@@ -66,6 +71,7 @@ export function describeRoute(route: Route | undefined): string {
     matchers.length > 0 ? `{${matchers.join(', ')}}` : 'every alert',
     route.status ? `status ${route.status}` : '',
     route.continue ? 'continue' : '',
+    route.escalation ? `escalation ${route.escalation}` : '',
   ];
   return parts.filter(Boolean).join(', ');
 }

@@ -2,7 +2,9 @@ import type { EnrichedNotification, Notification } from '../model/model.js';
 import type { DedupStore } from './ports/dedup.js';
 import type { DeliveryStore } from './ports/delivery-store.js';
 import type { FirstPostClaimOutcome, FirstPostClaimStore } from './ports/first-post-claims.js';
+import type { DueStep, EscalationTimerStore, FireStep } from './ports/escalation-timers.js';
 import type { HistoryPage, HistoryQuery, HistoryStore } from './ports/history.js';
+import type { Incident, IncidentChange, IncidentChangeResult, IncidentQuery, IncidentStore, OpenIncident } from './ports/incidents.js';
 import type { MessageRef, MessageRefStore } from './ports/message-refs.js';
 import type { QueueStore } from './ports/queue.js';
 import type { RateLimit, RateLimitStore } from './ports/rate-limits.js';
@@ -17,6 +19,8 @@ export interface StoreParts {
   readonly rateLimits: RateLimitStore;
   readonly messageRefs: MessageRefStore;
   readonly firstPostClaims: FirstPostClaimStore;
+  readonly incidents: IncidentStore;
+  readonly escalationTimers: EscalationTimerStore;
 }
 
 /**
@@ -120,6 +124,34 @@ export abstract class ComposedStore implements DeliveryStore {
 
   releaseFirstPost(id: string, holder: string): Promise<void> {
     return this.parts.firstPostClaims.releaseFirstPost(id, holder);
+  }
+
+  openIncident(open: OpenIncident): Promise<{ incident: Incident; opened: boolean }> {
+    return this.parts.incidents.openIncident(open);
+  }
+
+  getIncident(id: string): Promise<Incident | undefined> {
+    return this.parts.incidents.getIncident(id);
+  }
+
+  listIncidents(query: IncidentQuery): Promise<Incident[]> {
+    return this.parts.incidents.listIncidents(query);
+  }
+
+  changeIncident(id: string, change: IncidentChange, now: number): Promise<IncidentChangeResult> {
+    return this.parts.incidents.changeIncident(id, change, now);
+  }
+
+  claimDueSteps(now: number, limit: number, leaseMs: number): Promise<DueStep[]> {
+    return this.parts.escalationTimers.claimDueSteps(now, limit, leaseMs);
+  }
+
+  nextStepDueAt(): Promise<number | undefined> {
+    return this.parts.escalationTimers.nextStepDueAt();
+  }
+
+  fireStep(fire: FireStep): Promise<boolean> {
+    return this.parts.escalationTimers.fireStep(fire);
   }
 }
 

@@ -2,7 +2,9 @@ import { afterEach, describe } from 'vitest';
 import type { DeliveryStore, StoreLimits } from '../../src/store/ports/delivery-store.js';
 import { dedupContract } from './dedup.contract.js';
 import { firstPostClaimsContract } from './first-post-claims.contract.js';
+import { escalationTimersContract } from './escalation-timers.contract.js';
 import { historyContract } from './history.contract.js';
+import { incidentsContract } from './incidents.contract.js';
 import { messageRefsContract } from './message-refs.contract.js';
 import { queueContract } from './queue.contract.js';
 import { rateLimitsContract } from './rate-limits.contract.js';
@@ -39,5 +41,7 @@ export function deliveryStoreContract(kind: string, adapter: () => StoreAdapter)
     describe('rate limits', () => rateLimitsContract(stores));
     describe('message references', () => messageRefsContract(stores));
     describe('first-post claims', () => firstPostClaimsContract(stores));
+    describe('incidents', () => incidentsContract(stores));
+    describe('escalation timers', () => escalationTimersContract(stores));
   });
 }

@@ -1,6 +1,8 @@
 import type { DedupStore } from './dedup.js';
 import type { FirstPostClaimStore } from './first-post-claims.js';
+import type { EscalationTimerStore } from './escalation-timers.js';
 import type { HistoryStore } from './history.js';
+import type { IncidentStore } from './incidents.js';
 import type { MessageRefStore } from './message-refs.js';
 import type { QueueStore } from './queue.js';
 import type { RateLimitStore } from './rate-limits.js';
@@ -16,7 +18,8 @@ import type { RateLimitStore } from './rate-limits.js';
  * keeps the store's health for readiness, and turns every failure into a `StoreUnavailableError`,
  * so ingest answers 503 with `Retry-After` rather than 200 or 500.
  */
-export interface DeliveryStore extends QueueStore, HistoryStore, DedupStore, RateLimitStore, MessageRefStore, FirstPostClaimStore {
+export interface DeliveryStore
+  extends QueueStore, HistoryStore, DedupStore, RateLimitStore, MessageRefStore, FirstPostClaimStore, IncidentStore, EscalationTimerStore {
   /**
    * For a store whose server can fail between calls (PostgreSQL): `report` hears of each failure
    * met outside any call (a server not reached yet, a connection lost while idle, a background

@@ -82,6 +82,30 @@ const MIGRATIONS: readonly string[] = [
      holder     text NOT NULL,
      expires_at bigint NOT NULL
    );`,
+  // Episodes under an escalation policy, with their next step as a durable timer shared by every
+  // replica. At most one open episode per (group, policy); the group's latest notification is
+  // kept beside it, since the history may prune it while the episode lasts.
+  `CREATE TABLE alertpipe_incidents (
+     seq             bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+     id              text PRIMARY KEY,
+     group_key       text NOT NULL,
+     policy          text NOT NULL,
+     state           text NOT NULL,
+     started_at      bigint NOT NULL,
+     updated_at      bigint NOT NULL,
+     opened_by       text NOT NULL UNIQUE,
+     notification_id text NOT NULL,
+     original        text NOT NULL,
+     body            text NOT NULL,
+     next_step       integer NOT NULL DEFAULT 0,
+     next_step_at    bigint,
+     claimed_until   bigint NOT NULL DEFAULT 0,
+     acknowledged    text,
+     resolved        text,
+     runs            text NOT NULL DEFAULT '[]'
+   );
+   CREATE UNIQUE INDEX alertpipe_incidents_open ON alertpipe_incidents (group_key, policy) WHERE state <> 'resolved';
+   CREATE INDEX alertpipe_incidents_due ON alertpipe_incidents (next_step_at) WHERE state = 'triggered';`,
 ];
 
 // Any fixed number does; this one reads "alrt". Every replica takes the same lock.

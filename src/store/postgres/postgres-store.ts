@@ -3,7 +3,9 @@ import { ComposedStore } from '../composed-store.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { PostgresDedup } from './postgres-dedup.js';
 import { PostgresFirstPostClaims } from './postgres-first-post-claims.js';
+import { PostgresEscalationTimers } from './postgres-escalation-timers.js';
 import { PostgresHistory } from './postgres-history.js';
+import { PostgresIncidents } from './postgres-incidents.js';
 import { PostgresMessageRefs } from './postgres-message-refs.js';
 import { PostgresQueue, type PostgresQueueOptions } from './postgres-queue.js';
 import { holdDestination, takeTokens } from './postgres-rate-limits.js';
@@ -21,8 +23,9 @@ export interface PostgresStoreOptions extends PostgresQueueOptions, PostgresConn
  * history are rows every replica reads; a replica that queues work wakes the others with NOTIFY.
  * The ports are kept by parts that share the one connection: the queue (postgres-queue.ts), the
  * history (postgres-history.ts), dedup keys (postgres-dedup.ts), rate limits
- * (postgres-rate-limits.ts), message references (postgres-message-refs.ts) and first-post claims
- * (postgres-first-post-claims.ts).
+ * (postgres-rate-limits.ts), message references (postgres-message-refs.ts), first-post claims
+ * (postgres-first-post-claims.ts), and episodes (postgres-incidents.ts) with their escalation
+ * timers (postgres-escalation-timers.ts).
  */
 export class PostgresStore extends ComposedStore {
   private readonly db: PostgresConnection;
@@ -43,6 +46,8 @@ export class PostgresStore extends ComposedStore {
       },
       messageRefs: new PostgresMessageRefs(db),
       firstPostClaims: new PostgresFirstPostClaims(db),
+      incidents: new PostgresIncidents(db),
+      escalationTimers: new PostgresEscalationTimers(db),
     });
     this.db = db;
     const every = (ms: number, task: () => Promise<void>): void => {

@@ -63,6 +63,11 @@ export class SqliteQueue implements QueueStore {
     }
   }
 
+  /** A notification queued by another part in its own transaction (an escalation step) takes its slot. */
+  countQueued(): void {
+    this.unfinished++;
+  }
+
   claimNotifications(limit: number): Promise<Notification[]> {
     return this.writer.write(() => {
       // The dispatcher asks after every event, mostly finding nothing; a read answers that

@@ -78,6 +78,29 @@ const MIGRATIONS: readonly string[] = [
      expires_at INTEGER NOT NULL,
      taken_over INTEGER NOT NULL DEFAULT 0
    );`,
+  // Episodes under an escalation policy, with their next step as a durable timer. At most one
+  // open episode per (group, policy); the group's latest notification is kept beside it, since
+  // the history may prune it while the episode lasts.
+  `CREATE TABLE incidents (
+     id              TEXT PRIMARY KEY,
+     group_key       TEXT NOT NULL,
+     policy          TEXT NOT NULL,
+     state           TEXT NOT NULL,
+     started_at      INTEGER NOT NULL,
+     updated_at      INTEGER NOT NULL,
+     opened_by       TEXT NOT NULL UNIQUE,
+     notification_id TEXT NOT NULL,
+     original        TEXT NOT NULL,
+     body            TEXT NOT NULL,
+     next_step       INTEGER NOT NULL DEFAULT 0,
+     next_step_at    INTEGER,
+     claimed_until   INTEGER NOT NULL DEFAULT 0,
+     acknowledged    TEXT,
+     resolved        TEXT,
+     runs            TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE UNIQUE INDEX incidents_open ON incidents (group_key, policy) WHERE state <> 'resolved';
+   CREATE INDEX incidents_due ON incidents (next_step_at) WHERE state = 'triggered';`,
 ];
 
 export function migrate(db: Database): void {

@@ -5,7 +5,9 @@ import type { StoreLimits } from '../ports/delivery-store.js';
 import { ComposedStore, inProcessRateLimits } from '../composed-store.js';
 import { SqliteDedup } from './sqlite-dedup.js';
 import { SqliteFirstPostClaims } from './sqlite-first-post-claims.js';
+import { SqliteEscalationTimers } from './sqlite-escalation-timers.js';
 import { SqliteHistory } from './sqlite-history.js';
+import { SqliteIncidents } from './sqlite-incidents.js';
 import { SqliteMessageRefs } from './sqlite-message-refs.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -26,8 +28,9 @@ export interface SqliteStoreOptions extends StoreLimits {
  * The durable queue (the default): one SQLite file in write-ahead-log mode. Every method runs
  * synchronously inside SQLite, so each is atomic with respect to the others without locks. The
  * ports are kept by parts that share the one writer: the queue (sqlite-queue.ts), the history
- * (sqlite-history.ts), dedup keys (sqlite-dedup.ts), message references (sqlite-message-refs.ts) and
- * first-post claims (sqlite-first-post-claims.ts).
+ * (sqlite-history.ts), dedup keys (sqlite-dedup.ts), message references (sqlite-message-refs.ts),
+ * first-post claims (sqlite-first-post-claims.ts), and episodes (sqlite-incidents.ts) with their
+ * escalation timers (sqlite-escalation-timers.ts).
  */
 export class SqliteStore extends ComposedStore {
   readonly file: string;
@@ -38,13 +41,16 @@ export class SqliteStore extends ComposedStore {
     mkdirSync(options.dataDir, { recursive: true });
     const file = path.join(options.dataDir, 'alertpipe.db');
     const writer = new SqliteWriter(file, options.synchronous ?? 'normal', options.logger);
+    const queue = new SqliteQueue(writer, options);
     super({
-      queue: new SqliteQueue(writer, options),
+      queue,
       history: new SqliteHistory(writer),
       dedup: new SqliteDedup(writer),
       rateLimits: inProcessRateLimits(),
       messageRefs: new SqliteMessageRefs(writer),
       firstPostClaims: new SqliteFirstPostClaims(writer),
+      incidents: new SqliteIncidents(writer),
+      escalationTimers: new SqliteEscalationTimers(writer, queue),
     });
     this.file = file;
     this.writer = writer;
