@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { parseConfigText } from '../../../../src/config/load-config.js';
 import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 import { createAction } from '../../../../src/integrations/registry.js';
 import { createSilentLogger } from '../../../../src/observability/logger.js';
-import { startFakeSmtp, type FakeSmtp } from '../../../support/fake-smtp.js';
 import {
   attempt,
-  certificateDir,
   emailAction,
   groupWithGraph,
   haveTls,
@@ -15,21 +13,13 @@ import {
   PASSWORD,
   resolvedLater,
   USER,
+  useSmtpServer,
 } from './email-harness.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe.skipIf(!haveTls)('email through a real SMTP exchange (STARTTLS, AUTH)', () => {
-  let certs: ReturnType<typeof certificateDir>;
-  let smtp: FakeSmtp;
-  beforeAll(async () => {
-    certs = certificateDir();
-    smtp = await startFakeSmtp({ key: certs.key, cert: certs.cert, users: { [USER]: PASSWORD } });
-  });
-  afterAll(async () => {
-    await smtp?.close();
-    certs?.remove();
-  });
+  const server = useSmtpServer();
 
   it('takes an email_configs entry pasted from alertmanager.yml, and mails the enriched group: text and HTML parts, the graph inline', async () => {
     // As in alertmanager.yml, `type: email` added; the Subject header is an alertpipe template here.
@@ -39,7 +29,7 @@ actions:
     type: email
     to: 'oncall@example.com, sre@example.com'
     from: 'Alertmanager <alertmanager@example.com>'
-    smarthost: ${smtp.smarthost}
+    smarthost: ${server.smtp.smarthost}
     hello: alertpipe.example.com
     auth_username: ${USER}
     auth_password: '${PASSWORD}'
@@ -52,22 +42,22 @@ actions:
       X-Alertpipe-Team: sre
     send_resolved: true
 `;
-    const config = parseConfigText(yaml, path.join(certs.dir, 'alertpipe.yml'), {});
+    const config = parseConfigText(yaml, path.join(server.certs.dir, 'alertpipe.yml'), {});
     const action = createAction('oncall', config.actions.oncall!, {
       logger: createSilentLogger(),
       charts: createChartRenderer(),
-      baseDir: certs.dir,
+      baseDir: server.certs.dir,
     });
-    const before = smtp.received.length;
+    const before = server.smtp.received.length;
     const result = await action.handle(groupWithGraph(), attempt(memoryRefs()));
-    const [mail] = (await smtp.waitForMails(before + 1)).slice(before);
+    const [mail] = (await server.smtp.waitForMails(before + 1)).slice(before);
 
     // The envelope and the session: encrypted before the credentials went, then authenticated.
     expect(mail!.from).toBe('alertmanager@example.com');
     expect(mail!.to).toEqual(['oncall@example.com', 'sre@example.com']);
     expect(mail!.secure).toBe(true);
     expect(mail!.user).toBe(USER);
-    const session = smtp.events.slice(smtp.events.lastIndexOf('STARTTLS'));
+    const session = server.smtp.events.slice(server.smtp.events.lastIndexOf('STARTTLS'));
     expect(session[0]).toBe('STARTTLS');
     expect(session[1]).toMatch(/^AUTH (PLAIN|LOGIN) alerts$/);
 
@@ -100,20 +90,20 @@ actions:
     const fields = {
       to: 'oncall@example.com',
       from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
+      smarthost: server.smtp.smarthost,
       auth_username: USER,
       auth_password: PASSWORD,
       tls_config: { ca_file: 'cert.pem' },
     };
     const firing = groupWithGraph();
-    const before = smtp.received.length;
-    await emailAction(certs.dir, fields).handle(firing, attempt(refs));
+    const before = server.smtp.received.length;
+    await emailAction(server.certs.dir, fields).handle(firing, attempt(refs));
     // A restart (or another replica): a new action, the same store.
     const resolved = resolvedLater(firing, 'n-resolved');
-    await emailAction(certs.dir, fields).handle(resolved, attempt(refs));
+    await emailAction(server.certs.dir, fields).handle(resolved, attempt(refs));
     const again = { ...firing, id: 'n-again', receivedAt: new Date(resolved.receivedAt.getTime() + 60_000) };
-    await emailAction(certs.dir, fields).handle(again, attempt(refs));
-    const [first, second, third] = (await smtp.waitForMails(before + 3)).slice(before).map((m) => m.parsed);
+    await emailAction(server.certs.dir, fields).handle(again, attempt(refs));
+    const [first, second, third] = (await server.smtp.waitForMails(before + 3)).slice(before).map((m) => m.parsed);
 
     expect(second!.inReplyTo).toBe(first!.messageId);
     expect(second!.references).toBe(first!.messageId);
@@ -130,19 +120,19 @@ actions:
 
   it('sends a retried mail with the Message-ID it had, so a mail that did arrive is not a second thread', async () => {
     const refs = memoryRefs();
-    const action = emailAction(certs.dir, {
+    const action = emailAction(server.certs.dir, {
       to: 'oncall@example.com',
       from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
+      smarthost: server.smtp.smarthost,
       auth_username: USER,
       auth_password: PASSWORD,
       tls_config: { ca_file: 'cert.pem' },
     });
     const firing = groupWithGraph();
-    const before = smtp.received.length;
+    const before = server.smtp.received.length;
     await action.handle(firing, attempt(refs));
     await action.handle(firing, attempt(refs));
-    const [a, b] = (await smtp.waitForMails(before + 2)).slice(before).map((m) => m.parsed);
+    const [a, b] = (await server.smtp.waitForMails(before + 2)).slice(before).map((m) => m.parsed);
     expect(b!.messageId).toBe(a!.messageId);
     expect(b!.inReplyTo).toBeUndefined();
   });
@@ -165,19 +155,19 @@ actions:
     const fields = {
       to: 'oncall@example.com',
       from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
+      smarthost: server.smtp.smarthost,
       auth_username: USER,
       auth_password: PASSWORD,
       tls_config: { ca_file: 'cert.pem' },
     };
-    const before = smtp.received.length;
-    await emailAction(certs.dir, fields).handle(hostile, attempt());
-    await emailAction(certs.dir, {
+    const before = server.smtp.received.length;
+    await emailAction(server.certs.dir, fields).handle(hostile, attempt());
+    await emailAction(server.certs.dir, {
       ...fields,
       html: '<p>{% for a in alerts %}<b>{{ a.labels.pod }}</b> {{ a.annotations.summary | default: "" }}{% endfor %}</p>',
       text: '{% for a in alerts %}{{ a.labels.pod }} {% endfor %}',
     }).handle(hostile, attempt());
-    const [standard, templated] = (await smtp.waitForMails(before + 2)).slice(before).map((m) => m.parsed);
+    const [standard, templated] = (await server.smtp.waitForMails(before + 2)).slice(before).map((m) => m.parsed);
     for (const html of [String(standard!.html), String(templated!.html)]) {
       expect(html).not.toContain('<script');
       expect(html).not.toContain('<img src=x');
@@ -199,17 +189,17 @@ actions:
         labels: { ...group.alerts[1]!.labels, pod: `pod-${i}` },
       })),
     };
-    const before = smtp.received.length;
-    await emailAction(certs.dir, {
+    const before = server.smtp.received.length;
+    await emailAction(server.certs.dir, {
       to: 'oncall@example.com',
       from: 'alertpipe@example.com',
-      smarthost: smtp.smarthost,
+      smarthost: server.smtp.smarthost,
       auth_username: USER,
       auth_password: PASSWORD,
       tls_config: { ca_file: 'cert.pem' },
       max_alerts: 5,
     }).handle(many, attempt());
-    const [mail] = (await smtp.waitForMails(before + 1)).slice(before);
+    const [mail] = (await server.smtp.waitForMails(before + 1)).slice(before);
     expect(mail!.parsed.text).toContain('…and 35 more alerts');
     expect(mail!.parsed.text).toContain('pod pod-4');
     expect(mail!.parsed.text).not.toContain('pod pod-5');

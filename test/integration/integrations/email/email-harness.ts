@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 import type { GraphData } from '../../../../src/charts/graph-data.js';
 import type { Action, ActionContext } from '../../../../src/integrations/action.js';
@@ -8,6 +9,7 @@ import { actionConfigSchema, createAction, type ActionConfig } from '../../../..
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import { createSilentLogger } from '../../../../src/observability/logger.js';
 import type { MessageRef, MessageRefStore } from '../../../../src/store/ports/message-refs.js';
+import { startFakeSmtp, type FakeSmtp } from '../../../support/fake-smtp.js';
 import { canMakeCertificates, makeTestCertificate } from '../../../support/test-certificate.js';
 import { enrichedGroup } from '../../../support/chat-platforms.js';
 
@@ -24,6 +26,23 @@ export function certificateDir(): { dir: string; key: Buffer; cert: Buffer; remo
 
 export const USER = 'alerts';
 export const PASSWORD = 'pässw0rd-of-the-relay';
+
+/**
+ * A real SMTP server (STARTTLS with a fresh certificate, AUTH for USER) for the tests of one
+ * describe block: started before them, stopped and its certificate removed after.
+ */
+export function useSmtpServer(): { readonly certs: ReturnType<typeof certificateDir>; readonly smtp: FakeSmtp } {
+  const server = {} as { certs: ReturnType<typeof certificateDir>; smtp: FakeSmtp };
+  beforeAll(async () => {
+    server.certs = certificateDir();
+    server.smtp = await startFakeSmtp({ key: server.certs.key, cert: server.certs.cert, users: { [USER]: PASSWORD } });
+  });
+  afterAll(async () => {
+    await server.smtp?.close();
+    server.certs?.remove();
+  });
+  return server;
+}
 
 /** The email action of these fields, built as the registry builds it, its relative paths in `baseDir`. */
 export function emailAction(baseDir: string, fields: Record<string, unknown>, name = 'mail'): Action {

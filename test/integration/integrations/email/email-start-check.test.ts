@@ -1,11 +1,10 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { preflight } from '../../../../src/app/preflight.js';
 import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 import { parseConfigText } from '../../../../src/config/load-config.js';
 import { createSilentLogger } from '../../../../src/observability/logger.js';
-import { startFakeSmtp, type FakeSmtp } from '../../../support/fake-smtp.js';
-import { certificateDir, emailAction, haveTls, PASSWORD, USER } from './email-harness.js';
+import { emailAction, haveTls, PASSWORD, USER, useSmtpServer } from './email-harness.js';
 
 /** A loopback port nothing listens on: taken, then given back. */
 async function closedPort(): Promise<number> {
@@ -17,33 +16,24 @@ async function closedPort(): Promise<number> {
 }
 
 describe.skipIf(!haveTls)('email: the SMTP check at start', () => {
-  let certs: ReturnType<typeof certificateDir>;
-  let smtp: FakeSmtp;
+  const server = useSmtpServer();
   const fields = (overrides: Record<string, unknown> = {}) => ({
     to: 'oncall@example.com',
     from: 'alertpipe@example.com',
-    smarthost: smtp.smarthost,
+    smarthost: server.smtp.smarthost,
     auth_username: USER,
     auth_password: PASSWORD,
     tls_config: { ca_file: 'cert.pem' },
     ...overrides,
   });
   const startCheck = (overrides: Record<string, unknown> = {}) =>
-    emailAction(certs.dir, fields(overrides)).capabilities!.startCheck!(new AbortController().signal);
-  beforeAll(async () => {
-    certs = certificateDir();
-    smtp = await startFakeSmtp({ key: certs.key, cert: certs.cert, users: { [USER]: PASSWORD } });
-  });
-  afterAll(async () => {
-    await smtp?.close();
-    certs?.remove();
-  });
+    emailAction(server.certs.dir, fields(overrides)).capabilities!.startCheck!(new AbortController().signal);
 
   it('greets the server, takes STARTTLS and logs in, and sends no mail', async () => {
-    const before = { mails: smtp.received.length, events: smtp.events.length };
+    const before = { mails: server.smtp.received.length, events: server.smtp.events.length };
     expect(await startCheck()).toEqual({});
-    expect(smtp.events.slice(before.events)).toEqual(['STARTTLS', `AUTH PLAIN ${USER}`]);
-    expect(smtp.received).toHaveLength(before.mails);
+    expect(server.smtp.events.slice(before.events)).toEqual(['STARTTLS', `AUTH PLAIN ${USER}`]);
+    expect(server.smtp.received).toHaveLength(before.mails);
   });
 
   it('warns of refused credentials with the reply, the password kept out', async () => {
@@ -63,7 +53,7 @@ describe.skipIf(!haveTls)('email: the SMTP check at start', () => {
   it('is a warning at start, and check-config does not connect at all', async () => {
     const port = await closedPort();
     const text = `actions:\n  mail: { type: email, to: oncall@example.com, from: alertpipe@example.com, smarthost: "127.0.0.1:${port}" }\nroutes:\n  - actions: [mail]\n`;
-    const loaded = { config: parseConfigText(text, 'test.yml', {}), source: 'file' as const, baseDir: certs.dir, file: 'test.yml' };
+    const loaded = { config: parseConfigText(text, 'test.yml', {}), source: 'file' as const, baseDir: server.certs.dir, file: 'test.yml' };
     const options = { logger: createSilentLogger(), charts: createChartRenderer() };
     const atStart = await preflight(loaded, options);
     expect(atStart.warnings).toEqual([expect.stringMatching(/^actions\.mail: the mail server could not be used at start/)]);
