@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './create-app.js';
 import { createConfigReloader } from './config-reload.js';
-import { createSlackSockets } from './slack-sockets.js';
+import { createSlackSockets, type SocketTuning } from './slack-sockets.js';
 import type { ReloadAnswer } from '../http/health/reload-routes.js';
 import { assembleGeneration, type ConfigGeneration } from './config-generation.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
@@ -37,8 +37,8 @@ export interface ServiceOptions {
   readonly listen?: string;
   /** How a reload reads the config again; by default the same file (or the environment) as at start. */
   readonly loadConfig?: () => Promise<LoadedConfig>;
-  /** Slack Socket Mode's pings, silence bound and backoff (tests shorten them). */
-  readonly slackSocket?: Parameters<typeof createSlackSockets>[0]['tuning'];
+  /** Slack Socket Mode's pings, silence bound, backoff and grace before not ready (tests shorten them). */
+  readonly slackSocket?: SocketTuning;
 }
 
 export interface Service {
@@ -87,7 +87,12 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const generationDeps = { store, logger, metrics, delivery, shutdownSignal: shutdown.signal, slackClicks };
   const assemble = (next: LoadedConfig, checked: Prepared): ConfigGeneration => assembleGeneration(next, checked, generationDeps);
   let live = assemble(loaded, prepared);
-  const slackSockets = createSlackSockets({ logger, metrics, ...(options.slackSocket ? { tuning: options.slackSocket } : {}) });
+  const slackSockets = createSlackSockets({
+    logger,
+    metrics,
+    clicks: slackClicks,
+    ...(options.slackSocket ? { tuning: options.slackSocket } : {}),
+  });
   const recovered = await store.recover();
   deadLettered(recovered.deadLettered);
 

@@ -2,8 +2,11 @@ import type { ReadinessCheck } from '../http/health/health-routes.js';
 import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
 import { receiveSocketEnvelope } from '../integrations/slack/slack-socket-clicks.js';
 import { startSocketMode, type SocketModeConnection, type SocketModeOptions } from '../integrations/slack/slack-socket-mode.js';
+import type { InFlightWork } from '../lib/in-flight-work.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+
+export type SocketTuning = Pick<SocketModeOptions, 'pingIntervalMs' | 'silenceMs' | 'backoff'> & { readonly downGraceMs?: number };
 
 export interface SlackSockets {
   /** Closes the connections of the config that was in force and opens those of `next` (start, reload). */
@@ -25,9 +28,12 @@ const DOWN_GRACE_MS = 15_000;
 export function createSlackSockets(deps: {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** For tests: faster pings, shorter silences and backoffs. */
-  readonly tuning?: Pick<SocketModeOptions, 'pingIntervalMs' | 'silenceMs' | 'backoff'>;
+  /** Shutdown waits for these: an envelope acknowledged is handled before the store closes. */
+  readonly clicks: InFlightWork;
+  /** For tests: faster pings, shorter silences and backoffs, a shorter grace before not ready. */
+  readonly tuning?: SocketTuning;
 }): SlackSockets {
+  const { downGraceMs = DOWN_GRACE_MS, ...tuning } = deps.tuning ?? {};
   let connections: Array<{ readonly action: string; readonly connection: SocketModeConnection }> = [];
   const logger = deps.logger.child({ component: 'slack-socket-mode' });
 
@@ -42,11 +48,11 @@ export function createSlackSockets(deps: {
         const connection = startSocketMode({
           open: socket.open,
           logger: child,
-          ...deps.tuning,
+          ...tuning,
           onEnvelope: (envelope) =>
-            void receiveSocketEnvelope(next, envelope, socket.actions).catch((error: unknown) =>
-              child.error('Slack Socket Mode click could not be handled', { error: String(error) }),
-            ),
+            void deps.clicks
+              .track(receiveSocketEnvelope(next, envelope, socket.actions))
+              .catch((error: unknown) => child.error('Slack Socket Mode click could not be handled', { error: String(error) })),
           onState: (state) => deps.metrics.slackSocketConnected.set({ action }, state.connected ? 1 : 0),
           onReconnect: (reason) => deps.metrics.slackSocketReconnects.inc({ action, reason }),
         });
@@ -58,7 +64,7 @@ export function createSlackSockets(deps: {
       const down = connections
         .map(({ action, connection }) => ({ action, state: connection.state() }))
         .flatMap(({ action, state }) =>
-          !state.connected && Date.now() - state.since > DOWN_GRACE_MS
+          !state.connected && Date.now() - state.since > downGraceMs
             ? [`${action} down for ${Math.round((Date.now() - state.since) / 1000)} s (${state.reason})`]
             : [],
         );

@@ -120,15 +120,19 @@ export async function startFakeSlackApi(
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : '';
     if (token === '') return fail('not_authed');
     // apps.connections.open takes the app-level token only; every other method refuses it.
+    const injected = (): StandInAnswer | undefined => {
+      const index = failures.findIndex((f) => f.method === method);
+      return index >= 0 ? fail(failures.splice(index, 1)[0]!.error) : undefined;
+    };
     if (method === 'apps.connections.open') {
       if (token.startsWith('xoxb-') || token.startsWith('xoxp-')) return fail('not_allowed_token_type');
       if (token !== APP_TOKEN) return fail('invalid_auth');
-      return options.socket ? ok({ url: options.socket.ticketUrl() }) : fail('internal_error');
+      return injected() ?? (options.socket ? ok({ url: options.socket.ticketUrl() }) : fail('internal_error'));
     }
     if (token === APP_TOKEN) return fail('not_allowed_token_type');
     if (token !== TOKEN) return fail('invalid_auth');
-    const injected = failures.findIndex((f) => f.method === method);
-    if (injected >= 0) return fail(failures.splice(injected, 1)[0]!.error);
+    const failure = injected();
+    if (failure) return failure;
 
     switch (method) {
       case 'auth.test':

@@ -7,7 +7,8 @@ import type { SocketEnvelope } from './slack-socket-mode.js';
  * click. Slack delivers an envelope to one of the app's connections, but one whose ack was lost comes
  * again (`retry_attempt` > 0), maybe to another replica: its id is claimed in the store (shared by
  * replicas) like a signed request's signature, so it is handled once. Events other than
- * interactions (the app subscribes to none) are acknowledged and let go.
+ * interactions (the app subscribes to none) are acknowledged and let go. A store that cannot say
+ * whether the id was seen does not lose the click: it is acknowledged already, so it is handled.
  */
 export async function receiveSocketEnvelope(
   deps: SlackInteractionDeps,
@@ -23,7 +24,7 @@ export async function receiveSocketEnvelope(
     deps.logger.warn('Slack Socket Mode interaction ignored: not a block_actions payload');
     return;
   }
-  if (!(await deps.firstSeen(`envelope:${envelope.envelopeId}`))) {
+  if (!(await firstSeenOrUnknown(deps, envelope.envelopeId))) {
     deps.logger.info('Slack Socket Mode envelope received again (its ack was lost); handled once already', {
       retryAttempt: envelope.retryAttempt,
       retryReason: envelope.retryReason,
@@ -31,4 +32,16 @@ export async function receiveSocketEnvelope(
     return;
   }
   if (received.click !== undefined) deps.handle(received.click);
+}
+
+/** Whether the envelope is new; `true` when the store cannot tell (a click twice beats a click lost). */
+async function firstSeenOrUnknown(deps: SlackInteractionDeps, envelopeId: string): Promise<boolean> {
+  try {
+    return await deps.firstSeen(`envelope:${envelopeId}`);
+  } catch (error) {
+    deps.logger.warn('Slack Socket Mode envelope not checked against the store; handled, since its ack went out already', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return true;
+  }
 }
