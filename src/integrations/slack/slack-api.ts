@@ -32,6 +32,8 @@ export interface SlackApi {
    * then cached for a while (`CHANNEL_TTL_MS`); fails unless the bot is a member.
    */
   channelId(channel: string, signal?: AbortSignal): Promise<string>;
+  /** Drops the cached ID of `channel`: Slack refused a post to it, so the next `channelId` asks again. */
+  forgetChannel(channel: string): void;
   /** `apps.connections.open` (the client's token must be the app-level one): a Socket Mode `wss://` URL. */
   openSocketUrl(signal?: AbortSignal): Promise<string>;
   postMessage(args: PostArgs, signal?: AbortSignal): Promise<{ readonly channel: string; readonly ts: string }>;
@@ -133,6 +135,9 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       if (channels.size >= MAX_CACHED_CHANNELS) channels.delete(channels.keys().next().value as string);
       channels.set(channel, { id: found.id, until: Date.now() + CHANNEL_TTL_MS });
       return found.id;
+    },
+    forgetChannel(channel) {
+      channels.delete(channel);
     },
     async openSocketUrl(signal) {
       return (await call<{ url: string }>('apps.connections.open', {}, signal)).url;

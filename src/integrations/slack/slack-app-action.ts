@@ -10,7 +10,7 @@ import { REPOST_ERRORS, SlackPlatformError } from './slack-api-error.js';
 import { uploadGraphs } from './slack-graph-upload.js';
 import { checkSlackApp } from './check-slack-app.js';
 import { createChannelTargets } from './slack-channel-target.js';
-import { duration, nextEpisode, startEpisode, type EpisodeState } from './slack-episode.js';
+import { duration, nextEpisode, startEpisode, type EpisodeState, type EpisodeStep } from './slack-episode.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 
 export interface SlackAppConfig extends ChatMessageConfig {
@@ -103,10 +103,10 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
 
   async function deliver(notification: Parameters<Action['handle']>[0], refs: MessageRefStore, ctx: ActionContext): Promise<ActionResult> {
     const { signal } = ctx;
-    const { channelId, note } = await targets.resolve(notification, signal);
+    let target = await targets.resolve(notification, signal);
     const id = messageRefId(name, config.channel, notification.groupKey);
     const built = messageOf(notification);
-    const message = note === undefined ? built : { ...built, notes: [...built.notes, note] };
+    const withNote = (note: string | undefined) => (note === undefined ? built : { ...built, notes: [...built.notes, note] });
     const metadata = {
       event_type: 'alertpipe_group',
       event_payload: {
@@ -126,31 +126,53 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
         state: state as unknown as Record<string, unknown>,
         updatedAt: Date.now(),
       });
-    const stepAfter = (previous: MessageRef | undefined) => nextEpisode(previous?.state as EpisodeState | undefined, notification, message);
+    const stepAfter = (previous: MessageRef | undefined) =>
+      nextEpisode(previous?.state as EpisodeState | undefined, notification, withNote(target.note));
+
+    /**
+     * A new top-level message, in the group's channel or, when Slack refuses that channel now
+     * (the bot removed since it was looked up), in the fallback channel, saying so.
+     */
+    async function postTopLevel(
+      step: Exclude<EpisodeStep, { kind: 'stale' }>,
+    ): Promise<{ ts: string; channel: string; state: EpisodeState }> {
+      try {
+        const posted = await api.postMessage({ channel: target.channelId, ...render(id, step.state), metadata }, signal);
+        return { ...posted, state: step.state };
+      } catch (error) {
+        const fallback = await targets.refused(target, error, signal);
+        if (fallback === undefined) throw error;
+        target = fallback;
+        const state = { ...step.state, message: withNote(fallback.note) };
+        const posted = await api.postMessage({ channel: fallback.channelId, ...render(id, state), metadata }, signal);
+        return { ...posted, state };
+      }
+    }
 
     /** The message posted or edited and its reference saved. */
     async function placeMessage(previous: MessageRef | undefined) {
-      const step = stepAfter(previous);
+      let step = stepAfter(previous);
       if (step.kind === 'stale') return undefined;
-      const body = render(id, step.state);
       let ts: string;
-      let channel = previous?.channelId ?? channelId;
+      let channel = previous?.channelId ?? target.channelId;
       let outcome: string;
       if (step.kind === 'update' && previous !== undefined) {
         try {
-          await api.update({ channel, ts: previous.ts, ...body, metadata }, signal);
+          await api.update({ channel, ts: previous.ts, ...render(id, step.state), metadata }, signal);
           ts = previous.ts;
           outcome = 'updated';
         } catch (error) {
           if (!(error instanceof SlackPlatformError) || !REPOST_ERRORS.has(error.code)) throw error;
           // Deleted, too old to edit, or not ours: a fresh message carries the episode on.
-          const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
+          const posted = await postTopLevel(step);
           ({ ts, channel } = posted);
+          step = { kind: 'update', state: posted.state };
           outcome = `posted anew (${error.code})`;
         }
       } else {
-        const posted = await api.postMessage({ channel: channelId, ...body, metadata }, signal);
+        const posted = await postTopLevel(step);
         ({ ts, channel } = posted);
+        step = { kind: 'post', state: posted.state };
         outcome = 'posted';
       }
       // Saved before the replies: a retry after a failed reply edits this message and posts the same replies.
@@ -191,7 +213,9 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
         ? ''
         : `; ${graphs.uploaded} graph${graphs.uploaded === 1 ? '' : 's'} attached${graphs.failed > 0 ? `, ${graphs.failed} failed` : ''}`;
     return {
-      detail: `${outcome} the message of ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}${pictures}`,
+      detail: `${outcome} the message of ${notification.alerts.length} alert${notification.alerts.length === 1 ? '' : 's'}${pictures}${
+        target.note === undefined ? '' : `; ${target.note}`
+      }`,
       data: { channel, ts, replies: step.kind === 'update' ? step.state.pendingReplies : [], graphs },
     };
   }
