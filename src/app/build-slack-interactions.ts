@@ -41,10 +41,10 @@ export function buildSlackInteractions(deps: {
     if (app.signingSecret) signers.set(app.signingSecret, [...(signers.get(app.signingSecret) ?? []), app.action]);
   const logger = deps.logger.child({ component: 'slack-interactions' });
   // Each app-level token once, with the apps it speaks for: one socket per Slack app, not per action.
-  const sockets = new Map<string, { open: (signal: AbortSignal) => Promise<string>; actions: string[] }>();
+  const sockets = new Map<string, { appToken: string; open: (signal: AbortSignal) => Promise<string>; actions: string[] }>();
   for (const app of apps.values()) {
     if (app.socketMode === undefined) continue;
-    const socket = sockets.get(app.socketMode.appToken) ?? { open: app.socketMode.open, actions: [] };
+    const socket = sockets.get(app.socketMode.appToken) ?? { appToken: app.socketMode.appToken, open: app.socketMode.open, actions: [] };
     socket.actions.push(app.action);
     sockets.set(app.socketMode.appToken, socket);
   }

@@ -7,6 +7,8 @@ export type { SlackInteraction } from './slack-interaction-payload.js';
 
 /** An app-level token's Socket Mode: how to open its connection, and the Slack app actions it receives clicks for. */
 export interface SocketModeApp {
+  /** The app-level token: what a reload that keeps it keeps the connection by. */
+  readonly appToken: string;
   /** `apps.connections.open`: a fresh `wss://` URL. */
   readonly open: (signal: AbortSignal) => Promise<string>;
   readonly actions: readonly string[];
