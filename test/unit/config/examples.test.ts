@@ -14,9 +14,12 @@ function envFor(text: string): NodeJS.ProcessEnv {
   const value = (name: string): string =>
     name === 'DATABASE_URL'
       ? 'postgres://alertpipe:secret@db.example:5432/alertpipe'
-      : name.endsWith('_URL')
-        ? 'https://hooks.example.com/x'
-        : 'secret-value';
+      : // Slack's app-level token is checked for its xapp- prefix.
+        name === 'SLACK_APP_TOKEN'
+        ? 'xapp-1-A0APP0001-1-secret-value'
+        : name.endsWith('_URL')
+          ? 'https://hooks.example.com/x'
+          : 'secret-value';
   return Object.fromEntries(names.map((name) => [name, value(name)]));
 }
 
