@@ -1,4 +1,4 @@
-import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildPrometheusClient, policiesOf, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -12,6 +12,9 @@ import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
 import type { Route } from '../pipeline/router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
+import type { EscalationPolicy } from '../oncall/escalation-policy.js';
+import type { OnCallLookup } from '../oncall/on-call.js';
 
 /**
  * Everything built from one config that a reload swaps whole: the routes, the actions (with their
@@ -24,6 +27,9 @@ export interface ConfigGeneration {
   readonly pipeline: PipelineContext;
   readonly limits: DestinationLimits;
   readonly slackInteractions: SlackInteractionDeps;
+  /** `escalations:` by name, and who is on call (`schedules:`, `people:`): what the timers loop asks at each step. */
+  readonly policies: ReadonlyMap<string, EscalationPolicy>;
+  readonly onCall: OnCallLookup;
 }
 
 /** What every generation shares: built once at start, never swapped. */
@@ -35,12 +41,15 @@ export interface GenerationDeps {
   readonly delivery: Config['delivery'];
   readonly shutdownSignal: AbortSignal;
   readonly slackClicks: InFlightWork;
+  /** Acknowledges, unacknowledges and resolves episodes (a Slack click's Acknowledge too). */
+  readonly incidentControl: IncidentControl;
 }
 
 /** The generation of a config that passed preflight (its actions and enrichers built). */
-export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: Prepared, deps: GenerationDeps): ConfigGeneration {
+export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onCall }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
   const routes = routesOf(next.config, actions);
+  const policies = policiesOf(next.config);
   const pipeline: PipelineContext = {
     routes,
     actions,
@@ -54,6 +63,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     shutdownSignal,
     messageRefs: store,
     firstPostClaims: store,
+    policies,
   };
   const slackInteractions = buildSlackInteractions({
     actions,
@@ -64,6 +74,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     clicks: deps.slackClicks,
     shutdownSignal,
     alertmanagerUrl: next.config.alertmanager.url,
+    incidentControl: deps.incidentControl,
   });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
+  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, policies, onCall };
 }
