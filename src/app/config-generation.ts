@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
 import type { Route } from '../pipeline/router.js';
+import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ConfigGeneration {
   readonly pipeline: PipelineContext;
   readonly limits: DestinationLimits;
   readonly slackInteractions: SlackInteractionDeps;
+  /** Who is on call, by this config's schedules. */
+  readonly onCall: ScheduleLookup;
 }
 
 /** What every generation shares: built once at start, never swapped. */
@@ -38,7 +41,7 @@ export interface GenerationDeps {
 }
 
 /** The generation of a config that passed preflight (its actions and enrichers built). */
-export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: Prepared, deps: GenerationDeps): ConfigGeneration {
+export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onCall }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
   const routes = routesOf(next.config, actions);
   const pipeline: PipelineContext = {
@@ -65,5 +68,5 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     shutdownSignal,
     alertmanagerUrl: next.config.alertmanager.url,
   });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
+  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, onCall };
 }

@@ -11,6 +11,10 @@ import { createErrorMiddleware, notFoundHandler } from '../http/error-middleware
 import type { ChartRenderer } from '../charts/render-chart-png.js';
 import { createGraphRouter } from '../http/graphs/graph-routes.js';
 import { createHistoryRouter } from '../http/history/history-routes.js';
+import { createIncidentRouter } from '../http/incidents/incident-routes.js';
+import { createOnCallRouter } from '../http/incidents/on-call-routes.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
+import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 import { createAmExecutorRouter } from '../http/ingest/am-executor-routes.js';
 import { createIngestHandler, createIngestRouter } from '../http/ingest/ingest-routes.js';
 import { createSlackInteractionsRouter, type SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
@@ -44,6 +48,10 @@ export interface AppDeps {
   readonly onRetry?: () => void;
   /** `POST /-/reload`; absent, there is no such route. */
   readonly reload?: () => Promise<ReloadAnswer>;
+  /** How `/api/incidents` and the console move an episode; absent, there are no such routes. */
+  readonly incidentControl?: IncidentControl;
+  /** The schedules in force, for `GET /api/oncall`; absent, there is no such route. */
+  readonly onCall?: () => ScheduleLookup;
 }
 
 /**
@@ -76,6 +84,9 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
     }),
   );
+  if (deps.incidentControl)
+    app.use(createIncidentRouter({ incidents: deps.store, control: deps.incidentControl, auth: consoleAuth, bodyLimit: deps.bodyLimit }));
+  if (deps.onCall) app.use(createOnCallRouter({ onCall: deps.onCall, auth: consoleAuth }));
   app.use(createConsoleStaticRouter(consoleAuth));
   // A graph link is opened in a browser, from a chat message: the console's credentials.
   app.use(createGraphRouter(deps.store, consoleAuth, deps.charts));

@@ -23,6 +23,7 @@ import { planDeliveries } from '../pipeline/plan-deliveries.js';
 import { runBeforeAck } from '../pipeline/run-before-ack.js';
 import { runJob } from '../pipeline/run-job.js';
 import { createWatchdog } from '../engine/stall-watchdog.js';
+import { createIncidentControl } from '../pipeline/escalation/incident-control.js';
 import { createIntake } from '../http/ingest/accept-notification.js';
 import { builtinEnricherCost } from '../enrichers/builtin-enrichers.js';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.js';
@@ -137,6 +138,9 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     metrics,
   });
 
+  // Until escalation policies run, a config that names one is refused: no episode walks a chain.
+  const incidentControl = createIncidentControl({ store, policies: () => new Map(), logger, metrics });
+
   let accepting = true;
   const app = createApp({
     charts,
@@ -160,6 +164,8 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     routing: () => live,
     onRetry: () => dispatcher.kick(),
     reload,
+    incidentControl,
+    onCall: () => live.onCall,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
       queue: () =>
