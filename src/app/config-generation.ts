@@ -1,4 +1,4 @@
-import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildPrometheusClient, policiesOf, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -11,8 +11,10 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
 import type { Route } from '../pipeline/router.js';
-import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
+import type { EscalationPolicy } from '../oncall/escalation-policy.js';
+import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 
 /**
  * Everything built from one config that a reload swaps whole: the routes, the actions (with their
@@ -25,7 +27,8 @@ export interface ConfigGeneration {
   readonly pipeline: PipelineContext;
   readonly limits: DestinationLimits;
   readonly slackInteractions: SlackInteractionDeps;
-  /** Who is on call, by this config's schedules. */
+  /** `escalations:` by name, and who is on call (`schedules:`, `people:`): what the timers loop asks at each step. */
+  readonly policies: ReadonlyMap<string, EscalationPolicy>;
   readonly onCall: ScheduleLookup;
 }
 
@@ -38,12 +41,15 @@ export interface GenerationDeps {
   readonly delivery: Config['delivery'];
   readonly shutdownSignal: AbortSignal;
   readonly slackClicks: InFlightWork;
+  /** Acknowledges, unacknowledges and resolves episodes (a Slack click's Acknowledge too). */
+  readonly incidentControl: IncidentControl;
 }
 
 /** The generation of a config that passed preflight (its actions and enrichers built). */
 export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onCall }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
   const routes = routesOf(next.config, actions);
+  const policies = policiesOf(next.config);
   const pipeline: PipelineContext = {
     routes,
     actions,
@@ -57,6 +63,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onC
     shutdownSignal,
     messageRefs: store,
     firstPostClaims: store,
+    policies,
   };
   const slackInteractions = buildSlackInteractions({
     actions,
@@ -67,6 +74,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onC
     clicks: deps.slackClicks,
     shutdownSignal,
     alertmanagerUrl: next.config.alertmanager.url,
+    incidentControl: deps.incidentControl,
   });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, onCall };
+  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, policies, onCall };
 }

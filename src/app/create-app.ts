@@ -46,10 +46,10 @@ export interface AppDeps {
   readonly routing?: () => { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action> };
   /** A retried job is due now: wake delivery. */
   readonly onRetry?: () => void;
+  /** Acknowledges, unacknowledges and resolves episodes under escalation: what the incidents API and the console call; absent, there are no such routes. */
+  readonly incidentControl?: IncidentControl;
   /** `POST /-/reload`; absent, there is no such route. */
   readonly reload?: () => Promise<ReloadAnswer>;
-  /** How `/api/incidents` and the console move an episode; absent, there are no such routes. */
-  readonly incidentControl?: IncidentControl;
   /** The schedules in force, for `GET /api/oncall`; absent, there is no such route. */
   readonly onCall?: () => ScheduleLookup;
 }
