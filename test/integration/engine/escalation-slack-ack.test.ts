@@ -21,8 +21,12 @@ describe("Slack's Acknowledge stops an episode's chain", () => {
       'escalations:',
       '  page:',
       '    steps:',
-      '      - { after: 2s, actions: [pager] }',
+      '      - { after: 2s, notify: { schedule: primary }, actions: [pager, oncall] }',
       '      - { after: 1s, actions: [pager] }',
+      'schedules:',
+      "  primary: { rotation: { participants: [alice], shift: 1w, handoff: 'monday 09:00' } }",
+      'people:',
+      '  alice: { slack: U0ALICE01 }',
       'routes:',
       // Its actions run now, the chain after.
       '  - { matchers: [\'severity="critical"\'], actions: [oncall], escalation: page }',
@@ -69,6 +73,11 @@ describe("Slack's Acknowledge stops an episode's chain", () => {
     expect((await app.post('/alert', groupBody('Unclicked', 'firing'))).status).toBe(200);
     await until(() => pagerduty.accepted.some((e) => e.payload?.class === 'Unclicked'), 5_000, 'step 1 paged');
     const [episode] = await app.service.store.listIncidents({ states: ['triggered'], groupKey: groupKeyOf('Unclicked'), limit: 1 });
+    // In the episode's thread, where a mention notifies (an edited message's would not).
+    const top = slack.topLevel().find((m) => JSON.stringify(m).includes('Unclicked'));
+    await until(() => slack.thread(top?.ts ?? '').length > 0, 3_000, 'the step in the thread');
+    expect(slack.thread(top?.ts ?? '')[0]?.text).toMatch(/Escalation page, step 1 of 2[\s\S]*On call: <@U0ALICE01> \(primary/);
+    expect(slack.topLevel().filter((m) => JSON.stringify(m).includes('Unclicked'))).toHaveLength(1);
     await click('Unclicked');
     await until(async () => (await app.service.store.getIncident(episode?.id ?? ''))?.state === 'acknowledged', 2_000, 'acknowledged');
     await sleep(1_500);
