@@ -14,7 +14,7 @@ import type { Route } from '../pipeline/router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import type { IncidentControl } from '../integrations/incident-control.js';
 import type { EscalationPolicy } from '../oncall/escalation-policy.js';
-import type { OnCallLookup } from '../oncall/on-call.js';
+import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 
 /**
  * Everything built from one config that a reload swaps whole: the routes, the actions (with their
@@ -29,7 +29,7 @@ export interface ConfigGeneration {
   readonly slackInteractions: SlackInteractionDeps;
   /** `escalations:` by name, and who is on call (`schedules:`, `people:`): what the timers loop asks at each step. */
   readonly policies: ReadonlyMap<string, EscalationPolicy>;
-  readonly onCall: OnCallLookup;
+  readonly onCall: ScheduleLookup;
 }
 
 /** What every generation shares: built once at start, never swapped. */

@@ -11,6 +11,10 @@ import { createErrorMiddleware, notFoundHandler } from '../http/error-middleware
 import type { ChartRenderer } from '../charts/render-chart-png.js';
 import { createGraphRouter } from '../http/graphs/graph-routes.js';
 import { createHistoryRouter } from '../http/history/history-routes.js';
+import { createIncidentRouter } from '../http/incidents/incident-routes.js';
+import { createOnCallRouter } from '../http/incidents/on-call-routes.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
+import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 import { createAmExecutorRouter } from '../http/ingest/am-executor-routes.js';
 import { createIngestHandler, createIngestRouter } from '../http/ingest/ingest-routes.js';
 import { createSlackInteractionsRouter, type SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
@@ -19,7 +23,6 @@ import type { Logger } from '../observability/logger.js';
 import type { SecretMasker } from '../observability/mask-secrets.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Route } from '../pipeline/router.js';
-import type { IncidentControl } from '../integrations/incident-control.js';
 
 export interface AppDeps {
   readonly accept: AcceptNotification;
@@ -43,10 +46,12 @@ export interface AppDeps {
   readonly routing?: () => { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action> };
   /** A retried job is due now: wake delivery. */
   readonly onRetry?: () => void;
-  /** Acknowledges, unacknowledges and resolves episodes under escalation: what the incidents API and the console call. */
+  /** Acknowledges, unacknowledges and resolves episodes under escalation: what the incidents API and the console call; absent, there are no such routes. */
   readonly incidentControl?: IncidentControl;
   /** `POST /-/reload`; absent, there is no such route. */
   readonly reload?: () => Promise<ReloadAnswer>;
+  /** The schedules in force, for `GET /api/oncall`; absent, there is no such route. */
+  readonly onCall?: () => ScheduleLookup;
 }
 
 /**
@@ -79,6 +84,9 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
     }),
   );
+  if (deps.incidentControl)
+    app.use(createIncidentRouter({ incidents: deps.store, control: deps.incidentControl, auth: consoleAuth, bodyLimit: deps.bodyLimit }));
+  if (deps.onCall) app.use(createOnCallRouter({ onCall: deps.onCall, auth: consoleAuth }));
   app.use(createConsoleStaticRouter(consoleAuth));
   // A graph link is opened in a browser, from a chat message: the console's credentials.
   app.use(createGraphRouter(deps.store, consoleAuth, deps.charts));

@@ -195,6 +195,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     routing: () => live,
     onRetry: () => dispatcher.kick(),
     incidentControl,
+    onCall: () => live.onCall,
     reload,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),

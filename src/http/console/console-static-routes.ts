@@ -45,7 +45,7 @@ const TYPES: Record<string, string> = {
  */
 export function createConsoleStaticRouter(auth: RequestHandler): Router {
   const assets: Record<string, Asset> = { ...vendorFiles() };
-  for (const file of ['index.html', 'app.js', 'views.js', 'tools.js', 'api.js', 'sparkline.js', 'style.css']) {
+  for (const file of ['index.html', 'app.js', 'views.js', 'tools.js', 'api.js', 'sparkline.js', 'style.css', 'incidents.js']) {
     assets[file] = { type: TYPES[path.extname(file)] as string, body: readFileSync(path.join(WEB_DIR, file)) };
   }
   const html = (assets['index.html'] as Asset).body.toString('utf8');

@@ -4,6 +4,7 @@ import htm from 'htm';
 import { getJson, outcomeOf, query } from './api.js';
 import { NotificationView, TimelineView } from './views.js';
 import { DeadLettersView, RouteTesterView } from './tools.js';
+import { IncidentsView } from './incidents.js';
 
 const html = htm.bind(h);
 const POLL_MS = 2000;
@@ -185,11 +186,13 @@ function App() {
   else if (route.page === 'alert') view = html`<${TimelineView} fingerprint=${route.arg} />`;
   else if (route.page === 'dead') view = html`<${DeadLettersView} />`;
   else if (route.page === 'test') view = html`<${RouteTesterView} />`;
+  else if (route.page === 'incidents') view = html`<${IncidentsView} />`;
   else view = html`<${NotificationsList} />`;
   return html`<header>
       <span class="brand">alertpipe</span>
       <nav aria-label="Console">
         ${link('#/', 'Notifications', '')} ${link('#/dead', 'Dead letters', 'dead')} ${link('#/test', 'Route tester', 'test')}
+        ${link('#/incidents', 'Incidents', 'incidents')}
       </nav>
     </header>
     <main>${view}</main>`;
