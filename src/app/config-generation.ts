@@ -1,10 +1,13 @@
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { buildIncidentHooks } from './build-incident-hooks.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { createDestinationLimits, type DestinationLimits } from '../engine/destination-limits.js';
+import type { IncidentHookDeps } from '../http/incident-hooks/incident-hook-routes.js';
 import type { Action } from '../integrations/action.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
 import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
 import type { InFlightWork } from '../lib/in-flight-work.js';
 import type { Logger } from '../observability/logger.js';
@@ -24,6 +27,8 @@ export interface ConfigGeneration {
   readonly pipeline: PipelineContext;
   readonly limits: DestinationLimits;
   readonly slackInteractions: SlackInteractionDeps;
+  /** The PagerDuty, Opsgenie and Telegram webhooks that acknowledge episodes. */
+  readonly incidentHooks: IncidentHookDeps;
 }
 
 /** What every generation shares: built once at start, never swapped. */
@@ -35,6 +40,8 @@ export interface GenerationDeps {
   readonly delivery: Config['delivery'];
   readonly shutdownSignal: AbortSignal;
   readonly slackClicks: InFlightWork;
+  /** How every surface acknowledges, unacknowledges or resolves an episode; the platforms' webhooks are off without it. */
+  readonly incidentControl?: IncidentControl;
 }
 
 /** The generation of a config that passed preflight (its actions and enrichers built). */
@@ -65,5 +72,6 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     shutdownSignal,
     alertmanagerUrl: next.config.alertmanager.url,
   });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
+  const incidentHooks = buildIncidentHooks({ actions, store, control: deps.incidentControl, logger, shutdownSignal });
+  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, incidentHooks };
 }
