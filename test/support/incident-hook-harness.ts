@@ -52,7 +52,7 @@ export async function startIncidentHookHarness(yaml: string, env: NodeJS.Process
             : { to: 'resolved', by };
       const result = await store.changeIncident(incident.id, change, Date.now());
       if (result.changed) return { done: true, incident: result.incident };
-      if (result.reason === 'not found') return result;
+      if (result.reason === 'not found') return { done: false, reason: 'not found' };
       return { done: false, reason: 'conflict', incident: result.incident, message: `the episode is ${result.incident.state}` };
     },
   };

@@ -14,6 +14,8 @@ export interface TelegramTarget {
   readonly threadId?: number | undefined;
   readonly parseMode: TelegramParseMode;
   readonly silent: boolean;
+  /** The inline keyboard of a firing group's message (its Acknowledge button), when presses can arrive. */
+  readonly keyboard?: (messageRef: string) => Readonly<Record<string, unknown>>;
 }
 
 // editMessageText answers these when the message is gone or may no longer be edited (deleted, too
@@ -45,7 +47,9 @@ export async function deliverToTelegram(
   if (step.kind === 'stale') return { detail: 'older than what the message shows; not applied' };
   const parse = target.parseMode === 'HTML' ? { parse_mode: 'HTML' } : {};
   // The links are Source, Runbook, Silence: a preview card of one of them would only push the alert out of sight.
-  const shown = { text, ...parse, link_preview_options: { is_disabled: true } };
+  // A resolved group's message loses its button: an edit without reply_markup removes the keyboard.
+  const keyboard = notification.status === 'firing' && target.keyboard ? { reply_markup: target.keyboard(id) } : {};
+  const shown = { text, ...parse, link_preview_options: { is_disabled: true }, ...keyboard };
   const send = (extra: Record<string, unknown>, body: Record<string, unknown>): Promise<number> =>
     api
       .call(

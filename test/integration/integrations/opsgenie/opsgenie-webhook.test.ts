@@ -51,7 +51,11 @@ describe('Opsgenie outgoing webhook', () => {
 
   it('without the secret, or with another, 401 and nothing changes', async () => {
     const body = opsgenieDelivery('Acknowledge', alias);
-    for (const headers of [{}, { 'x-webhook-secret': 'opsgenie-shared-secret-wrong!!!!!' }, { 'x-webhook-secret': '' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'x-webhook-secret': 'opsgenie-shared-secret-wrong!!!!!' },
+      { 'x-webhook-secret': '' },
+    ]) {
       expect((await harness.post('/opsgenie/webhooks', body, headers)).status).toBe(401);
     }
     expect((await harness.post('/opsgenie/webhooks?secret=nope', body)).status).toBe(401);
