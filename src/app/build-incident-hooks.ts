@@ -12,13 +12,13 @@ const OPEN_EPISODES_SEARCHED = 1_000;
 /**
  * The webhooks of the configured actions that declare `incidentWebhook` (PagerDuty, Opsgenie,
  * Telegram), joined to the one `IncidentControl`: each platform's target is turned into the
- * episode it means here, since only the app reads the store. Without an `IncidentControl` the
- * webhooks are off (their paths answer 404).
+ * episode it means here, since only the app reads the store. With no such action, the paths
+ * answer 404.
  */
 export function buildIncidentHooks(deps: {
   readonly actions: ReadonlyMap<string, Action>;
   readonly store: DeliveryStore;
-  readonly control: IncidentControl | undefined;
+  readonly control: IncidentControl;
   readonly logger: Logger;
   readonly shutdownSignal: AbortSignal;
 }): IncidentHookDeps {
@@ -26,7 +26,7 @@ export function buildIncidentHooks(deps: {
   const hooks: IncidentWebhook[] = [];
   for (const action of deps.actions.values()) {
     const hook = action.capabilities?.incidentWebhook;
-    if (hook !== undefined && control !== undefined) hooks.push(hook);
+    if (hook !== undefined) hooks.push(hook);
   }
   const logger = deps.logger.child({ component: 'incident-webhooks' });
   for (const path of new Set(hooks.map((h) => h.path))) logger.info('incident webhook on', { path });
@@ -54,7 +54,7 @@ export function buildIncidentHooks(deps: {
     shutdownSignal: deps.shutdownSignal,
     async run({ target, command, by }) {
       const ref = await refOf(target);
-      if (ref === undefined || control === undefined) return { done: false, reason: 'not found' };
+      if (ref === undefined) return { done: false, reason: 'not found' };
       return control.command(ref, command, by);
     },
   };

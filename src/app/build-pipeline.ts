@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import type { Route } from '../pipeline/router.js';
+import type { EscalationPolicy } from '../oncall/escalation-policy.js';
 
 /** How the config becomes the pipeline's parts: the Prometheus client, actions, enrichers, routes. */
 
@@ -44,6 +45,20 @@ export function buildActions(config: Config, logger: Logger, more: Omit<ActionDe
 /** Without routes, every alert goes to every action: the environment-only behaviour. */
 export function routesOf(config: Config, actions: ReadonlyMap<string, Action>): Route[] {
   return config.routes ?? [{ matchers: [], actions: [...actions.keys()], continue: false }];
+}
+
+/** The config's `escalations:` as the engine walks them (durations already in ms). */
+export function policiesOf(config: Config): Map<string, EscalationPolicy> {
+  return new Map(
+    Object.entries(config.escalations ?? {}).map(([name, policy]) => [
+      name,
+      {
+        name,
+        repeat: policy.repeat,
+        steps: policy.steps.map((step) => ({ after: step.after, actions: step.actions, ...(step.notify ? { notify: step.notify } : {}) })),
+      },
+    ]),
+  );
 }
 
 const DEFAULT_ENRICHER_TIMEOUT_MS = 3_000;

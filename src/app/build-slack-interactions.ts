@@ -10,6 +10,7 @@ import type { SlackInteractionDeps } from '../integrations/slack/slack-interacti
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { routeAlerts, type Route } from '../pipeline/router.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
 
 const CLICK_TIMEOUT_MS = 10_000;
 
@@ -29,6 +30,8 @@ export function buildSlackInteractions(deps: {
   readonly shutdownSignal: AbortSignal;
   /** `alertmanager.url` (ALERTMANAGER_URL): where Silence goes for an action that names no Alertmanager of its own. */
   readonly alertmanagerUrl: string | undefined;
+  /** Acknowledge also acknowledges the group's episode under escalation, so that its chain stops. */
+  readonly incidentControl?: IncidentControl;
 }): SlackInteractionDeps {
   const apps = new Map<string, SlackAppHandle>();
   for (const action of deps.actions.values()) {
@@ -62,18 +65,24 @@ export function buildSlackInteractions(deps: {
     count: (button, outcome) => deps.metrics.slackClicks.inc({ button, outcome }),
     async acknowledged(ref, state: EpisodeState, by) {
       const firing = Object.keys(state.alerts).filter((fp) => state.alerts[fp] === 'firing');
+      const actor = { id: by.id, name: by.name, via: 'Slack' };
       const record = await deps.store.getNotification(state.notificationId);
-      await deps.store.recordEvent(state.notificationId, {
-        at: Date.now(),
-        kind: 'acknowledged',
-        action: ref.action,
-        fingerprints: firing,
-        by: { id: by.id, name: by.name, via: 'Slack' },
-      });
-      if (record === undefined) return [];
+      const lines: string[] = [];
+      // The group's episode first: its chain stops before anything slower (PagerDuty) is asked.
+      const episode = await deps.incidentControl?.command({ groupKey: ref.groupKey }, 'acknowledge', actor);
+      if (episode?.done) lines.push(`⏹️ Escalation ${episode.incident.policy} stopped: no further step runs`);
+      // The episode's acknowledgement is the history event when there is one; else the click's own.
+      else
+        await deps.store.recordEvent(state.notificationId, {
+          at: Date.now(),
+          kind: 'acknowledged',
+          action: ref.action,
+          fingerprints: firing,
+          by: actor,
+        });
+      if (record === undefined) return lines;
       // The actions that acknowledge (PagerDuty) the same alerts were routed to, by the same routes.
       const alerts = record.notification.alerts.filter((a) => firing.includes(a.fingerprint));
-      const lines: string[] = [];
       for (const [name, routed] of routeAlerts(alerts, deps.routes).byAction) {
         const acknowledge = deps.actions.get(name)?.capabilities?.acknowledge;
         if (acknowledge === undefined) continue;

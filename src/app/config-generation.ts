@@ -1,5 +1,5 @@
-import { buildPrometheusClient, routesOf } from './build-pipeline.js';
 import { buildIncidentHooks } from './build-incident-hooks.js';
+import { buildPrometheusClient, policiesOf, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -15,6 +15,8 @@ import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
 import type { Route } from '../pipeline/router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
+import type { EscalationPolicy } from '../oncall/escalation-policy.js';
+import type { OnCallLookup } from '../oncall/on-call.js';
 
 /**
  * Everything built from one config that a reload swaps whole: the routes, the actions (with their
@@ -27,6 +29,9 @@ export interface ConfigGeneration {
   readonly pipeline: PipelineContext;
   readonly limits: DestinationLimits;
   readonly slackInteractions: SlackInteractionDeps;
+  /** `escalations:` by name, and who is on call (`schedules:`, `people:`): what the timers loop asks at each step. */
+  readonly policies: ReadonlyMap<string, EscalationPolicy>;
+  readonly onCall: OnCallLookup;
   /** The PagerDuty, Opsgenie and Telegram webhooks that acknowledge episodes. */
   readonly incidentHooks: IncidentHookDeps;
 }
@@ -40,14 +45,15 @@ export interface GenerationDeps {
   readonly delivery: Config['delivery'];
   readonly shutdownSignal: AbortSignal;
   readonly slackClicks: InFlightWork;
-  /** How every surface acknowledges, unacknowledges or resolves an episode; the platforms' webhooks are off without it. */
-  readonly incidentControl?: IncidentControl;
+  /** Acknowledges, unacknowledges and resolves episodes (a Slack click's Acknowledge, the platforms' webhooks too). */
+  readonly incidentControl: IncidentControl;
 }
 
 /** The generation of a config that passed preflight (its actions and enrichers built). */
-export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: Prepared, deps: GenerationDeps): ConfigGeneration {
+export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onCall }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
   const routes = routesOf(next.config, actions);
+  const policies = policiesOf(next.config);
   const pipeline: PipelineContext = {
     routes,
     actions,
@@ -61,6 +67,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     shutdownSignal,
     messageRefs: store,
     firstPostClaims: store,
+    policies,
   };
   const slackInteractions = buildSlackInteractions({
     actions,
@@ -71,7 +78,17 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     clicks: deps.slackClicks,
     shutdownSignal,
     alertmanagerUrl: next.config.alertmanager.url,
+    incidentControl: deps.incidentControl,
   });
   const incidentHooks = buildIncidentHooks({ actions, store, control: deps.incidentControl, logger, shutdownSignal });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, incidentHooks };
+  return {
+    routes,
+    actions,
+    pipeline,
+    limits: createDestinationLimits(store, actions, logger),
+    slackInteractions,
+    policies,
+    onCall,
+    incidentHooks,
+  };
 }

@@ -20,6 +20,7 @@ import type { Logger } from '../observability/logger.js';
 import type { SecretMasker } from '../observability/mask-secrets.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Route } from '../pipeline/router.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
 
 export interface AppDeps {
   readonly accept: AcceptNotification;
@@ -45,6 +46,8 @@ export interface AppDeps {
   readonly routing?: () => { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action> };
   /** A retried job is due now: wake delivery. */
   readonly onRetry?: () => void;
+  /** Acknowledges, unacknowledges and resolves episodes under escalation: what the incidents API and the console call. */
+  readonly incidentControl?: IncidentControl;
   /** `POST /-/reload`; absent, there is no such route. */
   readonly reload?: () => Promise<ReloadAnswer>;
 }

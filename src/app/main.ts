@@ -23,6 +23,9 @@ import { planDeliveries } from '../pipeline/plan-deliveries.js';
 import { runBeforeAck } from '../pipeline/run-before-ack.js';
 import { runJob } from '../pipeline/run-job.js';
 import { createWatchdog } from '../engine/stall-watchdog.js';
+import { createEscalationTimersLoop } from '../engine/escalation-timers-loop.js';
+import { createIncidentControl } from '../pipeline/escalation/incident-control.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
 import { createIntake } from '../http/ingest/accept-notification.js';
 import { builtinEnricherCost } from '../enrichers/builtin-enrichers.js';
 import { createLogger, type Logger, type LoggerOptions } from '../observability/logger.js';
@@ -39,6 +42,8 @@ export interface ServiceOptions {
   readonly loadConfig?: () => Promise<LoadedConfig>;
   /** Slack Socket Mode's pings, silence bound and backoff (tests shorten them). */
   readonly slackSocket?: Parameters<typeof createSlackSockets>[0]['tuning'];
+  /** The escalation loop's longest sleep with nothing due (how soon another replica's episode is seen); tests shorten it. */
+  readonly escalationIdleMs?: number;
 }
 
 export interface Service {
@@ -48,6 +53,8 @@ export interface Service {
   readonly store: DeliveryStore;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Acknowledges, unacknowledges and resolves episodes under escalation, as every surface does. */
+  readonly incidentControl: IncidentControl;
   /** Reads the config again and swaps it whole, or keeps the one in force on any problem (SIGHUP, `POST /-/reload`). */
   reload(): Promise<ReloadAnswer>;
   /** Stops accepting, lets running work finish within the grace period, closes the store. */
@@ -84,7 +91,15 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const slackClicks = new InFlightWork();
   const { delivery } = config;
 
-  const generationDeps = { store, logger, metrics, delivery, shutdownSignal: shutdown.signal, slackClicks };
+  // Built before the first generation (whose Slack clicks use it), reading the one in force when called.
+  const incidentControl = createIncidentControl({
+    store,
+    policies: () => live.policies,
+    logger: logger.child({ component: 'incidents' }),
+    metrics,
+    onRestart: () => escalations.kick(),
+  });
+  const generationDeps = { store, logger, metrics, delivery, shutdownSignal: shutdown.signal, slackClicks, incidentControl };
   const assemble = (next: LoadedConfig, checked: Prepared): ConfigGeneration => assembleGeneration(next, checked, generationDeps);
   let live = assemble(loaded, prepared);
   const slackSockets = createSlackSockets({ logger, metrics, ...(options.slackSocket ? { tuning: options.slackSocket } : {}) });
@@ -97,13 +112,27 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     metrics,
     planConcurrency: delivery.concurrency,
     jobConcurrency: delivery.concurrency * 4,
-    plan: (notification) => planDeliveries(notification, forNotification(live.pipeline, notification)),
+    plan: async (notification) => {
+      const plan = await planDeliveries(notification, forNotification(live.pipeline, notification));
+      // An episode that began may be due at once (a first step without `after`).
+      if (plan.events?.some((event) => event.kind === 'incident-opened')) escalations.kick();
+      return plan;
+    },
     runJob: async (claimed) => {
       const { limits, pipeline } = live;
       return limits.afterAttempt(claimed, await runJob(claimed, pipeline));
     },
     delayFor: (claimed, now) => live.limits.delayFor(claimed, now),
     onJobFinished: () => watchdog.jobFinished(),
+  });
+  const escalations = createEscalationTimersLoop({
+    store,
+    policies: () => live.policies,
+    onCall: () => live.onCall,
+    logger: logger.child({ component: 'escalation' }),
+    metrics,
+    onQueued: () => dispatcher.kick(),
+    ...(options.escalationIdleMs !== undefined ? { maxIdleMs: options.escalationIdleMs } : {}),
   });
   const watchdog = createWatchdog({
     thresholdMs: delivery.watchdog,
@@ -131,6 +160,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     swap: (generation) => {
       live = generation;
       dispatcher.kick();
+      escalations.kick();
       void slackSockets.replace(generation.slackInteractions);
     },
     logger,
@@ -160,6 +190,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     incidentHooks: () => live.incidentHooks,
     routing: () => live,
     onRetry: () => dispatcher.kick(),
+    incidentControl,
     reload,
     readiness: {
       accepting: () => (accepting ? { ok: true } : { ok: false, reason: 'shutting down' }),
@@ -180,6 +211,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
   const scheme = config.server.tls ? 'https' : 'http';
   const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   dispatcher.start();
+  escalations.start();
   watchdog.start();
   await slackSockets.replace(live.slackInteractions);
   logger.info('alertpipe listening', {
@@ -204,10 +236,13 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     store,
     metrics,
     logger,
+    incidentControl,
     reload,
     async stop(graceMs = delivery.shutdown_grace) {
       accepting = false;
       watchdog.stop();
+      // No step fires once shutdown began: one due now is found again at the next start.
+      await escalations.stop();
       // No click arrives over a socket once shutdown began; those already in hand finish below.
       await slackSockets.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

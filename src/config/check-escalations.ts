@@ -7,7 +7,7 @@ import type { Config } from './schema.js';
  * on-call lookup offers at start: `checkScheduleReferences`).
  */
 export function checkEscalationReferences(config: Config, actionNames: ReadonlySet<string>): ConfigProblem[] {
-  const problems: ConfigProblem[] = notRunYet(config);
+  const problems: ConfigProblem[] = [];
   const policies = Object.keys(config.escalations ?? {});
   config.routes?.forEach((route, index) => {
     if (route.escalation !== undefined && !policies.includes(route.escalation)) {
@@ -47,20 +47,5 @@ export function checkScheduleReferences(config: Config, schedules: readonly stri
       });
     });
   }
-  return problems;
-}
-
-/**
- * The episodes and their timers are kept by every store, but nothing walks a chain yet: a route
- * that named a policy would deliver nothing. Until the escalation loop runs, a config that uses
- * them is refused, at start and by `check-config`, rather than accepted and silent.
- */
-function notRunYet(config: Config): ConfigProblem[] {
-  const message = 'escalation policies are not run by this version yet (docs/oncall.md): route these alerts with actions: for now';
-  const problems: ConfigProblem[] = [];
-  if (Object.keys(config.escalations ?? {}).length > 0) problems.push({ path: 'escalations', message });
-  config.routes?.forEach((route, index) => {
-    if (route.escalation !== undefined) problems.push({ path: `routes.${index}.escalation`, message });
-  });
   return problems;
 }

@@ -46,3 +46,10 @@ export function describeEscalationStep(step: EscalationStep): string {
   const round = step.rounds > 1 ? `, round ${step.round} of ${step.rounds}` : '';
   return `Escalation ${step.policy}, step ${step.step} of ${step.steps}${round}`;
 }
+
+/** `step 1 at 2026-11-22 12:04:05 UTC: slack-alerts, paged alice`: one earlier step, in one line. */
+export function describeEscalationPage(page: EscalationPage): string {
+  const at = `${new Date(page.at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const paged = page.notified.length > 0 ? `, paged ${page.notified.join(', ')}` : '';
+  return `step ${page.step} at ${at}: ${page.actions.join(', ')}${paged}`;
+}

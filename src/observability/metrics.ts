@@ -31,6 +31,9 @@ export interface Metrics {
   readonly slackSocketReconnects: Counter<'action' | 'reason'>;
   readonly configReloadSuccessful: Gauge<string>;
   readonly configReloadSuccessTimestamp: Gauge<string>;
+  readonly escalationSteps: Counter<'policy'>;
+  readonly escalationStepLateness: Histogram<string>;
+  readonly incidentChanges: Counter<'state'>;
 }
 
 export interface MetricsOptions {
@@ -183,6 +186,24 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     configReloadSuccessTimestamp: new Gauge({
       name: 'alertpipe_config_last_reload_success_timestamp_seconds',
       help: 'When the config in force was loaded, in seconds since the epoch.',
+      registers,
+    }),
+    escalationSteps: new Counter({
+      name: 'alertpipe_escalation_steps_total',
+      help: 'Escalation steps run (their notification queued), by policy.',
+      labelNames: ['policy'],
+      registers,
+    }),
+    escalationStepLateness: new Histogram({
+      name: 'alertpipe_escalation_step_lateness_seconds',
+      help: 'How long after it fell due an escalation step ran.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    incidentChanges: new Counter({
+      name: 'alertpipe_incidents_total',
+      help: 'Episodes under escalation entering a state: triggered (begun, or unacknowledged), acknowledged, resolved.',
+      labelNames: ['state'],
       registers,
     }),
   };

@@ -7,13 +7,16 @@ import type { EnrichChainDeps, EnricherStep } from './enrich-chain.js';
 import type { Route } from './router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { EscalationPolicy } from '../oncall/escalation-policy.js';
 
 /**
- * The stages a stored notification goes through, in order, and where each one lives:
+ * The stages a stored notification goes through, in order, and where each one lives (an
+ * escalation step's notification skips route, filter and dedup: it goes to the step's actions):
  *
  * | stage  | what it does                                                          | where                      |
  * | ------ | --------------------------------------------------------------------- | -------------------------- |
  * | route  | each alert on its own labels and status, to the actions of its routes | pipeline/route-shares.ts   |
+ * | escalate | episodes begun by routes naming a policy, ended when the group resolves | pipeline/escalation/plan-episodes.ts |
  * | filter | resolved alerts only to actions that take them (`send_resolved`)      | pipeline/route-shares.ts   |
  * | dedup  | alerts (for commands, whole copies) already acted on in the window    | delivery/plan-deliveries.ts |
  * | enrich | only the alerts that go somewhere, batched over the notification      | delivery/plan-deliveries.ts |
@@ -48,6 +51,8 @@ export interface PipelineContext {
   readonly messageRefs?: MessageRefStore;
   /** Handed to actions that post a group's first message and edit or follow it later. */
   readonly firstPostClaims?: FirstPostClaimStore;
+  /** The config's `escalations:`, by name: routes that name one begin and end episodes under it. */
+  readonly policies?: ReadonlyMap<string, EscalationPolicy>;
 }
 
 /** The same context for one notification: its lines logged with its id and group. */

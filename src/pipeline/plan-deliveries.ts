@@ -5,11 +5,13 @@ import { describeRoute } from './router.js';
 import type { HistoryEvent, NewJob } from '../store/ports/records.js';
 import type { PipelineContext } from './pipeline.js';
 import { unenrichedAlert } from '../model/unenriched.js';
+import { planEpisodes } from './escalation/plan-episodes.js';
+import { stepJobs } from './escalation/step-jobs.js';
 
 /** What planning uses of the pipeline's context. */
 export type PlanDeps = Pick<
   PipelineContext,
-  'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs'
+  'routes' | 'actions' | 'enrichers' | 'enrichDeps' | 'metrics' | 'logger' | 'store' | 'dedupWindowMs' | 'policies'
 >;
 
 export interface Plan {
@@ -26,6 +28,10 @@ export interface Plan {
  * Actions that ran while the sender waited (`before-ack`) are not planned again.
  */
 export async function planDeliveries(notification: Notification, deps: PlanDeps): Promise<Plan> {
+  if (notification.escalation !== undefined) {
+    const step = stepJobs(notification, notification.escalation, deps);
+    return { enriched: await enrichOnly(notification, step.jobs, deps), jobs: step.jobs, events: step.events };
+  }
   const { shares, unrouted, byRoute } = routeShares(notification.alerts, deps.routes, deps.actions, 'after-ack');
   const now = Date.now();
   const events: HistoryEvent[] = [...byRoute].map(([index, alerts]) => {
@@ -49,16 +55,21 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
     const dropped = candidate.fingerprints.filter((fp) => !kept.has(fp));
     if (dropped.length > 0) events.push({ at: now, kind: 'deduplicated', action: candidate.action, fingerprints: dropped });
   }
+  events.push(...(await planEpisodes(notification, byRoute, deps, now)));
+  return { enriched: await enrichOnly(notification, jobs, deps), jobs, events };
+}
+
+/** The notification with only the alerts that go somewhere enriched: Prometheus is not asked about the rest. */
+async function enrichOnly(notification: Notification, jobs: readonly NewJob[], deps: PlanDeps): Promise<EnrichedNotification> {
   const delivered = new Set(jobs.flatMap((job) => job.fingerprints));
   const toEnrich = { ...notification, alerts: notification.alerts.filter((a) => delivered.has(a.fingerprint)) };
   const enrichedAlerts = new Map(
     (await enrichNotification(toEnrich, deps.enrichers, deps.enrichDeps)).alerts.map((a) => [a.fingerprint, a]),
   );
-  const enriched: EnrichedNotification = {
+  return {
     ...notification,
     alerts: notification.alerts.map((alert) => enrichedAlerts.get(alert.fingerprint) ?? unenrichedAlert(alert)),
   };
-  return { enriched, jobs, events };
 }
 
 /**

@@ -16,7 +16,11 @@ export interface TimelineEntry {
     | 'dead'
     | 'failed'
     | 'retried'
-    | 'acknowledged';
+    | 'acknowledged'
+    | 'incident-opened'
+    | 'escalation-step'
+    | 'unacknowledged'
+    | 'incident-resolved';
   readonly notification: string;
   readonly action?: string;
   readonly jobId?: string;
@@ -70,7 +74,8 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
         });
       else if (event.kind === 'acknowledged')
         push(event.at, { kind: 'acknowledged', notification, ...action, detail: acknowledgedBy(event.by) });
-      else push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
+      else if (event.kind === 'retried') push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
+      else push(event.at, { kind: event.kind, notification, detail: incidentDetail(event) });
     }
     for (const job of record.jobs) {
       if (!job.fingerprints.includes(fingerprint)) continue;
@@ -93,4 +98,14 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
 
 function acknowledgedBy(by: Actor | undefined): string {
   return by === undefined ? 'acknowledged' : `acknowledged in ${by.via} by ${by.name} (${by.id})`;
+}
+
+/** An episode's event in one line: `episode 3f2a… began under page-critical`, `step 2 ran`, `resolved by alice in console`. */
+function incidentDetail(event: NotificationRecord['events'][number]): string {
+  const episode = `episode ${event.incident ?? '?'}`;
+  const who = event.by === undefined ? '' : ` in ${event.by.via} by ${event.by.name} (${event.by.id})`;
+  if (event.kind === 'incident-opened') return `${episode} began under ${event.policy ?? '?'}`;
+  if (event.kind === 'escalation-step') return `${episode}: step ${event.step ?? '?'} of ${event.policy ?? '?'} ran`;
+  if (event.kind === 'unacknowledged') return `${episode} unacknowledged${who}: the chain walks on`;
+  return event.by === undefined ? `${episode} resolved: the group resolved` : `${episode} resolved${who}`;
 }

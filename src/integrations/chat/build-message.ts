@@ -43,6 +43,7 @@ export function buildMessage(notification: EnrichedNotification, options: Messag
     notes: overrides.notes ?? [],
     ...(externalURL ? { externalURL } : {}),
     groupKey: notification.groupKey,
+    ...(notification.escalation ? { escalation: notification.escalation } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { escalationLines } from './escalation-lines.js';
 import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from './message-model.js';
 
 /**
@@ -31,6 +32,7 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
     ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
   ];
   if (context.length > 0) lines.push(context.join('  ·  '));
+  if (message.escalation) lines.push('', escalationLines(message.escalation, escape).join('  \n'));
   if (message.text) lines.push('', block(cut(message.text, budget.text), escape));
   for (const alert of shown) lines.push('', ...alertLines(alert, budget, escape));
   if (hidden > 0) lines.push('', `${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`);

@@ -1,4 +1,5 @@
 import type { AlertStatus } from '../../model/model.js';
+import type { EscalationStep } from '../../model/escalation-step.js';
 import type { Link } from './alert-links.js';
 
 /**
@@ -31,6 +32,8 @@ export interface Message {
   readonly externalURL?: string;
   /** Identifies the group across notifications: threads and message keys are built from it. */
   readonly groupKey: string;
+  /** Set for an escalation step's message: adapters show `escalationLines` of it above the alerts. */
+  readonly escalation?: EscalationStep;
 }
 
 export type LabelPair = readonly [name: string, value: string];

@@ -1,3 +1,4 @@
+import { escalationLines } from './escalation-lines.js';
 import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from './message-model.js';
 
 /**
@@ -21,6 +22,7 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
   const lines: string[] = [message.title];
   const context = [...message.context.map(([k, v]) => `${k} ${v}`), ...(message.receiver ? [`receiver ${message.receiver}`] : [])];
   if (context.length > 0) lines.push(context.join('  ·  '));
+  if (message.escalation) lines.push('', ...escalationLines(message.escalation, (plain) => plain));
   if (message.text) lines.push('', cut(message.text, budget.text));
   for (const alert of shown) lines.push('', ...alertLines(alert, budget));
   if (hidden > 0) lines.push('', `${moreAlertsText(hidden)}${message.externalURL ? ` (Alertmanager: ${message.externalURL})` : ''}`);

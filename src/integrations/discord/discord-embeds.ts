@@ -1,3 +1,4 @@
+import { escalationLines } from '../chat/escalation-lines.js';
 import { alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from '../chat/message-model.js';
 
 /**
@@ -75,6 +76,7 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
     ...(message.receiver ? [`receiver ${escapeMarkdown(message.receiver)}`] : []),
   ];
   if (context.length > 0) lines.push(context.join('  ·  '));
+  if (message.escalation) lines.push(...escalationLines(message.escalation, escapeMarkdown));
   if (message.text) lines.push(escapeMarkdown(message.text));
   if (hidden > 0) lines.push(`${moreAlertsText(hidden)}${message.externalURL ? ` ([Alertmanager](${message.externalURL}))` : ''}`);
   for (const note of message.notes) lines.push(`⚠ ${escapeMarkdown(note)}`);

@@ -1,4 +1,5 @@
 import { labelValue } from '../../model/label-value.js';
+import { describeEscalationPage, describeEscalationStep, type EscalationStep } from '../../model/escalation-step.js';
 import type { EnrichedAlert, EnrichedNotification, LabelSet } from '../../model/model.js';
 import { alertLinks, safeLink } from '../chat/alert-links.js';
 import { fieldsAsRecord } from '../chat/build-message.js';
@@ -151,6 +152,18 @@ function customDetails(alert: EnrichedAlert, notification: EnrichedNotification)
     starts_at: alert.startsAt.toISOString(),
     receiver: notification.receiver,
     group_key: notification.groupKey,
+    ...(notification.escalation ? { escalation: escalationDetails(notification.escalation) } : {}),
+  };
+}
+
+/** An escalation step as the PagerDuty incident's details show it: which step, who is on call, who was paged before. */
+function escalationDetails(step: EscalationStep): Record<string, unknown> {
+  return {
+    step: describeEscalationStep(step),
+    episode: step.incident,
+    on_call: step.onCall.map((contact) => (contact.schedule ? `${contact.name} (${contact.schedule})` : contact.name)),
+    paged_before: step.pagedBefore.map(describeEscalationPage),
+    ...(step.notes.length > 0 ? { notes: step.notes } : {}),
   };
 }
 

@@ -1,5 +1,9 @@
 import { cut, foldAlerts, moreAlertsText, type LabelPair, type Message, type MessageAlert } from '../chat/message-model.js';
 import { escapeMrkdwn as escape, mrkdwnLink } from './slack-mrkdwn.js';
+import { escalationLines } from '../chat/escalation-lines.js';
+
+// A user (or Enterprise Grid user) id: only such a string may go inside `<@…>` unescaped.
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
  * The message model as a Slack Block Kit message. Pure: no I/O, so every limit is tested on its own.
@@ -40,6 +44,13 @@ export function slackBlocks(message: Message, reserve = 0): SlackMessage {
     ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
   ].join('  ·  ');
   if (common) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(common, SLACK_LIMITS.sectionText) }] });
+  if (message.escalation) {
+    // A person with a Slack user id is mentioned (and so notified); anyone else by name.
+    const lines = escalationLines(message.escalation, escape, (contact) =>
+      contact.slack && SLACK_USER_ID.test(contact.slack) ? `<@${contact.slack}>` : escape(contact.name),
+    );
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n'), SLACK_LIMITS.sectionText) } });
+  }
   if (message.text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(escape(message.text), SLACK_LIMITS.sectionText) } });
 
   // Each alert takes up to three blocks; room is kept for the fold and the notes.

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../lib/escape.js';
+import { escalationLines } from '../chat/escalation-lines.js';
 import { ALERT_BUDGET, alertHeading, cut, fitAlerts, moreAlertsText, type Message, type MessageAlert } from '../chat/message-model.js';
 import { parseTelegramHtml, visibleLength } from './telegram-html.js';
 
@@ -47,6 +48,7 @@ function render(message: Message, shown: readonly MessageAlert[], hidden: number
   );
   const head = [markup.bold(markup.text(cut(message.title, TELEGRAM_LIMITS.title)))];
   if (context) head.push(markup.text(cut(context, compact ? 200 : TELEGRAM_LIMITS.context)));
+  if (message.escalation) head.push(...escalationLines(message.escalation, (plain) => markup.text(plain)));
   if (message.text) head.push(markup.text(cut(message.text, compact ? 300 : TELEGRAM_LIMITS.templateText)));
   const blocks = [head.join('\n'), ...shown.map((alert) => alertBlock(alert, budget, markup))];
   if (hidden > 0) {

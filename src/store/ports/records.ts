@@ -75,11 +75,23 @@ export interface Actor {
 /**
  * Something that happened to a notification besides an attempt, kept for the console's timeline:
  * which route took which alerts (or that none did), alerts skipped as duplicates, a job waiting for
- * its destination's rate limit, a dead job retried by hand, alerts acknowledged by someone.
+ * its destination's rate limit, a dead job retried by hand, alerts acknowledged by someone, an
+ * episode under escalation beginning, walking a step, and ending.
  */
 export interface HistoryEvent {
   readonly at: number;
-  readonly kind: 'routed' | 'unrouted' | 'deduplicated' | 'rate-limited' | 'retried' | 'acknowledged';
+  readonly kind:
+    | 'routed'
+    | 'unrouted'
+    | 'deduplicated'
+    | 'rate-limited'
+    | 'retried'
+    | 'acknowledged'
+    /** Episodes under escalation: one began, a step ran, someone unacknowledged it, it resolved (by hand or by the group). */
+    | 'incident-opened'
+    | 'escalation-step'
+    | 'unacknowledged'
+    | 'incident-resolved';
   /** The action concerned (for `acknowledged`, the one whose message was clicked); absent for `routed` and `unrouted`. */
   readonly action?: string;
   readonly fingerprints: readonly string[];
@@ -87,8 +99,12 @@ export interface HistoryEvent {
   readonly route?: { readonly index: number; readonly description: string; readonly actions: readonly string[] };
   /** For `rate-limited`: until when the job waits. */
   readonly until?: number;
-  /** For `acknowledged`: who did it, and from where. */
+  /** For `acknowledged`, `unacknowledged` and `incident-resolved` by hand: who did it, and from where. */
   readonly by?: Actor;
+  /** For the episode's events: which episode (and, for `escalation-step`, its 1-based step and its policy). */
+  readonly incident?: string;
+  readonly step?: number;
+  readonly policy?: string;
 }
 
 /** What `retryJob` found. */
