@@ -22,6 +22,15 @@ export interface InlineKeyboard {
   readonly inline_keyboard: readonly (readonly { readonly text: string; readonly callback_data?: string }[])[];
 }
 
+/** A photo posted with sendPhoto (multipart/form-data), as the stand-in read it. */
+export interface TelegramPhoto {
+  readonly messageId: number;
+  readonly replyTo: number | undefined;
+  readonly caption: string;
+  readonly png: Buffer;
+  readonly silent: boolean;
+}
+
 /** A Telegram user pressing a button. */
 export interface TelegramUser {
   readonly id: number;
@@ -68,6 +77,8 @@ export interface FakeTelegram {
     deliverTo: string,
     options?: { data?: string; secretToken?: string },
   ): Promise<{ status: number; queryId: string }>;
+  /** Every photo sendPhoto took, in order. */
+  readonly photos: TelegramPhoto[];
   /** The text each callback query was answered with (`answerCallbackQuery`), by query id. */
   readonly answers: Map<string, string | undefined>;
   close(): Promise<void>;
@@ -88,6 +99,10 @@ const CALLBACK_DATA_LIMIT = 64;
 // setWebhook: "Ports currently supported for webhooks: 443, 80, 88, 8443", HTTPS only; the secret 1-256 of A-Z a-z 0-9 _ -.
 const WEBHOOK_PORTS = ['', '443', '80', '88', '8443'];
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
+// sendPhoto: at most 10 MB, a caption of 0-1024 characters after entities parsing.
+const PHOTO_BYTES = 10 * 1024 * 1024;
+const CAPTION_LIMIT = 1_024;
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const fail = (code: number, description: string, parameters?: object): StandInAnswer => ({
   status: code,
@@ -116,19 +131,21 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   // Callback queries sent and not yet answered; Telegram accepts one answer per query.
   const pending = new Set<string>();
   const answers = new Map<string, string | undefined>();
+  const photos: TelegramPhoto[] = [];
   let nextUpdate = 900_000;
 
-  const standIn = await startHttpStandIn((request) => {
+  const standIn = await startHttpStandIn(async (request) => {
     const route = /^\/bot([^/]*)\/([A-Za-z]+)$/.exec(request.url.split('?')[0] ?? '');
     if (!route || !/^\d+:[\w-]{30,}$/.test(route[1] ?? '')) return fail(404, 'Not Found');
     if (route[1] !== TOKEN) return fail(401, 'Unauthorized');
     const method = route[2] as string;
-    if (!['sendMessage', 'editMessageText', 'getMe', 'getChat', 'setWebhook', 'answerCallbackQuery'].includes(method))
+    if (!['sendMessage', 'sendPhoto', 'editMessageText', 'getMe', 'getChat', 'setWebhook', 'answerCallbackQuery'].includes(method))
       return fail(404, 'Not Found: method not found');
     if (failure) return failure;
     if (method === 'getMe') return ok({ id: 7012345678, is_bot: true, first_name: 'alertpipe', username: 'alertpipe_test_bot' });
     // A body Telegram cannot read as JSON carries no parameters at all.
-    const params = jsonParams(request);
+    const upload = method === 'sendPhoto' ? await formParams(request) : undefined;
+    const params = upload?.params ?? jsonParams(request);
     if (method === 'setWebhook' || method === 'answerCallbackQuery') {
       const once = failNext.get(method);
       if (once) {
@@ -158,13 +175,34 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       failNext.delete(method);
       return once;
     }
-    const answer = method === 'sendMessage' ? send(params) : edit(params);
+    const answer = method === 'sendMessage' ? send(params) : method === 'sendPhoto' ? sendPhoto(params, upload?.photo) : edit(params);
     if (answer.status === 200) {
       recent.push(request.at);
       calls.push({ method, params, at: request.at });
     }
     return answer;
   });
+
+  function sendPhoto(params: Record<string, unknown>, photo: Buffer | undefined): StandInAnswer {
+    if (photo === undefined) return fail(400, 'Bad Request: there is no photo in the request');
+    if (photo.length > PHOTO_BYTES) return fail(400, 'Bad Request: file is too big');
+    if (!photo.subarray(0, 8).equals(PNG_MAGIC)) return fail(400, 'Bad Request: IMAGE_PROCESS_FAILED');
+    const caption = typeof params.caption === 'string' ? params.caption : '';
+    if (caption.length > CAPTION_LIMIT) return fail(400, 'Bad Request: message caption is too long');
+    const reply = params.reply_parameters as { message_id?: unknown; allow_sending_without_reply?: unknown } | undefined;
+    const replyTo = typeof reply?.message_id === 'number' ? reply.message_id : undefined;
+    if (replyTo !== undefined && !messages.has(replyTo) && reply?.allow_sending_without_reply !== true)
+      return fail(400, 'Bad Request: message to be replied not found');
+    const messageId = nextId++;
+    photos.push({ messageId, replyTo, caption, png: photo, silent: params.disable_notification === true });
+    return ok({
+      message_id: messageId,
+      date: 1,
+      chat: { id: CHAT_ID, type: 'supergroup' },
+      photo: [{ file_id: `photo-${messageId}` }],
+      caption,
+    });
+  }
 
   function setWebhook(params: Record<string, unknown>): StandInAnswer {
     let url: URL;
@@ -311,6 +349,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     },
     webhook: () => webhook,
     answers,
+    photos,
     async press(messageId, from, deliverTo, options = {}) {
       const message = messages.get(messageId);
       if (!message) throw new Error(`no message ${messageId} to press a button of`);
@@ -344,6 +383,31 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
 
 function ok(result: object): StandInAnswer {
   return { status: 200, body: { ok: true, result } };
+}
+
+/**
+ * A multipart/form-data upload as the Bot API reads it: every field a string (numbers and JSON
+ * objects as text, which it parses), the file a part of its own. Anything else carries no parameters.
+ */
+async function formParams(request: RecordedRequest): Promise<{ params: Record<string, unknown>; photo: Buffer | undefined }> {
+  const type = String(request.headers['content-type'] ?? '');
+  if (!type.startsWith('multipart/form-data')) return { params: {}, photo: undefined };
+  let form: FormData;
+  try {
+    form = await new Request('http://stand-in/', { method: 'POST', headers: { 'content-type': type }, body: request.raw }).formData();
+  } catch {
+    return { params: {}, photo: undefined };
+  }
+  const params: Record<string, unknown> = {};
+  let photo: Buffer | undefined;
+  for (const [key, value] of form.entries()) {
+    if (typeof value !== 'string') {
+      if (key === 'photo') photo = Buffer.from(await value.arrayBuffer());
+      continue;
+    }
+    params[key] = /^-?\d+$/.test(value) ? Number(value) : /^[{[]/.test(value) ? JSON.parse(value) : value === 'true' ? true : value;
+  }
+  return { params, photo };
 }
 
 function jsonParams(request: RecordedRequest): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { checkTelegram, registerTelegramWebhook } from './check-telegram.js';
 import { acknowledgeKeyboard, telegramWebhook } from './telegram-callbacks.js';
+import { telegramGraphs } from './telegram-graphs.js';
 import { createTelegramApi, TELEGRAM_API_URL } from './telegram-api.js';
 import { deliverToTelegram, type TelegramTarget } from './telegram-delivery.js';
 import { compileMessageTemplate } from './telegram-message-template.js';
@@ -67,6 +68,8 @@ export const telegramActionType = defineActionType({
       /** Alertmanager's name for Telegram's `disable_notification`: the messages arrive silently. */
       disable_notifications: z.boolean().default(false),
       parse_mode: parseMode.default('HTML'),
+      /** Post the `graph` enricher's PNGs as photos under a group's new message. */
+      graph: z.boolean().default(true),
       /**
        * The `secret_token` of the bot's webhook (`setWebhook`), which Telegram repeats on every
        * update: with it, firing messages carry an Acknowledge button whose presses arrive at
@@ -154,7 +157,13 @@ export const telegramActionType = defineActionType({
       async handle(notification, ctx) {
         try {
           return await exclusive(notification.groupKey, () =>
-            deliverToTelegram(target, api, ctx.messageRefs ?? localRefs, notification, textOf(notification, ctx.logger), ctx.signal),
+            deliverToTelegram(target, api, ctx.messageRefs ?? localRefs, notification, textOf(notification, ctx.logger), {
+              signal: ctx.signal,
+              claims: ctx.firstPostClaims,
+              timeoutMs: config.timeout,
+              logger: ctx.logger,
+              ...(config.graph ? { graphs: () => telegramGraphs(notification, deps.charts, ctx.logger) } : {}),
+            }),
           );
         } catch (error) {
           throw scrubbedError(error, scrub);
