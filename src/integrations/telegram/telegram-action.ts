@@ -76,7 +76,7 @@ export const telegramActionType = defineActionType({
        * alertpipe's `/telegram/webhooks` and acknowledge the group's episode.
        */
       webhook_secret: secret(
-        z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "expected 16 to 256 of A-Z, a-z, 0-9, '_' and '-' (Telegram's secret_token)"),
+        z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "expected 1 to 256 of A-Z, a-z, 0-9, '_' and '-' (Telegram's secret_token)"),
       ).optional(),
       /** Where Telegram reaches alertpipe's `/telegram/webhooks` (HTTPS); given, start-up registers it with `setWebhook`. */
       webhook_url: z
