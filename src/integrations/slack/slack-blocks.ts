@@ -1,6 +1,7 @@
 import { cut, foldAlerts, moreAlertsText, type LabelPair, type Message, type MessageAlert } from '../chat/message-model.js';
 import { escapeMrkdwn as escape, mrkdwnLink } from './slack-mrkdwn.js';
 import { escalationLines } from '../chat/escalation-lines.js';
+import type { EscalationStep } from '../../model/escalation-step.js';
 
 // A user (or Enterprise Grid user) id: only such a string may go inside `<@…>` unescaped.
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -34,6 +35,13 @@ export interface SlackButton {
   readonly style?: 'primary' | 'danger';
 }
 
+/** An escalation step's lines in mrkdwn: a person with a Slack user id is mentioned (and so notified), anyone else named. */
+export function slackEscalationLines(step: EscalationStep): string[] {
+  return escalationLines(step, escape, (contact) =>
+    contact.slack && SLACK_USER_ID.test(contact.slack) ? `<@${contact.slack}>` : escape(contact.name),
+  );
+}
+
 /** `reserve`: blocks the caller adds after these (the Slack app's status line and buttons). */
 export function slackBlocks(message: Message, reserve = 0): SlackMessage {
   const blocks: SlackBlock[] = [
@@ -44,13 +52,11 @@ export function slackBlocks(message: Message, reserve = 0): SlackMessage {
     ...(message.receiver ? [`receiver ${escape(message.receiver)}`] : []),
   ].join('  ·  ');
   if (common) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(common, SLACK_LIMITS.sectionText) }] });
-  if (message.escalation) {
-    // A person with a Slack user id is mentioned (and so notified); anyone else by name.
-    const lines = escalationLines(message.escalation, escape, (contact) =>
-      contact.slack && SLACK_USER_ID.test(contact.slack) ? `<@${contact.slack}>` : escape(contact.name),
-    );
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n'), SLACK_LIMITS.sectionText) } });
-  }
+  if (message.escalation)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(slackEscalationLines(message.escalation).join('\n'), SLACK_LIMITS.sectionText) },
+    });
   if (message.text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(escape(message.text), SLACK_LIMITS.sectionText) } });
 
   // Each alert takes up to three blocks; room is kept for the fold and the notes.

@@ -2,6 +2,7 @@ import type { Message } from '../chat/message-model.js';
 import type { AlertStatus, EnrichedNotification } from '../../model/model.js';
 import { groupSilenceMatchers, type SilenceMatcher } from '../../alertmanager/silence-matchers.js';
 import { escapeMrkdwn } from './slack-mrkdwn.js';
+import { slackEscalationLines } from './slack-blocks.js';
 
 /** Who silenced the group, until when, and the silence's ID in Alertmanager. */
 export interface SilenceMark {
@@ -123,6 +124,8 @@ function changes(
   if (resolvedAt !== undefined)
     lines.push(`✅ all ${count(Object.keys(current).length)} resolved after ${duration(resolvedAt - startedAt)}`);
   else if (resolved.length > 0) lines.push(`✅ ${count(resolved.length)} resolved, ${firing} still firing`);
+  // An escalation step in the thread: a mention in an edited message notifies nobody, one in a reply does.
+  if (notification.escalation !== undefined) return [...lines, slackEscalationLines(notification.escalation).join('\n')];
   if (lines.length === 0)
     lines.push(notification.status === 'firing' ? `🔁 still firing: ${count(firing)} (repeat)` : '✅ resolved (repeat)');
   return lines;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePagerDuty, type FakePagerDuty } from '../../support/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { startFakeDiscord, type FakeDiscord } from '../../support/fake-discord.js';
 import { groupBody, groupKeyOf, sleep, stepsRun } from '../../support/escalation-scene.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { until } from '../../support/until.js';
@@ -19,20 +20,23 @@ const someone = { id: 'U0CAROL01', name: 'carol', via: 'console' };
 describe('the escalation loop, with 1-second steps', () => {
   let slack: FakeSlack;
   let pagerduty: FakePagerDuty;
+  let discord: FakeDiscord;
   let app: TestService;
   beforeAll(async () => {
     slack = await startFakeSlack();
+    discord = await startFakeDiscord();
     pagerduty = await startFakePagerDuty();
     const yaml = [
       'actions:',
       `  chat: { type: slack, webhook_url: "${slack.url}" }`,
       `  pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}" }`,
+      `  discord: { type: discord, webhook_url: "${discord.url}" }`,
       'escalations:',
       '  page:',
       '    steps:',
       '      - actions: [chat]',
       '      - { after: 1s, notify: { schedule: primary }, actions: [pager] }',
-      '      - { after: 1s, notify: { schedule: primary }, actions: [chat] }',
+      '      - { after: 1s, notify: { schedule: primary }, actions: [chat, discord] }',
       '  twice:',
       '    repeat: 1',
       '    steps:',
@@ -55,6 +59,7 @@ describe('the escalation loop, with 1-second steps', () => {
   afterAll(async () => {
     await app?.stop();
     await pagerduty?.close();
+    await discord?.close();
     await slack?.close();
   });
 
@@ -81,7 +86,7 @@ describe('the escalation loop, with 1-second steps', () => {
     for (const step of stepsRun(app, incident)) expect(step.lateMs).toBeLessThan(1_000);
     const record = await app.service.store.getIncident(incident);
     const runs = record?.runs ?? [];
-    expect(runs.map((run) => run.actions)).toEqual([['chat'], ['pager'], ['chat']]);
+    expect(runs.map((run) => run.actions)).toEqual([['chat'], ['pager'], ['chat', 'discord']]);
     // Each `after: 1s` counts from the step before, within a second of its time.
     for (const [index, run] of runs.entries()) {
       if (index === 0) continue;
@@ -108,6 +113,12 @@ describe('the escalation loop, with 1-second steps', () => {
     expect(last).toContain('Escalation page, step 3 of 3');
     expect(last).toContain(`<@${onCallAt(runs[2]?.at ?? 0).slack}>`);
     expect(last).toMatch(/Paged before: step 1 at [^;]+: chat; step 2 at [^;]+: pager, paged (alice|bob)/);
+    // Other chat platforms name the person (Discord would need their Discord id to mention them).
+    await until(() => discord.accepted.length > 0, 3_000, 'the Discord message');
+    const embed = JSON.stringify(discord.accepted[0]?.embeds);
+    expect(embed).toContain('Escalation page, step 3 of 3');
+    expect(embed).toContain(`On call: ${onCallAt(runs[2]?.at ?? 0).key} (primary`);
+    expect(embed).toContain('Paged before: step 1 at');
     // The chain ran out: nothing more comes.
     await sleep(1_500);
     expect(stepsRun(app, incident)).toHaveLength(3);
