@@ -110,8 +110,11 @@ const fail = (code: number, description: string, parameters?: object): StandInAn
 });
 
 /**
- * The Bot API's `sendMessage` and `editMessageText`, and `getMe` and `getChat` that start-up asks
- * (`POST /bot{token}/{method}`, a JSON body), checked
+ * The Bot API's `sendMessage`, `editMessageText`, `sendPhoto` (multipart, a PNG of at most 10 MB,
+ * a caption of at most 1,024 characters), `setWebhook` (HTTPS on 443, 80, 88 or 8443; a
+ * `secret_token` of 1-256 of A-Z a-z 0-9 _ -) and `answerCallbackQuery` (once per query, text of
+ * at most 200), inline keyboards (callback_data of 1-64 bytes), and `getMe` and `getChat` that
+ * start-up asks (`POST /bot{token}/{method}`, a JSON body), checked
  * as Telegram checks them and answered as it answers: `{ok: true, result}`, or `{ok: false,
  * error_code, description, parameters?}`: 404 `Not Found` for a malformed token or an unknown
  * method, 401 `Unauthorized` for a token it does not know, 400 for a missing chat_id, an unknown
