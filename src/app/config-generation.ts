@@ -1,10 +1,13 @@
+import { buildIncidentHooks } from './build-incident-hooks.js';
 import { buildPrometheusClient, policiesOf, routesOf } from './build-pipeline.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { createDestinationLimits, type DestinationLimits } from '../engine/destination-limits.js';
+import type { IncidentHookDeps } from '../http/incident-hooks/incident-hook-routes.js';
 import type { Action } from '../integrations/action.js';
+import type { IncidentControl } from '../integrations/incident-control.js';
 import type { SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
 import type { InFlightWork } from '../lib/in-flight-work.js';
 import type { Logger } from '../observability/logger.js';
@@ -12,7 +15,6 @@ import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
 import type { Route } from '../pipeline/router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
-import type { IncidentControl } from '../integrations/incident-control.js';
 import type { EscalationPolicy } from '../oncall/escalation-policy.js';
 import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 
@@ -30,6 +32,8 @@ export interface ConfigGeneration {
   /** `escalations:` by name, and who is on call (`schedules:`, `people:`): what the timers loop asks at each step. */
   readonly policies: ReadonlyMap<string, EscalationPolicy>;
   readonly onCall: ScheduleLookup;
+  /** The PagerDuty, Opsgenie and Telegram webhooks that acknowledge episodes. */
+  readonly incidentHooks: IncidentHookDeps;
 }
 
 /** What every generation shares: built once at start, never swapped. */
@@ -41,7 +45,7 @@ export interface GenerationDeps {
   readonly delivery: Config['delivery'];
   readonly shutdownSignal: AbortSignal;
   readonly slackClicks: InFlightWork;
-  /** Acknowledges, unacknowledges and resolves episodes (a Slack click's Acknowledge too). */
+  /** Acknowledges, unacknowledges and resolves episodes (a Slack click's Acknowledge, the platforms' webhooks too). */
   readonly incidentControl: IncidentControl;
 }
 
@@ -76,5 +80,15 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onC
     alertmanagerUrl: next.config.alertmanager.url,
     incidentControl: deps.incidentControl,
   });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, policies, onCall };
+  const incidentHooks = buildIncidentHooks({ actions, store, control: deps.incidentControl, logger, shutdownSignal });
+  return {
+    routes,
+    actions,
+    pipeline,
+    limits: createDestinationLimits(store, actions, logger),
+    slackInteractions,
+    policies,
+    onCall,
+    incidentHooks,
+  };
 }

@@ -18,6 +18,7 @@ import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 import { createAmExecutorRouter } from '../http/ingest/am-executor-routes.js';
 import { createIngestHandler, createIngestRouter } from '../http/ingest/ingest-routes.js';
 import { createSlackInteractionsRouter, type SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
+import { createIncidentHookRouter, type IncidentHookDeps } from '../http/incident-hooks/incident-hook-routes.js';
 import { createHealthRouter, type ReadinessCheck } from '../http/health/health-routes.js';
 import type { Logger } from '../observability/logger.js';
 import type { SecretMasker } from '../observability/mask-secrets.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   readonly charts: ChartRenderer;
   /** Slack app button clicks (`POST /slack/interactions`) as the config in force says; off when absent or without a Slack app. */
   readonly slackInteractions?: () => SlackInteractionDeps;
+  /** `POST /pagerduty/webhooks`, `/opsgenie/webhooks`, `/telegram/webhooks` as the config in force says; off when absent. */
+  readonly incidentHooks?: () => IncidentHookDeps;
   /** The routes and actions in force, for the console's route tester and message view; none when absent. */
   readonly routing?: () => { readonly routes: readonly Route[]; readonly actions: ReadonlyMap<string, Action> };
   /** A retried job is due now: wake delivery. */
@@ -65,6 +68,8 @@ export function createApp(deps: AppDeps): Express {
   const auth = createAuthMiddleware(deps.auth);
   // Before anything reads the body: Slack's signature covers the raw bytes.
   if (deps.slackInteractions) app.use(createSlackInteractionsRouter(deps.slackInteractions));
+  // Also before: PagerDuty signs the raw body, and these platforms send no ingest credentials.
+  if (deps.incidentHooks) app.use(createIncidentHookRouter(deps.incidentHooks));
   // Probes and scrapes stay open: kubelets and Prometheus rarely carry credentials, and these leak nothing.
   // Ingest first: it is nearly all the traffic, and every router before it is a detour per request.
   app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor));

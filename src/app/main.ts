@@ -192,6 +192,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     bodyLimit: config.server.body_limit,
     anyPath: config.server.any_path,
     slackInteractions: () => live.slackInteractions,
+    incidentHooks: () => live.incidentHooks,
     routing: () => live,
     onRetry: () => dispatcher.kick(),
     incidentControl,

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { MessageRefStore } from '../store/ports/message-refs.js';
 import type { FirstPostClaimStore } from '../store/ports/first-post-claims.js';
 import type { EnrichedNotification } from '../model/model.js';
+import type { IncidentWebhook } from './incident-webhook.js';
 
 export interface ActionContext {
   /** A child logger bound to the notification and the action. */
@@ -86,6 +87,12 @@ export interface ActionCapabilities {
    * someone acknowledges them elsewhere (a Slack button); one line saying what it did.
    */
   readonly acknowledge?: (fingerprints: readonly string[], signal: AbortSignal) => Promise<string>;
+  /**
+   * The platform acknowledges, unacknowledges or resolves alertpipe's episodes through this
+   * webhook (PagerDuty's webhooks v3, Opsgenie's outgoing webhook, Telegram's buttons); present
+   * only when its secret is configured.
+   */
+  readonly incidentWebhook?: IncidentWebhook;
   /** Asks the destination, at start and by `check-config`, whether it will take this action's messages. */
   readonly check?: (signal: AbortSignal) => Promise<ActionCheck>;
   /**

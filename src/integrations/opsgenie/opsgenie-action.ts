@@ -11,6 +11,7 @@ import { scrubbedError, secretsScrubber, withScrubbedErrors } from '../url-scrub
 import { checkOpsgenieAlert, OPSGENIE_LIMITS, OPSGENIE_PRIORITIES, opsgenieAlert, type OpsgenieFields } from './opsgenie-alert.js';
 import { OpsgenieAliases } from './opsgenie-aliases.js';
 import { OPSGENIE_API_URL, OpsgenieClient } from './opsgenie-client.js';
+import { opsgenieWebhook } from './opsgenie-webhook.js';
 
 const RESPONDER_TYPES = ['team', 'teams', 'user', 'escalation', 'schedule'];
 const TEMPLATED = /\{\{|\{%/;
@@ -67,6 +68,12 @@ export const opsgenieActionType = defineActionType({
         })
         .optional(),
       update_alerts: z.boolean().default(false),
+      /**
+       * A secret of your choosing that an Opsgenie Webhook integration sends to alertpipe's
+       * `/opsgenie/webhooks` (custom header `X-Webhook-Secret`, or `?secret=`): with it,
+       * acknowledging, unacknowledging or closing the alert in Opsgenie does the same to alertpipe's episode.
+       */
+      webhook_secret: secret(z.string().trim().min(16, 'expected at least 16 characters: it is all that guards the webhook')).optional(),
       ...chatMessageFields,
       ...commonActionFields,
     })
@@ -92,7 +99,7 @@ export const opsgenieActionType = defineActionType({
     const client = new OpsgenieClient(config.api_url);
     const aliases = new OpsgenieAliases(name);
     // An answer that quotes the request back would carry the key into the history.
-    const scrub = secretsScrubber([config.api_key]);
+    const scrub = secretsScrubber([config.api_key, ...(config.webhook_secret === undefined ? [] : [config.webhook_secret])]);
     const requestOptions = (signal: AbortSignal) => ({ apiKey: config.api_key, timeoutMs: config.timeout, signal });
 
     const render = (notification: EnrichedNotification, logger = deps.logger) => {
@@ -170,6 +177,7 @@ export const opsgenieActionType = defineActionType({
           const missing = unknown > 0 ? ` (${unknown} alert${unknown === 1 ? '' : 's'} not sent to it by this action)` : '';
           return `🔔 Opsgenie (${name}): ${found.length} alert${found.length === 1 ? '' : 's'} acknowledged${missing}`;
         },
+        ...(config.webhook_secret === undefined ? {} : { incidentWebhook: opsgenieWebhook(config.webhook_secret) }),
       },
     };
     return withScrubbedErrors(scrub, action);

@@ -5,6 +5,7 @@ import { ActionError } from '../action-error.js';
 import { PAGERDUTY_EVENTS_URL, sendPagerDutyEvent } from './pagerduty-client.js';
 import { ResolvedAlerts } from '../resolved-alerts.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
+import { pagerDutyWebhook } from './pagerduty-webhook.js';
 import { DEFAULT_SEVERITY_MAP, dedupKeyOf, pagerDutyEvent, type PagerDutyEventOptions } from './pagerduty-event.js';
 
 const severity = z.enum(['critical', 'error', 'warning', 'info']);
@@ -37,6 +38,12 @@ export const pagerdutyActionType = defineActionType({
       client: z.string().min(1).default('alertpipe'),
       /** Shown as the link on the incident; defaults to the Alertmanager that sent the alert. */
       client_url: z.url({ protocol: /^https?$/ }).optional(),
+      /**
+       * The secret of a webhook subscription (v3) pointed at alertpipe's `/pagerduty/webhooks`: with
+       * it, acknowledging, unacknowledging or resolving the incident in PagerDuty does the same to
+       * alertpipe's episode.
+       */
+      webhook_secret: secret(z.string().trim().min(1)).optional(),
       ...commonActionFields,
     })
     .strict(),
@@ -57,7 +64,7 @@ export const pagerdutyActionType = defineActionType({
     };
     const resolved = new ResolvedAlerts();
     // An answer that quotes the event back would carry the routing key into the history.
-    const scrub = secretsScrubber([config.routing_key]);
+    const scrub = secretsScrubber([config.routing_key, ...(config.webhook_secret === undefined ? [] : [config.webhook_secret])]);
     return {
       name,
       type: 'pagerduty',
@@ -114,6 +121,7 @@ export const pagerdutyActionType = defineActionType({
           }
           return `📟 PagerDuty (${name}): ${fingerprints.length} incident${fingerprints.length === 1 ? '' : 's'} acknowledged`;
         },
+        ...(config.webhook_secret === undefined ? {} : { incidentWebhook: pagerDutyWebhook(config.webhook_secret) }),
       },
     };
   },

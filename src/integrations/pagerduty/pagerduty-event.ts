@@ -46,6 +46,9 @@ export interface PagerDutyEventOptions {
 const SUMMARY_MAX = 1024;
 const DEDUP_KEY_MAX = 255;
 
+/** What every dedup key alertpipe sends begins with: a webhook's incident_key names one of its alerts by it. */
+export const DEDUP_KEY_PREFIX = 'alertpipe-';
+
 /** The severities people put in their `severity` label, onto PagerDuty's four. */
 export const DEFAULT_SEVERITY_MAP: Readonly<Record<string, PagerDutySeverity>> = {
   critical: 'critical',
@@ -71,7 +74,7 @@ export const DEFAULT_SEVERITY_MAP: Readonly<Record<string, PagerDutySeverity>> =
  * across restarts and replicas.
  */
 export function dedupKeyOf(alert: Pick<EnrichedAlert, 'fingerprint'>): string {
-  return `alertpipe-${alert.fingerprint}`.slice(0, DEDUP_KEY_MAX);
+  return `${DEDUP_KEY_PREFIX}${alert.fingerprint}`.slice(0, DEDUP_KEY_MAX);
 }
 
 /** One event per alert: a trigger while it fires, a resolve with the same key once it resolves. */

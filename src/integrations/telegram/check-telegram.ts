@@ -27,3 +27,24 @@ export async function checkTelegram(
     return { warning: `Telegram could not be asked at start (${message}); its messages wait in the queue until it answers` };
   }
 }
+
+/**
+ * Points the bot's updates at alertpipe (`setWebhook` with `secret_token`), at start only: the
+ * button presses arrive there. Only button presses are asked for (`allowed_updates`), so the
+ * chat's messages never reach alertpipe. A refusal is a warning: the messages still go out, and
+ * presses wait until the webhook is set.
+ */
+export async function registerTelegramWebhook(
+  api: TelegramApi,
+  webhook: { readonly url: string; readonly secret: string },
+  scrub: (text: string) => string,
+  signal: AbortSignal,
+): Promise<{ readonly warning?: string }> {
+  try {
+    await api.call('setWebhook', { url: webhook.url, secret_token: webhook.secret, allowed_updates: ['callback_query'] }, signal);
+    return {};
+  } catch (error) {
+    const message = scrub(error instanceof Error ? error.message : String(error));
+    return { warning: `Telegram setWebhook failed (${message}); Acknowledge presses do not arrive until it is set` };
+  }
+}

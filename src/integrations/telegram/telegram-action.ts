@@ -6,7 +6,9 @@ import type { MessageRef, MessageRefStore } from '../../store/ports/message-refs
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
-import { checkTelegram } from './check-telegram.js';
+import { checkTelegram, registerTelegramWebhook } from './check-telegram.js';
+import { acknowledgeKeyboard, telegramWebhook } from './telegram-callbacks.js';
+import { telegramGraphs } from './telegram-graphs.js';
 import { createTelegramApi, TELEGRAM_API_URL } from './telegram-api.js';
 import { deliverToTelegram, type TelegramTarget } from './telegram-delivery.js';
 import { compileMessageTemplate } from './telegram-message-template.js';
@@ -66,11 +68,31 @@ export const telegramActionType = defineActionType({
       /** Alertmanager's name for Telegram's `disable_notification`: the messages arrive silently. */
       disable_notifications: z.boolean().default(false),
       parse_mode: parseMode.default('HTML'),
+      /** Post the `graph` enricher's PNGs as photos under a group's new message. */
+      graph: z.boolean().default(true),
+      /**
+       * The `secret_token` of the bot's webhook (`setWebhook`), which Telegram repeats on every
+       * update: with it, firing messages carry an Acknowledge button whose presses arrive at
+       * alertpipe's `/telegram/webhooks` and acknowledge the group's episode.
+       */
+      webhook_secret: secret(
+        z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "expected 1 to 256 of A-Z, a-z, 0-9, '_' and '-' (Telegram's secret_token)"),
+      ).optional(),
+      /** Where Telegram reaches alertpipe's `/telegram/webhooks` (HTTPS); given, start-up registers it with `setWebhook`. */
+      webhook_url: z
+        .url({ protocol: /^https$/, error: 'expected the https:// URL at which Telegram reaches /telegram/webhooks' })
+        .optional(),
       ...chatMessageFields,
       ...commonActionFields,
     })
     .strict()
     .superRefine((config, ctx) => {
+      if (config.webhook_url !== undefined && config.webhook_secret === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['webhook_url'],
+          message: 'webhook_url needs webhook_secret, which Telegram sends back with every update',
+        });
       if (config.message !== undefined && (config.templates !== undefined || config.template_file !== undefined))
         ctx.addIssue({
           code: 'custom',
@@ -83,13 +105,16 @@ export const telegramActionType = defineActionType({
     const template = config.message === undefined ? undefined : compileMessageTemplate(name, config.message, config.parse_mode);
     const api = createTelegramApi({ apiUrl: config.api_url, token: config.bot_token, timeoutMs: config.timeout });
     // The token is in every URL; an answer or a proxy's error page may quote it.
-    const scrub = secretsScrubber([config.bot_token, config.bot_token.split(':')[1]]);
+    const scrub = secretsScrubber([config.bot_token, config.bot_token.split(':')[1], config.webhook_secret]);
+    const { webhook_secret: webhookSecret, webhook_url: webhookUrl } = config;
     const target: TelegramTarget = {
       action: name,
       chatId: config.chat_id,
       threadId: config.message_thread_id,
       parseMode: config.parse_mode,
       silent: config.disable_notifications,
+      // Drawn only where presses can arrive: a button nobody receives would only spin.
+      ...(webhookSecret === undefined ? {} : { keyboard: (messageRef: string) => acknowledgeKeyboard(webhookSecret, messageRef) }),
     };
 
     function textOf(notification: EnrichedNotification, logger: Logger): string {
@@ -132,7 +157,13 @@ export const telegramActionType = defineActionType({
       async handle(notification, ctx) {
         try {
           return await exclusive(notification.groupKey, () =>
-            deliverToTelegram(target, api, ctx.messageRefs ?? localRefs, notification, textOf(notification, ctx.logger), ctx.signal),
+            deliverToTelegram(target, api, ctx.messageRefs ?? localRefs, notification, textOf(notification, ctx.logger), {
+              signal: ctx.signal,
+              claims: ctx.firstPostClaims,
+              timeoutMs: config.timeout,
+              logger: ctx.logger,
+              ...(config.graph ? { graphs: () => telegramGraphs(notification, deps.charts, ctx.logger) } : {}),
+            }),
           );
         } catch (error) {
           throw scrubbedError(error, scrub);
@@ -152,6 +183,12 @@ export const telegramActionType = defineActionType({
       },
       capabilities: {
         check: (signal) => checkTelegram(api, config.chat_id, scrub, signal),
+        ...(webhookSecret === undefined
+          ? {}
+          : { incidentWebhook: telegramWebhook({ secret: webhookSecret, api, logger: deps.logger.child({ action: name }) }) }),
+        ...(webhookSecret === undefined || webhookUrl === undefined
+          ? {}
+          : { startCheck: (signal) => registerTelegramWebhook(api, { url: webhookUrl, secret: webhookSecret }, scrub, signal) }),
       },
     };
   },

@@ -26,9 +26,19 @@ export class TelegramApiError extends ActionError {
   }
 }
 
+/** A file sent with a method (`sendPhoto`'s `photo`): multipart/form-data, as the Bot API takes uploads. */
+export interface TelegramUpload {
+  readonly field: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
 export interface TelegramApi {
   /** Calls a Bot API method with a JSON body and returns its `result`. */
   call(method: string, params: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<unknown>;
+  /** Calls a method with a file: the other parameters as form fields (objects as JSON), the file as a part. */
+  upload(method: string, params: Readonly<Record<string, unknown>>, file: TelegramUpload, signal: AbortSignal): Promise<unknown>;
 }
 
 // What a person must change for these; no retry helps until then.
@@ -46,41 +56,52 @@ const ADVICE: Readonly<Record<number, string>> = {
  */
 export function createTelegramApi(options: { apiUrl: string; token: string; timeoutMs: number }): TelegramApi {
   const base = `${options.apiUrl.replace(/\/+$/, '')}/bot${options.token}`;
-  return {
-    async call(method, params, signal) {
-      const destination = `Telegram ${method}`;
-      let response;
-      try {
-        response = await outboundRequest({
-          url: `${base}/${method}`,
-          method: 'POST',
-          body: JSON.stringify(params),
-          headers: { 'Content-Type': 'application/json', 'User-Agent': `alertpipe/${VERSION}` },
-          destination,
-          timeoutMs: options.timeoutMs,
-          maxResponseBytes: ACTION_RESPONSE_LIMIT,
-          signal,
+  async function post(method: string, body: string | Buffer, contentType: string, signal: AbortSignal): Promise<unknown> {
+    const destination = `Telegram ${method}`;
+    let response;
+    try {
+      response = await outboundRequest({
+        url: `${base}/${method}`,
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': contentType, 'User-Agent': `alertpipe/${VERSION}` },
+        destination,
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: ACTION_RESPONSE_LIMIT,
+        signal,
+      });
+    } catch (error) {
+      throw toActionError(destination, error);
+    }
+    let answer: BotApiAnswer | undefined;
+    try {
+      answer = JSON.parse(response.body) as BotApiAnswer;
+    } catch {
+      answer = undefined;
+    }
+    if (answer?.ok === true && response.status >= 200 && response.status < 300) return answer.result;
+    if (answer === undefined || typeof answer.description !== 'string') {
+      // Not the Bot API answering (a proxy, a captive portal): its status decides; a 2xx that is not Telegram's may not have arrived.
+      if (response.status >= 200 && response.status < 300)
+        throw new ActionError(`${destination} answered ${response.status} with a body that is not the Bot API's JSON`, {
+          retryable: true,
+          status: response.status,
         });
-      } catch (error) {
-        throw toActionError(destination, error);
-      }
-      let answer: BotApiAnswer | undefined;
-      try {
-        answer = JSON.parse(response.body) as BotApiAnswer;
-      } catch {
-        answer = undefined;
-      }
-      if (answer?.ok === true && response.status >= 200 && response.status < 300) return answer.result;
-      if (answer === undefined || typeof answer.description !== 'string') {
-        // Not the Bot API answering (a proxy, a captive portal): its status decides; a 2xx that is not Telegram's may not have arrived.
-        if (response.status >= 200 && response.status < 300)
-          throw new ActionError(`${destination} answered ${response.status} with a body that is not the Bot API's JSON`, {
-            retryable: true,
-            status: response.status,
-          });
-        throw ActionError.fromHttpStatus(destination, response.status, response.body, parseRetryAfter(response.headers['retry-after']));
-      }
-      throw apiError(destination, response.status, answer, response.headers['retry-after']);
+      throw ActionError.fromHttpStatus(destination, response.status, response.body, parseRetryAfter(response.headers['retry-after']));
+    }
+    throw apiError(destination, response.status, answer, response.headers['retry-after']);
+  }
+  return {
+    call: (method, params, signal) => post(method, JSON.stringify(params), 'application/json', signal),
+    async upload(method, params, file, signal) {
+      const form = new FormData();
+      for (const [key, value] of Object.entries(params))
+        if (value !== undefined) form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+      form.append(file.field, new Blob([new Uint8Array(file.content)], { type: file.contentType }), file.filename);
+      // Node's own multipart encoder (the fetch Response of a FormData): its boundary in the content type.
+      const encoded = new Response(form);
+      const body = Buffer.from(await encoded.arrayBuffer());
+      return post(method, body, encoded.headers.get('content-type') ?? 'multipart/form-data', signal);
     },
   };
 }

@@ -17,6 +17,8 @@ export interface TelegramEpisode {
   readonly alerts: Readonly<Record<string, AlertStatus>>;
   /** A reply under the message decided by this notification and not yet posted. */
   readonly pendingReply?: string;
+  /** The notification whose new message's graphs are not yet posted: a retry of it posts them, once. */
+  readonly pendingGraphs?: string;
 }
 
 export type EpisodeStep =
