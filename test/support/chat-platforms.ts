@@ -7,6 +7,7 @@ import { normalize } from '../../src/http/ingest/normalize.js';
 import { parseJsonBody } from '../../src/http/parse-json.js';
 import { fixtureText } from './fixtures.js';
 import { createChartRenderer } from '../../src/charts/render-chart-png.js';
+import type { GraphData } from '../../src/charts/graph-data.js';
 
 /** A chat action of this type and config, as the registry builds it. */
 export function chatAction(type: string, fields: Record<string, unknown>, name = type): Action {
@@ -31,6 +32,21 @@ export function enrichedGroup(): EnrichedNotification {
         : { ...a, enrichment: {}, notes: ['pod-resources: no cAdvisor metrics for shop/checkout-5c6d7e8f9-abcde in Prometheus'] },
     ),
   };
+}
+
+/** The group with an hour of CPU against request and limit kept by the `graph` enricher on its first alert. */
+export function withGraph(n: EnrichedNotification): EnrichedNotification {
+  const end = 1_795_000_000;
+  const points = (base: number): [number, number][] =>
+    Array.from({ length: 61 }, (_, i) => [end - 3600 + i * 60, base * (1 + 0.3 * Math.sin(i / 6))]);
+  const graph: GraphData = {
+    subject: 'shop/cart',
+    start: end - 3600,
+    end,
+    panels: [{ title: 'CPU', unit: 'cores', points: points(0.4), request: 0.25, limit: 1 }],
+  };
+  const [first, ...rest] = n.alerts;
+  return { ...n, alerts: [{ ...first!, enrichment: { ...first!.enrichment, graph: { fields: [], data: { graph } } } }, ...rest] };
 }
 
 /** The ActionError an attempt ends with. */

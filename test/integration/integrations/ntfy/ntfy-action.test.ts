@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GraphData } from '../../../../src/charts/graph-data.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
-import { attemptContext, chatAction, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
+import { attemptContext, chatAction, enrichedGroup, failureOf, withGraph } from '../../../support/chat-platforms.js';
 import { startFakeNtfy, type FakeNtfy } from '../../../support/fake-ntfy.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { startTestService } from '../../../support/test-service.js';
@@ -17,20 +16,6 @@ beforeEach(() => {
 });
 
 const action = (fields: Record<string, unknown> = {}) => chatAction('ntfy', { url: ntfy.url, token: ntfy.token, ...fields });
-
-function withGraph(n: EnrichedNotification): EnrichedNotification {
-  const end = 1_795_000_000;
-  const points = (base: number): [number, number][] =>
-    Array.from({ length: 61 }, (_, i) => [end - 3600 + i * 60, base * (1 + 0.3 * Math.sin(i / 6))]);
-  const graph: GraphData = {
-    subject: 'shop/cart',
-    start: end - 3600,
-    end,
-    panels: [{ title: 'CPU', unit: 'cores', points: points(0.4), request: 0.25, limit: 1 }],
-  };
-  const [first, ...rest] = n.alerts;
-  return { ...n, alerts: [{ ...first!, enrichment: { ...first!.enrichment, graph: { fields: [], data: { graph } } } }, ...rest] };
-}
 
 const resolvedOf = (n: EnrichedNotification): EnrichedNotification => ({
   ...n,
