@@ -1,10 +1,11 @@
 /**
  * `npm run demo`: a real Prometheus and Alertmanager, a target serving the metrics of a
- * misbehaving pod and node, and alertpipe with the example rules and the log action. Within about
- * a minute a real alert flows through, and the enriched notification is printed here.
+ * misbehaving pod and node, and alertpipe with the example rules, every built-in enricher and the
+ * log action. Within about a minute a real alert about the pod flows through, the enriched
+ * notification is printed here, and then the web console's URL with that notification open.
  *
  *   npm run demo                 runs until Ctrl-C
- *   npm run demo -- --once       stops after the first enriched notification (what CI runs)
+ *   npm run demo -- --once       stops after the first enriched notification about the pod (what CI runs)
  *   npm run demo -- --timeout 90 gives up after 90 s (default 180)
  *
  * Everything runs on loopback ports, in temporary directories that are removed on exit.
@@ -17,6 +18,7 @@ import { startService, type Service } from '../src/app/main.js';
 import { createLogger } from '../src/observability/logger.js';
 import { findBinary } from '../test/support/binaries.js';
 import { freePort } from '../test/support/child-service.js';
+import { crashLoopScene } from '../test/support/crash-loop-scene.js';
 import { startFakeExporter, type FakeExporter } from '../test/support/fake-exporter.js';
 import { startAlertmanager, webhookAlertmanagerConfig, type RealAlertmanager } from '../test/support/real-alertmanager.js';
 import { startPrometheus, type RealPrometheus } from '../test/support/real-prometheus.js';
@@ -28,6 +30,8 @@ const DEMO_FOR = '10s';
 
 interface LogLine {
   readonly message: string;
+  /** The notification's id, which the console opens at `/ui/#/n/<id>`. */
+  readonly notification?: string;
   readonly [key: string]: unknown;
 }
 
@@ -38,6 +42,7 @@ interface AlertLine {
   summary?: string;
   description?: string;
   enrichment?: Record<string, string>;
+  links?: Record<string, string>;
   notes?: string[];
 }
 
@@ -101,13 +106,16 @@ function printNotification(line: LogLine): void {
     console.log(`  ${alert.status === 'resolved' ? '✅' : '🔥'} ${alert.alertname}  ${where}`);
     if (alert.summary) console.log(`     ${alert.summary}`);
     for (const [label, value] of Object.entries(alert.enrichment ?? {})) console.log(`     ${label}: ${value}`);
+    for (const [text, url] of Object.entries(alert.links ?? {})) console.log(`     ${text}: ${url}`);
     for (const note of alert.notes ?? []) console.log(`     ⚠ ${note}`);
   }
   console.log('');
 }
 
 async function main(): Promise<void> {
-  say('starting a target that serves the metrics of a pod near its memory limit and a busy node short of memory');
+  say(
+    'starting a target that serves the metrics of a pod near its memory limit, restarting, of a Deployment that just rolled out, on a busy node short of memory',
+  );
   const exporter: FakeExporter = await startFakeExporter({
     pods: [
       {
@@ -137,6 +145,9 @@ async function main(): Promise<void> {
         rootFree: 70 * 1024 * MiB,
       },
     ],
+    // kube-state-metrics' view of the same pod: on node-1, restarting, last OOM-killed, owned by
+    // the Deployment `cart` (through its ReplicaSet), which rolls out a few seconds in.
+    kubeState: crashLoopScene().kubeState,
   });
   cleanups.push(() => exporter.close());
 
@@ -164,7 +175,8 @@ async function main(): Promise<void> {
         const line = JSON.parse(text) as LogLine;
         if (line.message === 'alert notification') {
           printNotification(line);
-          seen ??= line;
+          // The pod's notification is the one every enricher has something to say about.
+          if ((line.alerts as AlertLine[] | undefined)?.some((a) => a.labels?.pod)) seen ??= line;
         } else if ((line.level === 'warn' || line.level === 'error') && !stopping) say(`alertpipe ${String(line.level)}: ${line.message}`);
       }
       callback();
@@ -172,11 +184,18 @@ async function main(): Promise<void> {
   });
   const config = parseConfigText(
     [
+      `server: { external_url: "http://127.0.0.1:${port}" }`,
       `prometheus: { url: "${prometheus.url}" }`,
+      `alertmanager: { url: "${alertmanager.url}" }`,
+      // Every built-in enricher. Prometheus has only seconds of samples: a 5 s rate is exact, a 5 m
+      // one would not be yet, and the rollout shows at a 1 s step.
       'enrichers:',
-      // Prometheus has only seconds of samples: a 5 s rate is exact, a 5 m one would not be yet.
       '  - { name: pod-resources, options: { rate_window: 5s } }',
       '  - { name: node-resources, options: { rate_window: 5s } }',
+      '  - related-alerts',
+      '  - { name: restarts, options: { rate_window: 5s } }',
+      '  - { name: workload, options: { step: 1s } }',
+      '  - { name: graph, options: { rate_window: 5s } }',
       'delivery: { queue: memory }',
       'actions: { log: { type: log } }',
     ].join('\n'),
@@ -189,7 +208,7 @@ async function main(): Promise<void> {
   );
   cleanups.push(() => service.stop(2000));
   say(`alertpipe listening on ${service.url}; Prometheus ${prometheus.url}, Alertmanager ${alertmanager.url}`);
-  say('waiting for an alert to fire, reach Alertmanager, and come through alertpipe (about a minute)');
+  say("waiting for the pod's alert to fire, reach Alertmanager, and come through alertpipe (about a minute)");
 
   let lastProgress = '';
   while (!seen) {
@@ -205,8 +224,26 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   say(`the enriched notification above went Prometheus → Alertmanager → alertpipe in ${elapsed().trim()}`);
+  if (!once) say('leave it running to see more groups; Ctrl-C stops everything and removes its files');
+  say(`the web console, with this notification open: ${await consoleUrl(service.url, seen.notification)}`);
   if (once) await stopAll(0);
-  say('leave it running to see more groups; Ctrl-C stops everything and removes its files');
+}
+
+/**
+ * The console's page of the notification (`/ui/#/n/<id>`), once the history has it (its delivery
+ * is recorded a moment after the log line), so the URL printed opens what was just shown.
+ */
+async function consoleUrl(serviceUrl: string, id: string | undefined): Promise<string> {
+  if (id === undefined) return `${serviceUrl}/ui/`;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const answer = await fetch(`${serviceUrl}/api/notifications/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(2000) }).catch(
+      () => undefined,
+    );
+    if (answer?.ok) return `${serviceUrl}/ui/#/n/${encodeURIComponent(id)}`;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return `${serviceUrl}/ui/`;
 }
 
 /** "KubePodNearMemoryLimit pending, NodeHighMemoryUsage firing", from Prometheus's ALERTS series. */

@@ -66,7 +66,7 @@ const BUILTIN = {
       createPodResourcesEnricher({ rateWindow: o.rate_window, historySeconds: toSeconds(o.history), stepSeconds: toSeconds(o.step) }),
   }),
   'node-resources': builtin({
-    cost: '4 queries per notification, for any number of nodes',
+    cost: "4 queries per notification, for any number of nodes, and 1 to find a pod's node",
     options: z
       .object({
         rate_window: promqlDuration.default('5m'),

@@ -33,15 +33,28 @@ function runDemo(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Pro
 }
 
 describe.skipIf(!tools.available)('npm run demo', () => {
-  it('shows an enriched alert that went through a real Prometheus and Alertmanager, then removes everything it made', async () => {
+  it('shows the pod’s alert with every enricher’s findings, ends with the console’s URL of it, then removes everything it made', async () => {
     // Its own TMPDIR, so what the demo leaves behind (nothing, it should be) can be seen.
     const tmp = mkdtempSync(path.join(scratch, 'tmp-'));
     const { code, output } = await runDemo(['--once', '--timeout', '120'], { ...process.env, TMPDIR: tmp }, 150_000);
     expect(code, output).toBe(0);
-    expect(output).toMatch(/──── alertpipe → log action: FIRING (NodeHighMemoryUsage|KubePodNearMemoryLimit|NodeHighCpuLoad)/);
-    // The enrichment came from Prometheus: the node's memory or the pod's memory against its limit.
-    expect(output).toMatch(/Node memory: 614 MiB available of 16 GiB|Memory: 481 MiB · 94% of limit 512 MiB/);
-    expect(output).toMatch(/went Prometheus → Alertmanager → alertpipe in \d+s/);
+    // The pod's notification, the last one printed: --once stops at it.
+    const pod = output.slice(output.lastIndexOf('──── alertpipe → log action: FIRING KubePodNearMemoryLimit'));
+    expect(pod, output).toMatch(/^──── alertpipe → log action: FIRING KubePodNearMemoryLimit/);
+    // Each of the six enrichers, from what Prometheus (and Alertmanager) said about the scene.
+    expect(pod).toContain('Memory: 481 MiB · 94% of limit 512 MiB'); // pod-resources
+    expect(pod).toContain('Node memory: 614 MiB available of 16 GiB'); // node-resources, the pod's node
+    expect(pod).toMatch(/Also firing on the node: .*NodeHighMemoryUsage/); // related-alerts
+    expect(pod).toMatch(/Restarts: cart \d+ in the last 1h, last OOMKilled \(exit 137\)/); // restarts
+    expect(pod).toContain('Workload: Deployment cart (ReplicaSet cart-7d9f8b6c5) · 1 of 3 available'); // workload
+    const graph = /Graph \(last hour\): (http:\/\/127\.0\.0\.1:(\d+)\/api\/notifications\/([^/]+)\/graphs\/[0-9a-f]+\.png)/.exec(pod); // graph
+    expect(graph, pod).not.toBeNull();
+    expect(pod).toMatch(/went Prometheus → Alertmanager → alertpipe in \d+s/);
+    // It ends with the console's page of that very notification, which the demo saw in the history first.
+    const lines = output.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`the web console, with this notification open: http://127\\.0\\.0\\.1:${graph![2]}/ui/#/n/${graph![3]}$`),
+    );
     expect(readdirSync(tmp).filter((name) => name.startsWith('alertpipe-'))).toEqual([]);
   }, 180_000);
 });

@@ -34,6 +34,21 @@ export function enrichedGroup(): EnrichedNotification {
   };
 }
 
+/** The group with an hour of CPU against request and limit kept by the `graph` enricher on its first alert. */
+export function withGraph(n: EnrichedNotification): EnrichedNotification {
+  const end = 1_795_000_000;
+  const points = (base: number): [number, number][] =>
+    Array.from({ length: 61 }, (_, i) => [end - 3600 + i * 60, base * (1 + 0.3 * Math.sin(i / 6))]);
+  const graph: GraphData = {
+    subject: 'shop/cart',
+    start: end - 3600,
+    end,
+    panels: [{ title: 'CPU', unit: 'cores', points: points(0.4), request: 0.25, limit: 1 }],
+  };
+  const [first, ...rest] = n.alerts;
+  return { ...n, alerts: [{ ...first!, enrichment: { ...first!.enrichment, graph: { fields: [], data: { graph } } } }, ...rest] };
+}
+
 /** The ActionError an attempt ends with. */
 export async function failureOf(action: Action, notification: EnrichedNotification): Promise<ActionError> {
   try {

@@ -21,7 +21,9 @@ const MAX_BYTES = 512 * 1024;
  * resolved), `alerts` and a `deduplication_key`. It answers 202 `{status: "success", message:
  * "Event accepted for processing", deduplication_key}`, or the API's error shape `{type, status,
  * request_id, errors: [{code, message}]}`: 401 for a wrong token, 404 for an unknown source, 422
- * for an invalid body, 413 past the size.
+ * for an invalid body, 413 past the size. The 512 KB limit and the 413 are not in the public API
+ * reference the project could check (its rate limits and the 429 with Retry-After are): they are
+ * kept as the stricter answer, so the action must stay under the size whatever the real one does.
  */
 export async function startFakeIncidentio(token: string, configId = '01GW2G3V0S59R238FAHPDS1R66'): Promise<FakeIncidentio> {
   const accepted: Array<Record<string, unknown>> = [];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startHttpStandIn, type HttpStandIn, type RecordedRequest, type StandInAnswer } from './http-stand-in.js';
+import { jsonObjectBody, startHttpStandIn, type HttpStandIn, type RecordedRequest, type StandInAnswer } from './http-stand-in.js';
 
 /** An attachment as Mattermost reads it. */
 export interface MattermostAttachment {
@@ -119,16 +119,6 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
   };
 }
 
-function parsed(request: RecordedRequest): Record<string, unknown> | undefined {
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return undefined;
-  try {
-    const body: unknown = JSON.parse(request.body);
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The limits the server checks on any post (model.Post.IsValid); the first one broken. */
 export function invalidPost(message: string, props: unknown): StandInAnswer | undefined {
   if ([...message].length > MAX_MESSAGE) return appError(400, 'model.post.is_valid.msg.app_error', 'Invalid Message.');
@@ -139,7 +129,7 @@ export function invalidPost(message: string, props: unknown): StandInAnswer | un
 function webhook(request: RecordedRequest, path: string, posts: MattermostPost[]): StandInAnswer {
   if (request.method !== 'POST') return { status: 405, body: '' };
   if (path !== `/hooks/${HOOK_KEY}`) return appError(400, 'web.incoming_webhook.invalid.app_error', 'Invalid webhook.');
-  const body = parsed(request);
+  const body = jsonObjectBody(request);
   if (!body) return appError(400, 'web.incoming_webhook.parse.app_error', 'Unable to parse incoming data.');
   const text = typeof body.text === 'string' ? body.text : '';
   const attachments = Array.isArray(body.attachments) ? (body.attachments as MattermostAttachment[]) : [];
@@ -165,7 +155,7 @@ function webhook(request: RecordedRequest, path: string, posts: MattermostPost[]
 function api(request: RecordedRequest, path: string, posts: MattermostPost[]): StandInAnswer {
   if (request.headers.authorization !== `Bearer ${TOKEN}`)
     return appError(401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.');
-  const body = parsed(request);
+  const body = jsonObjectBody(request);
   if (path === '/api/v4/posts' && request.method === 'POST') {
     if (!body || typeof body.channel_id !== 'string' || body.channel_id.length !== 26)
       return appError(400, 'api.context.invalid_body_param.app_error', 'Invalid or missing channel_id in request body.');

@@ -61,7 +61,8 @@ export function opsgenieThrottled(periodSeconds = 1): StandInAnswer {
  * An Alert API v2 stand-in that checks each request as Opsgenie documents it (the GenieKey, JSON,
  * every field's limit, the responders' shape, `identifierType`) and answers as Opsgenie does: 202
  * `{result: "Request will be processed", took, requestId}`; 401 for a wrong key; 422 `{message,
- * errors, took, requestId}` for an invalid body; 404 for an unknown path. It keeps alerts by alias
+ * errors, took, requestId}` for an invalid body; 404 for an unknown path; 415 for a body that is
+ * not JSON by its Content-Type (docs.opsgenie.com/docs/response lists each of these codes). It keeps alerts by alias
  * as Opsgenie does: a create on an open alias counts one more occurrence and changes nothing else.
  */
 export async function startFakeOpsgenie(apiKey: string): Promise<FakeOpsgenie> {

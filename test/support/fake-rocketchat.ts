@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startHttpStandIn, type HttpStandIn, type RecordedRequest, type StandInAnswer } from './http-stand-in.js';
+import { jsonObjectBody, startHttpStandIn, type HttpStandIn, type StandInAnswer } from './http-stand-in.js';
 
 export interface RocketAttachment {
   color?: string;
@@ -84,7 +84,7 @@ export async function startFakeRocketChat(): Promise<FakeRocketChat> {
     }
     calls.set(path, [...recent, request.at]);
     if (request.method !== 'POST') return { status: 404, body: { success: false, error: 'Not Found' } };
-    const body = parsed(request);
+    const body = jsonObjectBody(request);
     if (!body) return failure(400, 'Match error: Expected object, got undefined');
     if (path === '/api/v1/chat.postMessage') return post(body, messages);
     if (path === '/api/v1/chat.update') return update(body, messages);
@@ -110,16 +110,6 @@ export async function startFakeRocketChat(): Promise<FakeRocketChat> {
     },
     close: () => standIn.close(),
   };
-}
-
-function parsed(request: RecordedRequest): Record<string, unknown> | undefined {
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return undefined;
-  try {
-    const body: unknown = JSON.parse(request.body);
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The attachments' shape as the server's check has it; the first field of the wrong type. */

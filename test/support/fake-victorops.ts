@@ -20,7 +20,10 @@ const MESSAGE_TYPES = new Set(['CRITICAL', 'WARNING', 'INFO', 'ACKNOWLEDGEMENT',
  * body whose `message_type` is one of the five the endpoint knows and whose `state_message` keeps
  * to 20,480 characters. It answers 200 `{result: "success", entity_id}`, or `{result: "failure",
  * message}` with 400 for a bad body and 404 for an unknown key; it opens an incident on
- * CRITICAL and resolves it on RECOVERY of the same entity_id.
+ * CRITICAL and resolves it on RECOVERY of the same entity_id. Splunk's REST endpoint guide
+ * documents the URL, `message_type` (the one required field) and its five values, and `entity_id`;
+ * it documents no error statuses, so the 400/404 here and the 429 the tests set are what an HTTP
+ * endpoint answers, not quotes of it: the action treats them by status class alone.
  */
 export async function startFakeVictorOps(apiKey: string): Promise<FakeVictorOps> {
   const accepted: FakeVictorOps['accepted'] = [];

@@ -110,3 +110,14 @@ export async function startHttpStandIn(
     },
   };
 }
+
+/** A request's body as a JSON object, when it says it is JSON and is one (what a JSON API reads). */
+export function jsonObjectBody(request: RecordedRequest): Record<string, unknown> | undefined {
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return undefined;
+  try {
+    const body: unknown = JSON.parse(request.body);
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

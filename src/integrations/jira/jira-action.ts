@@ -2,12 +2,13 @@ import type { EnrichedNotification } from '../../model/model.js';
 import { messageRefId, type MessageRef, type MessageRefStore } from '../../store/ports/message-refs.js';
 import { defineActionType } from '../action-type.js';
 import { chatMessageBuilder } from '../chat/chat-message.js';
+import { applyOncePerEpisode } from '../chat/first-post.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { jiraAdfComment } from './jira-adf.js';
 import { createJiraClient } from './jira-client.js';
 import { apiVersionOf, authorizationOf, jiraConfigSchema } from './jira-config.js';
 import { issueFields } from './jira-issue-fields.js';
-import { syncIssue } from './jira-issue-sync.js';
+import { createsIssue, findIssue, syncIssue } from './jira-issue-sync.js';
 import { JIRA_LIMITS } from './jira-limits.js';
 import { compileJiraTemplates } from './jira-templates.js';
 import { jiraWikiComment } from './jira-wiki.js';
@@ -20,6 +21,8 @@ const JIRA_RATE = { perSecond: 1, burst: 5 };
  * One Jira issue per alert group, as Alertmanager's `jira_configs` make it: created, updated on
  * repeat, commented on change, moved by `resolve_transition` and `reopen_transition`. API v2
  * (Data Center, Server) takes wiki markup, v3 (Cloud) the Atlassian Document Format; the URL says which.
+ * The search and the create of a group's first issue are made by one delivery at a time, on any
+ * replica sharing the store: one issue per episode.
  */
 export const jiraActionType = defineActionType({
   schema: jiraConfigSchema,
@@ -38,7 +41,8 @@ export const jiraActionType = defineActionType({
       getMessageRef: async (id) => fallback.get(id),
       putMessageRef: async (ref) => void fallback.set(ref.id, ref),
     };
-    // Two notifications of one group must not both find no issue and both create one.
+    // Two notifications of one group must not both find no issue and both create one: in this
+    // process they take turns per group; across replicas the store's first-post claim decides.
     const queues = new Map<string, Promise<unknown>>();
     const exclusive = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
       const run = (queues.get(key) ?? Promise.resolve()).catch(() => {}).then(work);
@@ -80,7 +84,15 @@ export const jiraActionType = defineActionType({
           reopenDurationMs: config.reopen_duration,
         };
         try {
-          return await exclusive(notification.groupKey, () => syncIssue(client, input, options, ctx.signal));
+          const claim = { claims: ctx.firstPostClaims, id: input.refId, timeoutMs: config.timeout, signal: ctx.signal, logger: ctx.logger };
+          return await exclusive(notification.groupKey, () =>
+            applyOncePerEpisode(
+              claim,
+              () => findIssue(client, notification, options, ctx.signal),
+              (found) => createsIssue(notification, found),
+              (found) => syncIssue(client, input, options, found, ctx.signal),
+            ),
+          );
         } catch (error) {
           throw scrubbedError(error, scrub);
         }

@@ -46,8 +46,25 @@ function quote(value: string): string {
   return JSON.stringify(value);
 }
 
+/** The group's issue as the JQL search finds it now, if there is one. */
+export async function findIssue(
+  client: JiraClient,
+  notification: EnrichedNotification,
+  options: IssueSyncOptions,
+  signal: AbortSignal,
+): Promise<FoundIssue | undefined> {
+  const firing = notification.alerts.some((a) => a.status === 'firing');
+  const [found] = await client.search(issueSearchJql(groupLabel(notification.groupKey), firing, options), signal);
+  return found;
+}
+
+/** Whether this notification would create the group's issue (none found, and the group fires). */
+export function createsIssue(notification: EnrichedNotification, found: FoundIssue | undefined): boolean {
+  return found === undefined && notification.alerts.some((a) => a.status === 'firing');
+}
+
 /**
- * One notification onto the group's issue, as Alertmanager's Jira receiver does it: found by its
+ * One notification onto the group's issue (`found` by `findIssue`), as Alertmanager's Jira receiver does it: found by its
  * label, created while none is open (never for a group that is resolved already), else updated;
  * moved by `resolve_transition` once every alert resolved, and by `reopen_transition` when it fires
  * again within `reopen_duration`. alertpipe adds a comment when the issue is reopened or resolved
@@ -58,13 +75,13 @@ export async function syncIssue(
   client: JiraClient,
   input: IssueSyncInput,
   options: IssueSyncOptions,
+  found: FoundIssue | undefined,
   signal: AbortSignal,
 ): Promise<ActionResult> {
   const { notification } = input;
   const firingAlerts = input.message.alerts.filter((a) => a.status === 'firing');
   const firing = notification.alerts.some((a) => a.status === 'firing');
   const label = groupLabel(notification.groupKey);
-  const [found] = await client.search(issueSearchJql(label, firing, options), signal);
   const nowFiring = notification.alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint);
   if (found === undefined) {
     if (!firing) return { detail: 'no open issue for the group: nothing to resolve' };

@@ -33,6 +33,8 @@ export const logActionType = defineActionType({
 
 function describe(alert: EnrichedAlert): Record<string, unknown> {
   const enrichment = enrichmentLines(alert);
+  // The pages enrichers point to (the graph of the last hour), by their text.
+  const links = Object.fromEntries(Object.values(alert.enrichment).flatMap((found) => (found.links ?? []).map((l) => [l.text, l.url])));
   return {
     alertname: alert.labels.alertname,
     status: alert.status,
@@ -41,6 +43,7 @@ function describe(alert: EnrichedAlert): Record<string, unknown> {
     ...(alert.annotations.summary ? { summary: alert.annotations.summary } : {}),
     ...(alert.annotations.description ? { description: alert.annotations.description } : {}),
     ...(Object.keys(enrichment).length ? { enrichment } : {}),
+    ...(Object.keys(links).length ? { links } : {}),
     ...(alert.notes.length ? { notes: alert.notes } : {}),
   };
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { graphDataSchema } from '../../charts/graph-data.js';
 import { secret } from '../../lib/secret.js';
 import type { EnrichedNotification } from '../../model/model.js';
 import type { Logger } from '../../observability/logger.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
+import { firstGraphAttachment } from '../chat/graph-attachment.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
 import { sendToNtfy } from './ntfy-client.js';
 import { checkNtfyMessage, headerValue, ntfyMessage, type NtfyMessage } from './ntfy-publish.js';
@@ -84,25 +84,6 @@ export const ntfyActionType = defineActionType({
         tags: config.tags,
       });
 
-    async function graphOf(notification: EnrichedNotification, logger: Logger): Promise<{ png: Buffer; filename: string } | undefined> {
-      if (!config.graph || notification.status !== 'firing') return undefined;
-      for (const alert of notification.alerts) {
-        const parsed = graphDataSchema.safeParse(alert.enrichment?.graph?.data?.graph);
-        if (alert.status !== 'firing' || !parsed.success) continue;
-        try {
-          return { png: await deps.charts.render(parsed.data), filename: `${alert.fingerprint}.png` };
-        } catch (error) {
-          // The message matters more than the picture: it goes out without it.
-          logger.warn('graph not attached to the ntfy message', {
-            action: name,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          return undefined;
-        }
-      }
-      return undefined;
-    }
-
     return {
       name,
       type: 'ntfy',
@@ -111,7 +92,7 @@ export const ntfyActionType = defineActionType({
       rateLimit: { key: `ntfy:${root}:${config.token ?? config.username ?? ''}`, ...NTFY_RATE },
       async handle(notification, ctx) {
         const body = bodyOf(notification, ctx.logger);
-        const graph = await graphOf(notification, ctx.logger);
+        const graph = config.graph ? await firstGraphAttachment(notification, deps.charts, ctx.logger, name) : undefined;
         const common = { timeoutMs: config.timeout, signal: ctx.signal };
         try {
           const answer = graph

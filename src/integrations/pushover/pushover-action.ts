@@ -4,13 +4,23 @@ import { durationSchema } from '../../lib/units.js';
 import type { EnrichedNotification } from '../../model/model.js';
 import type { Logger } from '../../observability/logger.js';
 import { messageRefId, type MessageRef, type MessageRefStore } from '../../store/ports/message-refs.js';
-import type { Action } from '../action.js';
+import type { Action, ActionContext } from '../action.js';
 import { commonActionFields, defineActionType } from '../action-type.js';
 import { ActionError } from '../action-error.js';
 import { chatMessageBuilder, chatMessageFields } from '../chat/chat-message.js';
 import { compileFieldTemplates, fieldTemplateFailureReporter } from '../chat/field-templates.js';
+import { applyOncePerEpisode } from '../chat/first-post.js';
+import { firstGraphAttachment, type GraphAttachment } from '../chat/graph-attachment.js';
 import { scrubbedError, secretsScrubber } from '../url-scrubber.js';
-import { postPushoverForm, PUSHOVER_API_URL } from './pushover-client.js';
+import {
+  formBody,
+  multipartBody,
+  postPushoverForm,
+  PUSHOVER_API_URL,
+  PUSHOVER_ATTACHMENT_LIMIT,
+  PushoverRefusal,
+  type PushoverAnswer,
+} from './pushover-client.js';
 import { pushoverForm, type PushoverTemplateField } from './pushover-form.js';
 import { checkPushoverMessage } from './pushover-message.js';
 
@@ -40,6 +50,8 @@ const pushoverSchema = z
     expire: durationSchema.default(3_600_000),
     ttl: durationSchema.optional(),
     html: z.boolean().default(false),
+    /** Attach the `graph` enricher's PNG to a firing message (Pushover's `attachment`). */
+    graph: z.boolean().default(true),
     monospace: z.boolean().default(false),
     api_url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).default(PUSHOVER_API_URL),
     ...chatMessageFields,
@@ -59,7 +71,8 @@ const pushoverSchema = z
  * until someone acknowledges it; its receipt is kept in the store (`ctx.messageRefs`), so the
  * group's resolve, or its next emergency, cancels it (`POST /1/receipts/{receipt}/cancel.json`),
  * after a restart and on any replica. Alertmanager only sends a new message, and the old one goes
- * on ringing until it expires.
+ * on ringing until it expires. A firing message carries the graph PNG as its `attachment`; when it
+ * cannot be drawn, is over Pushover's 5 MB or is refused, the text goes alone.
  */
 export const pushoverActionType = defineActionType({
   schema: pushoverSchema,
@@ -87,9 +100,11 @@ export const pushoverActionType = defineActionType({
     async function cancelAll(receipts: readonly string[], logger: Logger, signal: AbortSignal): Promise<number> {
       let cancelled = 0;
       for (const receipt of receipts) {
-        const form = new URLSearchParams({ token: config.token });
         try {
-          await postPushoverForm(`${api}receipts/${encodeURIComponent(receipt)}/cancel.json`, form, { timeoutMs: config.timeout, signal });
+          await postPushoverForm(`${api}receipts/${encodeURIComponent(receipt)}/cancel.json`, formBody({ token: config.token }), {
+            timeoutMs: config.timeout,
+            signal,
+          });
           cancelled += 1;
         } catch (error) {
           // Expired, acknowledged and cancelled, or unknown: nothing rings any more; a retry would not change that.
@@ -103,11 +118,58 @@ export const pushoverActionType = defineActionType({
       return cancelled;
     }
 
-    async function deliver(notification: EnrichedNotification, refs: MessageRefStore, logger: Logger, signal: AbortSignal) {
+    /** The graph to attach, if it can be: drawn, and within Pushover's limit. */
+    async function attachmentOf(notification: EnrichedNotification, logger: Logger): Promise<GraphAttachment | undefined> {
+      const graph = config.graph ? await firstGraphAttachment(notification, deps.charts, logger, name) : undefined;
+      if (graph === undefined || graph.png.length <= PUSHOVER_ATTACHMENT_LIMIT) return graph;
+      logger.warn('graph not attached: larger than Pushover takes', { action: name, bytes: graph.png.length });
+      return undefined;
+    }
+
+    /** The message, with the graph when there is one; refused for its attachment, it goes again as text. */
+    async function sendMessage(
+      form: Record<string, string>,
+      graph: GraphAttachment | undefined,
+      logger: Logger,
+      signal: AbortSignal,
+    ): Promise<{ answer: PushoverAnswer; attached: boolean }> {
+      const options = { timeoutMs: config.timeout, signal };
+      if (graph !== undefined) {
+        try {
+          return { answer: await postPushoverForm(`${api}messages.json`, await multipartBody(form, graph), options), attached: true };
+        } catch (error) {
+          if (!(error instanceof PushoverRefusal && error.invalid.includes('attachment'))) throw error;
+          logger.warn('Pushover refused the graph; the message goes without it', { action: name, error: scrub(error.message) });
+        }
+      }
+      return { answer: await postPushoverForm(`${api}messages.json`, formBody(form), options), attached: false };
+    }
+
+    async function deliver(notification: EnrichedNotification, ctx: ActionContext) {
+      const { logger, signal } = ctx;
+      const refs = ctx.messageRefs ?? localRefs;
       const { form, priority } = formOf(notification, logger);
+      const graph = await attachmentOf(notification, logger);
       const id = messageRefId(name, config.device ?? '', notification.groupKey);
-      const previous = await refs.getMessageRef(id);
-      const held = Array.isArray(previous?.state.receipts) ? (previous.state.receipts as string[]) : [];
+      // An emergency rings until cancelled by its receipt: with several replicas, the receipts are
+      // read, cancelled, replaced and kept by one delivery at a time (the store's first-post claim),
+      // so none is overwritten and left ringing. A message that is not an emergency takes no turn.
+      return applyOncePerEpisode(
+        { claims: ctx.firstPostClaims, id, timeoutMs: config.timeout, signal, logger },
+        () => refs.getMessageRef(id),
+        (previous) => priority === 2 || receiptsOf(previous).length > 0,
+        (previous) => send(notification, { form, priority, graph }, receiptsOf(previous), { id, refs, logger, signal }),
+      );
+    }
+
+    async function send(
+      notification: EnrichedNotification,
+      message: { form: Record<string, string>; priority: number; graph: GraphAttachment | undefined },
+      held: readonly string[],
+      where: { id: string; refs: MessageRefStore; logger: Logger; signal: AbortSignal },
+    ) {
+      const { form, priority, graph } = message;
+      const { id, refs, logger, signal } = where;
       const save = (receipts: readonly string[]): Promise<void> =>
         refs.putMessageRef({
           id,
@@ -125,14 +187,18 @@ export const pushoverActionType = defineActionType({
         cancelled = await cancelAll(held, logger, signal);
         await save([]);
       }
-      const answer = await postPushoverForm(`${api}messages.json`, new URLSearchParams(form), { timeoutMs: config.timeout, signal });
+      const { answer, attached } = await sendMessage(form, graph, logger, signal);
       if (answer.receipt !== undefined) await save([answer.receipt]);
       const count = notification.alerts.length;
+      const graphNote = attached ? ' with the graph' : graph ? ' without the graph (refused)' : '';
       return {
-        detail: `sent ${count} alert${count === 1 ? '' : 's'} at priority ${priority}${cancelled > 0 ? `; cancelled ${cancelled} emergency message${cancelled === 1 ? '' : 's'}` : ''}`,
-        data: { priority, request: answer.request, ...(answer.receipt ? { receipt: answer.receipt } : {}), cancelled },
+        detail: `sent ${count} alert${count === 1 ? '' : 's'} at priority ${priority}${graphNote}${cancelled > 0 ? `; cancelled ${cancelled} emergency message${cancelled === 1 ? '' : 's'}` : ''}`,
+        data: { priority, request: answer.request, ...(answer.receipt ? { receipt: answer.receipt } : {}), cancelled, graph: attached },
       };
     }
+
+    const receiptsOf = (ref: MessageRef | undefined): string[] =>
+      Array.isArray(ref?.state.receipts) ? (ref.state.receipts as string[]) : [];
 
     const action: Action = {
       name,
@@ -142,7 +208,7 @@ export const pushoverActionType = defineActionType({
       rateLimit: { key: `pushover:${config.api_url}:${config.token}`, ...PUSHOVER_RATE },
       async handle(notification, ctx) {
         try {
-          return await deliver(notification, ctx.messageRefs ?? localRefs, ctx.logger, ctx.signal);
+          return await deliver(notification, ctx);
         } catch (error) {
           throw scrubbedError(error, scrub);
         }

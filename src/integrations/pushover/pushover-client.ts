@@ -12,7 +12,46 @@ export interface PushoverAnswer {
   readonly receipt?: string;
 }
 
-interface PushoverBody {
+/** A request body as it goes out: the form URL-encoded, or, with the graph attached, multipart. */
+export interface PushoverBody {
+  readonly content: string | Buffer;
+  readonly contentType: string;
+}
+
+/** A refusal (4xx, `{status: 0}`) naming the parameters Pushover found invalid (`{attachment: "invalid", ...}`). */
+export class PushoverRefusal extends ActionError {
+  readonly invalid: readonly string[];
+
+  constructor(message: string, options: { status: number; invalid: readonly string[] }) {
+    super(message, { retryable: false, status: options.status });
+    this.invalid = options.invalid;
+  }
+}
+
+/** Pushover's limit for an attachment (pushover.net/api#attachments): 5,242,880 bytes. */
+export const PUSHOVER_ATTACHMENT_LIMIT = 5_242_880;
+
+/** The form alone, URL-encoded. */
+export function formBody(form: Readonly<Record<string, string>>): PushoverBody {
+  return { content: new URLSearchParams({ ...form }).toString(), contentType: 'application/x-www-form-urlencoded' };
+}
+
+/**
+ * The form with an image as `attachment`, multipart/form-data as Pushover takes a binary upload,
+ * the part carrying its content type and file name. Encoded by the platform's own FormData.
+ */
+export async function multipartBody(
+  form: Readonly<Record<string, string>>,
+  attachment: { readonly png: Buffer; readonly filename: string },
+): Promise<PushoverBody> {
+  const data = new FormData();
+  for (const [field, value] of Object.entries(form)) data.append(field, value);
+  data.append('attachment', new Blob([new Uint8Array(attachment.png)], { type: 'image/png' }), attachment.filename);
+  const encoded = new Response(data);
+  return { content: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? 'multipart/form-data' };
+}
+
+interface PushoverAnswerBody {
   status?: unknown;
   request?: unknown;
   receipt?: unknown;
@@ -27,7 +66,7 @@ interface PushoverBody {
  */
 export async function postPushoverForm(
   url: string,
-  form: URLSearchParams,
+  body: PushoverBody,
   options: { readonly timeoutMs: number; readonly signal: AbortSignal },
 ): Promise<PushoverAnswer> {
   let response;
@@ -35,8 +74,8 @@ export async function postPushoverForm(
     response = await outboundRequest({
       url,
       method: 'POST',
-      body: form.toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': `alertpipe/${VERSION}` },
+      body: body.content,
+      headers: { 'Content-Type': body.contentType, 'User-Agent': `alertpipe/${VERSION}` },
       destination: 'Pushover',
       timeoutMs: options.timeoutMs,
       maxResponseBytes: ACTION_RESPONSE_LIMIT,
@@ -45,17 +84,23 @@ export async function postPushoverForm(
   } catch (error) {
     throw toActionError('Pushover', error);
   }
-  const body = parse(response.body);
-  if (response.status >= 200 && response.status < 300 && body?.status === 1) {
+  const answer = parse(response.body);
+  if (response.status >= 200 && response.status < 300 && answer?.status === 1) {
     return {
-      request: typeof body.request === 'string' ? body.request : '',
-      ...(typeof body.receipt === 'string' ? { receipt: body.receipt } : {}),
+      request: typeof answer.request === 'string' ? answer.request : '',
+      ...(typeof answer.receipt === 'string' ? { receipt: answer.receipt } : {}),
     };
   }
-  const errors = Array.isArray(body?.errors) ? body.errors.filter((e): e is string => typeof e === 'string') : [];
+  const errors = Array.isArray(answer?.errors) ? answer.errors.filter((e): e is string => typeof e === 'string') : [];
   const reason = errors.length > 0 ? errors.join('; ') : response.body.slice(0, 200);
   // A 2xx that is not Pushover's `{status: 1}` came from something in between: the message may not have arrived.
   const status = response.status >= 200 && response.status < 300 ? 502 : response.status;
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429 && answer !== undefined) {
+    const invalid = Object.entries(answer)
+      .filter(([, value]) => value === 'invalid')
+      .map(([field]) => field);
+    throw new PushoverRefusal(`Pushover answered ${response.status}${reason ? `: ${reason}` : ''}`, { status: response.status, invalid });
+  }
   const retryAfterMs = status === 429 ? untilReset(response.headers['x-limit-app-reset'], response.headers['retry-after']) : undefined;
   throw new ActionError(`Pushover answered ${response.status}${reason ? `: ${reason}` : ''}`, {
     retryable: isRetryableStatus(status),
@@ -64,10 +109,10 @@ export async function postPushoverForm(
   });
 }
 
-function parse(text: string): PushoverBody | undefined {
+function parse(text: string): PushoverAnswerBody | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as PushoverBody) : undefined;
+    return parsed !== null && typeof parsed === 'object' ? (parsed as PushoverAnswerBody) : undefined;
   } catch {
     return undefined;
   }

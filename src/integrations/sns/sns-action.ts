@@ -57,7 +57,10 @@ const snsSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['sigv4', field],
-          message: 'not supported: give access_key and secret_key (for example ${AWS_ACCESS_KEY_ID} and ${AWS_SECRET_ACCESS_KEY})',
+          // Reading a profile or assuming a role takes the AWS SDK's whole credential chain (its STS
+          // and SSO clients); keys from the environment sign the same requests with what is here.
+          message:
+            'not supported (a profile or a role needs the AWS SDK credential chain, which alertpipe does not carry): give access_key and secret_key (for example ${AWS_ACCESS_KEY_ID} and ${AWS_SECRET_ACCESS_KEY})',
         });
     for (const field of ['access_key', 'secret_key'] as const)
       if (!config.sigv4[field] && !config.sigv4.profile && !config.sigv4.role_arn)

@@ -90,7 +90,24 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
           rootSize: 50 * GiB,
           rootFree: 40 * GiB,
         },
+        // Scraped by its host IP, as a node_exporter DaemonSet on the host network often is.
+        {
+          instance: '10.0.0.7:9100',
+          cpus: 1,
+          busy: 0.5,
+          memoryAvailable: 3 * GiB,
+          memoryTotal: 4 * GiB,
+          rootSize: 20 * GiB,
+          rootFree: 10 * GiB,
+        },
       ],
+      // Where two of the pods run: one on db-1 by name, one on a node known by its host IP.
+      kubeState: {
+        pods: [
+          { namespace: 'shop', pod: 'cart-1', node: 'db-1', hostIp: '10.0.0.5', containers: [{ name: 'cart' }] },
+          { namespace: 'staging', pod: 'cart-1', node: 'ip-10-0-0-7', hostIp: '10.0.0.7', containers: [{ name: 'cart' }] },
+        ],
+      },
     });
     prometheus = await startPrometheus({ targets: [exporter.target] });
     // rate() divides by its whole window, so the window must be full of samples: the tests use a
@@ -187,6 +204,22 @@ describe.skipIf(!tools.available)('built-in enrichers against a real Prometheus'
     const webFields = Object.fromEntries(web!.enrichment['node-resources']!.fields.map((f) => [f.label, f.value]));
     expect(webFields['Root filesystem']).toBe('40 GiB free of 50 GiB (80%) · not filling');
     expect(byNodeName!.enrichment['node-resources']!.data).toMatchObject({ instance: 'db-1:9100' });
+  });
+
+  it("gives a pod's alert its node's figures, found through kube_pod_info by node name or host IP", async () => {
+    const before = await prometheus.apiRequests('/api/v1/query');
+    const [shop, staging, gone] = await enrich('node', [
+      { namespace: 'shop', pod: 'cart-1' },
+      { namespace: 'staging', pod: 'cart-1' },
+      { namespace: 'shop', pod: 'gone-1' },
+    ]);
+    expect(shop!.enrichment['node-resources']!.data).toMatchObject({ instance: 'db-1:9100' });
+    const fields = Object.fromEntries(staging!.enrichment['node-resources']!.fields.map((f) => [f.label, f.value]));
+    expect(staging!.enrichment['node-resources']!.data).toMatchObject({ instance: '10.0.0.7:9100' });
+    expect(fields['Node memory']).toBe('3 GiB available of 4 GiB (75%)');
+    expect(gone!.enrichment['node-resources']).toBeUndefined();
+    // Where the pods run, then the four node queries.
+    expect((await prometheus.apiRequests('/api/v1/query')) - before).toBe(5);
   });
 
   it('says nothing about an instance that is not a node', async () => {

@@ -1,14 +1,19 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../../src/config/load-config.js';
-import type { Job, NotificationRecord } from '../../../../src/store/ports/records.js';
+import type { NotificationRecord } from '../../../../src/store/ports/records.js';
 import { attemptContext, chatAction, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
 import { incidentioThrottled, startFakeIncidentio, type FakeIncidentio } from '../../../support/fake-incidentio.js';
-import { fixtureText } from '../../../support/fixtures.js';
+import {
+  expectRefusedOnce,
+  expectRetriedAfterThrottle,
+  FIXTURE_GROUP_KEY_HASH as DEDUP_KEY,
+  groupBody as group,
+  jobOf,
+  QUICK_DELIVERY,
+} from '../../../support/paging-receivers.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
 const TOKEN = 'inc_alert_source_token_0123456789';
-const DEDUP_KEY = createHash('sha256').update('{}:{alertname="KubePodCrashLooping", namespace="shop"}').digest('hex');
 
 let incidentio: FakeIncidentio;
 beforeAll(async () => {
@@ -22,21 +27,8 @@ beforeEach(() => {
   incidentio.standIn.requests.length = 0;
 });
 
-function group(status: 'firing' | 'resolved'): string {
-  const body = JSON.parse(fixtureText('alertmanagerGroup')) as { status: string; alerts: Array<Record<string, unknown>> };
-  if (status === 'resolved') {
-    body.status = 'resolved';
-    for (const alert of body.alerts) Object.assign(alert, { status: 'resolved', endsAt: '2026-11-22T12:30:00Z' });
-  }
-  return JSON.stringify(body);
-}
-
 /** An `incidentio_configs` entry as alertmanager.yml has it, `type: incidentio` added, and a title template. */
-const pasted = (token = TOKEN) => `delivery:
-  dedup_window: 0
-  initial_backoff: 100ms
-  max_backoff: 300ms
-actions:
+const pasted = (token = TOKEN) => `${QUICK_DELIVERY}actions:
   incidents:
     type: incidentio
     url: ${incidentio.url}
@@ -47,7 +39,7 @@ actions:
       title: '{{ commonLabels.alertname }} ({{ alerts.size }}) in {{ commonLabels.namespace }}'
 `;
 
-const job = (record: NotificationRecord): Job => record.jobs.find((j) => j.action === 'incidents')!;
+const job = (record: NotificationRecord) => jobOf(record, 'incidents');
 
 describe('incidentio action, configured as Alertmanager configures it', () => {
   let service: TestService;
@@ -79,30 +71,16 @@ describe('incidentio action, configured as Alertmanager configures it', () => {
   });
 
   it('retries a 429 no sooner than its Retry-After, and delivers once', async () => {
-    incidentio.failWith(incidentioThrottled(1));
-    const { body } = await service.post('/alert', group('firing'));
-    await incidentio.standIn.waitForRequests(1);
-    incidentio.failWith(undefined);
-    const record = await service.untilDone(String(body.id));
-    expect(job(record).attempts.map((a) => a.outcome)).toEqual(['retry', 'success']);
-    const [first, second] = incidentio.standIn.requests;
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
+    await expectRetriedAfterThrottle(service, incidentio, { action: 'incidents', throttled: incidentioThrottled(1), atLeastMs: 1000 });
     expect(incidentio.accepted).toHaveLength(1);
   });
 
   it('does not retry a token incident.io refuses, and keeps it out of the error, the log and the history', async () => {
-    const bad = await startTestService(pasted('wrong_token_000'));
-    try {
-      const { body } = await bad.post('/alert', group('firing'));
-      const record = await bad.untilDone(String(body.id));
-      expect(job(record).state).toBe('failed');
-      expect(job(record).attempts).toHaveLength(1);
-      expect(job(record).attempts[0]!.error).toContain('incident.io answered 401: {"type":"authentication_error"');
-      const history = await fetch(`${bad.url}/api/notifications/${String(body.id)}`).then((r) => r.text());
-      expect(`${history}${JSON.stringify(bad.logs)}`).not.toContain('wrong_token_000');
-    } finally {
-      await bad.stop();
-    }
+    await expectRefusedOnce(pasted('wrong_token_000'), {
+      action: 'incidents',
+      reason: 'incident.io answered 401: {"type":"authentication_error"',
+      secret: 'wrong_token_000',
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import { createSilentLogger } from '../../../../src/observability/logger.js';
 import { createChartRenderer } from '../../../../src/charts/render-chart-png.js';
 import type { Action } from '../../../../src/integrations/action.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
+import { MemoryStore } from '../../../../src/store/memory/memory-store.js';
 import { attemptContext, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
 import { startFakeJira, type FakeIssue, type FakeJira } from '../../../support/fake-jira.js';
 
@@ -163,6 +164,19 @@ describe('jira action (Cloud, API v3)', () => {
     await jiraAction(cloud.url, { max_alerts: '15' }).handle({ ...n, alerts }, attemptContext());
     expect(cloud.refused).toEqual([]);
     expect(adfText(issuesOf('huge')[0]!.fields.description)).toMatch(/…and 29\d more alerts/);
+  });
+});
+
+describe('jira across replicas', () => {
+  it('creates one issue when two replicas get the same new group at once; the other updates it', async () => {
+    // Two replicas: two actions, one delivery store (its message references and first-post claims).
+    const store = new MemoryStore({ maxPending: 10, historyLimit: 10 });
+    const context = () => ({ ...attemptContext(), messageRefs: store, firstPostClaims: store });
+    const group = withGroupKey(enrichedGroup(), 'replicas');
+    const results = await Promise.all([jiraAction().handle(group, context()), jiraAction().handle(group, context())]);
+    const [issue, ...more] = issuesOf('replicas');
+    expect(more).toEqual([]);
+    expect(results.map((r) => r?.detail).sort()).toEqual([`created ${issue!.key}`, `updated ${issue!.key}`]);
   });
 });
 

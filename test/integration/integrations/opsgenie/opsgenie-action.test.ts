@@ -1,15 +1,18 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRef, MessageRefStore } from '../../../../src/store/ports/message-refs.js';
-import type { Job, NotificationRecord } from '../../../../src/store/ports/records.js';
+import type { NotificationRecord } from '../../../../src/store/ports/records.js';
 import { attemptContext, chatAction, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
 import { startFakeOpsgenie, opsgenieThrottled, type FakeOpsgenie } from '../../../support/fake-opsgenie.js';
-import { fixtureText } from '../../../support/fixtures.js';
+import {
+  expectRefusedOnce,
+  FIXTURE_GROUP_KEY_HASH as ALIAS,
+  groupBody as group,
+  jobOf,
+  QUICK_DELIVERY,
+} from '../../../support/paging-receivers.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
 const API_KEY = 'eb243592-faa2-4ba2-a551-1afdf565c889';
-// The fixture group's key, hashed as Alertmanager's key.Hash() does: the alias Alertmanager itself would use.
-const ALIAS = createHash('sha256').update('{}:{alertname="KubePodCrashLooping", namespace="shop"}').digest('hex');
 
 let opsgenie: FakeOpsgenie;
 beforeAll(async () => {
@@ -23,22 +26,9 @@ beforeEach(() => {
   opsgenie.standIn.requests.length = 0;
 });
 
-function group(status: 'firing' | 'resolved'): string {
-  const body = JSON.parse(fixtureText('alertmanagerGroup')) as { status: string; alerts: Array<Record<string, unknown>> };
-  if (status === 'resolved') {
-    body.status = 'resolved';
-    for (const alert of body.alerts) Object.assign(alert, { status: 'resolved', endsAt: '2026-11-22T12:30:00Z' });
-  }
-  return JSON.stringify(body);
-}
-
 /** An `opsgenie_configs` entry as alertmanager.yml has it, `type: opsgenie` added, indented under `actions:`. */
 function pastedConfig(apiKey = API_KEY, extra = ''): string {
-  return `delivery:
-  dedup_window: 0
-  initial_backoff: 100ms
-  max_backoff: 300ms
-actions:
+  return `${QUICK_DELIVERY}actions:
   oncall:
     type: opsgenie
     api_key: ${apiKey}
@@ -61,11 +51,7 @@ actions:
 ${extra}`;
 }
 
-const job = (record: NotificationRecord): Job => {
-  const found = record.jobs.find((j) => j.action === 'oncall');
-  if (!found) throw new Error(`no opsgenie job in ${JSON.stringify(record.jobs)}`);
-  return found;
-};
+const job = (record: NotificationRecord) => jobOf(record, 'oncall');
 
 describe('opsgenie action, configured as Alertmanager configures it', () => {
   let service: TestService;
@@ -144,17 +130,13 @@ describe('opsgenie action, configured as Alertmanager configures it', () => {
 
 describe('opsgenie action, answers a retry cannot change', () => {
   it('does not retry a key Opsgenie refuses (401), and records why', async () => {
-    const service = await startTestService(pastedConfig('0f0f0f0f-wrong-key-0000-000000000000'));
-    try {
-      const { body } = await service.post('/alert', group('firing'));
-      const record = await service.untilDone(String(body.id));
-      expect(job(record).state).toBe('failed');
-      expect(job(record).attempts).toHaveLength(1);
-      expect(job(record).attempts[0]!.error).toContain('Opsgenie answered 401: {"message":"Could not authenticate"');
-      expect(opsgenie.alerts.size).toBe(0);
-    } finally {
-      await service.stop();
-    }
+    const secret = '0f0f0f0f-wrong-key-0000-000000000000';
+    await expectRefusedOnce(pastedConfig(secret), {
+      action: 'oncall',
+      reason: 'Opsgenie answered 401: {"message":"Could not authenticate"',
+      secret,
+    });
+    expect(opsgenie.alerts.size).toBe(0);
   });
 
   it('does not retry a 422, and keeps the key out of an error that quotes it', async () => {

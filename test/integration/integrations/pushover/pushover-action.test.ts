@@ -4,7 +4,11 @@ import type { Action } from '../../../../src/integrations/action.js';
 import { parseConfigText } from '../../../../src/config/load-config.js';
 import type { EnrichedNotification } from '../../../../src/model/model.js';
 import type { MessageRef, MessageRefStore } from '../../../../src/store/ports/message-refs.js';
-import { attemptContext, chatAction, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
+import type { ChartRenderer } from '../../../../src/charts/render-chart-png.js';
+import { actionConfigSchema, createAction, type ActionConfig } from '../../../../src/integrations/registry.js';
+import { createSilentLogger } from '../../../../src/observability/logger.js';
+import { MemoryStore } from '../../../../src/store/memory/memory-store.js';
+import { attemptContext, chatAction, enrichedGroup, failureOf, withGraph } from '../../../support/chat-platforms.js';
 import { startFakePushover, type FakePushover } from '../../../support/fake-pushover.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { startTestService } from '../../../support/test-service.js';
@@ -16,7 +20,10 @@ beforeAll(async () => {
 afterAll(() => pushover.close());
 beforeEach(() => {
   pushover.quota = 10_000;
+  pushover.attachmentLimit = 5_242_880;
 });
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 // An entry of an alertmanager.yml's `pushover_configs`, `type` added; the title is a template, in Liquid.
 const pasted = (): string => `
@@ -142,6 +149,80 @@ describe('pushover action', () => {
   });
 });
 
+describe('pushover with the graph attached', () => {
+  const minimal = () => ({ user_key: pushover.userKey, token: pushover.token, api_url: pushover.url });
+  /** The action drawing with this renderer instead of the real one: one that fails, or draws too much. */
+  const drawingWith = (charts: ChartRenderer): Action =>
+    createAction('pushover', actionConfigSchema.parse({ type: 'pushover', timeout: '2s', ...minimal() }) as ActionConfig, {
+      logger: createSilentLogger(),
+      charts,
+    });
+
+  it('sends the firing message multipart with the graph PNG as its attachment, the form fields beside it', async () => {
+    const before = pushover.accepted.length;
+    const result = await build(minimal()).handle(withGraph(enrichedGroup()), attemptContext());
+    expect(pushover.accepted.length - before).toBe(1);
+    const { form, attachment } = pushover.accepted.at(-1)!;
+    expect(String(pushover.standIn.requests.at(-1)!.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+    expect(attachment).toMatchObject({ contentType: 'image/png', filename: `${enrichedGroup().alerts[0]!.fingerprint}.png` });
+    expect(attachment!.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(form).toMatchObject({ priority: '2', retry: '60', expire: '3600' });
+    expect(form.message).toContain('CPU: 0.42 cores');
+    expect(result).toMatchObject({ detail: expect.stringContaining('with the graph') as string, data: { graph: true } });
+  });
+
+  it('sends the text alone when Pushover refuses the attachment', async () => {
+    pushover.attachmentLimit = 100;
+    const requests = pushover.standIn.requests.length;
+    const result = await build(minimal()).handle(withGraph(enrichedGroup()), attemptContext());
+    const [refused, sent] = pushover.standIn.requests.slice(requests);
+    expect(String(refused!.headers['content-type'])).toMatch(/^multipart\/form-data/);
+    expect(String(sent!.headers['content-type'])).toBe('application/x-www-form-urlencoded');
+    expect(pushover.accepted.at(-1)!.attachment).toBeUndefined();
+    expect(pushover.accepted.at(-1)!.form.message).toContain('CPU: 0.42 cores');
+    expect(result).toMatchObject({ detail: expect.stringContaining('without the graph (refused)') as string, data: { graph: false } });
+  });
+
+  it('sends the text alone when the graph cannot be drawn, or is over Pushover’s 5 MB, without trying the upload', async () => {
+    const failing = drawingWith({ fontFiles: [], render: () => Promise.reject(new Error('rasteriser out of memory')) });
+    const tooLarge = drawingWith({ fontFiles: [], render: () => Promise.resolve(Buffer.concat([PNG_SIGNATURE, Buffer.alloc(5_242_880)])) });
+    for (const action of [failing, tooLarge]) {
+      const requests = pushover.standIn.requests.length;
+      const result = await action.handle(withGraph(enrichedGroup()), attemptContext());
+      expect(pushover.standIn.requests.length - requests).toBe(1);
+      expect(String(pushover.standIn.requests.at(-1)!.headers['content-type'])).toBe('application/x-www-form-urlencoded');
+      expect(pushover.accepted.at(-1)!.attachment).toBeUndefined();
+      expect(result).toMatchObject({ data: { graph: false } });
+    }
+  });
+
+  it('attaches no graph to the resolve, nor with graph: false', async () => {
+    await build({ ...minimal(), send_resolved: true }).handle(resolvedOf(withGraph(enrichedGroup())), attemptContext());
+    expect(pushover.accepted.at(-1)!.attachment).toBeUndefined();
+    await build({ ...minimal(), graph: false }).handle(withGraph(enrichedGroup()), attemptContext());
+    expect(pushover.accepted.at(-1)!.attachment).toBeUndefined();
+  });
+});
+
+describe('pushover across replicas', () => {
+  it('leaves one emergency ringing when two replicas page the same group at once, every other cancelled', async () => {
+    // Two replicas: two actions, one delivery store (its message references and first-post claims).
+    const store = new MemoryStore({ maxPending: 10, historyLimit: 10 });
+    const context = () => ({ ...attemptContext(), messageRefs: store, firstPostClaims: store });
+    const entry = parseYaml(pasted()) as Record<string, unknown>;
+    const before = pushover.accepted.length;
+    const cancelledBefore = pushover.cancelled.length;
+    await Promise.all([build(entry).handle(enrichedGroup(), context()), build(entry).handle(enrichedGroup(), context())]);
+    const receipts = pushover.accepted.slice(before).map((m) => m.receipt!);
+    expect(receipts).toHaveLength(2);
+    const ringing = receipts.filter((r) => !pushover.cancelled.slice(cancelledBefore).includes(r));
+    expect(ringing).toHaveLength(1);
+    // The one still ringing is the one the store keeps, so the resolve cancels it.
+    await build(entry).handle(resolvedOf(enrichedGroup()), context());
+    expect(pushover.cancelled.at(-1)).toBe(ringing[0]);
+  });
+});
+
 describe('pushover through the service', () => {
   it('retries the 429 once the quota renews and cancels by receipt on resolve, through the store', async () => {
     const entry = parseYaml(pasted()) as Record<string, unknown>;
@@ -157,7 +238,9 @@ describe('pushover through the service', () => {
       const job = record.jobs.find((j) => j.action === 'phone')!;
       expect(job.attempts.map((a) => a.outcome)).toEqual(['retry', 'success']);
       const [throttled, sent] = pushover.standIn.requests.slice(requests);
-      expect(sent!.at - throttled!.at).toBeGreaterThanOrEqual(900);
+      // Not before the quota renews: measured from the reset itself, not from when the 429 happened to arrive.
+      expect(throttled!.at).toBeLessThan(pushover.resetAt * 1000);
+      expect(sent!.at).toBeGreaterThanOrEqual(pushover.resetAt * 1000 - 25);
       const receipt = pushover.accepted.at(-1)!.receipt!;
 
       const body = JSON.parse(fixtureText('alertmanagerGroup')) as { status: string; alerts: Array<Record<string, string>> };

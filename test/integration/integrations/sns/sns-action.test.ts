@@ -106,7 +106,7 @@ describe('sns action', () => {
     };
     expect(problem({ phone_number: '+15551234567' })).toContain('exactly one of topic_arn, target_arn and phone_number');
     expect(problem({ sigv4: { access_key: sns.accessKey } })).toMatch(/"secret_key"[^]*expected the key that signs/);
-    expect(problem({ sigv4: { profile: 'prod' } })).toContain('not supported');
+    expect(problem({ sigv4: { profile: 'prod' } })).toContain('not supported (a profile or a role needs the AWS SDK credential chain');
     expect(problem({ topic_arn: undefined, phone_number: '+15551234567', sigv4: { access_key: 'a', secret_key: 'b' } })).toMatch(
       /"region"[^]*expected the region/,
     );

@@ -1,14 +1,19 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../../src/config/load-config.js';
-import type { Job, NotificationRecord } from '../../../../src/store/ports/records.js';
+import type { NotificationRecord } from '../../../../src/store/ports/records.js';
 import { attemptContext, chatAction, enrichedGroup, failureOf } from '../../../support/chat-platforms.js';
 import { startFakeVictorOps, type FakeVictorOps } from '../../../support/fake-victorops.js';
-import { fixtureText } from '../../../support/fixtures.js';
+import {
+  expectRefusedOnce,
+  expectRetriedAfterThrottle,
+  FIXTURE_GROUP_KEY_HASH as ENTITY_ID,
+  groupBody as group,
+  jobOf,
+  QUICK_DELIVERY,
+} from '../../../support/paging-receivers.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
 const API_KEY = '5a2b3c4d-0000-4e1f-9a8b-victoropskey';
-const ENTITY_ID = createHash('sha256').update('{}:{alertname="KubePodCrashLooping", namespace="shop"}').digest('hex');
 
 let victorops: FakeVictorOps;
 beforeAll(async () => {
@@ -22,21 +27,8 @@ beforeEach(() => {
   victorops.standIn.requests.length = 0;
 });
 
-function group(status: 'firing' | 'resolved'): string {
-  const body = JSON.parse(fixtureText('alertmanagerGroup')) as { status: string; alerts: Array<Record<string, unknown>> };
-  if (status === 'resolved') {
-    body.status = 'resolved';
-    for (const alert of body.alerts) Object.assign(alert, { status: 'resolved', endsAt: '2026-11-22T12:30:00Z' });
-  }
-  return JSON.stringify(body);
-}
-
 /** A `victorops_configs` entry as alertmanager.yml has it, `type: victorops` added. */
-const pasted = (apiKey = API_KEY) => `delivery:
-  dedup_window: 0
-  initial_backoff: 100ms
-  max_backoff: 300ms
-actions:
+const pasted = (apiKey = API_KEY) => `${QUICK_DELIVERY}actions:
   splunk:
     type: victorops
     api_key: ${apiKey}
@@ -49,7 +41,7 @@ actions:
       severity: '{{ commonLabels.severity }}'
 `;
 
-const job = (record: NotificationRecord): Job => record.jobs.find((j) => j.action === 'splunk')!;
+const job = (record: NotificationRecord) => jobOf(record, 'splunk');
 
 describe('victorops action, configured as Alertmanager configures it', () => {
   let service: TestService;
@@ -77,30 +69,17 @@ describe('victorops action, configured as Alertmanager configures it', () => {
   });
 
   it('retries a 429 no sooner than its Retry-After, and delivers once', async () => {
-    victorops.failWith({ status: 429, headers: { 'retry-after': '1' }, body: { result: 'failure', message: 'Too many requests' } });
-    const { body } = await service.post('/alert', group('firing'));
-    await victorops.standIn.waitForRequests(1);
-    victorops.failWith(undefined);
-    const record = await service.untilDone(String(body.id));
-    expect(job(record).attempts.map((a) => a.outcome)).toEqual(['retry', 'success']);
-    const [first, second] = victorops.standIn.requests;
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
+    const throttled = { status: 429, headers: { 'retry-after': '1' }, body: { result: 'failure', message: 'Too many requests' } };
+    await expectRetriedAfterThrottle(service, victorops, { action: 'splunk', throttled, atLeastMs: 1000 });
     expect(victorops.accepted).toHaveLength(1);
   });
 
   it('does not retry an unknown key, and keeps both keys out of the error, the log and the history', async () => {
-    const bad = await startTestService(pasted('wrong-key-0000'));
-    try {
-      const { body } = await bad.post('/alert', group('firing'));
-      const record = await bad.untilDone(String(body.id));
-      expect(job(record).state).toBe('failed');
-      expect(job(record).attempts).toHaveLength(1);
-      expect(job(record).attempts[0]!.error).toContain('Splunk On-Call answered 404');
-      const history = await fetch(`${bad.url}/api/notifications/${String(body.id)}`).then((r) => r.text());
-      expect(`${history}${JSON.stringify(bad.logs)}`).not.toContain('wrong-key-0000');
-    } finally {
-      await bad.stop();
-    }
+    await expectRefusedOnce(pasted('wrong-key-0000'), {
+      action: 'splunk',
+      reason: 'Splunk On-Call answered 404',
+      secret: 'wrong-key-0000',
+    });
   });
 });
 
