@@ -1,4 +1,5 @@
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
+import { createEnrichBatcher, DEFAULT_ENRICH_BATCH_MAX_ALERTS, DEFAULT_ENRICH_BATCH_WINDOW_MS } from '../pipeline/enrich-batcher.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -48,7 +49,12 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     logger,
     metrics,
     enrichers,
-    enrichDeps: { prometheus: buildPrometheusClient(next.config, metrics), logger, metrics },
+    enrichDeps: {
+      prometheus: buildPrometheusClient(next.config, metrics),
+      logger,
+      metrics,
+      batcher: createEnrichBatcher({ windowMs: DEFAULT_ENRICH_BATCH_WINDOW_MS, maxAlerts: DEFAULT_ENRICH_BATCH_MAX_ALERTS, logger }),
+    },
     dedupWindowMs: delivery.dedup_window,
     retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
     shutdownSignal,

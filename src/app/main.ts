@@ -95,7 +95,10 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     store,
     logger,
     metrics,
-    planConcurrency: delivery.concurrency,
+    // Planning mostly waits on Prometheus and the store, and the notifications planned at once are
+    // enriched together (one query per enricher for all of them): a storm's 1,000 groups cost
+    // Prometheus tens of queries with 64 at a time, hundreds with 4.
+    planConcurrency: delivery.concurrency * 16,
     jobConcurrency: delivery.concurrency * 4,
     plan: (notification) => planDeliveries(notification, forNotification(live.pipeline, notification)),
     runJob: async (claimed) => {

@@ -1,5 +1,6 @@
-import type { Alert, Enrichment, EnrichmentField } from '../../model/model.js';
+import type { Alert, EnrichmentField } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
+import { perAlertEnricher } from '../per-alert-enricher.js';
 import { formatBytes, formatDuration, formatPercent } from '../../lib/format-units.js';
 import type { Sample } from '../../prometheus/prometheus-client.js';
 import { promqlString } from '../../prometheus/promql-selector.js';
@@ -26,10 +27,10 @@ const VIRTUAL_FS = 'fstype!~"tmpfs|overlay|squashfs|rootfs|nsfs|ramfs"';
  */
 export function createNodeResourcesEnricher(options: Partial<NodeResourcesOptions> = {}): Enricher {
   const { rateWindow, fillWindow } = { ...DEFAULT_NODE_RESOURCES_OPTIONS, ...options };
-  return {
+  return perAlertEnricher({
     name: 'node-resources',
     appliesTo: (alert) => Boolean(alert.labels.instance || alert.labels.node),
-    async enrich(alerts, ctx) {
+    async fetch(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
       const patterns = new Set<string>();
       for (const alert of alerts) {
@@ -45,26 +46,25 @@ export function createNodeResourcesEnricher(options: Partial<NodeResourcesOption
         prometheus.query(`{__name__=~"node_filesystem_avail_bytes|node_filesystem_size_bytes", ${rootFs}}`, signal),
         prometheus.query(`deriv(node_filesystem_avail_bytes{${rootFs}}[${fillWindow}])`, signal),
       ]);
-      const results = new Map<string, Enrichment>();
-      for (const alert of alerts) {
-        const instance = instanceOf(alert, [...cpu, ...memory, ...filesystem]);
-        if (instance === undefined) continue;
-        const of = (samples: readonly Sample[], name?: string) =>
-          samples.find((s) => s.labels.instance === instance && (name === undefined || s.labels.__name__ === name))?.value;
-        const figures = {
-          instance,
-          cpuBusy: of(cpu),
-          memoryAvailable: of(memory, 'node_memory_MemAvailable_bytes'),
-          memoryTotal: of(memory, 'node_memory_MemTotal_bytes'),
-          rootFree: of(filesystem, 'node_filesystem_avail_bytes'),
-          rootSize: of(filesystem, 'node_filesystem_size_bytes'),
-          rootSlope: of(slope),
-        };
-        results.set(alert.fingerprint, { fields: fieldsOf(figures, fillWindow), data: { ...figures, rootFullInSeconds: fullIn(figures) } });
-      }
-      return results;
+      return { cpu, memory, filesystem, slope };
     },
-  };
+    describe(alert, { cpu, memory, filesystem, slope }) {
+      const instance = instanceOf(alert, [...cpu, ...memory, ...filesystem]);
+      if (instance === undefined) return undefined;
+      const of = (samples: readonly Sample[], name?: string) =>
+        samples.find((s) => s.labels.instance === instance && (name === undefined || s.labels.__name__ === name))?.value;
+      const figures = {
+        instance,
+        cpuBusy: of(cpu),
+        memoryAvailable: of(memory, 'node_memory_MemAvailable_bytes'),
+        memoryTotal: of(memory, 'node_memory_MemTotal_bytes'),
+        rootFree: of(filesystem, 'node_filesystem_avail_bytes'),
+        rootSize: of(filesystem, 'node_filesystem_size_bytes'),
+        rootSlope: of(slope),
+      };
+      return { fields: fieldsOf(figures, fillWindow), data: { ...figures, rootFullInSeconds: fullIn(figures) } };
+    },
+  });
 }
 
 /** The series' instance this alert means: its own `instance`, or its node name with or without a port. */
