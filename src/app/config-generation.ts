@@ -1,5 +1,5 @@
 import { buildPrometheusClient, routesOf } from './build-pipeline.js';
-import { createEnrichBatcher, DEFAULT_ENRICH_BATCH_MAX_ALERTS, DEFAULT_ENRICH_BATCH_WINDOW_MS } from '../pipeline/enrich-batcher.js';
+import { createEnrichBatcher, ENRICH_BATCH_DEFAULTS } from '../pipeline/enrich-batcher.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -38,6 +38,14 @@ export interface GenerationDeps {
   readonly slackClicks: InFlightWork;
 }
 
+/**
+ * Notifications planned (routed and enriched) at once. Planning mostly waits on Prometheus and
+ * the store, and the notifications planned at once are enriched together, one query per enricher
+ * for all of them: a storm's 1,000 groups cost Prometheus tens of queries with 128 at a time,
+ * hundreds with 4.
+ */
+export const plansAtOnce = (delivery: Config['delivery']): number => delivery.concurrency * 32;
+
 /** The generation of a config that passed preflight (its actions and enrichers built). */
 export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
@@ -53,7 +61,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
       prometheus: buildPrometheusClient(next.config, metrics),
       logger,
       metrics,
-      batcher: createEnrichBatcher({ windowMs: DEFAULT_ENRICH_BATCH_WINDOW_MS, maxAlerts: DEFAULT_ENRICH_BATCH_MAX_ALERTS, logger }),
+      batcher: createEnrichBatcher({ ...ENRICH_BATCH_DEFAULTS, maxNotifications: plansAtOnce(delivery), logger }),
     },
     dedupWindowMs: delivery.dedup_window,
     retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },

@@ -7,7 +7,7 @@ import { createApp } from './create-app.js';
 import { createConfigReloader } from './config-reload.js';
 import { createSlackSockets } from './slack-sockets.js';
 import type { ReloadAnswer } from '../http/health/reload-routes.js';
-import { assembleGeneration, type ConfigGeneration } from './config-generation.js';
+import { assembleGeneration, plansAtOnce, type ConfigGeneration } from './config-generation.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
 import { collectSecrets } from '../config/collect-secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
@@ -95,10 +95,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     store,
     logger,
     metrics,
-    // Planning mostly waits on Prometheus and the store, and the notifications planned at once are
-    // enriched together (one query per enricher for all of them): a storm's 1,000 groups cost
-    // Prometheus tens of queries with 64 at a time, hundreds with 4.
-    planConcurrency: delivery.concurrency * 16,
+    planConcurrency: plansAtOnce(delivery),
     jobConcurrency: delivery.concurrency * 4,
     plan: (notification) => planDeliveries(notification, forNotification(live.pipeline, notification)),
     runJob: async (claimed) => {

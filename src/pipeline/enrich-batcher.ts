@@ -9,8 +9,16 @@ export type BatchEnricher = Enricher & Required<Pick<Enricher, 'enrichBatch'>>;
 export interface EnrichBatcherOptions {
   /** How long the first request of a round waits for others before the round is sent. */
   readonly windowMs: number;
+  /**
+   * The least time between two rounds: a round opened sooner after the last one waits for it,
+   * gathering what arrives meanwhile, so that a storm costs Prometheus a bounded rate of queries
+   * (the enrichers' queries a round, this many rounds a second at most) whatever its size.
+   */
+  readonly minIntervalMs: number;
   /** A round holding this many alerts is sent at once, so that no query's selector or answer grows without bound. */
   readonly maxAlerts: number;
+  /** A round of this many notifications is sent at once: the dispatcher plans no more at a time. */
+  readonly maxNotifications: number;
   readonly logger: Logger;
 }
 
@@ -38,11 +46,11 @@ interface Round {
   readonly byEnricher: Map<BatchEnricher, { members: Member[]; prometheus: PrometheusClient | undefined; timeoutMs: number }>;
   readonly notifications: Set<string>;
   alerts: number;
+  sent: boolean;
   timer?: NodeJS.Timeout;
 }
 
-export const DEFAULT_ENRICH_BATCH_WINDOW_MS = 5;
-export const DEFAULT_ENRICH_BATCH_MAX_ALERTS = 1_000;
+export const ENRICH_BATCH_DEFAULTS = { windowMs: 5, minIntervalMs: 250, maxAlerts: 2_000 } as const;
 
 /**
  * Groups the enrichment of notifications planned at about the same time (a storm's claimed batch)
@@ -55,8 +63,12 @@ export const DEFAULT_ENRICH_BATCH_MAX_ALERTS = 1_000;
  */
 export function createEnrichBatcher(options: EnrichBatcherOptions): EnrichBatcher {
   let open: Round | undefined;
+  let lastSentAt = Number.NEGATIVE_INFINITY;
 
   function send(round: Round): void {
+    if (round.sent) return;
+    round.sent = true;
+    lastSentAt = performance.now();
     if (open === round) open = undefined;
     clearTimeout(round.timer);
     for (const [enricher, { members, prometheus, timeoutMs }] of round.byEnricher) void run(enricher, members, prometheus, timeoutMs);
@@ -86,19 +98,25 @@ export function createEnrichBatcher(options: EnrichBatcherOptions): EnrichBatche
     }
   }
 
+  const isFull = (round: Round): boolean => round.alerts >= options.maxAlerts || round.notifications.size >= options.maxNotifications;
+
   function roundFor(request: EnrichRequest): Round {
     const { id } = request.notification;
-    if (open !== undefined && !open.notifications.has(id) && open.alerts >= options.maxAlerts) send(open);
+    if (open !== undefined && !open.notifications.has(id) && isFull(open)) send(open);
     if (open === undefined) {
-      const round: Round = { byEnricher: new Map(), notifications: new Set(), alerts: 0 };
-      round.timer = setTimeout(() => send(round), options.windowMs);
+      const round: Round = { byEnricher: new Map(), notifications: new Set(), alerts: 0, sent: false };
+      const wait = Math.max(options.windowMs, lastSentAt + options.minIntervalMs - performance.now());
+      round.timer = setTimeout(() => send(round), wait);
       open = round;
     }
-    if (!open.notifications.has(id)) {
-      open.notifications.add(id);
-      open.alerts += request.notification.alerts.length;
+    const round = open;
+    if (!round.notifications.has(id)) {
+      round.notifications.add(id);
+      round.alerts += request.notification.alerts.length;
+      // Full: sent once this notification's other enrichers (asked in this same turn) have joined.
+      if (isFull(round)) setImmediate(() => send(round));
     }
-    return open;
+    return round;
   }
 
   return {

@@ -84,7 +84,9 @@ function depsFor(url: string, batched: boolean): EnrichChainDeps {
     prometheus: createPrometheusClient({ url, timeoutMs: 5000, cacheTtlMs: 0, metrics }),
     logger,
     metrics,
-    ...(batched ? { batcher: createEnrichBatcher({ windowMs: 5, maxAlerts: 1000, logger }) } : {}),
+    ...(batched
+      ? { batcher: createEnrichBatcher({ windowMs: 5, minIntervalMs: 0, maxAlerts: 1000, maxNotifications: 1000, logger }) }
+      : {}),
   };
 }
 

@@ -10,12 +10,20 @@ import { alertWith, notificationOf } from '../../support/alerts.js';
 
 const logger = createSilentLogger();
 
-function depsWith(options: { windowMs?: number; maxAlerts?: number } = {}): EnrichChainDeps {
+function depsWith(
+  options: { windowMs?: number; minIntervalMs?: number; maxAlerts?: number; maxNotifications?: number } = {},
+): EnrichChainDeps {
   return {
     prometheus: undefined,
     logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    batcher: createEnrichBatcher({ windowMs: options.windowMs ?? 5, maxAlerts: options.maxAlerts ?? 1000, logger }),
+    batcher: createEnrichBatcher({
+      windowMs: options.windowMs ?? 5,
+      minIntervalMs: options.minIntervalMs ?? 0,
+      maxAlerts: options.maxAlerts ?? 1000,
+      maxNotifications: options.maxNotifications ?? 1000,
+      logger,
+    }),
   };
 }
 
@@ -87,6 +95,44 @@ describe('enrichment batches', () => {
     await enrichAll(groups(5, 3), steps, depsWith({ maxAlerts: 6 }));
     expect(podCalls).toEqual([['n-0', 'n-1'], ['n-2', 'n-3'], ['n-4']]);
     expect(graphCalls).toEqual(podCalls);
+  });
+
+  it('sends a round of as many notifications as are planned at once without waiting for its window', async () => {
+    const calls: string[][] = [];
+    const steps = [{ enricher: recorded(podEnricher('pods'), calls), timeoutMs: 1000 }];
+    const started = performance.now();
+    await enrichAll(groups(8), steps, depsWith({ windowMs: 10_000, maxNotifications: 4 }));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(calls).toEqual([
+      ['n-0', 'n-1', 'n-2', 'n-3'],
+      ['n-4', 'n-5', 'n-6', 'n-7'],
+    ]);
+  });
+
+  it('keeps rounds at least the interval apart, gathering what arrives meanwhile', async () => {
+    const calls: string[][] = [];
+    const sentAt: number[] = [];
+    const enricher = recorded(podEnricher('pods'), calls);
+    const timed: Enricher = {
+      ...enricher,
+      enrichBatch(requests, ctx) {
+        sentAt.push(performance.now());
+        return enricher.enrichBatch!(requests, ctx);
+      },
+    };
+    const steps = [{ enricher: timed, timeoutMs: 5000 }];
+    const deps = depsWith({ windowMs: 1, minIntervalMs: 200 });
+    const notifications = groups(6);
+    await enrichNotification(notifications[0]!, steps, deps);
+    // Five more, 20 ms apart, all within the interval: one round.
+    const rest: Promise<unknown>[] = [];
+    for (const notification of notifications.slice(1)) {
+      rest.push(enrichNotification(notification, steps, deps));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await Promise.all(rest);
+    expect(calls).toEqual([['n-0'], ['n-1', 'n-2', 'n-3', 'n-4', 'n-5']]);
+    expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(190);
   });
 
   it('runs enrichers without enrichBatch once per notification, beside the batched ones', async () => {
