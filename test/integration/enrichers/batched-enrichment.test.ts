@@ -16,6 +16,7 @@ import { freePort } from '../../support/child-service.js';
 import { startFakeExporter, type FakeExporter, type FakePod } from '../../support/fake-exporter.js';
 import { startPinnedPrometheusProxy, type PinnedPrometheusProxy } from '../../support/pinned-prometheus-proxy.js';
 import { startPrometheus, type RealPrometheus } from '../../support/real-prometheus.js';
+import { startTestService } from '../../support/test-service.js';
 
 const tools = binariesAvailable('prometheus');
 const RATE_WINDOW = '5s';
@@ -263,5 +264,42 @@ describe.skipIf(!tools.available)('enrichment coalesced across notifications, ag
     const cart = batched[0]!.alerts[0]!;
     expect(cart.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^pod-resources: .*ECONNREFUSED/)]));
     expect(cart.enrichment['team-owner']).toBeDefined();
+  });
+
+  it('enriches a burst posted to the service in a few rounds, not one per notification', async () => {
+    const app = await startTestService(
+      [
+        `prometheus: { url: ${JSON.stringify(proxy.url)}, cache_ttl: 0s }`,
+        'enrichers: [{ name: pod-resources, options: { rate_window: 5s } }]',
+      ].join('\n'),
+    );
+    try {
+      proxy.resetCount();
+      const bodies = workers.slice(0, 20).map((w, i) => ({
+        version: '4',
+        status: 'firing',
+        receiver: 'burst',
+        groupKey: `{}:{group="burst-${i}"}`,
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'PodMemoryHigh', namespace: w.namespace, pod: w.pod },
+            annotations: {},
+            startsAt: new Date().toISOString(),
+          },
+        ],
+      }));
+      const answers = await Promise.all(bodies.map((body) => app.post('/alert', body)));
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      const records = await Promise.all(answers.map((a) => app.untilDone(a.body.id as string, 20_000)));
+      for (const record of records) {
+        const [alert] = record.notification.alerts as EnrichedNotification['alerts'];
+        expect(alert!.enrichment['pod-resources']!.fields.map((f) => f.label)).toEqual(['CPU', 'Memory']);
+      }
+      // One by one: 20 × 6. In rounds: 6 a round, a round at most every 250 ms.
+      expect(proxy.queries()).toBeLessThanOrEqual(36);
+    } finally {
+      await app.stop();
+    }
   });
 });
