@@ -4,6 +4,7 @@ import { createGraphEnricher } from '../../../src/enrichers/graph/graph-enricher
 import { createNodeResourcesEnricher } from '../../../src/enrichers/node-resources/node-resources-enricher.js';
 import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources/pod-resources-enricher.js';
 import { createRestartsEnricher } from '../../../src/enrichers/restarts/restarts-enricher.js';
+import { createWorkloadEnricher } from '../../../src/enrichers/workload/workload-enricher.js';
 import type { EnrichedNotification, Notification } from '../../../src/model/model.js';
 import { createSilentLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
@@ -73,6 +74,7 @@ function stepsOf(owners: { count: number }): EnricherStep[] {
     { enricher: createGraphEnricher({ rateWindow: RATE_WINDOW, externalUrl: 'https://alertpipe.example' }), timeoutMs },
     { enricher: createNodeResourcesEnricher({ rateWindow: RATE_WINDOW }), timeoutMs },
     { enricher: createRestartsEnricher({ rateWindow: RATE_WINDOW }), timeoutMs },
+    { enricher: createWorkloadEnricher(), timeoutMs },
     { enricher: teamOwner(owners), timeoutMs },
   ];
 }
@@ -162,6 +164,7 @@ describe.skipIf(!tools.available)('enrichment coalesced across notifications, ag
           {
             namespace: 'shop',
             pod: 'cart-1',
+            owner: { kind: 'ReplicaSet', name: 'cart-7d9f' },
             containers: [
               { name: 'cart', restartsAtStart: 5, lastTerminated: { reason: 'OOMKilled', exitCode: 137 } },
               { name: 'proxy', restartsAtStart: 0 },
@@ -170,6 +173,8 @@ describe.skipIf(!tools.available)('enrichment coalesced across notifications, ag
           { namespace: 'shop', pod: 'search-1', containers: [{ name: 'search', restartsAtStart: 1, throttledShare: 0.4 }] },
           ...workers.map((w) => ({ namespace: w.namespace, pod: w.pod, containers: [{ name: 'app', restartsAtStart: 0 }] })),
         ],
+        replicaSets: [{ namespace: 'shop', name: 'cart-7d9f', deployment: 'cart' }],
+        deployments: [{ namespace: 'shop', name: 'cart', desired: 3, available: 1, generation: 4 }],
       },
     });
     prometheus = await startPrometheus({ targets: [exporter.target] });
@@ -208,6 +213,7 @@ describe.skipIf(!tools.available)('enrichment coalesced across notifications, ag
     const [first] = batched;
     expect(first!.alerts[0]!.enrichment['pod-resources']!.fields[1]!.value).toMatch(/^450 MiB · 70% of limit 640 MiB · /);
     expect(first!.alerts[0]!.enrichment.restarts!.fields[0]!.value).toContain('last OOMKilled (exit 137)');
+    expect(first!.alerts[0]!.enrichment.workload!.fields[0]!.value).toBe('Deployment cart (ReplicaSet cart-7d9f) · 1 of 3 available');
     expect(first!.alerts[1]!.enrichment.restarts!.fields.map((f) => f.label)).toContain('CPU throttled');
     expect(batched[2]!.alerts[0]!.enrichment['pod-resources']!.fields[0]!.value).toMatch(/^back to /);
     expect(batched[1]!.alerts[0]!.enrichment['pod-resources']!.fields[1]!.value).toMatch(/^900 MiB/);
@@ -237,7 +243,7 @@ describe.skipIf(!tools.available)('enrichment coalesced across notifications, ag
     await together(notifications, proxy.url, steps);
     const batchQueries = proxy.queries();
     // What all the alerts in one notification cost: pod-resources 6 (graph shares them), graph's
-    // node panels 3, node-resources 4, restarts 3 (a CPU alert among them).
+    // node panels 3, node-resources 4, restarts 3 (a CPU alert among them), workload 4.
     proxy.resetCount();
     await oneByOne(
       [
@@ -249,8 +255,8 @@ describe.skipIf(!tools.available)('enrichment coalesced across notifications, ag
       proxy.url,
       steps,
     );
-    expect(proxy.queries()).toBe(16);
-    expect(batchQueries).toBe(16);
+    expect(proxy.queries()).toBe(20);
+    expect(batchQueries).toBe(20);
     expect(oneByOneQueries).toBeGreaterThan(notifications.length * 6);
   });
 
