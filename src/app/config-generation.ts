@@ -11,6 +11,7 @@ import type { InFlightWork } from '../lib/in-flight-work.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
+import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import type { Route } from '../pipeline/router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 
@@ -25,6 +26,8 @@ export interface ConfigGeneration {
   readonly pipeline: PipelineContext;
   readonly limits: DestinationLimits;
   readonly slackInteractions: SlackInteractionDeps;
+  /** Notifications the dispatcher plans at once under this config. */
+  readonly plansAtOnce: number;
 }
 
 /** What every generation shares: built once at start, never swapped. */
@@ -39,17 +42,23 @@ export interface GenerationDeps {
 }
 
 /**
- * Notifications planned (routed and enriched) at once. Planning mostly waits on Prometheus and
- * the store, and the notifications planned at once are enriched together, one query per enricher
- * for all of them: a storm's 1,000 groups cost Prometheus tens of queries with 128 at a time,
- * hundreds with 4.
+ * Notifications planned (routed and enriched) at once. With an enricher that enriches a round at
+ * once, 32 × `delivery.concurrency`: planning then mostly waits on Prometheus, and the
+ * notifications planned at once are enriched together, one query per enricher for all of them (a
+ * storm's 1,000 groups cost Prometheus about a hundred queries with 128 at a time, hundreds with
+ * 4). Without one, `delivery.concurrency`: more plans at once only make each group commit longer,
+ * and the answers that wait for it slower (measured: about 1.4 times fewer 2xx a second).
  */
-export const plansAtOnce = (delivery: Config['delivery']): number => delivery.concurrency * 32;
+function plansAtOnceFor(delivery: Config['delivery'], enrichers: readonly EnricherStep[]): number {
+  const batching = enrichers.some((step) => typeof step.enricher.enrichBatch === 'function');
+  return batching ? delivery.concurrency * 32 : delivery.concurrency;
+}
 
 /** The generation of a config that passed preflight (its actions and enrichers built). */
 export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
   const routes = routesOf(next.config, actions);
+  const plansAtOnce = plansAtOnceFor(delivery, enrichers);
   const pipeline: PipelineContext = {
     routes,
     actions,
@@ -61,7 +70,7 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
       prometheus: buildPrometheusClient(next.config, metrics),
       logger,
       metrics,
-      batcher: createEnrichBatcher({ ...ENRICH_BATCH_DEFAULTS, maxNotifications: plansAtOnce(delivery), logger }),
+      batcher: createEnrichBatcher({ ...ENRICH_BATCH_DEFAULTS, maxNotifications: plansAtOnce, logger }),
     },
     dedupWindowMs: delivery.dedup_window,
     retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
@@ -79,5 +88,5 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers }: P
     shutdownSignal,
     alertmanagerUrl: next.config.alertmanager.url,
   });
-  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions };
+  return { routes, actions, pipeline, limits: createDestinationLimits(store, actions, logger), slackInteractions, plansAtOnce };
 }

@@ -7,7 +7,7 @@ import { createApp } from './create-app.js';
 import { createConfigReloader } from './config-reload.js';
 import { createSlackSockets } from './slack-sockets.js';
 import type { ReloadAnswer } from '../http/health/reload-routes.js';
-import { assembleGeneration, plansAtOnce, type ConfigGeneration } from './config-generation.js';
+import { assembleGeneration, type ConfigGeneration } from './config-generation.js';
 import { createChartRenderer } from '../charts/render-chart-png.js';
 import { collectSecrets } from '../config/collect-secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
@@ -95,7 +95,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     store,
     logger,
     metrics,
-    planConcurrency: plansAtOnce(delivery),
+    planConcurrency: () => live.plansAtOnce,
     jobConcurrency: delivery.concurrency * 4,
     plan: (notification) => planDeliveries(notification, forNotification(live.pipeline, notification)),
     runJob: async (claimed) => {
