@@ -58,8 +58,10 @@ export const ENRICH_BATCH_DEFAULTS = { windowMs: 5, minIntervalMs: 250, maxAlert
  * A round is shared by every enricher, so two enrichers that send the same queries (`graph` and
  * `pod-resources`) see the same alerts in the same round and the Prometheus client still answers
  * both with one request. A notification's requests to all its enrichers go into the same round:
- * a full round is sent when the next notification arrives, never between one notification's
- * enrichers. A failed batch fails each of its members, which the chain turns into each one's note.
+ * a full round is sent in the next turn of the event loop (or when the next notification arrives),
+ * never between one notification's enrichers. A round not full is sent after the window, or after
+ * the interval since the last round. A failed batch fails each of its members, which the chain
+ * turns into each one's note.
  */
 export function createEnrichBatcher(options: EnrichBatcherOptions): EnrichBatcher {
   let open: Round | undefined;

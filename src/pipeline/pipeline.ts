@@ -16,7 +16,7 @@ import type { RetryPolicy } from './retry-policy.js';
  * | route  | each alert on its own labels and status, to the actions of its routes | pipeline/route-shares.ts   |
  * | filter | resolved alerts only to actions that take them (`send_resolved`)      | pipeline/route-shares.ts   |
  * | dedup  | alerts (for commands, whole copies) already acted on in the window    | delivery/plan-deliveries.ts |
- * | enrich | only the alerts that go somewhere, batched over the notification      | delivery/plan-deliveries.ts |
+ * | enrich | only the alerts that go somewhere; notifications planned together in rounds | delivery/plan-deliveries.ts, enrich-batcher.ts |
  * | jobs   | one per action, with its share of the alerts                          | delivery/plan-deliveries.ts |
  * | act    | an attempt of a job, within its deadline; what becomes of the job     | delivery/run-job.ts         |
  * | record | the outcome and what was decided, kept in the store                   | the store (dispatcher)      |
