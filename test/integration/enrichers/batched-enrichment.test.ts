@@ -19,7 +19,7 @@ import { startPinnedPrometheusProxy, type PinnedPrometheusProxy } from '../../su
 import { startPrometheus, type RealPrometheus } from '../../support/real-prometheus.js';
 import { startTestService } from '../../support/test-service.js';
 
-const tools = binariesAvailable('prometheus');
+const binaries = binariesAvailable('prometheus');
 const RATE_WINDOW = '5s';
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -110,7 +110,7 @@ function together(notifications: readonly Notification[], url: string, steps: re
   return Promise.all(notifications.map((notification) => enrichNotification(notification, steps, deps)));
 }
 
-describe.skipIf(!tools.available)('enrichment coalesced across notifications, against a real Prometheus', () => {
+describe.skipIf(!binaries.available)('enrichment coalesced across notifications, against a real Prometheus', () => {
   let exporter: FakeExporter;
   let prometheus: RealPrometheus;
   let proxy: PinnedPrometheusProxy;
