@@ -17,6 +17,8 @@ export interface PostgresRowsDeps {
   readonly label: string;
   readonly alerts: number;
   readonly ceilingRps: number;
+  /** Bare express's requests/s for it, the second ratio. */
+  readonly expressRps: number;
   readonly runs: number;
   readonly connections: number;
   readonly startAlertpipe: (config: string) => Promise<{ url: string; stop(): Promise<void> }>;
@@ -27,23 +29,35 @@ export interface PostgresRowsDeps {
   readonly fmt: (n: number, digits?: number) => string;
 }
 
-/** Table rows in run.ts's format, or one row saying why there are none. */
-export async function postgresRows(deps: PostgresRowsDeps): Promise<string[]> {
+/** One replica count's figures, for the goals table. */
+export interface PostgresFigures {
+  readonly replicas: number;
+  readonly rps: number;
+  readonly sustained: number;
+}
+
+/** Table rows in run.ts's format, or one row saying why there are none; and their figures. */
+export async function postgresRows(deps: PostgresRowsDeps): Promise<{ rows: string[]; figures: PostgresFigures[] }> {
   const { fmt } = deps;
   if (!postgresAvailable().available)
-    return [`| ${deps.label} | alertpipe-postgres | PostgreSQL's server binaries not found: rows skipped | | | | | | | | |`];
+    return {
+      figures: [],
+      rows: [`| ${deps.label} | alertpipe-postgres | PostgreSQL's server binaries not found: rows skipped | | | | | | | | | |`],
+    };
   const server = await startPostgres();
   try {
     const rows: string[] = [];
+    const figures: PostgresFigures[] = [];
     for (const replicas of [1, 3]) {
       console.error(`bench: alertpipe-postgres × ${replicas}, ${deps.label}`);
       const r = await measure(deps, await server.createDatabase(), replicas);
-      const sustained = `${fmt(r.sustained)} (${fmt(r.sustained / deps.ceilingRps, 2)})`;
+      figures.push({ replicas, rps: r.rps, sustained: r.sustained });
+      const sustained = `${fmt(r.sustained)} (${fmt(r.sustained / r.rps, 2)})`;
       rows.push(
-        `| ${deps.label} | alertpipe-postgres × ${replicas} | ${fmt(r.rps)} | ${fmt(r.rps * deps.alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / deps.ceilingRps, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`,
+        `| ${deps.label} | alertpipe-postgres × ${replicas} | ${fmt(r.rps)} | ${fmt(r.rps * deps.alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / deps.ceilingRps, 2)} | ${fmt(r.rps / deps.expressRps, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`,
       );
     }
-    return rows;
+    return { rows, figures };
   } finally {
     server.remove();
   }

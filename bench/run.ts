@@ -12,9 +12,11 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/child-service.js';
-import { postgresRows } from './postgres-rows.js';
+import { postgresRows, type PostgresFigures } from './postgres-rows.js';
+import { postgresRoundTrips, type RoundTrips } from './postgres-round-trips.js';
 import { ingestCostTable } from './ingest-cost.js';
 import { stormTable } from './storm-table.js';
+import type { StormRow } from './storm.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -325,25 +327,34 @@ function sleep(ms: number): Promise<void> {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** Which parts run: all unless BENCH_PARTS names some (`ingest,latency,e2e,memory,cost,storm,pg-trips`). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,latency,e2e,memory,cost,storm,pg-trips').split(',').map((p) => p.trim()));
+
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, ${RUNS} runs of ${SECONDS} s, ${CONNECTIONS} connections`;
   console.error(`bench: ${machine}`);
   const rows: string[] = [];
-  for (const [label, body, alerts] of [
-    ['fixture (2 alerts)', FIXTURE, 2],
-    ['100-alert group', GROUP_100, 100],
-  ] as const) {
+  const figures = new Map<string, LoadResult & { sustained?: number }>();
+  let postgres: PostgresFigures[] = [];
+  for (const [label, body, alerts] of PARTS.has('ingest')
+    ? ([
+        ['fixture (2 alerts)', FIXTURE, 2],
+        ['100-alert group', GROUP_100, 100],
+      ] as const)
+    : []) {
     const results = new Map<Target, LoadResult & { sustained?: number }>();
     for (const target of ['ceiling', 'express', 'alertpipe-memory', 'alertpipe-sqlite'] as const) {
       console.error(`bench: ${target}, ${label}`);
       results.set(target, await throughput(target, body));
+      figures.set(`${alerts} ${target}`, results.get(target)!);
     }
     const ceiling = results.get('ceiling')!.rps;
+    const express = results.get('express')!.rps;
     for (const [target, r] of results) {
-      const sustained = r.sustained === undefined ? '' : `${fmt(r.sustained)} (${fmt(r.sustained / ceiling, 2)})`;
+      const sustained = r.sustained === undefined ? '' : `${fmt(r.sustained)} (${fmt(r.sustained / r.rps, 2)})`;
       rows.push(
-        `| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`,
+        `| ${label} | ${target === 'ceiling' ? 'node:http ceiling' : target === 'express' ? 'bare express 5' : target} | ${fmt(r.rps)} | ${fmt(r.rps * alerts)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.p999, 1)} | ${fmt(r.rps / ceiling, 2)} | ${fmt(r.rps / express, 2)} | ${sustained} | ${r.unavailable} | ${r.failed} |`,
       );
     }
     // The shared queue, with one and three replicas: the fixture only, to keep the bench's time.
@@ -353,6 +364,7 @@ async function main(): Promise<void> {
         label,
         alerts,
         ceilingRps: ceiling,
+        expressRps: express,
         runs: RUNS,
         connections: CONNECTIONS,
         load,
@@ -361,50 +373,135 @@ async function main(): Promise<void> {
         until,
         fmt,
       };
-      rows.push(...(await postgresRows({ ...common, startAlertpipe: (config) => startTarget('alertpipe-sqlite', config) })));
+      const measured = await postgresRows({ ...common, startAlertpipe: (config) => startTarget('alertpipe-sqlite', config) });
+      rows.push(...measured.rows);
+      postgres = measured.figures;
     }
   }
 
-  console.error('bench: p99 at a fixed 1,000 requests/s');
-  const fixed = await startTarget('alertpipe-sqlite');
-  const fixedRuns: LoadResult[] = [];
-  try {
-    await load(fixed.url, FIXTURE, { seconds: 1, rate: 1000 });
-    for (let i = 0; i < RUNS; i++) fixedRuns.push(await load(fixed.url, FIXTURE, { rate: 1000 }));
-  } finally {
-    await fixed.stop();
+  let atRate: LoadResult | undefined;
+  if (PARTS.has('latency')) {
+    console.error('bench: p99 at a fixed 1,000 requests/s');
+    const fixed = await startTarget('alertpipe-sqlite');
+    const fixedRuns: LoadResult[] = [];
+    try {
+      await load(fixed.url, FIXTURE, { seconds: 1, rate: 1000 });
+      for (let i = 0; i < RUNS; i++) fixedRuns.push(await load(fixed.url, FIXTURE, { rate: 1000 }));
+    } finally {
+      await fixed.stop();
+    }
+    atRate = medianOf(fixedRuns);
   }
-  const atRate = medianOf(fixedRuns);
 
-  console.error('bench: end to end, and queries per notification');
-  const e2e = await endToEnd();
-  console.error('bench: memory over 100,000 notifications');
-  const rss = await memory();
+  const measures: string[] = [];
+  if (atRate)
+    measures.push(
+      `| acknowledgement latency at a fixed 1,000 requests/s (SQLite queue, fixture) | p50 ${fmt(atRate.p50, 1)} ms, p99 ${fmt(atRate.p99, 1)} ms, p99.9 ${fmt(atRate.p999, 1)} ms, ${atRate.unavailable} 503s, ${atRate.failed} other non-2xx |`,
+    );
+  if (PARTS.has('e2e')) {
+    console.error('bench: end to end, and queries per notification');
+    const e2e = await endToEnd();
+    measures.push(
+      `| end to end, POST to the Slack stand-in's receipt, Prometheus answering in 5 ms (${e2e.samples} notifications) | p50 ${fmt(e2e.p50, 1)} ms, p99 ${fmt(e2e.p99, 1)} ms |`,
+      `| PromQL queries per notification at 1, 10, 100 pods | ${e2e.queries[1]}, ${e2e.queries[10]}, ${e2e.queries[100]} |`,
+    );
+  }
+  let rss: { start: number; at50k: number; at100k: number } | undefined;
+  if (PARTS.has('memory')) {
+    console.error('bench: memory over 100,000 notifications');
+    rss = await memory();
+    measures.push(
+      `| resident memory: at start, after 50,000, after 100,000 notifications (SQLite queue) | ${fmt(rss.start)} MiB, ${fmt(rss.at50k)} MiB, ${fmt(rss.at100k)} MiB (${rss.at100k >= rss.at50k ? '+' : ''}${fmt(((rss.at100k - rss.at50k) / rss.at50k) * 100, 1)}% from 50,000 to 100,000) |`,
+    );
+  }
+  let trips: RoundTrips | undefined;
+  if (PARTS.has('pg-trips')) {
+    console.error('bench: PostgreSQL round trips per notification');
+    trips = await postgresRoundTrips(FIXTURE, (config) => startTarget('alertpipe-sqlite', config), queueDepth, until);
+  }
   console.error('bench: per-alert cost of ingest');
-  const ingestCost = await ingestCostTable(FIXTURE);
-  const storm = await stormTable((line) => console.error(`bench: ${line}`));
+  const ingestCost = PARTS.has('cost') ? await ingestCostTable(FIXTURE) : [];
+  const storm = PARTS.has('storm') ? await stormTable((line) => console.error(`bench: ${line}`)) : { lines: [], rows: [] };
 
   const out = [
     `Machine: ${machine}.`,
     '',
-    '| body | server | 2xx/s | alerts/s | p50 ms | p99 ms | p99.9 ms | ratio to ceiling | sustained through delivery/s (ratio) | 503s | other non-2xx |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows,
-    '',
-    '| measure | result |',
-    '| --- | --- |',
-    `| acknowledgement latency at a fixed 1,000 requests/s (SQLite queue, fixture) | p50 ${fmt(atRate.p50, 1)} ms, p99 ${fmt(atRate.p99, 1)} ms, p99.9 ${fmt(atRate.p999, 1)} ms, ${atRate.unavailable} 503s, ${atRate.failed} other non-2xx |`,
-    `| end to end, POST to the Slack stand-in's receipt, Prometheus answering in 5 ms (${e2e.samples} notifications) | p50 ${fmt(e2e.p50, 1)} ms, p99 ${fmt(e2e.p99, 1)} ms |`,
-    `| PromQL queries per notification at 1, 10, 100 pods | ${e2e.queries[1]}, ${e2e.queries[10]}, ${e2e.queries[100]} |`,
-    `| resident memory: at start, after 50,000, after 100,000 notifications (SQLite queue) | ${fmt(rss.start)} MiB, ${fmt(rss.at50k)} MiB, ${fmt(rss.at100k)} MiB (${rss.at100k >= rss.at50k ? '+' : ''}${fmt(((rss.at100k - rss.at50k) / rss.at50k) * 100, 1)}% from 50,000 to 100,000) |`,
-    '',
-    ...ingestCost,
-    '',
-    ...storm,
-    '',
+    ...(rows.length > 0
+      ? [
+          '| body | server | 2xx/s | alerts/s | p50 ms | p99 ms | p99.9 ms | ratio to ceiling | ratio to express | sustained through delivery/s (of acknowledged) | 503s | other non-2xx |',
+          '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+          ...rows,
+          '',
+        ]
+      : []),
+    ...(measures.length > 0 ? ['| measure | result |', '| --- | --- |', ...measures, ''] : []),
+    ...(trips ? [...trips.lines, ''] : []),
+    ...(ingestCost.length > 0 ? [...ingestCost, ''] : []),
+    ...(storm.lines.length > 0 ? [...storm.lines, ''] : []),
+    ...goalsTable({ figures, postgres, atRate, rss, storm: storm.rows, trips }),
     `Took ${fmt((Date.now() - started) / 1000)} s.`,
   ];
   console.log(out.join('\n'));
+}
+
+/** The issue's goals, each as this run's ratio or figure; a goal whose part did not run is left out. */
+function goalsTable(run: {
+  figures: ReadonlyMap<string, LoadResult & { sustained?: number }>;
+  postgres: readonly PostgresFigures[];
+  atRate: LoadResult | undefined;
+  rss: { at100k: number } | undefined;
+  storm: readonly StormRow[];
+  trips: RoundTrips | undefined;
+}): string[] {
+  const lines: string[] = [];
+  const row = (measure: string, value: string, goal: string, met: boolean): void => {
+    lines.push(`| ${measure} | ${value} | ${goal} | ${met ? 'met' : 'short'} |`);
+  };
+  const get = (key: string) => run.figures.get(key);
+  const [sqlite2, ceiling2, sqlite100, express100] = [
+    get('2 alertpipe-sqlite'),
+    get('2 ceiling'),
+    get('100 alertpipe-sqlite'),
+    get('100 express'),
+  ];
+  if (sqlite2 && ceiling2)
+    row('fixture 2xx/s vs node:http ceiling (SQLite)', fmt(sqlite2.rps / ceiling2.rps, 2), '≥ 0.35', sqlite2.rps / ceiling2.rps >= 0.35);
+  if (sqlite100 && express100)
+    row(
+      '100-alert group 2xx/s vs bare express (SQLite)',
+      fmt(sqlite100.rps / express100.rps, 2),
+      '≥ 0.5',
+      sqlite100.rps / express100.rps >= 0.5,
+    );
+  if (run.atRate)
+    row('p99 acknowledgement at 1,000 req/s while delivering', `${fmt(run.atRate.p99, 1)} ms`, '≤ 10 ms', run.atRate.p99 <= 10);
+  if (sqlite2?.sustained !== undefined)
+    row(
+      'sustained through delivery vs acknowledged (SQLite)',
+      fmt(sqlite2.sustained / sqlite2.rps, 2),
+      '≥ 0.8',
+      sqlite2.sustained / sqlite2.rps >= 0.8,
+    );
+  const [one, three] = [run.postgres.find((p) => p.replicas === 1), run.postgres.find((p) => p.replicas === 3)];
+  if (one && sqlite2)
+    row('PostgreSQL, one replica, vs SQLite acknowledged', fmt(one.rps / sqlite2.rps, 2), '≥ 0.7', one.rps / sqlite2.rps >= 0.7);
+  if (one && three)
+    row(
+      'PostgreSQL, three replicas sustained, vs one',
+      fmt(three.sustained / one.sustained, 2),
+      '≥ 1.5',
+      three.sustained / one.sustained >= 1.5,
+    );
+  if (run.trips)
+    row('PostgreSQL round trips per notification (hot path)', fmt(run.trips.perNotification, 1), '≤ 3', run.trips.perNotification <= 3);
+  const [alone, through] = run.storm;
+  if (alone && through) {
+    const ratio = through.lastMessageSeconds / alone.lastMessageSeconds;
+    row('storm: last message vs Alertmanager alone', `${fmt(ratio, 1)}×`, '≤ 2×', ratio <= 2);
+    row('storm: PromQL queries for 1,000 groups', fmt(through.promqlQueries), '≤ 100', through.promqlQueries <= 100);
+  }
+  if (run.rss) row('RSS after 100,000 notifications', `${fmt(run.rss.at100k)} MiB`, '≤ 150 MiB', run.rss.at100k <= 150);
+  return lines.length === 0 ? [] : ['| goal | this run | goal | |', '| --- | ---: | ---: | --- |', ...lines, ''];
 }
 
 main()

@@ -1,13 +1,13 @@
 import { binariesAvailable } from '../test/support/binaries.js';
-import { stormScenario } from './storm.js';
+import { stormScenario, type StormRow } from './storm.js';
 
 /**
  * The storm's rows as a markdown table, Alertmanager alone first. Without Prometheus and
  * Alertmanager installed, one line says so instead of failing the whole bench.
  */
-export async function stormTable(log: (line: string) => void): Promise<string[]> {
+export async function stormTable(log: (line: string) => void): Promise<{ lines: string[]; rows: StormRow[] }> {
   const { available, reason } = binariesAvailable('prometheus', 'prometheus-alertmanager');
-  if (!available) return [`Storm scenario skipped: ${reason}.`];
+  if (!available) return { lines: [`Storm scenario skipped: ${reason}.`], rows: [] };
   const rows = await stormScenario(log);
   const [alone] = rows;
   const fmt = (n: number, digits = 0): string =>
@@ -23,5 +23,5 @@ export async function stormTable(log: (line: string) => void): Promise<string[]>
       `| ${row.label} | ${fmt(row.groupsDelivered)} of ${fmt(row.groups)} | ${fmt(row.messages)} (${row.rateLimited}) | ${fmt(row.lastMessageSeconds, 1)} | ${fmt(row.p50Ms)} | ${fmt(row.p99Ms)} | ${added} | ${processes} | ${fmt(row.promqlQueries)} |`,
     );
   }
-  return lines;
+  return { lines, rows };
 }

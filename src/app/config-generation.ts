@@ -1,5 +1,6 @@
 import { buildIncidentHooks } from './build-incident-hooks.js';
 import { buildPrometheusClient, policiesOf, routesOf } from './build-pipeline.js';
+import { createEnrichBatcher, ENRICH_BATCH_DEFAULTS } from '../pipeline/enrich-batcher.js';
 import { buildSlackInteractions } from './build-slack-interactions.js';
 import type { Prepared } from './preflight.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -13,6 +14,7 @@ import type { InFlightWork } from '../lib/in-flight-work.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PipelineContext } from '../pipeline/pipeline.js';
+import type { EnricherStep } from '../pipeline/enrich-chain.js';
 import type { Route } from '../pipeline/router.js';
 import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import type { EscalationPolicy } from '../oncall/escalation-policy.js';
@@ -34,6 +36,8 @@ export interface ConfigGeneration {
   readonly onCall: ScheduleLookup;
   /** The PagerDuty, Opsgenie and Telegram webhooks that acknowledge episodes. */
   readonly incidentHooks: IncidentHookDeps;
+  /** Notifications the dispatcher plans at once under this config. */
+  readonly plansAtOnce: number;
 }
 
 /** What every generation shares: built once at start, never swapped. */
@@ -49,11 +53,25 @@ export interface GenerationDeps {
   readonly incidentControl: IncidentControl;
 }
 
+/**
+ * Notifications planned (routed and enriched) at once. With an enricher that enriches a round at
+ * once, 32 × `delivery.concurrency`: planning then mostly waits on Prometheus, and the
+ * notifications planned at once are enriched together, one query per enricher for all of them (a
+ * storm's 1,000 groups cost Prometheus about a hundred queries with 128 at a time, hundreds with
+ * 4). Without one, `delivery.concurrency`: more plans at once only make each group commit longer,
+ * and the answers that wait for it slower (measured: about 1.4 times fewer 2xx a second).
+ */
+function plansAtOnceFor(delivery: Config['delivery'], enrichers: readonly EnricherStep[]): number {
+  const batching = enrichers.some((step) => typeof step.enricher.enrichBatch === 'function');
+  return batching ? delivery.concurrency * 32 : delivery.concurrency;
+}
+
 /** The generation of a config that passed preflight (its actions and enrichers built). */
 export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onCall }: Prepared, deps: GenerationDeps): ConfigGeneration {
   const { store, logger, metrics, delivery, shutdownSignal } = deps;
   const routes = routesOf(next.config, actions);
   const policies = policiesOf(next.config);
+  const plansAtOnce = plansAtOnceFor(delivery, enrichers);
   const pipeline: PipelineContext = {
     routes,
     actions,
@@ -61,7 +79,12 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onC
     logger,
     metrics,
     enrichers,
-    enrichDeps: { prometheus: buildPrometheusClient(next.config, metrics), logger, metrics },
+    enrichDeps: {
+      prometheus: buildPrometheusClient(next.config, metrics),
+      logger,
+      metrics,
+      batcher: createEnrichBatcher({ ...ENRICH_BATCH_DEFAULTS, maxNotifications: plansAtOnce, logger }),
+    },
     dedupWindowMs: delivery.dedup_window,
     retryPolicy: { initialBackoffMs: delivery.initial_backoff, maxBackoffMs: delivery.max_backoff, maxAgeMs: delivery.max_age },
     shutdownSignal,
@@ -90,5 +113,6 @@ export function assembleGeneration(next: LoadedConfig, { actions, enrichers, onC
     policies,
     onCall,
     incidentHooks,
+    plansAtOnce,
   };
 }

@@ -115,7 +115,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
     store,
     logger,
     metrics,
-    planConcurrency: delivery.concurrency,
+    planConcurrency: () => live.plansAtOnce,
     jobConcurrency: delivery.concurrency * 4,
     plan: async (notification) => {
       const plan = await planDeliveries(notification, forNotification(live.pipeline, notification));

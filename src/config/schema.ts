@@ -182,7 +182,7 @@ const deliverySchema = z
     sqlite_sync: z.enum(['normal', 'full']).default('normal'),
     /** Notifications accepted and not yet finished; past it, ingest answers 503 so the sender retries. */
     max_pending: z.number().int().positive().default(10_000),
-    /** Notifications enriched and routed at once; four times as many action attempts run at once. */
+    /** Notifications routed and enriched at once (32 times this with enrichers that enrich a round together); four times as many action attempts run at once. */
     concurrency: z.number().int().positive().max(64).default(4),
     /** How long a failing delivery is retried before it is dead-lettered. */
     max_age: durationSchema.default(3_600_000),

@@ -15,8 +15,8 @@ export interface DispatcherDeps {
   readonly delayFor: (claimed: ClaimedJob, now: number) => number | Promise<number>;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** Notifications enriched and routed at once. */
-  readonly planConcurrency: number;
+  /** Notifications enriched and routed at once; asked at each claim (a config reload may change it). */
+  readonly planConcurrency: number | (() => number);
   /** Action attempts at once. */
   readonly jobConcurrency: number;
   /** Called each time an attempt ends, whatever its outcome (the watchdog's sign of progress). */
@@ -151,8 +151,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function fill(): Promise<void> {
-    if (planning < deps.planConcurrency) {
-      for (const notification of await store.claimNotifications(deps.planConcurrency - planning)) {
+    const planConcurrency = typeof deps.planConcurrency === 'function' ? deps.planConcurrency() : deps.planConcurrency;
+    if (planning < planConcurrency) {
+      for (const notification of await store.claimNotifications(planConcurrency - planning)) {
         planning++;
         track(planOne(notification));
       }

@@ -3,10 +3,10 @@ import type { Alert, Enrichment, Notification } from '../model/model.js';
 import type { PrometheusClient } from '../prometheus/prometheus-client.js';
 
 /**
- * What an enricher gets besides the alerts. Everything it needs is here; enrichers hold no
- * global state.
+ * What an enricher gets besides the alerts, when it enriches several notifications at once
+ * (`enrichBatch`). Everything it needs is here; enrichers hold no global state.
  */
-export interface EnricherContext {
+export interface BatchEnricherContext {
   /** The configured Prometheus; `undefined` when no `PROMETHEUS_URL` / `prometheus.url` is set. */
   readonly prometheus: PrometheusClient | undefined;
   /** A child logger bound to the notification and the enricher. */
@@ -15,8 +15,18 @@ export interface EnricherContext {
   readonly deadline: number;
   /** Aborts at the deadline; pass it to HTTP calls so they stop too. */
   readonly signal: AbortSignal;
+}
+
+/** What an enricher gets besides the alerts of one notification. */
+export interface EnricherContext extends BatchEnricherContext {
   /** The whole notification, for enrichers that look at the group (receiver, common labels). */
   readonly notification: Notification;
+}
+
+/** One notification's share of a batch: the notification, and those of its alerts the enricher applies to. */
+export interface EnrichRequest {
+  readonly notification: Notification;
+  readonly alerts: readonly Alert[];
 }
 
 /** Enrichments keyed by alert fingerprint. Alerts the enricher has nothing to say about are left out. */
@@ -45,6 +55,13 @@ export interface Enricher {
   /** Which alerts it can say something about (say, those with `namespace` and `pod`); all when absent. */
   appliesTo?(alert: Alert): boolean;
   enrich(alerts: readonly Alert[], ctx: EnricherContext): Promise<EnrichmentsByFingerprint>;
+  /**
+   * Optional: enriches the notifications planned together (a storm's claimed batch) at once, one
+   * query for all their pods rather than one per notification, and answers one result per request,
+   * in the requests' order, each what `enrich` would have answered for it alone. Enrichers without
+   * it run one notification at a time. A throw fails every request of the batch (each gets the note).
+   */
+  enrichBatch?(requests: readonly EnrichRequest[], ctx: BatchEnricherContext): Promise<readonly EnrichmentsByFingerprint[]>;
 }
 
 /** How a module named in `enrichers:` provides its enricher: a default export, or a factory. */

@@ -1,6 +1,7 @@
 import type { Enricher, EnrichmentsByFingerprint } from '../enrichers/enricher.js';
 import type { PrometheusClient } from '../prometheus/prometheus-client.js';
 import { startDeadline } from '../lib/deadline.js';
+import type { BatchEnricher, EnrichBatcher } from './enrich-batcher.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Alert, EnrichedAlert, EnrichedNotification, Enrichment, Notification } from '../model/model.js';
@@ -15,6 +16,8 @@ export interface EnrichChainDeps {
   readonly prometheus: PrometheusClient | undefined;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Enriches notifications planned together at once, for the enrichers that can (`enrichBatch`); one by one without it. */
+  readonly batcher?: EnrichBatcher;
 }
 
 /**
@@ -70,13 +73,15 @@ async function runStep(notification: Notification, step: EnricherStep, deps: Enr
   });
   try {
     const results = await Promise.race([
-      enricher.enrich(alerts, {
-        prometheus: deps.prometheus,
-        logger,
-        deadline: Date.now() + timeoutMs,
-        signal: deadline.signal,
-        notification,
-      }),
+      deps.batcher !== undefined && canBatch(enricher)
+        ? deps.batcher.enrich({ enricher, request: { notification, alerts }, prometheus: deps.prometheus, timeoutMs })
+        : enricher.enrich(alerts, {
+            prometheus: deps.prometheus,
+            logger,
+            deadline: Date.now() + timeoutMs,
+            signal: deadline.signal,
+            notification,
+          }),
       timeout,
     ]);
     return { name: enricher.name, applied, results };
@@ -92,6 +97,8 @@ async function runStep(notification: Notification, step: EnricherStep, deps: Enr
     deps.metrics.enrichmentDuration.observe({ enricher: enricher.name }, (performance.now() - started) / 1000);
   }
 }
+
+const canBatch = (enricher: Enricher): enricher is BatchEnricher => typeof enricher.enrichBatch === 'function';
 
 class EnricherTimeoutError extends Error {
   constructor(timeoutMs: number) {

@@ -19,7 +19,7 @@ import type { EscalationPolicy } from '../oncall/escalation-policy.js';
  * | escalate | episodes begun by routes naming a policy, ended when the group resolves | pipeline/escalation/plan-episodes.ts |
  * | filter | resolved alerts only to actions that take them (`send_resolved`)      | pipeline/route-shares.ts   |
  * | dedup  | alerts (for commands, whole copies) already acted on in the window    | delivery/plan-deliveries.ts |
- * | enrich | only the alerts that go somewhere, batched over the notification      | delivery/plan-deliveries.ts |
+ * | enrich | only the alerts that go somewhere; notifications planned together in rounds | delivery/plan-deliveries.ts, enrich-batcher.ts |
  * | jobs   | one per action, with its share of the alerts                          | delivery/plan-deliveries.ts |
  * | act    | an attempt of a job, within its deadline; what becomes of the job     | delivery/run-job.ts         |
  * | record | the outcome and what was decided, kept in the store                   | the store (dispatcher)      |

@@ -80,18 +80,3 @@ export function resolvedGroupBody(): string {
     alerts: body.alerts.map((a) => ({ ...a, status: 'resolved', endsAt: '2026-11-22T12:14:00Z' })),
   });
 }
-
-/** The group with the `graph` enricher's data (an hour of CPU of shop/cart) on its first alert. */
-export function withGraph(n: EnrichedNotification): EnrichedNotification {
-  const end = 1_795_000_000;
-  const points = (base: number): [number, number][] =>
-    Array.from({ length: 61 }, (_, i) => [end - 3600 + i * 60, base * (1 + 0.3 * Math.sin(i / 6))]);
-  const graph: GraphData = {
-    subject: 'shop/cart',
-    start: end - 3600,
-    end,
-    panels: [{ title: 'CPU', unit: 'cores', points: points(0.4), request: 0.25, limit: 1 }],
-  };
-  const [first, ...rest] = n.alerts;
-  return { ...n, alerts: [{ ...first!, enrichment: { ...first!.enrichment, graph: { fields: [], data: { graph } } } }, ...rest] };
-}

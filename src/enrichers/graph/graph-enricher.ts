@@ -1,5 +1,6 @@
-import type { Alert, Enrichment } from '../../model/model.js';
+import type { Alert } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
+import { perAlertEnricher } from '../per-alert-enricher.js';
 import { storablePoints, type GraphData, type GraphPanel } from '../../charts/graph-data.js';
 import { fetchNodeGraphs } from './node-graph-queries.js';
 import { fetchPodUsage, podKey } from '../pod-resources/pod-usage-queries.js';
@@ -30,10 +31,10 @@ export function createGraphEnricher(options: Partial<GraphOptions> = {}): Enrich
   const { rateWindow, historySeconds, stepSeconds } = { ...DEFAULT_POD_RESOURCES_OPTIONS, ...options };
   const base = (options.externalUrl ?? '').replace(/\/+$/, '');
   const queryOptions = { rateWindow, historySeconds, stepSeconds };
-  return {
+  return perAlertEnricher({
     name: 'graph',
     appliesTo: (alert) => isPodAlert(alert) || Boolean(alert.labels.instance || alert.labels.node),
-    async enrich(alerts, ctx) {
+    async fetch(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
       const pods = alerts.filter(isPodAlert);
       const nodes = alerts.filter((a) => !isPodAlert(a));
@@ -41,31 +42,29 @@ export function createGraphEnricher(options: Partial<GraphOptions> = {}): Enrich
         pods.length > 0 ? fetchPodUsage(prometheus, pods, queryOptions, ctx.signal) : new Map<string, PodUsage>(),
         nodes.length > 0 ? fetchNodeGraphs(prometheus, nodes, queryOptions, ctx.signal) : () => undefined,
       ]);
-      const end = Math.floor(Date.now() / 1000);
-      const results = new Map<string, Enrichment>();
-      for (const alert of alerts) {
-        let subject: string;
-        let panels: GraphPanel[];
-        if (isPodAlert(alert)) {
-          subject = podKey(alert.labels.namespace as string, alert.labels.pod as string);
-          const usage = podUsage.get(subject);
-          if (usage === undefined) continue;
-          panels = [panelOf('CPU', 'cores', usage.cpu), panelOf('Memory', 'bytes', usage.memory)];
-        } else {
-          const found = nodeGraph(alert);
-          if (found === undefined) continue;
-          subject = `node ${found.instance}`;
-          panels = found.panels;
-        }
-        const graph: GraphData = { subject, start: end - historySeconds, end, panels };
-        const url = `${base}/api/notifications/${encodeURIComponent(ctx.notification.id)}/graphs/${encodeURIComponent(alert.fingerprint)}.png`;
-        // Without an external URL a link would not open from a chat; the path still says where the graph is.
-        const shown = base ? { fields: [], links: [{ text: 'Graph (last hour)', url }] } : { fields: [{ label: 'Graph', value: url }] };
-        results.set(alert.fingerprint, { ...shown, data: { url, graph } });
-      }
-      return results;
+      return { podUsage, nodeGraph, end: Math.floor(Date.now() / 1000) };
     },
-  };
+    describe(alert, { podUsage, nodeGraph, end }, notification) {
+      let subject: string;
+      let panels: GraphPanel[];
+      if (isPodAlert(alert)) {
+        subject = podKey(alert.labels.namespace as string, alert.labels.pod as string);
+        const usage = podUsage.get(subject);
+        if (usage === undefined) return undefined;
+        panels = [panelOf('CPU', 'cores', usage.cpu), panelOf('Memory', 'bytes', usage.memory)];
+      } else {
+        const found = nodeGraph(alert);
+        if (found === undefined) return undefined;
+        subject = `node ${found.instance}`;
+        panels = found.panels;
+      }
+      const graph: GraphData = { subject, start: end - historySeconds, end, panels };
+      const url = `${base}/api/notifications/${encodeURIComponent(notification.id)}/graphs/${encodeURIComponent(alert.fingerprint)}.png`;
+      // Without an external URL a link would not open from a chat; the path still says where the graph is.
+      const shown = base ? { fields: [], links: [{ text: 'Graph (last hour)', url }] } : { fields: [{ label: 'Graph', value: url }] };
+      return { ...shown, data: { url, graph } };
+    },
+  });
 }
 
 function panelOf(title: string, unit: 'cores' | 'bytes', resource: PodUsage['cpu']): GraphPanel {

@@ -1,5 +1,6 @@
-import type { Alert, Enrichment, EnrichmentField } from '../../model/model.js';
+import type { Alert, EnrichmentField } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
+import { perAlertEnricher } from '../per-alert-enricher.js';
 import { formatBytes, formatDuration, formatPercent } from '../../lib/format-units.js';
 import type { PrometheusClient, Sample } from '../../prometheus/prometheus-client.js';
 import { promqlString } from '../../prometheus/promql-selector.js';
@@ -28,10 +29,10 @@ const VIRTUAL_FS = 'fstype!~"tmpfs|overlay|squashfs|rootfs|nsfs|ramfs"';
  */
 export function createNodeResourcesEnricher(options: Partial<NodeResourcesOptions> = {}): Enricher {
   const { rateWindow, fillWindow } = { ...DEFAULT_NODE_RESOURCES_OPTIONS, ...options };
-  return {
+  return perAlertEnricher({
     name: 'node-resources',
     appliesTo: (alert) => Boolean(alert.labels.instance || alert.labels.node || podOf(alert.labels)),
-    async enrich(alerts, ctx) {
+    async fetch(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
       const { signal } = ctx;
       const placement = await placementOf(prometheus, alerts, signal);
@@ -40,7 +41,7 @@ export function createNodeResourcesEnricher(options: Partial<NodeResourcesOption
         if (alert.labels.instance) patterns.add(escapeRegex(alert.labels.instance));
         for (const name of nodeNamesOf(alert, placement)) patterns.add(`${escapeRegex(name)}(:[0-9]+)?`);
       }
-      if (patterns.size === 0) return new Map<string, Enrichment>();
+      if (patterns.size === 0) return { cpu: [], memory: [], filesystem: [], slope: [], placement };
       const selector = `instance=~${promqlString([...patterns].sort().join('|'))}`;
       const rootFs = `mountpoint="/", ${VIRTUAL_FS}, ${selector}`;
       const [cpu, memory, filesystem, slope] = await Promise.all([
@@ -49,26 +50,25 @@ export function createNodeResourcesEnricher(options: Partial<NodeResourcesOption
         prometheus.query(`{__name__=~"node_filesystem_avail_bytes|node_filesystem_size_bytes", ${rootFs}}`, signal),
         prometheus.query(`deriv(node_filesystem_avail_bytes{${rootFs}}[${fillWindow}])`, signal),
       ]);
-      const results = new Map<string, Enrichment>();
-      for (const alert of alerts) {
-        const instance = instanceOf(alert, nodeNamesOf(alert, placement), [...cpu, ...memory, ...filesystem]);
-        if (instance === undefined) continue;
-        const of = (samples: readonly Sample[], name?: string) =>
-          samples.find((s) => s.labels.instance === instance && (name === undefined || s.labels.__name__ === name))?.value;
-        const figures = {
-          instance,
-          cpuBusy: of(cpu),
-          memoryAvailable: of(memory, 'node_memory_MemAvailable_bytes'),
-          memoryTotal: of(memory, 'node_memory_MemTotal_bytes'),
-          rootFree: of(filesystem, 'node_filesystem_avail_bytes'),
-          rootSize: of(filesystem, 'node_filesystem_size_bytes'),
-          rootSlope: of(slope),
-        };
-        results.set(alert.fingerprint, { fields: fieldsOf(figures, fillWindow), data: { ...figures, rootFullInSeconds: fullIn(figures) } });
-      }
-      return results;
+      return { cpu, memory, filesystem, slope, placement };
     },
-  };
+    describe(alert, { cpu, memory, filesystem, slope, placement }) {
+      const instance = instanceOf(alert, nodeNamesOf(alert, placement), [...cpu, ...memory, ...filesystem]);
+      if (instance === undefined) return undefined;
+      const of = (samples: readonly Sample[], name?: string) =>
+        samples.find((s) => s.labels.instance === instance && (name === undefined || s.labels.__name__ === name))?.value;
+      const figures = {
+        instance,
+        cpuBusy: of(cpu),
+        memoryAvailable: of(memory, 'node_memory_MemAvailable_bytes'),
+        memoryTotal: of(memory, 'node_memory_MemTotal_bytes'),
+        rootFree: of(filesystem, 'node_filesystem_avail_bytes'),
+        rootSize: of(filesystem, 'node_filesystem_size_bytes'),
+        rootSlope: of(slope),
+      };
+      return { fields: fieldsOf(figures, fillWindow), data: { ...figures, rootFullInSeconds: fullIn(figures) } };
+    },
+  });
 }
 
 /** `namespace/pod` for a pod's alert. */

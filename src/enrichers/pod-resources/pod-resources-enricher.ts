@@ -1,5 +1,6 @@
 import type { Alert, Enrichment } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
+import { perAlertEnricher } from '../per-alert-enricher.js';
 import { formatBytes, formatCores, formatPercent } from '../../lib/format-units.js';
 import { fetchPodUsage } from './pod-usage-queries.js';
 import type { PodUsage, ResourceUsage } from './pod-usage.js';
@@ -21,25 +22,17 @@ const podKey = (namespace: string, pod: string): string => `${namespace}/${pod}`
 /**
  * CPU and memory of each alert's pod against its requests and limits (cAdvisor and
  * kube-state-metrics v2), with the last hour as a sparkline. Six queries per notification, whatever
- * the number of pods: every pod of the group is in one selector, and results are matched back to
- * the exact (namespace, pod) pairs.
+ * the number of pods, and six per batch of notifications planned together: every pod is in one
+ * selector, and results are matched back to the exact (namespace, pod) pairs.
  */
 export function createPodResourcesEnricher(options: Partial<PodResourcesOptions> = {}): Enricher {
   const { rateWindow, historySeconds, stepSeconds } = { ...DEFAULT_POD_RESOURCES_OPTIONS, ...options };
-  return {
+  return perAlertEnricher({
     name: 'pod-resources',
     appliesTo: (alert) => Boolean(alert.labels.namespace && alert.labels.pod),
-    async enrich(alerts, ctx) {
-      const prometheus = requirePrometheus(ctx);
-      const usage = await fetchPodUsage(prometheus, alerts, { rateWindow, historySeconds, stepSeconds }, ctx.signal);
-      return new Map(
-        alerts.map((alert) => [
-          alert.fingerprint,
-          describe(alert, usage.get(podKey(alert.labels.namespace as string, alert.labels.pod as string))),
-        ]),
-      );
-    },
-  };
+    fetch: (alerts, ctx) => fetchPodUsage(requirePrometheus(ctx), alerts, { rateWindow, historySeconds, stepSeconds }, ctx.signal),
+    describe: (alert, usage) => describe(alert, usage.get(podKey(alert.labels.namespace as string, alert.labels.pod as string))),
+  });
 }
 
 function describe(alert: Alert, usage: PodUsage | undefined): Enrichment {

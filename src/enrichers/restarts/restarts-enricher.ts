@@ -1,5 +1,6 @@
-import type { Alert, Enrichment, EnrichmentField } from '../../model/model.js';
+import type { Alert, EnrichmentField } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
+import { perAlertEnricher } from '../per-alert-enricher.js';
 import { formatPercent } from '../../lib/format-units.js';
 import type { Sample } from '../../prometheus/prometheus-client.js';
 import { anyOf } from '../../prometheus/promql-selector.js';
@@ -37,10 +38,10 @@ const keyOf = (labels: Readonly<Record<string, string>>): string => `${labels.na
 export function createRestartsEnricher(options: Partial<RestartsOptions> = {}): Enricher {
   const { window, rateWindow, cpuAlerts } = { ...DEFAULT_RESTARTS_OPTIONS, ...options };
   const isCpuAlert = (alert: Alert): boolean => cpuAlerts.test(alert.labels.alertname ?? '');
-  return {
+  return perAlertEnricher({
     name: 'restarts',
     appliesTo: (alert) => Boolean(alert.labels.namespace && alert.labels.pod),
-    async enrich(alerts, ctx) {
+    async fetch(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
       const selector = `${anyOf(
         'namespace',
@@ -66,21 +67,16 @@ export function createRestartsEnricher(options: Partial<RestartsOptions> = {}): 
         ),
         alerts.some(isCpuAlert) ? prometheus.query(throttledShare, signal) : Promise.resolve([]),
       ]);
-      const results = new Map<string, Enrichment>();
-      for (const alert of alerts) {
-        const history = historyOf(keyOf(alert.labels), restarts, terminations, isCpuAlert(alert) ? throttling : []);
-        if (history.length === 0) {
-          results.set(alert.fingerprint, {
-            fields: [],
-            notes: [`no kube-state-metrics restart counts for ${keyOf(alert.labels)} in Prometheus`],
-          });
-          continue;
-        }
-        results.set(alert.fingerprint, { fields: fieldsOf(alert, history, window), data: { window, containers: history } });
-      }
-      return results;
+      return { restarts, terminations, throttling };
     },
-  };
+    describe(alert, { restarts, terminations, throttling }) {
+      const history = historyOf(keyOf(alert.labels), restarts, terminations, isCpuAlert(alert) ? throttling : []);
+      if (history.length === 0) {
+        return { fields: [], notes: [`no kube-state-metrics restart counts for ${keyOf(alert.labels)} in Prometheus`] };
+      }
+      return { fields: fieldsOf(alert, history, window), data: { window, containers: history } };
+    },
+  });
 }
 
 function historyOf(

@@ -1,5 +1,6 @@
-import type { Enrichment, EnrichmentField } from '../../model/model.js';
+import type { EnrichmentField } from '../../model/model.js';
 import type { Enricher } from '../enricher.js';
+import { perAlertEnricher } from '../per-alert-enricher.js';
 import { formatDuration } from '../../lib/format-units.js';
 import { anyOf } from '../../prometheus/promql-selector.js';
 import { requirePrometheus } from '../require-prometheus.js';
@@ -25,10 +26,10 @@ const GENERATION_METRICS = Object.values(WORKLOAD_METRICS).map((m) => m.generati
  */
 export function createWorkloadEnricher(options: Partial<WorkloadOptions> = {}): Enricher {
   const { historySeconds, stepSeconds } = { ...DEFAULT_WORKLOAD_OPTIONS, ...options };
-  return {
+  return perAlertEnricher({
     name: 'workload',
     appliesTo: (alert) => Boolean(alert.labels.namespace && alert.labels.pod),
-    async enrich(alerts, ctx) {
+    async fetch(alerts, ctx) {
       const prometheus = requirePrometheus(ctx);
       const namespaces = anyOf(
         'namespace',
@@ -52,20 +53,15 @@ export function createWorkloadEnricher(options: Partial<WorkloadOptions> = {}): 
           signal,
         ),
       ]);
-      const now = Date.now() / 1000;
-      const results = new Map<string, Enrichment>();
-      for (const alert of alerts) {
-        const { namespace, pod } = alert.labels as { namespace: string; pod: string };
-        const workload = workloadOf(namespace, pod, { podOwners, replicaSetOwners, status, generations });
-        if (workload === undefined) {
-          results.set(alert.fingerprint, { fields: [], notes: [`no kube_pod_owner series for ${namespace}/${pod} in Prometheus`] });
-          continue;
-        }
-        results.set(alert.fingerprint, { fields: fieldsOf(workload, now, historySeconds), data: { ...workload } });
-      }
-      return results;
+      return { series: { podOwners, replicaSetOwners, status, generations }, now: Date.now() / 1000 };
     },
-  };
+    describe(alert, { series, now }) {
+      const { namespace, pod } = alert.labels as { namespace: string; pod: string };
+      const workload = workloadOf(namespace, pod, series);
+      if (workload === undefined) return { fields: [], notes: [`no kube_pod_owner series for ${namespace}/${pod} in Prometheus`] };
+      return { fields: fieldsOf(workload, now, historySeconds), data: { ...workload } };
+    },
+  });
 }
 
 /** `Deployment cart (ReplicaSet cart-7d9f8b6c5) · 2 of 3 available` and the rollout line. */
