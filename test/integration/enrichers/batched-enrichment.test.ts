@@ -243,7 +243,7 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
     await together(notifications, proxy.url, steps);
     const batchQueries = proxy.queries();
     // What all the alerts in one notification cost: pod-resources 6 (graph shares them), graph's
-    // node panels 3, node-resources 4, restarts 3 (a CPU alert among them), workload 4.
+    // node panels 3, node-resources 5 (4, and kube_pod_info to place the pods), restarts 3 (a CPU alert among them), workload 4.
     proxy.resetCount();
     await oneByOne(
       [
@@ -255,8 +255,8 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
       proxy.url,
       steps,
     );
-    expect(proxy.queries()).toBe(20);
-    expect(batchQueries).toBe(20);
+    expect(proxy.queries()).toBe(21);
+    expect(batchQueries).toBe(21);
     expect(oneByOneQueries).toBeGreaterThan(notifications.length * 6);
   });
 
