@@ -46,6 +46,10 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
     state: record.state,
     receivedAt: new Date(record.receivedAt).toISOString(),
     groupKey: notification.groupKey,
+    // What names the group for a reader (the console), where the raw key says little.
+    groupLabels: notification.groupLabels,
+    commonLabels: notification.commonLabels,
+    shape: notification.shape,
     receiver: notification.receiver,
     status: notification.status,
     alerts: notification.alerts.map((alert) => ({

@@ -3,9 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 import { getJson, outcomeOf, postJson } from './api.js';
 import { Sparkline, sparklinesIn } from './sparkline.js';
+import { groupName, receiverName } from './names.js';
 
 const html = htm.bind(h);
-const time = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '');
 
 function useJson(url, refresh) {
   const [state, setState] = useState({ data: null, error: '' });
@@ -22,7 +23,7 @@ function useJson(url, refresh) {
   return state;
 }
 
-function Labels({ labels }) {
+export function Labels({ labels }) {
   return html`<ul class="labels">
     ${Object.entries(labels).map(([k, v]) => html`<li><span class="k">${k}</span>=<span class="v">${v}</span></li>`)}
   </ul>`;
@@ -132,7 +133,10 @@ export function NotificationView({ id }) {
   const events = n.events ?? [];
   return html`<article aria-labelledby="n-title">
     <h1 id="n-title">Notification <span class=${`status s-${n.status}`}>${n.status}</span></h1>
-    <p>${time(n.receivedAt)} · group <code>${n.groupKey}</code> · receiver ${n.receiver} · ${n.state}</p>
+    <p>
+      ${time(n.receivedAt)} · group <strong>${groupName(n)}</strong> (key <code>${n.groupKey}</code>) · receiver ${receiverName(n)} ·
+      ${n.state}
+    </p>
     <h2>Alerts (${n.alerts.length})</h2>
     ${n.alerts.map(
       (a) =>
@@ -167,50 +171,5 @@ export function NotificationView({ id }) {
             <time datetime=${e.at}>${time(e.at)}</time>
           </p>`,
       )}
-  </article>`;
-}
-
-const TIMELINE_PAGES = 20;
-
-/** Older stretches of the history are read on (a page covers a bounded stretch) and put first. */
-function useTimeline(fingerprint) {
-  const [state, setState] = useState({ data: null, error: '' });
-  useEffect(() => {
-    let current = true;
-    (async () => {
-      const base = `/api/alerts/${encodeURIComponent(fingerprint)}/timeline`;
-      let data = await getJson(base);
-      let timeline = data.timeline;
-      for (let pages = 1; data.nextCursor && pages < TIMELINE_PAGES && current; pages++) {
-        const older = await getJson(`${base}?cursor=${encodeURIComponent(data.nextCursor)}`);
-        timeline = [...older.timeline, ...timeline];
-        data = { ...older, labels: data.labels ?? older.labels };
-      }
-      if (current) setState({ data: { ...data, timeline }, error: '' });
-    })().catch((e) => current && setState({ data: null, error: e.message }));
-    return () => {
-      current = false;
-    };
-  }, [fingerprint]);
-  return state;
-}
-
-export function TimelineView({ fingerprint }) {
-  const { data, error } = useTimeline(fingerprint);
-  if (error) return html`<p role="alert" class="error">${error}</p>`;
-  if (!data) return html`<p>Loading…</p>`;
-  return html`<article aria-labelledby="t-title">
-    <h1 id="t-title">Timeline of alert ${data.labels?.alertname ?? fingerprint}</h1>
-    ${data.labels ? html`<${Labels} labels=${data.labels} />` : html`<p>No notification in the history carries this alert.</p>`}
-    <ol class="timeline">
-      ${data.timeline.map(
-        (e) =>
-          html`<li class=${`t-${e.kind}`}>
-            <time datetime=${e.at}>${time(e.at)}</time>
-            <strong>${e.kind}</strong>${e.action ? html` · ${e.action}` : ''}${e.detail ? html` · ${e.detail}` : ''} ·
-            <a href=${`#/n/${encodeURIComponent(e.notification)}`}>notification</a>
-          </li>`,
-      )}
-    </ol>
   </article>`;
 }
