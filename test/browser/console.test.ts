@@ -178,7 +178,13 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     expect(text).toContain('dead-lettered');
     expect(text).toContain('503');
     await page.getByText('Message to flaky').click();
-    expect(await article.locator('pre').innerText()).toContain('PostgresDiskFilling');
+    // Each attempt's message as it went out, and beside it the preview, marked as one.
+    const sent = article.getByRole('region', { name: 'sent to flaky' });
+    expect(await sent.locator('details summary').count()).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(await sent.locator('details[open] pre.sent').innerText()).text).toContain('PostgresDiskFilling');
+    const preview = article.getByRole('region', { name: 'preview for flaky' });
+    expect(await preview.innerText()).toContain('rendered again now, not what was sent');
+    expect(await preview.locator('pre').innerText()).toContain('PostgresDiskFilling');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notification.png'), fullPage: true });
   });
 

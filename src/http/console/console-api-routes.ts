@@ -86,10 +86,18 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
       return {
         job: job.id,
         action: job.action,
-        ...(preview ? { contentType: preview.contentType, body: preview.body, problems: preview.problems } : { body: null }),
+        // Each attempt's message as it went out (for the actions that tell it), oldest first.
+        sent: job.attempts.flatMap((attempt, index) =>
+          attempt.message
+            ? [{ attempt: index + 1, at: new Date(attempt.at).toISOString(), outcome: attempt.outcome, ...attempt.message }]
+            : [],
+        ),
+        preview: preview ? { contentType: preview.contentType, body: preview.body, problems: preview.problems } : null,
       };
     });
-    res.json(maskDeep({ status: 'success', rendered: 'from the stored notification with the current config', messages }, mask));
+    res.json(
+      maskDeep({ status: 'success', preview: 'rendered again from the stored notification with the current config', messages }, mask),
+    );
   });
 
   router.post('/api/route-test', auth, crossSiteGuard, async (req, res) => {

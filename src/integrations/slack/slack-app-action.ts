@@ -105,7 +105,7 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
     const { signal } = ctx;
     const { channelId, note } = await targets.resolve(notification, signal);
     const id = messageRefId(name, config.channel, notification.groupKey);
-    const built = messageOf(notification);
+    const built = messageOf(notification, ctx.logger, ctx.report);
     const message = note === undefined ? built : { ...built, notes: [...built.notes, note] };
     const metadata = {
       event_type: 'alertpipe_group',
@@ -133,6 +133,7 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
       const step = stepAfter(previous);
       if (step.kind === 'stale') return undefined;
       const body = render(id, step.state);
+      ctx.report?.sent({ contentType: 'application/json', body });
       let ts: string;
       let channel = previous?.channelId ?? channelId;
       let outcome: string;

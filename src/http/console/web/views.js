@@ -78,6 +78,47 @@ export function RetryButton({ job, onDone }) {
   return html`<button type="button" onClick=${retry} aria-label=${`Retry ${job}`}>Retry</button> <span role="status">${state}</span>`;
 }
 
+function bodyText(body) {
+  return typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+}
+
+/**
+ * What went out, as it went out (each attempt's, the last one open), and beside it the message
+ * rendered again now from the stored notification, marked as a preview: the two differ when the
+ * config or templates changed since, or when the action does not tell what it sends.
+ */
+function Messages({ action, message }) {
+  if (!message) return html`<p class="muted">Loading the message…</p>`;
+  const { sent, preview } = message;
+  if (sent.length === 0 && !preview) return html`<p class="muted">This action sends no message body (a command, a scale, the log).</p>`;
+  return html`<details class="messages-box">
+    <summary>Message to ${action}</summary>
+    <div class="messages">
+      <section aria-label=${`sent to ${action}`}>
+        <h4>As sent</h4>
+        ${sent.length === 0 ? html`<p class="muted">Not recorded: this action does not tell what it sent, or it has not tried yet.</p>` : ''}
+        ${sent.map(
+          (m, i) =>
+            html`<details open=${i === sent.length - 1}>
+              <summary>attempt ${m.attempt} · ${time(m.at)} · ${m.outcome} · ${m.contentType}</summary>
+              ${m.truncatedFromBytes ? html`<p class="note">Cut at 64 KiB of ${m.truncatedFromBytes} bytes.</p>` : ''}
+              <pre class="sent">${m.body}</pre>
+            </details>`,
+        )}
+      </section>
+      ${
+        preview
+          ? html`<section aria-label=${`preview for ${action}`} class="preview">
+              <h4>Preview <span class="chip">rendered again now, not what was sent</span></h4>
+              <p class="muted">${preview.contentType}${preview.problems.length ? ` · ${preview.problems.join('; ')}` : ''}</p>
+              <pre>${bodyText(preview.body)}</pre>
+            </section>`
+          : ''
+      }
+    </div>
+  </details>`;
+}
+
 function Job({ job, events, message, onRetried }) {
   const outcome = outcomeOf(job, events);
   return html`<section class="job" aria-label=${`action ${job.action}`}>
@@ -111,15 +152,7 @@ function Job({ job, events, message, onRetried }) {
       </tbody>
     </table>
     ${job.attempts.length === 0 ? html`<p class="muted">No attempt yet.</p>` : ''}
-    <details>
-      <summary>Message to ${job.action}</summary>
-      ${
-        message?.body == null
-          ? html`<p class="muted">This action sends no message body (a command, a scale, the log).</p>`
-          : html`<p class="muted">${message.contentType}, rendered again from the stored notification</p>
-              <pre>${JSON.stringify(message.body, null, 2)}</pre>`
-      }
-    </details>
+    <${Messages} action=${job.action} message=${message} />
   </section>`;
 }
 
