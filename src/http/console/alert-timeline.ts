@@ -16,7 +16,10 @@ export interface TimelineEntry {
     | 'dead'
     | 'failed'
     | 'retried'
-    | 'acknowledged';
+    | 'acknowledged'
+    | 'silenced'
+    | 'unsilenced'
+    | 'template-fallback';
   readonly notification: string;
   readonly action?: string;
   readonly jobId?: string;
@@ -53,7 +56,11 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
           detail: `route ${event.route?.index}: ${event.route?.description} → ${event.route?.actions.join(', ')}`,
         });
       else if (event.kind === 'unrouted')
-        push(event.at, { kind: 'unrouted', notification, detail: 'matched no route: no action received it' });
+        push(event.at, {
+          kind: 'unrouted',
+          notification,
+          detail: `matched no route: no action received it${event.tried?.length ? ` (tried ${event.tried.join('; ')})` : ''}`,
+        });
       else if (event.kind === 'deduplicated')
         push(event.at, {
           kind: 'deduplicated',
@@ -70,7 +77,22 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
         });
       else if (event.kind === 'acknowledged')
         push(event.at, { kind: 'acknowledged', notification, ...action, detail: acknowledgedBy(event.by) });
-      else push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
+      else if (event.kind === 'silenced' || event.kind === 'unsilenced')
+        push(event.at, {
+          kind: event.kind,
+          notification,
+          ...action,
+          detail: [
+            `${event.kind} in ${event.by?.via ?? '?'} by ${event.by?.name ?? '?'}`,
+            event.until ? `until ${new Date(event.until).toISOString()}` : '',
+            event.detail ?? '',
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        });
+      else if (event.kind === 'template-fallback')
+        push(event.at, { kind: 'template-fallback', notification, ...action, detail: event.detail ?? '' });
+      else if (event.kind === 'retried') push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
     }
     for (const job of record.jobs) {
       if (!job.fingerprints.includes(fingerprint)) continue;

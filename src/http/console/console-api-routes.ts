@@ -12,6 +12,7 @@ import { maskDeep, type SecretMasker } from '../../observability/mask-secrets.js
 import type { EnrichedNotification } from '../../model/model.js';
 import type { Route } from '../../pipeline/router.js';
 import { alertTimeline } from './alert-timeline.js';
+import { alertVerdicts } from './alert-verdicts.js';
 import { crossSiteGuard } from '../cross-site-guard.js';
 import { unenriched } from '../../model/unenriched.js';
 
@@ -55,6 +56,7 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
           status: 'success',
           fingerprint,
           labels: latest?.labels ?? null,
+          verdicts: alertVerdicts([...page.records].reverse(), fingerprint),
           timeline: alertTimeline([...page.records].reverse(), fingerprint),
           nextCursor,
         },
