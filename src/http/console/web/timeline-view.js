@@ -40,7 +40,8 @@ function Verdicts({ verdicts }) {
       ${[...verdicts].reverse().map(
         (n) =>
           html`<li data-notification=${n.notification}>
-            <a href=${hrefOf('n', n.notification)}><time datetime=${n.receivedAt}>${time(n.receivedAt)}</time></a>
+            <a href=${hrefOf('n', n.notification)}><time datetime=${n.receivedAt}>${time(n.receivedAt)}</time></a
+            >${' '}
             <span class=${`status s-${n.status}`}>${n.status}</span>
             <ul>
               ${n.verdicts.map(
@@ -69,7 +70,7 @@ export function TimelineView({ fingerprint }) {
       ${data.timeline.map(
         (e) =>
           html`<li class=${`t-${e.kind}`}>
-            <time datetime=${e.at}>${time(e.at)}</time>
+            <time datetime=${e.at}>${time(e.at)}</time>${' '}
             <strong>${e.kind}</strong>${e.action ? html` · ${e.action}` : ''}${e.detail ? html` · ${e.detail}` : ''} ·
             <a href=${hrefOf('n', e.notification)}>notification</a>
           </li>`,
