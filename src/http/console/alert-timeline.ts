@@ -44,7 +44,7 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
     push(record.receivedAt, {
       kind: 'received',
       notification,
-      detail: `${alert.status} in group ${record.notification.groupKey} (receiver ${record.notification.receiver})`,
+      detail: `${alert.status} in the group of ${groupText(record)} (receiver ${record.notification.receiver || 'none: sent straight to alertpipe'})`,
     });
     for (const event of record.events) {
       if (!event.fingerprints.includes(fingerprint)) continue;
@@ -115,4 +115,10 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
 
 function acknowledgedBy(by: Actor | undefined): string {
   return by === undefined ? 'acknowledged' : `acknowledged in ${by.via} by ${by.name} (${by.id})`;
+}
+
+/** The group by the labels it is grouped by (`alertname="X", namespace="shop"`), not its raw key. */
+function groupText(record: NotificationRecord): string {
+  const labels = Object.entries(record.notification.groupLabels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  return labels.length > 0 ? labels.join(', ') : 'every alert';
 }
