@@ -172,6 +172,8 @@ describe.runIf(run)('why was nobody paged: found from the console’s first page
     const fits = async (): Promise<boolean> =>
       phone.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
     expect(await fits()).toBe(true);
+    // The filters start folded, so that the first screen shows notifications.
+    expect(await phone.getByLabel('Label matcher').isVisible()).toBe(false);
     expect(
       await phone.evaluate<string>(`getComputedStyle(document.querySelector('tr[data-id="${ids.disk}"] td.group'), '::before').content`),
     ).toBe('"Group: "');

@@ -37,34 +37,39 @@ function Filters({ initial, onApply }) {
     e.preventDefault();
     onApply(draft);
   };
-  return html`<form class="filters" onSubmit=${submit} aria-label="Filter notifications">
-    <label for="f-matcher"
-      >Label matcher<input ...${field('matcher')} placeholder='{severity="critical", namespace=~"shop|pay"}' size="34"
-    /></label>
-    <label for="f-status"
-      >Status<select ...${field('status')}>
-        <option value="">any</option>
-        <option>firing</option>
-        <option>resolved</option>
-      </select></label
-    >
-    <label for="f-action">Action<input ...${field('action')} placeholder="any" size="10" /></label>
-    <label for="f-outcome"
-      >Outcome<select ...${field('outcome')}>
-        <option value="">any</option>
-        <option value="delivered">delivered</option>
-        <option value="retrying">retrying</option>
-        <option value="dead">dead-lettered</option>
-        <option value="failed">failed</option>
-        <option value="duplicate">skipped as duplicate</option>
-        <option value="rate-limited">rate-limited</option>
-      </select></label
-    >
-    <label for="f-since">From<input type="datetime-local" ...${field('since')} /></label>
-    <label for="f-until">To<input type="datetime-local" ...${field('until')} /></label>
-    <button type="submit">Apply</button>
-    <button type="button" onClick=${() => onApply(filterOf({}))}>Clear</button>
-  </form>`;
+  // On a phone the form would fill the first screen: it starts folded unless a filter is applied.
+  const folded = matchMedia('(max-width: 640px)').matches && Object.values(initial).every((v) => v === '');
+  return html`<details class="filters-box" open=${!folded}>
+    <summary>Filters</summary>
+    <form class="filters" onSubmit=${submit} aria-label="Filter notifications">
+      <label for="f-matcher"
+        >Label matcher<input ...${field('matcher')} placeholder='{severity="critical", namespace=~"shop|pay"}' size="34"
+      /></label>
+      <label for="f-status"
+        >Status<select ...${field('status')}>
+          <option value="">any</option>
+          <option>firing</option>
+          <option>resolved</option>
+        </select></label
+      >
+      <label for="f-action">Action<input ...${field('action')} placeholder="any" size="10" /></label>
+      <label for="f-outcome"
+        >Outcome<select ...${field('outcome')}>
+          <option value="">any</option>
+          <option value="delivered">delivered</option>
+          <option value="retrying">retrying</option>
+          <option value="dead">dead-lettered</option>
+          <option value="failed">failed</option>
+          <option value="duplicate">skipped as duplicate</option>
+          <option value="rate-limited">rate-limited</option>
+        </select></label
+      >
+      <label for="f-since">From<input type="datetime-local" ...${field('since')} /></label>
+      <label for="f-until">To<input type="datetime-local" ...${field('until')} /></label>
+      <button type="submit">Apply</button>
+      <button type="button" onClick=${() => onApply(filterOf({}))}>Clear</button>
+    </form>
+  </details>`;
 }
 
 function glance(alerts) {
