@@ -63,6 +63,16 @@ export function buildSlackInteractions(deps: {
       return limit === undefined ? 0 : deps.store.rateDelay(limit, 1, Date.now());
     },
     count: (button, outcome) => deps.metrics.slackClicks.inc({ button, outcome }),
+    silenced: (ref, state, { kind, by, until, matchers }) =>
+      deps.store.recordEvent(state.notificationId, {
+        at: Date.now(),
+        kind,
+        action: ref.action,
+        fingerprints: Object.keys(state.alerts),
+        by: { id: by.id, name: by.name, via: 'Slack' },
+        ...(until === undefined ? {} : { until }),
+        ...(matchers === undefined ? {} : { detail: matchers }),
+      }),
     async acknowledged(ref, state: EpisodeState, by) {
       const firing = Object.keys(state.alerts).filter((fp) => state.alerts[fp] === 'firing');
       const actor = { id: by.id, name: by.name, via: 'Slack' };

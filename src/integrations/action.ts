@@ -16,6 +16,19 @@ export interface ActionContext {
   readonly messageRefs?: MessageRefStore;
   /** Who posts a group's first message when deliveries of it run at once, on any replica (the delivery store). */
   readonly firstPostClaims?: FirstPostClaimStore;
+  /** Where an action tells what this attempt sent and how, for the history (the console shows both). */
+  readonly report?: AttemptReport;
+}
+
+/**
+ * What an action tells about one attempt, besides its outcome. Both are optional to call: an
+ * action that sends no message (a command, a scale) tells nothing.
+ */
+export interface AttemptReport {
+  /** The body as it goes out (called before sending, so that a failed attempt shows what it tried). */
+  sent(message: { readonly contentType: string; readonly body: unknown }): void;
+  /** A template failed while rendering and its default went out instead. */
+  templateFellBack(template: string, reason: string): void;
 }
 
 /** What a successful attempt reports; it is kept in the notification's history. */

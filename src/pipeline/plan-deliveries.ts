@@ -8,6 +8,8 @@ import { unenrichedAlert } from '../model/unenriched.js';
 import { planEpisodes } from './escalation/plan-episodes.js';
 import { stepJobs } from './escalation/step-jobs.js';
 
+const MAX_ROUTES_NAMED = 20;
+
 /** What planning uses of the pipeline's context. */
 export type PlanDeps = Pick<
   PipelineContext,
@@ -44,7 +46,10 @@ export async function planDeliveries(notification: Notification, deps: PlanDeps)
     };
   });
   if (unrouted.length > 0) {
-    events.push({ at: now, kind: 'unrouted', fingerprints: unrouted.map((a) => a.fingerprint) });
+    // The routes tried, for "why was nobody paged?"; a config of hundreds of routes is named in part.
+    const tried = deps.routes.slice(0, MAX_ROUTES_NAMED).map((route, index) => `route ${index}: ${describeRoute(route)}`);
+    if (deps.routes.length > MAX_ROUTES_NAMED) tried.push(`and ${deps.routes.length - MAX_ROUTES_NAMED} more`);
+    events.push({ at: now, kind: 'unrouted', fingerprints: unrouted.map((a) => a.fingerprint), tried });
     deps.metrics.alertsUnrouted.inc(unrouted.length);
     deps.logger.warn('alerts matched no route', { fingerprints: unrouted.map((a) => a.fingerprint) });
   }

@@ -4,12 +4,15 @@ import type { EnrichedNotification } from '../model/model.js';
 import type { ClaimedJob, JobUpdate } from '../store/ports/records.js';
 import type { PipelineContext } from './pipeline.js';
 import { decideRetry } from './retry-policy.js';
+import { collectAttemptReport } from './attempt-report.js';
 
 /** What an attempt uses of the pipeline's context (the **act** stage; see pipeline.ts). */
 export type RunJobDeps = Pick<
   PipelineContext,
   'actions' | 'logger' | 'metrics' | 'retryPolicy' | 'shutdownSignal' | 'maxTimeoutMs' | 'messageRefs' | 'firstPostClaims'
->;
+> &
+  // Where what an attempt tells besides its outcome (a template fallback) is recorded; without it, only logged.
+  Partial<Pick<PipelineContext, 'store'>>;
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
 
@@ -46,12 +49,14 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
   const deadline = startDeadline(timeoutMs, { parents: [deps.shutdownSignal] });
   const { signal } = deadline;
   const labels = { action: action.name, type: action.type };
+  const report = collectAttemptReport({ job, at: started, logger, ...(deps.store ? { store: deps.store } : {}) });
   try {
     const result = await untilAborted(
       action.handle(viewFor(notification, job.fingerprints), {
         logger,
         signal,
         attempt: attemptNumber,
+        report,
         ...(deps.messageRefs ? { messageRefs: deps.messageRefs } : {}),
         ...(deps.firstPostClaims ? { firstPostClaims: deps.firstPostClaims } : {}),
       }),
@@ -61,10 +66,11 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
     deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'success' });
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);
     logger.info('action succeeded', { attempt: attemptNumber, durationMs, detail: result?.detail });
+    await report.flush();
     return {
       update: {
         state: 'succeeded',
-        attempt: { at: started, durationMs, outcome: 'success', ...(result?.detail ? { detail: result.detail } : {}) },
+        attempt: { at: started, durationMs, outcome: 'success', ...(result?.detail ? { detail: result.detail } : {}), ...report.message() },
         ...(result?.data ? { result: result.data } : {}),
       },
     };
@@ -78,6 +84,7 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
         ? ({ retry: false, reason: 'not retryable' } as const)
         : decideRetry(error, attemptNumber, job.createdAt, Date.now(), deps.retryPolicy);
     deps.metrics.actionDuration.observe(labels, durationMs / 1000);
+    await report.flush();
     if (decision.retry) {
       deps.metrics.actionOutcomes.inc({ ...labels, outcome: 'retry' });
       logger.warn('action failed; will retry', { attempt: attemptNumber, error: message, retryInMs: decision.at - Date.now() });
@@ -86,7 +93,7 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
         update: {
           state: 'pending',
           nextAttemptAt: decision.at,
-          attempt: { at: started, durationMs, outcome: 'retry', error: message },
+          attempt: { at: started, durationMs, outcome: 'retry', error: message, ...report.message() },
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         },
         error,
@@ -98,7 +105,7 @@ export async function runAttempt(claimed: ClaimedJob, deps: RunJobDeps): Promise
       attempt: attemptNumber,
       error: message,
     });
-    return { update: { state: outcome, attempt: { at: started, durationMs, outcome, error: message } }, error };
+    return { update: { state: outcome, attempt: { at: started, durationMs, outcome, error: message, ...report.message() } }, error };
   } finally {
     deadline.clear();
   }

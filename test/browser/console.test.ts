@@ -104,6 +104,9 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     expect(await crash.innerText()).toContain('chat: delivered');
     expect(await crash.innerText()).toContain('firing');
     expect(await crash.innerText()).toContain('alertpipe');
+    // Named by the alert and its key labels, not by Alertmanager's raw group key.
+    expect(await crash.locator('td.group').innerText()).toBe('KubePodCrashLooping · namespace=shop pod=cart-7d9f8b6c5-x2x9z');
+    expect(await page.locator('table.list').innerText()).not.toContain('{}:{');
     expect(await page.locator(`tr[data-id="${ids.disk}"]`).innerText()).toContain('flaky: dead-lettered');
     expect(await page.locator(`tr[data-id="${ids.nowhere}"]`).innerText()).toContain('no route matched');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notifications.png'), fullPage: true });
@@ -115,11 +118,45 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     expect(await page.locator('table.list tbody tr').first().getAttribute('data-id')).toBe(id);
   });
 
-  it('filters by a label matcher and by outcome, with the keyboard', async () => {
+  it('names the receiver of an alert posted without Alertmanager', async () => {
+    const bare = await post({ labels: { alertname: 'BareAlert', severity: 'critical', namespace: 'shop' } });
+    const row = page.locator(`tr[data-id="${bare}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.locator('td[data-label="Receiver"]').innerText()).toBe('direct (no Alertmanager)');
+    expect(await row.locator('td.group').innerText()).toBe('BareAlert · namespace=shop');
+  });
+
+  it('opens a notification by clicking anywhere on its row, or with Enter on the focused row', async () => {
+    await page.locator(`tr[data-id="${ids.crash}"] td.group`).click();
+    await page.getByText('Alerts (1)').waitFor();
+    expect(page.url()).toContain(`#/n/${ids.crash}`);
+    await page.goBack();
+    const row = page.locator(`tr[data-id="${ids.disk}"]`);
+    await row.focus();
+    await row.press('Enter');
+    await page.getByText('instance=pg-0', { exact: true }).waitFor();
+    expect(page.url()).toContain(`#/n/${ids.disk}`);
+    await page.goto(`${app.url}/ui/`);
+  });
+
+  it('filters by a label matcher and by outcome, with the keyboard, the filter kept in the address', async () => {
+    await page.locator('table.list tbody tr').first().waitFor();
     await page.getByLabel('Label matcher').fill('{team="db"}');
     await page.getByLabel('Label matcher').press('Enter');
     await until('one row', async () => ((await page.locator('table.list tbody tr').count()) === 1 ? true : undefined));
     expect(await page.locator('table.list tbody tr').getAttribute('data-id')).toBe(ids.disk);
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/?matcher={team="db"}');
+    // The address alone gives the same view (a shared link), and the back button undoes the filter.
+    const shared = await (await browser.context({ username: 'alertpipe', password: TOKEN })).newPage();
+    await shared.goto(page.url());
+    await until('the shared view filtered', async () => ((await shared.locator('table.list tbody tr').count()) === 1 ? true : undefined));
+    expect(await shared.getByLabel('Label matcher').inputValue()).toBe('{team="db"}');
+    await shared.close();
+    await page.goBack();
+    await until('unfiltered again', async () => ((await page.locator('table.list tbody tr').count()) > 1 ? true : undefined));
+    expect(await page.getByLabel('Label matcher').inputValue()).toBe('');
+    await page.goForward();
+    await until('filtered again', async () => ((await page.locator('table.list tbody tr').count()) === 1 ? true : undefined));
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Outcome').selectOption('delivered');
     await page.getByRole('button', { name: 'Apply' }).click();
@@ -141,7 +178,13 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     expect(text).toContain('dead-lettered');
     expect(text).toContain('503');
     await page.getByText('Message to flaky').click();
-    expect(await article.locator('pre').innerText()).toContain('PostgresDiskFilling');
+    // Each attempt's message as it went out, and beside it the preview, marked as one.
+    const sent = article.getByRole('region', { name: 'sent to flaky' });
+    expect(await sent.locator('details summary').count()).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(await sent.locator('details[open] pre.sent').innerText()).text).toContain('PostgresDiskFilling');
+    const preview = article.getByRole('region', { name: 'preview for flaky' });
+    expect(await preview.innerText()).toContain('rendered again now, not what was sent');
+    expect(await preview.locator('pre').innerText()).toContain('PostgresDiskFilling');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notification.png'), fullPage: true });
   });
 
@@ -162,6 +205,9 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
     await page.getByRole('link', { name: 'Dead letters' }).click();
     const row = page.locator('tr[data-job]').first();
     await row.waitFor();
+    // A dead letter names its alerts and its group.
+    expect(await row.locator('td[data-label="Alerts"]').innerText()).toBe('PostgresDiskFilling (1)');
+    expect(await row.locator('td[data-label="Group"]').innerText()).toBe('PostgresDiskFilling · instance=pg-0');
     await row.getByRole('button', { name: /Retry/ }).click();
     await until('delivered to the recovered stand-in', async () => (flaky.accepted.length > 0 ? true : undefined));
     expect(flaky.accepted[0]?.text).toContain('PostgresDiskFilling');

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { alertWith, enriched, notificationOf } from '../support/alerts.js';
 import { type ContractStores, note } from './store-contract.js';
+import { MAX_SENT_MESSAGE_BYTES, sentMessage } from '../../src/store/ports/sent-message.js';
 
 /** What every adapter does as the history: run on each by delivery-store.contract.ts. */
 export function historyContract({ open }: ContractStores): void {
@@ -60,7 +61,7 @@ export function historyContract({ open }: ContractStores): void {
     const store = await open();
     await store.add(note('a'));
     await store.claimNotifications(1);
-    const routed = { at: 1, kind: 'unrouted', fingerprints: ['f1'] } as const;
+    const routed = { at: 1, kind: 'unrouted', fingerprints: ['f1'], tried: ['route 0: {team="db"}'] } as const;
     await store.saveRouted(enriched(note('a')), [], [routed]);
     const first = {
       at: 2,
@@ -77,5 +78,32 @@ export function historyContract({ open }: ContractStores): void {
     // A notification no longer kept (or never seen) takes nothing and throws nothing.
     await expect(store.recordEvent('gone', first)).resolves.toBeUndefined();
     expect(await store.getNotification('gone')).toBeUndefined();
+  });
+
+  it('keeps the message each attempt sent as it went out, cut past its bound and saying so', async () => {
+    const store = await open();
+    await store.add(note('a'));
+    await store.claimNotifications(1);
+    await store.saveRouted(enriched(note('a')), [{ action: 'chat', fingerprints: ['f1'] }]);
+    await store.claimDueJobs(Date.now(), 10);
+    const small = sentMessage('application/json', { text: 'KubePodCrashLooping ✓', blocks: [{ type: 'section' }] });
+    await store.finishAttempt('a:chat', {
+      state: 'pending',
+      nextAttemptAt: Date.now(),
+      attempt: { at: 1, durationMs: 5, outcome: 'retry', error: '503', message: small },
+    });
+    await store.claimDueJobs(Date.now(), 10);
+    // A webhook body of a huge group: kept up to the bound, on a character boundary.
+    const huge = sentMessage('application/json', { text: '€'.repeat(100_000) });
+    await store.finishAttempt('a:chat', { state: 'succeeded', attempt: { at: 2, durationMs: 5, outcome: 'success', message: huge } });
+    const [first, second] = (await store.getNotification('a'))!.jobs[0]!.attempts;
+    expect(first!.message).toEqual(small);
+    expect(JSON.parse(first!.message!.body)).toEqual({ text: 'KubePodCrashLooping ✓', blocks: [{ type: 'section' }] });
+    expect(second!.message).toEqual(huge);
+    expect(second!.message!.truncatedFromBytes).toBe(Buffer.byteLength(JSON.stringify({ text: '€'.repeat(100_000) }, null, 2)));
+    expect(Buffer.byteLength(second!.message!.body)).toBeLessThanOrEqual(MAX_SENT_MESSAGE_BYTES);
+    expect(Buffer.byteLength(second!.message!.body)).toBeGreaterThan(MAX_SENT_MESSAGE_BYTES - 3);
+    expect(second!.message!.body).not.toContain('\uFFFD');
+    expect((await store.listNotifications({ limit: 1 })).records[0]!.jobs[0]!.attempts[1]!.message).toEqual(huge);
   });
 }

@@ -20,7 +20,10 @@ export interface TimelineEntry {
     | 'incident-opened'
     | 'escalation-step'
     | 'unacknowledged'
-    | 'incident-resolved';
+    | 'incident-resolved'
+    | 'silenced'
+    | 'unsilenced'
+    | 'template-fallback';
   readonly notification: string;
   readonly action?: string;
   readonly jobId?: string;
@@ -45,7 +48,7 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
     push(record.receivedAt, {
       kind: 'received',
       notification,
-      detail: `${alert.status} in group ${record.notification.groupKey} (receiver ${record.notification.receiver})`,
+      detail: `${alert.status} in the group of ${groupText(record)} (receiver ${record.notification.receiver || 'none: sent straight to alertpipe'})`,
     });
     for (const event of record.events) {
       if (!event.fingerprints.includes(fingerprint)) continue;
@@ -57,7 +60,11 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
           detail: `route ${event.route?.index}: ${event.route?.description} → ${event.route?.actions.join(', ')}`,
         });
       else if (event.kind === 'unrouted')
-        push(event.at, { kind: 'unrouted', notification, detail: 'matched no route: no action received it' });
+        push(event.at, {
+          kind: 'unrouted',
+          notification,
+          detail: `matched no route: no action received it${event.tried?.length ? ` (tried ${event.tried.join('; ')})` : ''}`,
+        });
       else if (event.kind === 'deduplicated')
         push(event.at, {
           kind: 'deduplicated',
@@ -74,6 +81,21 @@ export function alertTimeline(records: readonly NotificationRecord[], fingerprin
         });
       else if (event.kind === 'acknowledged')
         push(event.at, { kind: 'acknowledged', notification, ...action, detail: acknowledgedBy(event.by) });
+      else if (event.kind === 'silenced' || event.kind === 'unsilenced')
+        push(event.at, {
+          kind: event.kind,
+          notification,
+          ...action,
+          detail: [
+            `${event.kind} in ${event.by?.via ?? '?'} by ${event.by?.name ?? '?'}`,
+            event.until ? `until ${new Date(event.until).toISOString()}` : '',
+            event.detail ?? '',
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        });
+      else if (event.kind === 'template-fallback')
+        push(event.at, { kind: 'template-fallback', notification, ...action, detail: event.detail ?? '' });
       else if (event.kind === 'retried') push(event.at, { kind: 'retried', notification, ...action, detail: 'retried by hand' });
       else push(event.at, { kind: event.kind, notification, detail: incidentDetail(event) });
     }
@@ -108,4 +130,10 @@ function incidentDetail(event: NotificationRecord['events'][number]): string {
   if (event.kind === 'escalation-step') return `${episode}: step ${event.step ?? '?'} of ${event.policy ?? '?'} ran`;
   if (event.kind === 'unacknowledged') return `${episode} unacknowledged${who}: the chain walks on`;
   return event.by === undefined ? `${episode} resolved: the group resolved` : `${episode} resolved${who}`;
+}
+
+/** The group by the labels it is grouped by (`alertname="X", namespace="shop"`), not its raw key. */
+function groupText(record: NotificationRecord): string {
+  const labels = Object.entries(record.notification.groupLabels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  return labels.length > 0 ? labels.join(', ') : 'every alert';
 }

@@ -12,6 +12,7 @@ import { maskDeep, type SecretMasker } from '../../observability/mask-secrets.js
 import type { EnrichedNotification } from '../../model/model.js';
 import type { Route } from '../../pipeline/router.js';
 import { alertTimeline } from './alert-timeline.js';
+import { alertVerdicts } from './alert-verdicts.js';
 import { crossSiteGuard } from '../cross-site-guard.js';
 import { unenriched } from '../../model/unenriched.js';
 
@@ -55,6 +56,7 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
           status: 'success',
           fingerprint,
           labels: latest?.labels ?? null,
+          verdicts: alertVerdicts([...page.records].reverse(), fingerprint),
           timeline: alertTimeline([...page.records].reverse(), fingerprint),
           nextCursor,
         },
@@ -86,10 +88,18 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
       return {
         job: job.id,
         action: job.action,
-        ...(preview ? { contentType: preview.contentType, body: preview.body, problems: preview.problems } : { body: null }),
+        // Each attempt's message as it went out (for the actions that tell it), oldest first.
+        sent: job.attempts.flatMap((attempt, index) =>
+          attempt.message
+            ? [{ attempt: index + 1, at: new Date(attempt.at).toISOString(), outcome: attempt.outcome, ...attempt.message }]
+            : [],
+        ),
+        preview: preview ? { contentType: preview.contentType, body: preview.body, problems: preview.problems } : null,
       };
     });
-    res.json(maskDeep({ status: 'success', rendered: 'from the stored notification with the current config', messages }, mask));
+    res.json(
+      maskDeep({ status: 'success', preview: 'rendered again from the stored notification with the current config', messages }, mask),
+    );
   });
 
   router.post('/api/route-test', auth, crossSiteGuard, async (req, res) => {

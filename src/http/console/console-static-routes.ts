@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,8 +45,10 @@ const TYPES: Record<string, string> = {
  */
 export function createConsoleStaticRouter(auth: RequestHandler): Router {
   const assets: Record<string, Asset> = { ...vendorFiles() };
-  for (const file of ['index.html', 'app.js', 'views.js', 'tools.js', 'api.js', 'sparkline.js', 'style.css', 'incidents.js']) {
-    assets[file] = { type: TYPES[path.extname(file)] as string, body: readFileSync(path.join(WEB_DIR, file)) };
+  // Every page file in the folder: a new page or view is one new file, with no list here to keep in step.
+  for (const file of readdirSync(WEB_DIR)) {
+    const type = TYPES[path.extname(file)];
+    if (type !== undefined) assets[file] = { type, body: readFileSync(path.join(WEB_DIR, file)) };
   }
   const html = (assets['index.html'] as Asset).body.toString('utf8');
   const importMap = /<script type="importmap">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';

@@ -46,6 +46,10 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
     state: record.state,
     receivedAt: new Date(record.receivedAt).toISOString(),
     groupKey: notification.groupKey,
+    // What names the group for a reader (the console), where the raw key says little.
+    groupLabels: notification.groupLabels,
+    commonLabels: notification.commonLabels,
+    shape: notification.shape,
     receiver: notification.receiver,
     status: notification.status,
     alerts: notification.alerts.map((alert) => ({
@@ -62,7 +66,9 @@ export function presentRecord(record: NotificationRecord): Record<string, unknow
       action: job.action,
       state: job.state,
       alerts: job.fingerprints,
-      attempts: job.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+      // The message each attempt sent (up to 64 KiB) is read one notification at a time, from the
+      // console's messages endpoint: in a page of 50 it would weigh megabytes.
+      attempts: job.attempts.map(({ message: _message, ...a }) => ({ ...a, at: new Date(a.at).toISOString() })),
       ...(job.state === 'pending' ? { nextAttemptAt: new Date(job.nextAttemptAt).toISOString() } : {}),
       ...(job.result ? { result: job.result } : {}),
     })),

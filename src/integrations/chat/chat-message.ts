@@ -6,6 +6,7 @@ import { createTemplateEngine } from './template-engine.js';
 import type { Logger } from '../../observability/logger.js';
 import type { EnrichedNotification } from '../../model/model.js';
 import type { ActionDeps } from '../action-type.js';
+import type { AttemptReport } from '../action.js';
 
 /** Fields every chat action takes besides its destination: folding and templates. */
 export const chatMessageFields = {
@@ -28,15 +29,16 @@ export function chatMessageBuilder(
   action: string,
   config: ChatMessageConfig,
   deps: ActionDeps,
-): (notification: EnrichedNotification, logger?: Logger) => Message {
+): (notification: EnrichedNotification, logger?: Logger, report?: AttemptReport) => Message {
   const hasTemplates = Boolean(config.template_file) || Object.values(config.templates ?? {}).some((t) => t !== undefined);
   const templates = hasTemplates ? compileTemplates(action, config, createTemplateEngine(), deps.baseDir ?? process.cwd()) : undefined;
-  return (notification, logger = deps.logger) => {
+  return (notification, logger = deps.logger, report) => {
     const overrides = templates?.render(
       notification,
       (failure) => {
         deps.metrics?.templateErrors.inc({ action, template: failure.template });
         logger.warn('template failed; the default text is sent', { action, template: failure.template, reason: failure.reason });
+        report?.templateFellBack(failure.template, failure.reason);
       },
       // What buildMessage shows in full; a 10,000-alert group renders its alert template 10 times, not 10,000.
       Math.max(1, config.max_alerts),

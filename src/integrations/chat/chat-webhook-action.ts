@@ -41,8 +41,10 @@ export function createChatWebhookAction<B>(platform: ChatPlatform<B>, name: stri
     timeoutMs: config.timeout,
     rateLimit: { key: `${platform.type}:${config.webhook_url}`, ...platform.rate },
     async handle(notification, ctx) {
-      const message = messageOf(notification, ctx.logger);
-      const body = JSON.stringify(platform.render(message));
+      const message = messageOf(notification, ctx.logger, ctx.report);
+      const rendered = platform.render(message);
+      ctx.report?.sent({ contentType: 'application/json', body: rendered });
+      const body = JSON.stringify(rendered);
       try {
         await httpPost(url, body, {
           destination: platform.destination,

@@ -51,8 +51,9 @@ export function createEditedChatAction<B>(platform: EditingPlatform<B>, name: st
     rateLimit: { key: platform.rateKey, ...platform.rate },
     dedup: { scope: 'group', windowMs: SAME_GROUP_WINDOW_MS },
     async handle(notification, ctx) {
-      const message = messageOf(notification, ctx.logger);
+      const message = messageOf(notification, ctx.logger, ctx.report);
       const body = platform.render(message, notification);
+      ctx.report?.sent(platform.preview(body));
       let outcome;
       try {
         outcome = await messages.place(notification, ctx, {

@@ -105,7 +105,7 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
     const { signal } = ctx;
     let target = await targets.resolve(notification, signal);
     const id = messageRefId(name, config.channel, notification.groupKey);
-    const built = messageOf(notification);
+    const built = messageOf(notification, ctx.logger, ctx.report);
     const withNote = (note: string | undefined) => (note === undefined ? built : { ...built, notes: [...built.notes, note] });
     const metadata = {
       event_type: 'alertpipe_group',
@@ -153,6 +153,8 @@ export function createSlackAppAction(name: string, config: SlackAppConfig, deps:
     async function placeMessage(previous: MessageRef | undefined) {
       let step = stepAfter(previous);
       if (step.kind === 'stale') return undefined;
+      const body = render(id, step.state);
+      ctx.report?.sent({ contentType: 'application/json', body });
       let ts: string;
       let channel = previous?.channelId ?? target.channelId;
       let outcome: string;

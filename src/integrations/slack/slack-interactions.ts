@@ -26,6 +26,8 @@ export interface ClickDeps {
   readonly logger: Logger;
   /** Counts each click by its outcome (`done`, `failed`, `unknown`, `refused`, `unchanged`). */
   readonly count: (button: string, outcome: ClickOutcome) => void;
+  /** After a Silence or Unsilence took effect: tells the history who did it, until when, with which matchers. */
+  readonly silenced?: (ref: MessageRef, state: EpisodeState, change: SilenceChange) => Promise<void>;
   /** After an Acknowledge: tells PagerDuty and the history; returns lines for the thread. */
   readonly acknowledged?: (ref: MessageRef, state: EpisodeState, by: Click['user']) => Promise<string[]>;
   readonly timeoutMs: number;
@@ -46,6 +48,17 @@ interface Change {
   readonly apply: (state: EpisodeState) => EpisodeState;
   readonly lines: readonly string[];
   readonly undo?: () => Promise<void>;
+  /** Tells the history, once the change holds (a click that lost a race tells nothing). */
+  readonly told?: () => Promise<void>;
+}
+
+/** A silence made or expired from a message's buttons. */
+export interface SilenceChange {
+  readonly kind: 'silenced' | 'unsilenced';
+  readonly by: Click['user'];
+  /** For `silenced`: until when, and the matchers, as Alertmanager shows them. */
+  readonly until?: number;
+  readonly matchers?: string;
 }
 
 const SILENCE_MS: Readonly<Record<string, number>> = { silence_1h: 3_600_000, silence_4h: 4 * 3_600_000 };
@@ -99,7 +112,13 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
       await app.api.postMessage({ channel: ref.channelId, thread_ts: ref.ts, text: change.lines.join('\n') });
       return undefined;
     });
-    if (raced === undefined) return 'done';
+    if (raced === undefined) {
+      // The silence holds whether or not the history takes the line: a failure here is logged, not told as a failed click.
+      await change
+        .told?.()
+        .catch((error: unknown) => deps.logger.warn('could not record a Slack silence in the history', { error: String(error) }));
+      return 'done';
+    }
     // Another click did the same first: what this one made (a second silence) is taken back.
     await change.undo?.();
     await tell(click, raced);
@@ -135,6 +154,7 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
         return {
           apply: ({ silence: _gone, ...rest }) => rest,
           lines: [`🔔 ${who} expired the silence`],
+          told: async () => deps.silenced?.(ref, state, { kind: 'unsilenced', by: click.user }),
         };
       }
       if (state.matchers.length === 0)
@@ -151,9 +171,11 @@ export function createClickHandler(deps: ClickDeps): { handle(click: Click): Pro
         signal,
       );
       const silence = { id, by: click.user.id, until: now + duration, url: silences.silenceUrl(id) };
+      const matchers = state.matchers.map(matcherText).join(', ');
       return {
+        told: async () => deps.silenced?.(ref, state, { kind: 'silenced', by: click.user, until: silence.until, matchers }),
         apply: (current) => ({ ...current, silence }),
-        lines: [`🔕 ${who} silenced ${escapeMrkdwn(state.matchers.map(matcherText).join(', '))} for ${duration / 3_600_000} h`],
+        lines: [`🔕 ${who} silenced ${escapeMrkdwn(matchers)} for ${duration / 3_600_000} h`],
         undo: () => silences.expire(id, signal),
       };
     }

@@ -1,4 +1,5 @@
 import type { EnrichedNotification, Notification } from '../../model/model.js';
+import type { SentMessage } from './sent-message.js';
 
 // What the store keeps of a notification, its jobs and its history, as every port returns it.
 
@@ -12,6 +13,8 @@ export interface AttemptRecord {
   readonly outcome: 'success' | 'retry' | 'failed' | 'dead';
   readonly error?: string;
   readonly detail?: string;
+  /** What the attempt sent (or tried to), as the action built it; absent for actions that send no message. */
+  readonly message?: SentMessage;
 }
 
 export interface Job {
@@ -75,8 +78,9 @@ export interface Actor {
 /**
  * Something that happened to a notification besides an attempt, kept for the console's timeline:
  * which route took which alerts (or that none did), alerts skipped as duplicates, a job waiting for
- * its destination's rate limit, a dead job retried by hand, alerts acknowledged by someone, an
- * episode under escalation beginning, walking a step, and ending.
+ * its destination's rate limit, a dead job retried by hand, alerts acknowledged, silenced or
+ * unsilenced by someone, a template that failed so that its default went out, an episode under
+ * escalation beginning, walking a step, and ending.
  */
 export interface HistoryEvent {
   readonly at: number;
@@ -91,7 +95,10 @@ export interface HistoryEvent {
     | 'incident-opened'
     | 'escalation-step'
     | 'unacknowledged'
-    | 'incident-resolved';
+    | 'incident-resolved'
+    | 'silenced'
+    | 'unsilenced'
+    | 'template-fallback';
   /** The action concerned (for `acknowledged`, the one whose message was clicked); absent for `routed` and `unrouted`. */
   readonly action?: string;
   readonly fingerprints: readonly string[];
@@ -99,12 +106,16 @@ export interface HistoryEvent {
   readonly route?: { readonly index: number; readonly description: string; readonly actions: readonly string[] };
   /** For `rate-limited`: until when the job waits. */
   readonly until?: number;
-  /** For `acknowledged`, `unacknowledged` and `incident-resolved` by hand: who did it, and from where. */
+  /** For `acknowledged`, `silenced`, `unsilenced`, `unacknowledged` and `incident-resolved` by hand: who did it, and from where. */
   readonly by?: Actor;
   /** For the episode's events: which episode (and, for `escalation-step`, its 1-based step and its policy). */
   readonly incident?: string;
   readonly step?: number;
   readonly policy?: string;
+  /** For `unrouted`: the routes tried, in order, none of which matched. */
+  readonly tried?: readonly string[];
+  /** For `template-fallback`: which template failed and why (its default went out); for `silenced`: the matchers. */
+  readonly detail?: string;
 }
 
 /** What `retryJob` found. */

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 import { getJson, postJson } from './api.js';
 import { RetryButton } from './views.js';
+import { alertNamesOf, groupName } from './names.js';
+import { hrefOf, rowLink } from './router.js';
 
 const html = htm.bind(h);
 
@@ -32,6 +34,8 @@ export function DeadLettersView() {
       <thead>
         <tr>
           <th scope="col">Received</th>
+          <th scope="col">Alerts</th>
+          <th scope="col">Group</th>
           <th scope="col">Action</th>
           <th scope="col">State</th>
           <th scope="col">Last error</th>
@@ -41,12 +45,14 @@ export function DeadLettersView() {
       <tbody>
         ${rows.map(
           ({ n, a }) =>
-            html`<tr key=${a.id} data-job=${a.id}>
-              <td><a href=${`#/n/${encodeURIComponent(n.id)}`}>${new Date(n.receivedAt).toLocaleString()}</a></td>
-              <td>${a.action}</td>
-              <td>${a.state}</td>
-              <td>${a.attempts.at(-1)?.error ?? ''}</td>
-              <td><${RetryButton} job=${a.id} onDone=${() => setTimeout(() => setRefresh((r) => r + 1), 1500)} /></td>
+            html`<tr key=${a.id} data-job=${a.id} ...${rowLink(hrefOf('n', n.id), `${a.action} ${a.state}: ${groupName(n)}`)}>
+              <td data-label="Received"><a href=${hrefOf('n', n.id)} tabindex="-1">${new Date(n.receivedAt).toLocaleString()}</a></td>
+              <td data-label="Alerts">${alertNamesOf(n, a.alerts).join(', ')} (${a.alerts.length})</td>
+              <td data-label="Group" title=${`group key ${n.groupKey}`}>${groupName(n)}</td>
+              <td data-label="Action">${a.action}</td>
+              <td data-label="State">${a.state}</td>
+              <td data-label="Last error">${a.attempts.at(-1)?.error ?? ''}</td>
+              <td data-label="Retry"><${RetryButton} job=${a.id} onDone=${() => setTimeout(() => setRefresh((r) => r + 1), 1500)} /></td>
             </tr>`,
         )}
       </tbody>

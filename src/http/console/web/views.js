@@ -3,9 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 import { getJson, outcomeOf, postJson } from './api.js';
 import { Sparkline, sparklinesIn } from './sparkline.js';
+import { groupName, receiverName } from './names.js';
 
 const html = htm.bind(h);
-const time = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '');
 
 function useJson(url, refresh) {
   const [state, setState] = useState({ data: null, error: '' });
@@ -22,7 +23,7 @@ function useJson(url, refresh) {
   return state;
 }
 
-function Labels({ labels }) {
+export function Labels({ labels }) {
   return html`<ul class="labels">
     ${Object.entries(labels).map(([k, v]) => html`<li><span class="k">${k}</span>=<span class="v">${v}</span></li>`)}
   </ul>`;
@@ -77,6 +78,47 @@ export function RetryButton({ job, onDone }) {
   return html`<button type="button" onClick=${retry} aria-label=${`Retry ${job}`}>Retry</button> <span role="status">${state}</span>`;
 }
 
+function bodyText(body) {
+  return typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+}
+
+/**
+ * What went out, as it went out (each attempt's, the last one open), and beside it the message
+ * rendered again now from the stored notification, marked as a preview: the two differ when the
+ * config or templates changed since, or when the action does not tell what it sends.
+ */
+function Messages({ action, message }) {
+  if (!message) return html`<p class="muted">Loading the message…</p>`;
+  const { sent, preview } = message;
+  if (sent.length === 0 && !preview) return html`<p class="muted">This action sends no message body (a command, a scale, the log).</p>`;
+  return html`<details class="messages-box">
+    <summary>Message to ${action}</summary>
+    <div class="messages">
+      <section aria-label=${`sent to ${action}`}>
+        <h4>As sent</h4>
+        ${sent.length === 0 ? html`<p class="muted">Not recorded: this action does not tell what it sent, or it has not tried yet.</p>` : ''}
+        ${sent.map(
+          (m, i) =>
+            html`<details open=${i === sent.length - 1}>
+              <summary>attempt ${m.attempt} · ${time(m.at)} · ${m.outcome} · ${m.contentType}</summary>
+              ${m.truncatedFromBytes ? html`<p class="note">Cut at 64 KiB of ${m.truncatedFromBytes} bytes.</p>` : ''}
+              <pre class="sent">${m.body}</pre>
+            </details>`,
+        )}
+      </section>
+      ${
+        preview
+          ? html`<section aria-label=${`preview for ${action}`} class="preview">
+              <h4>Preview <span class="chip">rendered again now, not what was sent</span></h4>
+              <p class="muted">${preview.contentType}${preview.problems.length ? ` · ${preview.problems.join('; ')}` : ''}</p>
+              <pre>${bodyText(preview.body)}</pre>
+            </section>`
+          : ''
+      }
+    </div>
+  </details>`;
+}
+
 function Job({ job, events, message, onRetried }) {
   const outcome = outcomeOf(job, events);
   return html`<section class="job" aria-label=${`action ${job.action}`}>
@@ -110,15 +152,7 @@ function Job({ job, events, message, onRetried }) {
       </tbody>
     </table>
     ${job.attempts.length === 0 ? html`<p class="muted">No attempt yet.</p>` : ''}
-    <details>
-      <summary>Message to ${job.action}</summary>
-      ${
-        message?.body == null
-          ? html`<p class="muted">This action sends no message body (a command, a scale, the log).</p>`
-          : html`<p class="muted">${message.contentType}, rendered again from the stored notification</p>
-              <pre>${JSON.stringify(message.body, null, 2)}</pre>`
-      }
-    </details>
+    <${Messages} action=${job.action} message=${message} />
   </section>`;
 }
 
@@ -132,7 +166,10 @@ export function NotificationView({ id }) {
   const events = n.events ?? [];
   return html`<article aria-labelledby="n-title">
     <h1 id="n-title">Notification <span class=${`status s-${n.status}`}>${n.status}</span></h1>
-    <p>${time(n.receivedAt)} · group <code>${n.groupKey}</code> · receiver ${n.receiver} · ${n.state}</p>
+    <p>
+      ${time(n.receivedAt)} · group <strong>${groupName(n)}</strong> (key <code>${n.groupKey}</code>) · receiver ${receiverName(n)} ·
+      ${n.state}
+    </p>
     <h2>Alerts (${n.alerts.length})</h2>
     ${n.alerts.map(
       (a) =>
@@ -167,50 +204,5 @@ export function NotificationView({ id }) {
             <time datetime=${e.at}>${time(e.at)}</time>
           </p>`,
       )}
-  </article>`;
-}
-
-const TIMELINE_PAGES = 20;
-
-/** Older stretches of the history are read on (a page covers a bounded stretch) and put first. */
-function useTimeline(fingerprint) {
-  const [state, setState] = useState({ data: null, error: '' });
-  useEffect(() => {
-    let current = true;
-    (async () => {
-      const base = `/api/alerts/${encodeURIComponent(fingerprint)}/timeline`;
-      let data = await getJson(base);
-      let timeline = data.timeline;
-      for (let pages = 1; data.nextCursor && pages < TIMELINE_PAGES && current; pages++) {
-        const older = await getJson(`${base}?cursor=${encodeURIComponent(data.nextCursor)}`);
-        timeline = [...older.timeline, ...timeline];
-        data = { ...older, labels: data.labels ?? older.labels };
-      }
-      if (current) setState({ data: { ...data, timeline }, error: '' });
-    })().catch((e) => current && setState({ data: null, error: e.message }));
-    return () => {
-      current = false;
-    };
-  }, [fingerprint]);
-  return state;
-}
-
-export function TimelineView({ fingerprint }) {
-  const { data, error } = useTimeline(fingerprint);
-  if (error) return html`<p role="alert" class="error">${error}</p>`;
-  if (!data) return html`<p>Loading…</p>`;
-  return html`<article aria-labelledby="t-title">
-    <h1 id="t-title">Timeline of alert ${data.labels?.alertname ?? fingerprint}</h1>
-    ${data.labels ? html`<${Labels} labels=${data.labels} />` : html`<p>No notification in the history carries this alert.</p>`}
-    <ol class="timeline">
-      ${data.timeline.map(
-        (e) =>
-          html`<li class=${`t-${e.kind}`}>
-            <time datetime=${e.at}>${time(e.at)}</time>
-            <strong>${e.kind}</strong>${e.action ? html` · ${e.action}` : ''}${e.detail ? html` · ${e.detail}` : ''} ·
-            <a href=${`#/n/${encodeURIComponent(e.notification)}`}>notification</a>
-          </li>`,
-      )}
-    </ol>
   </article>`;
 }
