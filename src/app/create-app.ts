@@ -16,7 +16,7 @@ import { createOnCallRouter } from '../http/incidents/on-call-routes.js';
 import type { IncidentControl } from '../integrations/incident-control.js';
 import type { ScheduleLookup } from '../oncall/create-on-call-lookup.js';
 import { createAmExecutorRouter } from '../http/ingest/am-executor-routes.js';
-import { createIngestHandler, createIngestRouter } from '../http/ingest/ingest-routes.js';
+import { addIngestRoutes, createIngestHandler } from '../http/ingest/ingest-routes.js';
 import { createSlackInteractionsRouter, type SlackInteractionDeps } from '../integrations/slack/slack-interactions-routes.js';
 import { createIncidentHookRouter, type IncidentHookDeps } from '../http/incident-hooks/incident-hook-routes.js';
 import { createHealthRouter, type ReadinessCheck } from '../http/health/health-routes.js';
@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.incidentHooks) app.use(createIncidentHookRouter(deps.incidentHooks));
   // Probes and scrapes stay open: kubelets and Prometheus rarely carry credentials, and these leak nothing.
   // Ingest first: it is nearly all the traffic, and every router before it is a detour per request.
-  app.use(createIngestRouter(deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor));
+  addIngestRoutes(app, deps.accept, deps.bodyLimit, auth, deps.metrics.amExecutor);
   app.use(createHealthRouter(deps.metrics, deps.readiness));
   if (deps.reload) app.use(createReloadRouter(deps.reload, auth));
   // The history and the console take the same credentials, plus Basic with the token (console-auth.ts).

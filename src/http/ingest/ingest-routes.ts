@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { IRouter, RequestHandler } from 'express';
 import type { AmExecutorMetrics } from '../../observability/am-executor-metrics.js';
 import type { AcceptNotification } from './accept-notification.js';
 import { HttpError } from '../http-errors.js';
@@ -41,14 +41,23 @@ export function createIngestHandler(
   };
 }
 
-export function createIngestRouter(accept: AcceptNotification, bodyLimit: number, auth: RequestHandler, amx: AmExecutorMetrics): Router {
-  const router = Router();
+/**
+ * Puts the ingest routes straight on `app` (the application itself, not a router mounted in it):
+ * each request to a mounted router is matched twice, once for the mount and once inside, and
+ * ingest is nearly all the traffic.
+ */
+export function addIngestRoutes(
+  app: IRouter,
+  accept: AcceptNotification,
+  bodyLimit: number,
+  auth: RequestHandler,
+  amx: AmExecutorMetrics,
+): void {
   for (const path of INGEST_PATHS) {
     const handler = createIngestHandler(accept, bodyLimit, path, amx);
     // `/` is am-executor's endpoint, which took any method: its README replays a payload with
     // `curl -X GET`. alertpipe's own paths keep POST.
-    if (path === '/') router.all(path, auth, handler);
-    else router.post(path, auth, handler);
+    if (path === '/') app.all(path, auth, handler);
+    else app.post(path, auth, handler);
   }
-  return router;
 }
