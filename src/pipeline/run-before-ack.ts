@@ -30,6 +30,9 @@ export interface BeforeAckFailure {
  * prometheus-am-executor never enriched either.
  */
 export async function runBeforeAck(notification: Notification, deps: BeforeAckDeps): Promise<BeforeAckFailure[]> {
+  // Nearly every config has no before-ack action: then no alert needs routing here, and routing a
+  // storm's group alert by alert while the sender waits is the cost of its answer.
+  if (!hasBeforeAckAction(deps.actions)) return [];
   const { shares } = routeShares(notification.alerts, deps.routes, deps.actions, 'before-ack');
   if (shares.size === 0) return [];
   const view = unenriched(notification);
@@ -64,4 +67,9 @@ export async function runBeforeAck(notification: Notification, deps: BeforeAckDe
     return { action: name, error: update.attempt.error ?? update.state, permanent: error instanceof ActionInputError };
   });
   return (await Promise.all(runs)).filter((failure): failure is BeforeAckFailure => failure !== undefined);
+}
+
+function hasBeforeAckAction(actions: BeforeAckDeps['actions']): boolean {
+  for (const action of actions.values()) if (action.timing === 'before-ack') return true;
+  return false;
 }

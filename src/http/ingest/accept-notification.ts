@@ -43,7 +43,7 @@ export function createIntake(deps: IntakeDeps): AcceptNotification {
     await deps.store.add(notification);
     deps.onAccepted();
     deps.metrics.notificationsReceived.inc({ endpoint, shape: notification.shape });
-    for (const alert of notification.alerts) deps.metrics.alertsReceived.inc({ status: alert.status });
+    countAlerts(deps.metrics, notification);
     if (deps.logger.isLevelEnabled('debug')) {
       deps.logger.debug('notification accepted', {
         notification: notification.id,
@@ -70,4 +70,13 @@ function partlyAccepted(leftOut: LeftOutAlerts, notification: Notification): Par
     `${leftOut.leftOut} of ${leftOut.sent} alerts invalid and left out (first: ${first ? `${first.path}: ${first.message}` : 'unknown'}); ` +
     `the other ${notification.alerts.length} accepted as notification ${notification.id}`;
   return new PartlyAcceptedError(message, leftOut.problems.slice(0, 50), { id: notification.id, alerts: notification.alerts.length });
+}
+
+/** Once a status, not once an alert: prom-client hashes the labels of every `inc`. */
+function countAlerts(metrics: Metrics, notification: Notification): void {
+  let firing = 0;
+  for (const alert of notification.alerts) if (alert.status === 'firing') firing++;
+  const resolved = notification.alerts.length - firing;
+  if (firing > 0) metrics.alertsReceived.inc({ status: 'firing' }, firing);
+  if (resolved > 0) metrics.alertsReceived.inc({ status: 'resolved' }, resolved);
 }
