@@ -207,15 +207,25 @@ export const SQL = {
     (SELECT seq FROM alertpipe_notifications WHERE state = 'done' ORDER BY seq DESC OFFSET $1 LIMIT 1)`,
 
   /**
-   * $1 notification id, $2 keys, $3 now, $4 window ms. The unique key decides between replicas
-   * planning duplicates at once: the second insert waits for the first to commit, then finds
-   * the key held and leaves it; the keys not returned are the duplicates.
+   * $1 keys, $2 the notification claiming each, $3 until when each would be held, in the order
+   * of the claims; $4 now. The unique key decides between replicas planning duplicates at once:
+   * the second insert waits for the first to commit, then finds the key held and leaves it. One
+   * key claimed by several notifications of the batch goes to the one that holds it already (a
+   * notification planned again after a crash), else to the first (`DISTINCT ON`, as an insert
+   * cannot change one row twice). What comes back is who holds each key taken; a key not
+   * returned is another notification's.
    */
-  claimDedupKeys: `INSERT INTO alertpipe_dedup AS d (key, notification_id, expires_at)
-    SELECT key, $1, $3::bigint + $4::bigint FROM unnest($2::text[]) AS key
+  claimDedupKeys: `WITH wanted AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS w(key, notification_id, expires_at, ord)),
+    chosen AS (
+      SELECT DISTINCT ON (w.key) w.key, w.notification_id, w.expires_at
+      FROM wanted w LEFT JOIN alertpipe_dedup held ON held.key = w.key AND held.notification_id = w.notification_id
+      ORDER BY w.key, held.key IS NULL, w.ord)
+    INSERT INTO alertpipe_dedup AS d (key, notification_id, expires_at)
+    SELECT key, notification_id, expires_at FROM chosen
     ON CONFLICT (key) DO UPDATE SET notification_id = excluded.notification_id, expires_at = excluded.expires_at
-      WHERE d.expires_at <= $3 OR d.notification_id = excluded.notification_id
-    RETURNING key`,
+      WHERE d.expires_at <= $4 OR d.notification_id = excluded.notification_id
+    RETURNING key, notification_id`,
   /** $1 now. */
   pruneDedup: `DELETE FROM alertpipe_dedup WHERE expires_at <= $1`,
 

@@ -13,6 +13,7 @@ import {
   type NewJob,
   type Recovered,
   type RetryResult,
+  type RoutedPlan,
 } from '../ports/records.js';
 import { decodeEnriched, decodeNotification, encodeEnriched, encodeNotification } from '../notification-codec.js';
 import { PruneSchedule } from '../prune-schedule.js';
@@ -79,15 +80,24 @@ export class SqliteQueue implements QueueStore {
   }
 
   saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
+    return this.writer.write(() => this.saveOne({ enriched, jobs, events }));
+  }
+
+  /** The plans one after the other, in one transaction. */
+  saveRoutedBatch(plans: readonly RoutedPlan[]): Promise<void> {
     return this.writer.write(() => {
-      this.sql.markDelivering.run(enriched.id);
-      for (const event of events) this.insertEvent(enriched.id, event);
-      const body = encodeEnriched(enriched);
-      if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
-      const now = Date.now();
-      for (const job of jobs) this.insertJob(enriched.id, job, { state: 'pending', at: now, attempts: [] });
-      this.finishIfDone(enriched.id);
+      for (const plan of plans) this.saveOne(plan);
     });
+  }
+
+  private saveOne({ enriched, jobs, events = [] }: RoutedPlan): void {
+    this.sql.markDelivering.run(enriched.id);
+    for (const event of events) this.insertEvent(enriched.id, event);
+    const body = encodeEnriched(enriched);
+    if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
+    const now = Date.now();
+    for (const job of jobs) this.insertJob(enriched.id, job, { state: 'pending', at: now, attempts: [] });
+    this.finishIfDone(enriched.id);
   }
 
   recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
