@@ -119,6 +119,7 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     releaseJob: (id, at, event) => call('releaseJob', () => store.releaseJob(id, at, event)),
     retryJob: (id, now) => call('retryJob', () => store.retryJob(id, now)),
     finishAttempt: (id, update) => call('finishAttempt', () => store.finishAttempt(id, update)),
+    finishAttemptBatch: (outcomes) => call('finishAttempt', () => store.finishAttemptBatch(outcomes)),
     recover: () => call('recover', () => store.recover()),
     claimDedupKeys: (id, keys, now, windowMs) => call('claimDedupKeys', () => store.claimDedupKeys(id, keys, now, windowMs)),
     claimDedupKeysBatch: (claims) => call('claimDedupKeys', () => store.claimDedupKeysBatch(claims)),

@@ -10,6 +10,7 @@ import type { MessageRef, MessageRefStore } from './ports/message-refs.js';
 import type { QueueStore } from './ports/queue.js';
 import type { RateLimit, RateLimitStore } from './ports/rate-limits.js';
 import type {
+  AttemptOutcome,
   ClaimedJob,
   HistoryEvent,
   JobUpdate,
@@ -38,19 +39,26 @@ export interface StoreParts {
  * every adapter. An adapter extends it with its parts and what only it knows (its write probe, how
  * it closes, how it reports a lost connection).
  *
- * Planning's two writes, a notification's dedup claims and its saved plan, are gathered over a
- * turn of the event loop and handed to the part's batch (`coalescedCalls`): the notifications of
- * an enrichment round make one dedup statement and one save between them, whoever calls.
+ * The writes of the delivery path that come in rounds, a notification's dedup claims, its saved
+ * plan and its jobs' outcomes, are gathered over a turn of the event loop and handed to the
+ * part's batch (`coalescedCalls`): the notifications of an enrichment round make one dedup
+ * statement and one save between them, and attempts that end together one outcome statement,
+ * whoever calls.
  */
 export abstract class ComposedStore implements DeliveryStore {
   private readonly dedupClaims: (claim: DedupClaim) => Promise<Set<string>>;
   private readonly routedSaves: (plan: RoutedPlan) => Promise<void>;
+  private readonly outcomes: (outcome: AttemptOutcome) => Promise<void>;
 
   constructor(private readonly parts: StoreParts) {
     this.dedupClaims = coalescedCalls((claims) => parts.dedup.claimDedupKeysBatch(claims));
     this.routedSaves = coalescedCalls(async (plans) => {
       await parts.queue.saveRoutedBatch(plans);
       return plans.map(() => undefined);
+    });
+    this.outcomes = coalescedCalls(async (outcomes) => {
+      await parts.queue.finishAttemptBatch(outcomes);
+      return outcomes.map(() => undefined);
     });
   }
 
@@ -94,7 +102,11 @@ export abstract class ComposedStore implements DeliveryStore {
   }
 
   finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
-    return this.parts.queue.finishAttempt(jobId, update);
+    return this.outcomes({ jobId, update });
+  }
+
+  finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    return this.parts.queue.finishAttemptBatch(outcomes);
   }
 
   recover(): Promise<Recovered> {

@@ -133,6 +133,26 @@ export function queueContract({ open, successor, sibling }: ContractStores): voi
     expect((await store.claimDueJobs(Date.now(), 400)).length).toBe(150);
   });
 
+  it('records a batch of outcomes as each alone: a retry keeps its notification open, the last end finishes it', async () => {
+    const store = await open();
+    await routedTo(store, 'a', ['slack', 'log']);
+    await routedTo(store, 'b', ['slack']);
+    expect(await claimUntil(() => store.claimDueJobs(Date.now(), 10), 3)).toHaveLength(3);
+    const later = Date.now() + 60_000;
+    const success = { state: 'succeeded' as const, attempt: { at: 2, durationMs: 1, outcome: 'success' as const } };
+    await store.finishAttemptBatch([
+      { jobId: 'a:slack', update: { state: 'pending', nextAttemptAt: later, attempt: { at: 1, durationMs: 1, outcome: 'retry' } } },
+      { jobId: 'a:log', update: success },
+      { jobId: 'b:slack', update: { ...success, result: { ts: '1' } } },
+    ]);
+    expect(store.unfinishedCount()).toBe(1);
+    expect((await store.getNotification('b'))!.state).toBe('done');
+    expect((await store.getNotification('b'))!.jobs[0]!.result).toEqual({ ts: '1' });
+    expect((await store.getNotification('a'))!.state).toBe('delivering');
+    expect(await store.nextDueAt()).toBe(later);
+    await store.finishAttemptBatch([]);
+  });
+
   it('tells when the oldest unfinished notification arrived, and nothing once all are done', async () => {
     const store = await open();
     expect(await store.oldestUnfinishedAt()).toBeUndefined();

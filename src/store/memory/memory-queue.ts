@@ -2,7 +2,17 @@ import type { EnrichedNotification, Notification } from '../../model/model.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { QueueFullError } from '../ports/errors.js';
 import type { QueueStore } from '../ports/queue.js';
-import type { ClaimedJob, HistoryEvent, Job, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from '../ports/records.js';
+import type {
+  AttemptOutcome,
+  ClaimedJob,
+  HistoryEvent,
+  Job,
+  JobUpdate,
+  NewJob,
+  Recovered,
+  RetryResult,
+  RoutedPlan,
+} from '../ports/records.js';
 import type { Entry, MemoryTables } from './memory-tables.js';
 
 /**
@@ -135,6 +145,14 @@ export class MemoryQueue implements QueueStore {
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    this.finishOne({ jobId, update });
+  }
+
+  async finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    for (const outcome of outcomes) this.finishOne(outcome);
+  }
+
+  private finishOne({ jobId, update }: AttemptOutcome): void {
     const job = this.tables.jobs.get(jobId);
     if (job === undefined) return;
     this.tables.jobs.set(jobId, {

@@ -1,5 +1,5 @@
 import type { EnrichedNotification, Notification } from '../../model/model.js';
-import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from './records.js';
+import type { AttemptOutcome, ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from './records.js';
 
 /**
  * The queue: a notification is stored before its 2xx goes out; processing enriches and routes it
@@ -30,6 +30,8 @@ export interface QueueStore {
    */
   retryJob(jobId: string, now: number): Promise<RetryResult>;
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
+  /** `finishAttempt` for several jobs (attempts that ended together) in one step. */
+  finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void>;
   /**
    * After a restart: whatever was `processing` is queued again, and each `running` job counts one
    * more interruption and is pending again, or, at `MAX_JOB_INTERRUPTIONS`, dead (with an attempt

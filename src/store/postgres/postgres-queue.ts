@@ -4,7 +4,7 @@ import type { EnrichedNotification, Notification } from '../../model/model.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { QueueFullError } from '../ports/errors.js';
 import type { QueueStore } from '../ports/queue.js';
-import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from '../ports/records.js';
+import type { AttemptOutcome, ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from '../ports/records.js';
 import { decodeNotification, encodeNotification } from '../notification-codec.js';
 import { PruneSchedule } from '../prune-schedule.js';
 import { HeldClaims } from './held-claims.js';
@@ -145,18 +145,22 @@ export class PostgresQueue implements QueueStore {
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
-    const result = update.result === undefined ? null : JSON.stringify(update.result);
-    const [row] = await this.db.query<{ notification_id: string; done: number }>(SQL.finishAttempt, [
-      jobId,
-      update.state,
-      update.nextAttemptAt ?? null,
-      JSON.stringify(update.attempt),
-      result,
+    await this.finishAttemptBatch([{ jobId, update }]);
+  }
+
+  async finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const [row] = await this.db.query<{ done: number }>(SQL.finishAttempt, [
+      outcomes.map((o) => o.jobId),
+      outcomes.map((o) => o.update.state),
+      outcomes.map((o) => o.update.nextAttemptAt ?? null),
+      outcomes.map((o) => JSON.stringify(o.update.attempt)),
+      outcomes.map((o) => (o.update.result === undefined ? null : JSON.stringify(o.update.result))),
       this.owner,
     ]);
     // Settled only once written: while the dispatcher retries a write the database refused, the
     // lease is still renewed, so no other replica runs the job again meanwhile.
-    this.attempting.settle(jobId);
+    for (const { jobId } of outcomes) this.attempting.settle(jobId);
     // Pruning is housekeeping: its failure must not make the dispatcher write the outcome again.
     await this.finished(row?.done ?? 0).catch(() => undefined);
   }

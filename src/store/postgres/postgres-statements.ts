@@ -22,7 +22,7 @@ const KEEP_BODY = `(row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_l
  * In `finishAttempt` (every SET sees the row as it was): the job is this replica's, running, or
  * was taken over from it and waits, unclaimed, for another attempt.
  */
-const OWN_OUTCOME = "(state = 'running' AND owner = $6 OR state = 'pending' AND owner IS NULL)";
+const OWN_OUTCOME = "(j.state = 'running' AND j.owner = $6 OR j.state = 'pending' AND j.owner IS NULL)";
 
 /**
  * A CTE `finished`: the notifications of `closing` (rows of notification_id and n, the jobs of
@@ -130,7 +130,9 @@ export const SQL = {
     FROM (SELECT 1) one LEFT JOIN retried ON true`,
 
   /**
-   * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null, $6 owner.
+   * $1 job ids, $2 states, $3 next attempts at (or null), $4 the attempts, $5 results (or null),
+   * one element each per outcome; $6 owner. Outcomes recorded together (attempts that ended in one
+   * turn of the event loop) are one statement.
    * The outcome applies to the job this replica is running, and to one taken over while the
    * outcome could not be written (the database was away longer than the lease) and not claimed
    * again: what was delivered is not delivered twice, and the interruption counted for it is taken
@@ -139,25 +141,28 @@ export const SQL = {
    * the attempts and changes nothing. An outcome that ends the job (anything but `pending`)
    * closes it and, when it was its notification's last open job, finishes the notification in
    * the same statement (`FINISH_NOTIFICATIONS`): one round trip, and no notification left
-   * delivering by a replica killed between two statements. The job's row is locked first
-   * (`own`), so whether the outcome is this replica's is read from the row it then changes.
+   * delivering by a replica killed between two statements. The jobs' rows are locked first
+   * (`own`, in the order of their ids), so whether an outcome is this replica's is read from the
+   * row it then changes.
    */
-  finishAttempt: `WITH own AS (
-      SELECT id, ${OWN_OUTCOME} AS own FROM alertpipe_jobs
-      WHERE id = $1 AND NOT attempts @> jsonb_build_array($4::jsonb) FOR UPDATE),
+  finishAttempt: `WITH outcome AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[]) AS o(id, state, next_attempt_at, attempt, result)),
+    own AS (
+      SELECT j.id, ${OWN_OUTCOME} AS own FROM alertpipe_jobs j JOIN outcome o ON o.id = j.id
+      WHERE NOT j.attempts @> jsonb_build_array(o.attempt) ORDER BY j.id FOR UPDATE OF j),
     job AS (
       UPDATE alertpipe_jobs j SET
-        state = CASE WHEN own.own THEN $2 ELSE j.state END,
-        next_attempt_at = CASE WHEN own.own THEN coalesce($3, j.next_attempt_at) ELSE j.next_attempt_at END,
-        result = CASE WHEN own.own THEN coalesce($5::jsonb, j.result) ELSE j.result END,
+        state = CASE WHEN own.own THEN o.state ELSE j.state END,
+        next_attempt_at = CASE WHEN own.own THEN coalesce(o.next_attempt_at, j.next_attempt_at) ELSE j.next_attempt_at END,
+        result = CASE WHEN own.own THEN coalesce(o.result, j.result) ELSE j.result END,
         interruptions = CASE WHEN j.state = 'pending' AND j.owner IS NULL THEN greatest(j.interruptions - 1, 0) ELSE j.interruptions END,
         owner = CASE WHEN own.own THEN NULL ELSE j.owner END,
         lease_until = CASE WHEN own.own THEN NULL ELSE j.lease_until END,
-        attempts = j.attempts || jsonb_build_array($4::jsonb)
-      FROM own WHERE j.id = own.id
-      RETURNING j.notification_id, own.own AND $2 <> 'pending' AS closed),
-    ${FINISH_NOTIFICATIONS('SELECT notification_id, 1 AS n FROM job WHERE closed')}
-    SELECT job.notification_id, (SELECT count(*) FROM finished WHERE state = 'done')::int AS done FROM job`,
+        attempts = j.attempts || jsonb_build_array(o.attempt)
+      FROM own JOIN outcome o USING (id) WHERE j.id = own.id
+      RETURNING j.notification_id, own.own AND o.state <> 'pending' AS closed),
+    ${FINISH_NOTIFICATIONS('SELECT notification_id, count(*)::int AS n FROM job WHERE closed GROUP BY notification_id')}
+    SELECT (SELECT count(*) FROM finished WHERE state = 'done')::int AS done`,
 
   /**
    * Work whose lease ran out: its replica stopped renewing it (killed, or cut off from the

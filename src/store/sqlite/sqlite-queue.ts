@@ -5,6 +5,7 @@ import type { QueueStore } from '../ports/queue.js';
 import {
   interruptedTooOften,
   MAX_JOB_INTERRUPTIONS,
+  type AttemptOutcome,
   type AttemptRecord,
   type ClaimedJob,
   type HistoryEvent,
@@ -156,13 +157,22 @@ export class SqliteQueue implements QueueStore {
   }
 
   finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    return this.writer.write(() => this.finishOne({ jobId, update }));
+  }
+
+  /** The outcomes one after the other, in one transaction. */
+  finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
     return this.writer.write(() => {
-      const row = this.sql.jobNotification.get(jobId) as { notification_id: string } | undefined;
-      if (row === undefined) return;
-      const result = update.result === undefined ? null : JSON.stringify(update.result);
-      this.sql.finishAttempt.run(update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result, jobId);
-      if (update.state !== 'pending') this.finishIfDone(row.notification_id);
+      for (const outcome of outcomes) this.finishOne(outcome);
     });
+  }
+
+  private finishOne({ jobId, update }: AttemptOutcome): void {
+    const row = this.sql.jobNotification.get(jobId) as { notification_id: string } | undefined;
+    if (row === undefined) return;
+    const result = update.result === undefined ? null : JSON.stringify(update.result);
+    this.sql.finishAttempt.run(update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result, jobId);
+    if (update.state !== 'pending') this.finishIfDone(row.notification_id);
   }
 
   recover(): Promise<Recovered> {
