@@ -13,6 +13,8 @@ export interface RoundTrips {
 }
 
 const NOTIFICATIONS = 500;
+/** The statement of the oldest-unfinished gauge, read on each /metrics scrape. */
+const SCRAPE = /^SELECT min\(received_at\) AS at FROM alertpipe_notifications/;
 /**
  * Round trips per notification through one replica, the fixture posted NOTIFICATIONS times
  * (10 at a time) and delivered to the log action, and the statements behind them.
@@ -57,19 +59,22 @@ export async function postgresRoundTrips(
         }
         await until(async () => (await queueDepth(app.url)) === 0, 120_000);
         const background = idlePerMs * (performance.now() - begun);
-        const trips = proxy.count.trips - tripsBefore - background;
-        const perNotification = trips / NOTIFICATIONS;
-        const statements = [...proxy.count.byStatement]
+        const all = [...proxy.count.byStatement]
           .map(([statement, n]) => [statement, n - (before.get(statement) ?? 0)] as const)
           .filter(([, n]) => n > 0)
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12);
+          .sort((a, b) => b[1] - a[1]);
+        // The bench waits for the queue to drain by polling /metrics, whose oldest-unfinished gauge
+        // reads the store on each scrape: the observer's cost, not a notification's.
+        const scrapes = all.filter(([statement]) => SCRAPE.test(statement)).reduce((sum, [, n]) => sum + n, 0);
+        const trips = proxy.count.trips - tripsBefore - background - scrapes;
+        const perNotification = trips / NOTIFICATIONS;
+        const statements = all.slice(0, 12);
         const fmt = (n: number, digits = 1): string =>
           n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
         return {
           perNotification,
           lines: [
-            `PostgreSQL round trips (one replica, ${NOTIFICATIONS} fixture notifications, each of alerts of its own, to the log action, 10 at a time): ${fmt(perNotification)} a notification, the background's ${fmt(background / NOTIFICATIONS)} a notification subtracted.`,
+            `PostgreSQL round trips (one replica, ${NOTIFICATIONS} fixture notifications, each of alerts of its own, to the log action, 10 at a time): ${fmt(perNotification)} a notification on the hot path, the background's ${fmt(background / NOTIFICATIONS)} and the bench's own /metrics polling's ${fmt(scrapes / NOTIFICATIONS)} a notification subtracted.`,
             '',
             '| round trip (statements before its Sync) | per notification |',
             '| --- | ---: |',
