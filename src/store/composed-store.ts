@@ -1,5 +1,6 @@
 import type { EnrichedNotification, Notification } from '../model/model.js';
-import type { DedupStore } from './ports/dedup.js';
+import { coalescedCalls } from './coalesced-calls.js';
+import type { DedupClaim, DedupStore } from './ports/dedup.js';
 import type { DeliveryStore } from './ports/delivery-store.js';
 import type { FirstPostClaimOutcome, FirstPostClaimStore } from './ports/first-post-claims.js';
 import type { DueStep, EscalationTimerStore, FireStep } from './ports/escalation-timers.js';
@@ -8,7 +9,17 @@ import type { Incident, IncidentChange, IncidentChangeResult, IncidentQuery, Inc
 import type { MessageRef, MessageRefStore } from './ports/message-refs.js';
 import type { QueueStore } from './ports/queue.js';
 import type { RateLimit, RateLimitStore } from './ports/rate-limits.js';
-import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, NotificationRecord, Recovered, RetryResult } from './ports/records.js';
+import type {
+  AttemptOutcome,
+  ClaimedJob,
+  HistoryEvent,
+  JobUpdate,
+  NewJob,
+  NotificationRecord,
+  Recovered,
+  RetryResult,
+  RoutedPlan,
+} from './ports/records.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** What a store is made of: one part per port, each built by the adapter over its own storage. */
@@ -27,9 +38,29 @@ export interface StoreParts {
  * A delivery store that hands each port's calls to its part: the delegation written once, for
  * every adapter. An adapter extends it with its parts and what only it knows (its write probe, how
  * it closes, how it reports a lost connection).
+ *
+ * The writes of the delivery path that come in rounds, a notification's dedup claims, its saved
+ * plan and its jobs' outcomes, are gathered over a turn of the event loop and handed to the
+ * part's batch (`coalescedCalls`): the notifications of an enrichment round make one dedup
+ * statement and one save between them, and attempts that end together one outcome statement,
+ * whoever calls.
  */
 export abstract class ComposedStore implements DeliveryStore {
-  constructor(private readonly parts: StoreParts) {}
+  private readonly dedupClaims: (claim: DedupClaim) => Promise<Set<string>>;
+  private readonly routedSaves: (plan: RoutedPlan) => Promise<void>;
+  private readonly outcomes: (outcome: AttemptOutcome) => Promise<void>;
+
+  constructor(private readonly parts: StoreParts) {
+    this.dedupClaims = coalescedCalls((claims) => parts.dedup.claimDedupKeysBatch(claims));
+    this.routedSaves = coalescedCalls(async (plans) => {
+      await parts.queue.saveRoutedBatch(plans);
+      return plans.map(() => undefined);
+    });
+    this.outcomes = coalescedCalls(async (outcomes) => {
+      await parts.queue.finishAttemptBatch(outcomes);
+      return outcomes.map(() => undefined);
+    });
+  }
 
   abstract probeWrite(): Promise<void>;
   abstract close(): Promise<void>;
@@ -43,7 +74,11 @@ export abstract class ComposedStore implements DeliveryStore {
   }
 
   saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events?: readonly HistoryEvent[]): Promise<void> {
-    return this.parts.queue.saveRouted(enriched, jobs, events);
+    return this.routedSaves({ enriched, jobs, ...(events === undefined ? {} : { events }) });
+  }
+
+  saveRoutedBatch(plans: readonly RoutedPlan[]): Promise<void> {
+    return this.parts.queue.saveRoutedBatch(plans);
   }
 
   claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]> {
@@ -67,7 +102,11 @@ export abstract class ComposedStore implements DeliveryStore {
   }
 
   finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
-    return this.parts.queue.finishAttempt(jobId, update);
+    return this.outcomes({ jobId, update });
+  }
+
+  finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    return this.parts.queue.finishAttemptBatch(outcomes);
   }
 
   recover(): Promise<Recovered> {
@@ -99,7 +138,11 @@ export abstract class ComposedStore implements DeliveryStore {
   }
 
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
-    return this.parts.dedup.claimDedupKeys(notificationId, keys, now, windowMs);
+    return this.dedupClaims({ notificationId, keys, now, windowMs });
+  }
+
+  claimDedupKeysBatch(claims: readonly DedupClaim[]): Promise<Set<string>[]> {
+    return this.parts.dedup.claimDedupKeysBatch(claims);
   }
 
   rateDelay(limit: RateLimit, alerts: number, now: number): Promise<number> {

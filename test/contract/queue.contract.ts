@@ -93,6 +93,66 @@ export function queueContract({ open, successor, sibling }: ContractStores): voi
     expect((await store.getNotification('a'))!.state).toBe('done');
   });
 
+  it('keeps a batch of plans as each plan alone: bodies, events and jobs, and those routed to nothing done at once', async () => {
+    const store = await open();
+    for (const id of ['a', 'b', 'c', 'd']) await store.add(note(id));
+    await store.claimNotifications(3);
+    const routed = { at: 1, kind: 'routed' as const, fingerprints: ['f1'] };
+    await store.saveRoutedBatch([
+      { enriched: enriched(note('a')), jobs: [{ action: 'slack', fingerprints: ['f1'] }], events: [routed] },
+      { enriched: enriched(note('b')), jobs: [] },
+      {
+        enriched: enriched(note('c')),
+        jobs: [
+          { action: 'slack', fingerprints: ['f1'] },
+          { action: 'log', fingerprints: ['f1'] },
+        ],
+      },
+    ]);
+    expect(store.unfinishedCount()).toBe(3);
+    expect((await store.getNotification('b'))!.state).toBe('done');
+    expect((await store.getNotification('a'))!.events).toEqual([routed]);
+    const claimed = await store.claimDueJobs(Date.now(), 10);
+    expect(claimed.map((c) => c.job.id).sort()).toEqual(['a:slack', 'c:log', 'c:slack']);
+    for (const { job } of claimed)
+      await store.finishAttempt(job.id, { state: 'succeeded', attempt: { at: 2, durationMs: 1, outcome: 'success' } });
+    expect(store.unfinishedCount()).toBe(1);
+    expect((await store.getNotification('c'))!.state).toBe('done');
+    await store.saveRoutedBatch([]);
+  });
+
+  it('gathers plans saved at once into batches, each notification finished as alone', async () => {
+    const store = await open({ maxPending: 400 });
+    const ids = Array.from({ length: 300 }, (_, i) => `n${i}`);
+    for (const id of ids) await store.add(note(id));
+    expect(await claimUntil(() => store.claimNotifications(400), 300)).toHaveLength(300);
+    await Promise.all(
+      ids.map((id, i) => store.saveRouted(enriched(note(id)), i % 2 === 0 ? [] : [{ action: 'log', fingerprints: ['f1'] }])),
+    );
+    expect(store.unfinishedCount()).toBe(150);
+    expect((await store.claimDueJobs(Date.now(), 400)).length).toBe(150);
+  });
+
+  it('records a batch of outcomes as each alone: a retry keeps its notification open, the last end finishes it', async () => {
+    const store = await open();
+    await routedTo(store, 'a', ['slack', 'log']);
+    await routedTo(store, 'b', ['slack']);
+    expect(await claimUntil(() => store.claimDueJobs(Date.now(), 10), 3)).toHaveLength(3);
+    const later = Date.now() + 60_000;
+    const success = { state: 'succeeded' as const, attempt: { at: 2, durationMs: 1, outcome: 'success' as const } };
+    await store.finishAttemptBatch([
+      { jobId: 'a:slack', update: { state: 'pending', nextAttemptAt: later, attempt: { at: 1, durationMs: 1, outcome: 'retry' } } },
+      { jobId: 'a:log', update: success },
+      { jobId: 'b:slack', update: { ...success, result: { ts: '1' } } },
+    ]);
+    expect(store.unfinishedCount()).toBe(1);
+    expect((await store.getNotification('b'))!.state).toBe('done');
+    expect((await store.getNotification('b'))!.jobs[0]!.result).toEqual({ ts: '1' });
+    expect((await store.getNotification('a'))!.state).toBe('delivering');
+    expect(await store.nextDueAt()).toBe(later);
+    await store.finishAttemptBatch([]);
+  });
+
   it('tells when the oldest unfinished notification arrived, and nothing once all are done', async () => {
     const store = await open();
     expect(await store.oldestUnfinishedAt()).toBeUndefined();

@@ -1,4 +1,4 @@
-import type { DedupStore } from '../ports/dedup.js';
+import type { DedupClaim, DedupStore } from '../ports/dedup.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 
 /** The memory store's dedup keys: which notification holds each, and until when. */
@@ -8,6 +8,14 @@ export class MemoryDedup implements DedupStore {
   constructor(private readonly limits: StoreLimits) {}
 
   async claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>> {
+    return this.claimOne({ notificationId, keys, now, windowMs });
+  }
+
+  async claimDedupKeysBatch(claims: readonly DedupClaim[]): Promise<Set<string>[]> {
+    return claims.map((claim) => this.claimOne(claim));
+  }
+
+  private claimOne({ notificationId, keys, now, windowMs }: DedupClaim): Set<string> {
     if (this.holders.size > 10 * this.limits.maxPending) {
       for (const [key, entry] of this.holders) if (entry.expires <= now) this.holders.delete(key);
     }

@@ -2,7 +2,17 @@ import type { EnrichedNotification, Notification } from '../../model/model.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { QueueFullError } from '../ports/errors.js';
 import type { QueueStore } from '../ports/queue.js';
-import type { ClaimedJob, HistoryEvent, Job, JobUpdate, NewJob, Recovered, RetryResult } from '../ports/records.js';
+import type {
+  AttemptOutcome,
+  ClaimedJob,
+  HistoryEvent,
+  Job,
+  JobUpdate,
+  NewJob,
+  Recovered,
+  RetryResult,
+  RoutedPlan,
+} from '../ports/records.js';
 import type { Entry, MemoryTables } from './memory-tables.js';
 
 /**
@@ -39,7 +49,15 @@ export class MemoryQueue implements QueueStore {
     return claimed;
   }
 
-  async saveRouted(enriched: EnrichedNotification, newJobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
+  async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
+    this.saveOne({ enriched, jobs, events });
+  }
+
+  async saveRoutedBatch(plans: readonly RoutedPlan[]): Promise<void> {
+    for (const plan of plans) this.saveOne(plan);
+  }
+
+  private saveOne({ enriched, jobs: newJobs, events = [] }: RoutedPlan): void {
     const entry = this.tables.entries.get(enriched.id);
     if (entry === undefined) return;
     entry.notification = enriched;
@@ -127,6 +145,14 @@ export class MemoryQueue implements QueueStore {
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    this.finishOne({ jobId, update });
+  }
+
+  async finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    for (const outcome of outcomes) this.finishOne(outcome);
+  }
+
+  private finishOne({ jobId, update }: AttemptOutcome): void {
     const job = this.tables.jobs.get(jobId);
     if (job === undefined) return;
     this.tables.jobs.set(jobId, {

@@ -7,4 +7,18 @@ export interface DedupStore {
    * must not deduplicate itself away.
    */
   claimDedupKeys(notificationId: string, keys: readonly string[], now: number, windowMs: number): Promise<Set<string>>;
+  /**
+   * Several notifications' claims at once (an enrichment round's), with the result of each, as
+   * `claimDedupKeys` would give them one after the other in this order: of two claims of one key,
+   * the first takes it and the second finds it a duplicate, unless the second already held it.
+   */
+  claimDedupKeysBatch(claims: readonly DedupClaim[]): Promise<Set<string>[]>;
+}
+
+/** One notification's `claimDedupKeys`, as a batch holds it. */
+export interface DedupClaim {
+  readonly notificationId: string;
+  readonly keys: readonly string[];
+  readonly now: number;
+  readonly windowMs: number;
 }

@@ -1,5 +1,5 @@
 import type { EnrichedNotification, Notification } from '../../model/model.js';
-import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult } from './records.js';
+import type { AttemptOutcome, ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from './records.js';
 
 /**
  * The queue: a notification is stored before its 2xx goes out; processing enriches and routes it
@@ -13,6 +13,8 @@ export interface QueueStore {
   claimNotifications(limit: number): Promise<Notification[]>;
   /** Keeps the enriched notification, the jobs routing made for it and what planning decided (`events`), in one step. */
   saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events?: readonly HistoryEvent[]): Promise<void>;
+  /** `saveRouted` for several notifications (an enrichment round's plans) in one step. */
+  saveRoutedBatch(plans: readonly RoutedPlan[]): Promise<void>;
   /** Up to `limit` pending jobs due at `now`, now `running`, each with its notification. */
   claimDueJobs(now: number, limit: number): Promise<ClaimedJob[]>;
   /** When the earliest pending job falls due; `undefined` when none waits. */
@@ -28,6 +30,8 @@ export interface QueueStore {
    */
   retryJob(jobId: string, now: number): Promise<RetryResult>;
   finishAttempt(jobId: string, update: JobUpdate): Promise<void>;
+  /** `finishAttempt` for several jobs (attempts that ended together) in one step. */
+  finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void>;
   /**
    * After a restart: whatever was `processing` is queued again, and each `running` job counts one
    * more interruption and is pending again, or, at `MAX_JOB_INTERRUPTIONS`, dead (with an attempt

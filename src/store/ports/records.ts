@@ -35,6 +35,20 @@ export interface NewJob {
   readonly fingerprints: readonly string[];
 }
 
+/** One job's finished attempt, as `finishAttemptBatch` takes it. */
+export interface AttemptOutcome {
+  readonly jobId: string;
+  readonly update: JobUpdate;
+}
+
+/** What planning made of one notification, as `saveRouted` keeps it. */
+export interface RoutedPlan {
+  readonly enriched: EnrichedNotification;
+  readonly jobs: readonly NewJob[];
+  /** What planning decided, for the history. */
+  readonly events?: readonly HistoryEvent[];
+}
+
 export interface ClaimedJob {
   readonly job: Job;
   readonly notification: EnrichedNotification;

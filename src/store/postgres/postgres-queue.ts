@@ -4,7 +4,7 @@ import type { EnrichedNotification, Notification } from '../../model/model.js';
 import type { StoreLimits } from '../ports/delivery-store.js';
 import { QueueFullError } from '../ports/errors.js';
 import type { QueueStore } from '../ports/queue.js';
-import type { ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult } from '../ports/records.js';
+import type { AttemptOutcome, ClaimedJob, HistoryEvent, JobUpdate, NewJob, Recovered, RetryResult, RoutedPlan } from '../ports/records.js';
 import { decodeNotification, encodeNotification } from '../notification-codec.js';
 import { PruneSchedule } from '../prune-schedule.js';
 import { HeldClaims } from './held-claims.js';
@@ -72,16 +72,21 @@ export class PostgresQueue implements QueueStore {
   }
 
   async saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
-    const [row] = await this.db.query<{ routed: number; jobs: number }>(SQL.saveRouted, [
-      enriched.id,
-      encodeNotification(enriched),
+    await this.saveRoutedBatch([{ enriched, jobs, events }]);
+  }
+
+  async saveRoutedBatch(plans: readonly RoutedPlan[]): Promise<void> {
+    if (plans.length === 0) return;
+    const [row] = await this.db.query<{ done: number }>(SQL.saveRouted, [
+      plans.map((plan) => plan.enriched.id),
+      plans.map((plan) => encodeNotification(plan.enriched)),
+      plans.map((plan) => JSON.stringify(plan.jobs)),
+      plans.map((plan) => JSON.stringify(plan.events ?? [])),
       Date.now(),
-      JSON.stringify(jobs),
       this.owner,
-      JSON.stringify(events),
     ]);
-    this.planning.settle(enriched.id);
-    if (row?.routed === 1 && row.jobs === 0) await this.finishIfDone(enriched.id);
+    for (const plan of plans) this.planning.settle(plan.enriched.id);
+    await this.finished(row?.done ?? 0);
   }
 
   async recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
@@ -140,19 +145,24 @@ export class PostgresQueue implements QueueStore {
   }
 
   async finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
-    const result = update.result === undefined ? null : JSON.stringify(update.result);
-    const [row] = await this.db.query<{ notification_id: string }>(SQL.finishAttempt, [
-      jobId,
-      update.state,
-      update.nextAttemptAt ?? null,
-      JSON.stringify(update.attempt),
-      result,
+    await this.finishAttemptBatch([{ jobId, update }]);
+  }
+
+  async finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const [row] = await this.db.query<{ done: number }>(SQL.finishAttempt, [
+      outcomes.map((o) => o.jobId),
+      outcomes.map((o) => o.update.state),
+      outcomes.map((o) => o.update.nextAttemptAt ?? null),
+      outcomes.map((o) => JSON.stringify(o.update.attempt)),
+      outcomes.map((o) => (o.update.result === undefined ? null : JSON.stringify(o.update.result))),
       this.owner,
     ]);
     // Settled only once written: while the dispatcher retries a write the database refused, the
     // lease is still renewed, so no other replica runs the job again meanwhile.
-    this.attempting.settle(jobId);
-    if (row !== undefined && update.state !== 'pending') await this.finishIfDone(row.notification_id).catch(() => undefined);
+    for (const { jobId } of outcomes) this.attempting.settle(jobId);
+    // Pruning is housekeeping: its failure must not make the dispatcher write the outcome again.
+    await this.finished(row?.done ?? 0).catch(() => undefined);
   }
 
   /**
@@ -211,11 +221,10 @@ export class PostgresQueue implements QueueStore {
     await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
   }
 
-  /** A delivering notification whose jobs have all ended is done; its slot in the queue frees up. */
-  private async finishIfDone(id: string): Promise<void> {
-    const done = await this.db.query(SQL.markDone, [id]);
-    if (done.length === 0) return;
-    this.unfinished = Math.max(0, this.unfinished - 1);
+  /** `count` notifications were finished by a statement of this replica: their slots in the queue free up. */
+  private async finished(count: number): Promise<void> {
+    if (count === 0) return;
+    this.unfinished = Math.max(0, this.unfinished - count);
     if (this.pruning.due()) await this.db.query(SQL.pruneHistory, [this.options.historyLimit]);
   }
 
@@ -234,6 +243,6 @@ export class PostgresQueue implements QueueStore {
 
   private takeOver(): Promise<Recovered> {
     this.takenOverAt = Date.now();
-    return takeOverExpired(this.db, (id) => this.finishIfDone(id));
+    return takeOverExpired(this.db, (count) => this.finished(count));
   }
 }

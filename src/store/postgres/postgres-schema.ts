@@ -106,6 +106,15 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE UNIQUE INDEX alertpipe_incidents_open ON alertpipe_incidents (group_key, policy) WHERE state <> 'resolved';
    CREATE INDEX alertpipe_incidents_due ON alertpipe_incidents (next_step_at) WHERE state = 'triggered';`,
+  // Each notification counts its open (pending or running) jobs, so that the statement recording a
+  // job's outcome also finishes its notification (see SQL.finishAttempt): filled for the jobs open
+  // at the upgrade, and what an older replica left delivering with none open is done.
+  `ALTER TABLE alertpipe_notifications ADD COLUMN open_jobs integer NOT NULL DEFAULT 0;
+   UPDATE alertpipe_notifications n SET open_jobs = open.n
+     FROM (SELECT notification_id, count(*)::int AS n FROM alertpipe_jobs
+           WHERE state IN ('pending', 'running') GROUP BY notification_id) open
+     WHERE n.id = open.notification_id;
+   UPDATE alertpipe_notifications SET state = 'done' WHERE state = 'delivering' AND open_jobs = 0;`,
 ];
 
 // Any fixed number does; this one reads "alrt". Every replica takes the same lock.

@@ -22,7 +22,19 @@ const KEEP_BODY = `(row_number() OVER w = 1 OR $3::bigint IS NULL OR sum(octet_l
  * In `finishAttempt` (every SET sees the row as it was): the job is this replica's, running, or
  * was taken over from it and waits, unclaimed, for another attempt.
  */
-const OWN_OUTCOME = "(state = 'running' AND owner = $6 OR state = 'pending' AND owner IS NULL)";
+const OWN_OUTCOME = "(j.state = 'running' AND j.owner = $6 OR j.state = 'pending' AND j.owner IS NULL)";
+
+/**
+ * A CTE `finished`: the notifications of `closing` (rows of notification_id and n, the jobs of
+ * each that closed) count that many fewer open jobs, and one left with none is done, in the
+ * statement that closed them. Two replicas closing the last two jobs of one notification at once
+ * serialize on its row: the second re-reads the count the first left (READ COMMITTED re-reads a
+ * row it waited for), so exactly one of them finishes it.
+ */
+const FINISH_NOTIFICATIONS = (closing: string): string => `finished AS (
+      UPDATE alertpipe_notifications n SET open_jobs = greatest(n.open_jobs - c.n, 0),
+        state = CASE WHEN n.open_jobs <= c.n AND n.state = 'delivering' THEN 'done' ELSE n.state END
+      FROM (${closing}) c WHERE n.id = c.notification_id RETURNING n.state)`;
 
 export const SQL = {
   /** $1 id, $2 received_at, $3 original, $4 body, $5 the notifying replica. The NOTIFY goes out at commit. */
@@ -38,25 +50,38 @@ export const SQL = {
     RETURNING n.id, n.seq, n.original, n.body`,
 
   /**
-   * $1 id, $2 enriched body, $3 now, $4 jobs as JSON [{action, fingerprints}], $5 the notifying
-   * replica, $6 what planning decided (history events) as JSON. The body, the jobs and the events
-   * in one statement: a job is never claimed before its enriched body is there. Only a
-   * notification still being planned is routed, so a replica that took over an expired lease and
-   * finished first is not planned over.
+   * $1 ids, $2 enriched bodies, $3 jobs as JSON [{action, fingerprints}], $4 what planning decided
+   * (history events) as JSON, one element each per notification; $5 now, $6 the notifying
+   * replica. A round's plans in one statement: the bodies, the jobs and the events together, so a
+   * job is never claimed before its enriched body is there. Only a notification still being
+   * planned is routed, so a replica that took over an expired lease and finished first is not
+   * planned over. Each notification counts the jobs it opens (`open_jobs`, see `finishAttempt`),
+   * and one that opens none is done at once. The rows are locked in the order of their ids, as
+   * lease renewals take them, so that the two never wait on each other in a cycle.
    */
-  saveRouted: `WITH routed AS (
-      UPDATE alertpipe_notifications SET state = 'delivering', body = $2, owner = NULL, lease_until = NULL
-      WHERE id = $1 AND state = 'processing' RETURNING id),
+  saveRouted: `WITH plan AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) AS p(id, body, jobs, events)),
+    opening AS (
+      SELECT plan.id, (SELECT count(DISTINCT j->>'action') FROM jsonb_array_elements(plan.jobs) j
+        WHERE NOT EXISTS (SELECT 1 FROM alertpipe_jobs x WHERE x.id = plan.id || ':' || (j->>'action')))::int AS n
+      FROM plan),
+    locked AS (
+      SELECT id FROM alertpipe_notifications WHERE id = ANY($1::text[]) AND state = 'processing' ORDER BY id FOR UPDATE),
+    routed AS (
+      UPDATE alertpipe_notifications n SET state = CASE WHEN opening.n = 0 THEN 'done' ELSE 'delivering' END,
+        body = plan.body, owner = NULL, lease_until = NULL, open_jobs = opening.n
+      FROM locked JOIN plan USING (id) JOIN opening USING (id)
+      WHERE n.id = locked.id AND n.state = 'processing' RETURNING n.id, n.state),
     events AS (
       INSERT INTO alertpipe_events (notification_id, kind, action, body)
-      SELECT routed.id, e->>'kind', e->>'action', e FROM routed, jsonb_array_elements($6::jsonb) e),
+      SELECT routed.id, e->>'kind', e->>'action', e FROM routed JOIN plan USING (id), jsonb_array_elements(plan.events) e),
     inserted AS (
       INSERT INTO alertpipe_jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at)
-      SELECT routed.id || ':' || (j->>'action'), routed.id, j->>'action', j->'fingerprints', 'pending', $3, $3
-      FROM routed, jsonb_array_elements($4::jsonb) j
+      SELECT routed.id || ':' || (j->>'action'), routed.id, j->>'action', j->'fingerprints', 'pending', $5, $5
+      FROM routed JOIN plan USING (id), jsonb_array_elements(plan.jobs) j
       ON CONFLICT (id) DO NOTHING RETURNING 1)
-    SELECT (SELECT count(*) FROM routed)::int AS routed, (SELECT count(*) FROM inserted)::int AS jobs,
-      (SELECT pg_notify('${WORK_CHANNEL}', $5) WHERE EXISTS (SELECT 1 FROM inserted)) AS notified`,
+    SELECT (SELECT count(*) FROM routed WHERE state = 'done')::int AS done,
+      (SELECT pg_notify('${WORK_CHANNEL}', $6) WHERE EXISTS (SELECT 1 FROM inserted)) AS notified`,
 
   /** $1 job id, $2 notification id, $3 action, $4 fingerprints, $5 state, $6 at, $7 attempts, $8 result. */
   recordBeforeAck: `INSERT INTO alertpipe_jobs (id, notification_id, action, fingerprints, state, created_at, next_attempt_at, attempts, result)
@@ -85,7 +110,8 @@ export const SQL = {
   /**
    * $1 job id, $2 now, $3 the notifying replica. A dead or failed job is pending again with a
    * `retried` event, and its notification unfinished again; in one statement, so a retry is whole
-   * or not at all. `found` tells a missing job from one that is not dead.
+   * or not at all. `found` tells a missing job from one that is not dead. A notification is done
+   * exactly when it has no open job, so its first one reopened (`open_jobs` now 1) reopens it.
    */
   retryJob: `WITH retried AS (
       UPDATE alertpipe_jobs j SET state = 'pending', next_attempt_at = $2, owner = NULL, lease_until = NULL
@@ -96,32 +122,47 @@ export const SQL = {
       SELECT notification_id, 'retried', action,
         jsonb_build_object('at', $2::bigint, 'kind', 'retried', 'action', action, 'fingerprints', fingerprints) FROM retried),
     reopened AS (
-      UPDATE alertpipe_notifications n SET state = 'delivering' FROM retried
-      WHERE n.id = retried.notification_id AND n.state = 'done' RETURNING n.id)
-    SELECT retried.*, (SELECT count(*) FROM reopened)::int AS reopened,
+      UPDATE alertpipe_notifications n SET state = 'delivering', open_jobs = n.open_jobs + 1 FROM retried
+      WHERE n.id = retried.notification_id RETURNING n.open_jobs)
+    SELECT retried.*, (SELECT count(*) FROM reopened WHERE open_jobs = 1)::int AS reopened,
       EXISTS (SELECT 1 FROM alertpipe_jobs WHERE id = $1) AS found,
       (SELECT pg_notify('${WORK_CHANNEL}', $3) FROM retried) AS notified
     FROM (SELECT 1) one LEFT JOIN retried ON true`,
 
   /**
-   * $1 job id, $2 state, $3 next attempt at or null, $4 the attempt, $5 result or null, $6 owner.
+   * $1 job ids, $2 states, $3 next attempts at (or null), $4 the attempts, $5 results (or null),
+   * one element each per outcome; $6 owner. Outcomes recorded together (attempts that ended in one
+   * turn of the event loop) are one statement.
    * The outcome applies to the job this replica is running, and to one taken over while the
    * outcome could not be written (the database was away longer than the lease) and not claimed
    * again: what was delivered is not delivered twice, and the interruption counted for it is taken
    * back. Run by another replica meanwhile, the job keeps its state and the attempt joins its
    * history. An outcome written again (its first answer was lost with the connection) is found in
-   * the attempts and changes nothing.
+   * the attempts and changes nothing. An outcome that ends the job (anything but `pending`)
+   * closes it and, when it was its notification's last open job, finishes the notification in
+   * the same statement (`FINISH_NOTIFICATIONS`): one round trip, and no notification left
+   * delivering by a replica killed between two statements. The jobs' rows are locked first
+   * (`own`, in the order of their ids), so whether an outcome is this replica's is read from the
+   * row it then changes.
    */
-  finishAttempt: `UPDATE alertpipe_jobs SET
-      state = CASE WHEN ${OWN_OUTCOME} THEN $2 ELSE state END,
-      next_attempt_at = CASE WHEN ${OWN_OUTCOME} THEN coalesce($3, next_attempt_at) ELSE next_attempt_at END,
-      result = CASE WHEN ${OWN_OUTCOME} THEN coalesce($5::jsonb, result) ELSE result END,
-      interruptions = CASE WHEN state = 'pending' AND owner IS NULL THEN greatest(interruptions - 1, 0) ELSE interruptions END,
-      owner = CASE WHEN ${OWN_OUTCOME} THEN NULL ELSE owner END,
-      lease_until = CASE WHEN ${OWN_OUTCOME} THEN NULL ELSE lease_until END,
-      attempts = attempts || jsonb_build_array($4::jsonb)
-    WHERE id = $1 AND NOT attempts @> jsonb_build_array($4::jsonb)
-    RETURNING notification_id`,
+  finishAttempt: `WITH outcome AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[]) AS o(id, state, next_attempt_at, attempt, result)),
+    own AS (
+      SELECT j.id, ${OWN_OUTCOME} AS own FROM alertpipe_jobs j JOIN outcome o ON o.id = j.id
+      WHERE NOT j.attempts @> jsonb_build_array(o.attempt) ORDER BY j.id FOR UPDATE OF j),
+    job AS (
+      UPDATE alertpipe_jobs j SET
+        state = CASE WHEN own.own THEN o.state ELSE j.state END,
+        next_attempt_at = CASE WHEN own.own THEN coalesce(o.next_attempt_at, j.next_attempt_at) ELSE j.next_attempt_at END,
+        result = CASE WHEN own.own THEN coalesce(o.result, j.result) ELSE j.result END,
+        interruptions = CASE WHEN j.state = 'pending' AND j.owner IS NULL THEN greatest(j.interruptions - 1, 0) ELSE j.interruptions END,
+        owner = CASE WHEN own.own THEN NULL ELSE j.owner END,
+        lease_until = CASE WHEN own.own THEN NULL ELSE j.lease_until END,
+        attempts = j.attempts || jsonb_build_array(o.attempt)
+      FROM own JOIN outcome o USING (id) WHERE j.id = own.id
+      RETURNING j.notification_id, own.own AND o.state <> 'pending' AS closed),
+    ${FINISH_NOTIFICATIONS('SELECT notification_id, count(*)::int AS n FROM job WHERE closed GROUP BY notification_id')}
+    SELECT (SELECT count(*) FROM finished WHERE state = 'done')::int AS done`,
 
   /**
    * Work whose lease ran out: its replica stopped renewing it (killed, or cut off from the
@@ -134,22 +175,22 @@ export const SQL = {
    * went away while it ran: an interruption, counted as a restart counts one for SQLite, so that
    * a job that takes its process down with it cannot take down every replica in turn forever.
    * Under the row lock, a replica taking over at the same moment finds the job no longer running.
+   * A job dead-lettered here closes, and its notification is done with its last open job.
    */
-  takeOverJobs: `UPDATE alertpipe_jobs SET interruptions = interruptions + 1, owner = NULL, lease_until = NULL,
-      state = CASE WHEN interruptions + 1 >= $1 THEN 'dead' ELSE 'pending' END,
-      attempts = CASE WHEN interruptions + 1 >= $1 THEN attempts || jsonb_build_array($2::jsonb) ELSE attempts END
-    WHERE state = 'running' AND lease_until < ${NOW_MS} RETURNING notification_id, action, state`,
+  takeOverJobs: `WITH taken AS (
+      UPDATE alertpipe_jobs SET interruptions = interruptions + 1, owner = NULL, lease_until = NULL,
+        state = CASE WHEN interruptions + 1 >= $1 THEN 'dead' ELSE 'pending' END,
+        attempts = CASE WHEN interruptions + 1 >= $1 THEN attempts || jsonb_build_array($2::jsonb) ELSE attempts END
+      WHERE state = 'running' AND lease_until < ${NOW_MS} RETURNING notification_id, action, state),
+    ${FINISH_NOTIFICATIONS(`SELECT notification_id, count(*)::int AS n FROM taken WHERE state = 'dead' GROUP BY notification_id`)}
+    SELECT action, state, (SELECT count(*) FROM finished WHERE state = 'done')::int AS done FROM taken`,
 
   /**
-   * $1 notification id. Run after the job's own change has committed: of two replicas finishing
-   * the last two jobs of one notification at once, the one that commits last sees both.
+   * A safety net run now and then: a delivering notification without an open job is done. The
+   * statements that close jobs finish their notifications themselves, so this finds nothing
+   * unless a count went wrong.
    */
-  markDone: `UPDATE alertpipe_notifications SET state = 'done' WHERE id = $1 AND state = 'delivering'
-    AND NOT EXISTS (SELECT 1 FROM alertpipe_jobs WHERE notification_id = $1 AND state IN ('pending', 'running'))
-    RETURNING id`,
-
-  /** What a replica killed between a job's end and `markDone` left behind. */
-  markAllDone: `UPDATE alertpipe_notifications n SET state = 'done' WHERE state = 'delivering'
+  markAllDone: `UPDATE alertpipe_notifications n SET state = 'done', open_jobs = 0 WHERE state = 'delivering'
     AND NOT EXISTS (SELECT 1 FROM alertpipe_jobs j WHERE j.notification_id = n.id AND j.state IN ('pending', 'running'))`,
 
   /**
@@ -171,15 +212,25 @@ export const SQL = {
     (SELECT seq FROM alertpipe_notifications WHERE state = 'done' ORDER BY seq DESC OFFSET $1 LIMIT 1)`,
 
   /**
-   * $1 notification id, $2 keys, $3 now, $4 window ms. The unique key decides between replicas
-   * planning duplicates at once: the second insert waits for the first to commit, then finds
-   * the key held and leaves it; the keys not returned are the duplicates.
+   * $1 keys, $2 the notification claiming each, $3 until when each would be held, in the order
+   * of the claims; $4 now. The unique key decides between replicas planning duplicates at once:
+   * the second insert waits for the first to commit, then finds the key held and leaves it. One
+   * key claimed by several notifications of the batch goes to the one that holds it already (a
+   * notification planned again after a crash), else to the first (`DISTINCT ON`, as an insert
+   * cannot change one row twice). What comes back is who holds each key taken; a key not
+   * returned is another notification's.
    */
-  claimDedupKeys: `INSERT INTO alertpipe_dedup AS d (key, notification_id, expires_at)
-    SELECT key, $1, $3::bigint + $4::bigint FROM unnest($2::text[]) AS key
+  claimDedupKeys: `WITH wanted AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS w(key, notification_id, expires_at, ord)),
+    chosen AS (
+      SELECT DISTINCT ON (w.key) w.key, w.notification_id, w.expires_at
+      FROM wanted w LEFT JOIN alertpipe_dedup held ON held.key = w.key AND held.notification_id = w.notification_id
+      ORDER BY w.key, held.key IS NULL, w.ord)
+    INSERT INTO alertpipe_dedup AS d (key, notification_id, expires_at)
+    SELECT key, notification_id, expires_at FROM chosen
     ON CONFLICT (key) DO UPDATE SET notification_id = excluded.notification_id, expires_at = excluded.expires_at
-      WHERE d.expires_at <= $3 OR d.notification_id = excluded.notification_id
-    RETURNING key`,
+      WHERE d.expires_at <= $4 OR d.notification_id = excluded.notification_id
+    RETURNING key, notification_id`,
   /** $1 now. */
   pruneDedup: `DELETE FROM alertpipe_dedup WHERE expires_at <= $1`,
 

@@ -8,16 +8,16 @@ import { SQL } from './postgres-statements.js';
  * queued again; each job counts one interruption and is pending again, or dead at
  * `MAX_JOB_INTERRUPTIONS`. A lease runs out only when its replica stopped renewing it (killed,
  * or cut off longer than the lease), so a lease expiry is an interruption exactly as a restart
- * is for SQLite; a slow attempt keeps its lease renewed and never counts. `finishIfDone` lets a
- * notification whose last job was dead-lettered finish.
+ * is for SQLite; a slow attempt keeps its lease renewed and never counts. A notification whose
+ * last open job is dead-lettered finishes in the same statement; `finished` hears how many did.
  */
-export async function takeOverExpired(db: PostgresConnection, finishIfDone: (notificationId: string) => Promise<void>): Promise<Recovered> {
+export async function takeOverExpired(db: PostgresConnection, finished: (count: number) => Promise<void>): Promise<Recovered> {
   const notifications = await db.query(SQL.takeOverNotifications);
-  const jobs = await db.query<{ notification_id: string; action: string; state: string }>(SQL.takeOverJobs, [
+  const jobs = await db.query<{ action: string; state: string; done: number }>(SQL.takeOverJobs, [
     MAX_JOB_INTERRUPTIONS,
     JSON.stringify(interruptedTooOften(Date.now())),
   ]);
   const dead = jobs.filter((job) => job.state === 'dead');
-  for (const job of dead) await finishIfDone(job.notification_id);
+  await finished(jobs[0]?.done ?? 0);
   return { notifications: notifications.length, jobs: jobs.length - dead.length, deadLettered: dead.map((job) => job.action) };
 }

@@ -5,6 +5,7 @@ import type { QueueStore } from '../ports/queue.js';
 import {
   interruptedTooOften,
   MAX_JOB_INTERRUPTIONS,
+  type AttemptOutcome,
   type AttemptRecord,
   type ClaimedJob,
   type HistoryEvent,
@@ -13,6 +14,7 @@ import {
   type NewJob,
   type Recovered,
   type RetryResult,
+  type RoutedPlan,
 } from '../ports/records.js';
 import { decodeEnriched, decodeNotification, encodeEnriched, encodeNotification } from '../notification-codec.js';
 import { PruneSchedule } from '../prune-schedule.js';
@@ -79,15 +81,24 @@ export class SqliteQueue implements QueueStore {
   }
 
   saveRouted(enriched: EnrichedNotification, jobs: readonly NewJob[], events: readonly HistoryEvent[] = []): Promise<void> {
+    return this.writer.write(() => this.saveOne({ enriched, jobs, events }));
+  }
+
+  /** The plans one after the other, in one transaction. */
+  saveRoutedBatch(plans: readonly RoutedPlan[]): Promise<void> {
     return this.writer.write(() => {
-      this.sql.markDelivering.run(enriched.id);
-      for (const event of events) this.insertEvent(enriched.id, event);
-      const body = encodeEnriched(enriched);
-      if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
-      const now = Date.now();
-      for (const job of jobs) this.insertJob(enriched.id, job, { state: 'pending', at: now, attempts: [] });
-      this.finishIfDone(enriched.id);
+      for (const plan of plans) this.saveOne(plan);
     });
+  }
+
+  private saveOne({ enriched, jobs, events = [] }: RoutedPlan): void {
+    this.sql.markDelivering.run(enriched.id);
+    for (const event of events) this.insertEvent(enriched.id, event);
+    const body = encodeEnriched(enriched);
+    if (body !== undefined) this.sql.saveEnriched.run(body, enriched.id);
+    const now = Date.now();
+    for (const job of jobs) this.insertJob(enriched.id, job, { state: 'pending', at: now, attempts: [] });
+    this.finishIfDone(enriched.id);
   }
 
   recordBeforeAck(notificationId: string, job: NewJob, update: JobUpdate): Promise<void> {
@@ -146,13 +157,22 @@ export class SqliteQueue implements QueueStore {
   }
 
   finishAttempt(jobId: string, update: JobUpdate): Promise<void> {
+    return this.writer.write(() => this.finishOne({ jobId, update }));
+  }
+
+  /** The outcomes one after the other, in one transaction. */
+  finishAttemptBatch(outcomes: readonly AttemptOutcome[]): Promise<void> {
     return this.writer.write(() => {
-      const row = this.sql.jobNotification.get(jobId) as { notification_id: string } | undefined;
-      if (row === undefined) return;
-      const result = update.result === undefined ? null : JSON.stringify(update.result);
-      this.sql.finishAttempt.run(update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result, jobId);
-      if (update.state !== 'pending') this.finishIfDone(row.notification_id);
+      for (const outcome of outcomes) this.finishOne(outcome);
     });
+  }
+
+  private finishOne({ jobId, update }: AttemptOutcome): void {
+    const row = this.sql.jobNotification.get(jobId) as { notification_id: string } | undefined;
+    if (row === undefined) return;
+    const result = update.result === undefined ? null : JSON.stringify(update.result);
+    this.sql.finishAttempt.run(update.state, update.nextAttemptAt ?? null, JSON.stringify(update.attempt), result, jobId);
+    if (update.state !== 'pending') this.finishIfDone(row.notification_id);
   }
 
   recover(): Promise<Recovered> {
