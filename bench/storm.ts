@@ -6,7 +6,7 @@
  * (one per team channel), so that Slack's per-webhook limit does not decide the time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/child-service.js';
@@ -238,13 +238,21 @@ async function startAlertpipe(webhook: (shard: number) => string, prometheusUrl:
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'alertpipe.yml'), config);
+  // To profile alertpipe through the storm: STORM_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'; its
+  // timeline (notifications accepted, enrichment rounds, attempts, in its debug log): STORM_LOG=FILE.
+  const nodeArgs = (process.env.STORM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const timelineLog = process.env.STORM_LOG ? openSync(process.env.STORM_LOG, 'w') : undefined;
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'dist/app/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`],
+    [...nodeArgs, path.join(ROOT, 'dist/app/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`],
     {
       cwd: dir,
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        LOG_LEVEL: timelineLog === undefined ? 'warn' : 'debug',
+        LOG_FORMAT: 'json',
+      },
+      stdio: ['ignore', timelineLog ?? 'ignore', 'inherit'],
     },
   );
   const url = `http://127.0.0.1:${port}`;
