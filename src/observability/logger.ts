@@ -77,8 +77,10 @@ function wrap(logger: winston.Logger): Logger {
   return {
     error: (message, meta) => void logger.error(message, meta),
     warn: (message, meta) => void logger.warn(message, meta),
-    info: (message, meta) => void logger.info(message, meta),
-    debug: (message, meta) => void logger.debug(message, meta),
+    // winston formats (masks, stamps, serialises) a line before its transport drops it by level:
+    // at the usual `warn`, every attempt's `info` cost about a tenth of a millisecond for nothing.
+    info: (message, meta) => void (logger.isLevelEnabled('info') && logger.info(message, meta)),
+    debug: (message, meta) => void (logger.isLevelEnabled('debug') && logger.debug(message, meta)),
     child: (meta) => wrap(logger.child(meta)),
     isLevelEnabled: (level) => logger.isLevelEnabled(level),
   };
