@@ -6,7 +6,7 @@
  * (one per team channel), so that Slack's per-webhook limit does not decide the time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/child-service.js';
@@ -22,6 +22,16 @@ const WEBHOOKS = 200;
 const ALERTS_PER_POST = 500;
 // Bounds: the whole scenario stops by itself, whatever happens.
 const DELIVERY_TIMEOUT_MS = 120_000;
+/**
+ * Builds to compare, A/B in one run: STORM_BUILDS='before=OTHER/app/cli.js,after=dist/app/cli.js'
+ * (paths from the repository's root; a copy of another build's dist/ inside the repository finds
+ * its node_modules), each STORM_ROUNDS times (default 1), interleaved with Alertmanager alone.
+ */
+const BUILDS = (process.env.STORM_BUILDS ?? '=dist/app/cli.js').split(',').map((entry) => {
+  const [label = '', cli = ''] = entry.split('=');
+  return { label, cli: path.resolve(ROOT, cli) };
+});
+const ROUNDS = Number(process.env.STORM_ROUNDS ?? 1);
 
 export interface ProcessFigures {
   readonly name: string;
@@ -68,14 +78,25 @@ export async function stormScenario(log: (line: string) => void): Promise<StormR
   try {
     log('storm: waiting for Prometheus to hold the pods');
     await prometheus.waitForSeries('rate(container_cpu_usage_seconds_total{namespace="storm"}[1m])', GROUPS, 60_000);
-    log('storm: (a) Alertmanager alone');
-    const alone = await runOnce('Alertmanager alone (slack_configs)', slack, (webhook) => alertmanagerSlackConfig(webhook), undefined);
-    slack.reset();
-    log('storm: (b) Alertmanager → alertpipe');
-    const queriesBefore = (await prometheus.apiRequests('/api/v1/query')) + (await prometheus.apiRequests('/api/v1/query_range'));
-    const through = await runOnce('Alertmanager → alertpipe (SQLite, pod-resources)', slack, undefined, prometheus);
-    const queries = (await prometheus.apiRequests('/api/v1/query')) + (await prometheus.apiRequests('/api/v1/query_range')) - queriesBefore;
-    return [alone, { ...through, promqlQueries: queries }];
+    const rows: StormRow[] = [];
+    // Builds compared A/B: each round runs Alertmanager alone, then every build, back to back.
+    for (let round = 1; round <= ROUNDS; round++) {
+      const of = ROUNDS > 1 ? ` ${round}/${ROUNDS}` : '';
+      log(`storm: (a) Alertmanager alone${of}`);
+      slack.reset();
+      rows.push(await runOnce('Alertmanager alone (slack_configs)', slack, (webhook) => alertmanagerSlackConfig(webhook), undefined));
+      for (const build of BUILDS) {
+        log(`storm: (b) Alertmanager → alertpipe${build.label ? ` (${build.label})` : ''}${of}`);
+        slack.reset();
+        const queriesBefore = (await prometheus.apiRequests('/api/v1/query')) + (await prometheus.apiRequests('/api/v1/query_range'));
+        const label = `Alertmanager → alertpipe (SQLite, pod-resources${build.label ? `; ${build.label}` : ''})`;
+        const through = await runOnce(label, slack, undefined, { prometheus, cli: build.cli });
+        const queries =
+          (await prometheus.apiRequests('/api/v1/query')) + (await prometheus.apiRequests('/api/v1/query_range')) - queriesBefore;
+        rows.push({ ...through, promqlQueries: queries });
+      }
+    }
+    return rows;
   } finally {
     await prometheus.stop();
     await exporter.close();
@@ -87,10 +108,11 @@ async function runOnce(
   label: string,
   slack: SlackStandIn,
   slackConfig: ((webhook: (shard: number) => string) => string) | undefined,
-  prometheus: RealPrometheus | undefined,
+  target: { prometheus: RealPrometheus; cli: string } | undefined,
 ): Promise<StormRow> {
+  const prometheus = target?.prometheus;
   const webhook = (shard: number): string => `${slack.url}/services/T0STORM/B${String(shard).padStart(4, '0')}/storm`;
-  const alertpipe = prometheus === undefined ? undefined : await startAlertpipe(webhook, prometheus.url);
+  const alertpipe = target === undefined ? undefined : await startAlertpipe(webhook, target.prometheus.url, target.cli);
   try {
     const config = slackConfig ? slackConfig(webhook) : alertmanagerWebhookConfig(`${alertpipe!.url}/alert`);
     const alertmanager = await startAlertmanager(config);
@@ -224,7 +246,7 @@ interface Alertpipe {
   stop(): Promise<void>;
 }
 
-async function startAlertpipe(webhook: (shard: number) => string, prometheusUrl: string): Promise<Alertpipe> {
+async function startAlertpipe(webhook: (shard: number) => string, prometheusUrl: string, cli: string): Promise<Alertpipe> {
   const dir = mkdtempSync(path.join(tmpdir(), 'alertpipe-storm-'));
   const port = await freePort();
   const config = [
@@ -238,15 +260,19 @@ async function startAlertpipe(webhook: (shard: number) => string, prometheusUrl:
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'alertpipe.yml'), config);
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'dist/app/cli.js'), '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`],
-    {
-      cwd: dir,
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  // To profile alertpipe through the storm: STORM_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'; its
+  // timeline (notifications accepted, enrichment rounds, attempts, in its debug log): STORM_LOG=FILE.
+  const nodeArgs = (process.env.STORM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const timelineLog = process.env.STORM_LOG ? openSync(process.env.STORM_LOG, 'w') : undefined;
+  const child = spawn(process.execPath, [...nodeArgs, cli, '-f', path.join(dir, 'alertpipe.yml'), '-l', `127.0.0.1:${port}`], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: timelineLog === undefined ? 'warn' : 'debug',
+      LOG_FORMAT: 'json',
     },
-  );
+    stdio: ['ignore', timelineLog ?? 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

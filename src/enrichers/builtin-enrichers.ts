@@ -51,7 +51,7 @@ function builtin<S extends z.ZodType>(entry: BuiltinEnricher<S>): BuiltinEnriche
  */
 const BUILTIN = {
   'pod-resources': builtin({
-    cost: '6 queries per notification, for any number of pods',
+    cost: '2 queries per notification (one instant, one range), for any number of pods',
     options: z
       .object({
         /** The rate() window; keep it at least four scrape intervals. */

@@ -47,6 +47,8 @@ interface Round {
   readonly notifications: Set<string>;
   alerts: number;
   sent: boolean;
+  /** performance.now() when its first notification joined. */
+  readonly openedAt: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -73,11 +75,18 @@ export function createEnrichBatcher(options: EnrichBatcherOptions): EnrichBatche
     lastSentAt = performance.now();
     if (open === round) open = undefined;
     clearTimeout(round.timer);
+    // A storm's timeline (debug level): how full each round went, and how long it gathered.
+    options.logger.debug('enrichment round sent', {
+      notifications: round.notifications.size,
+      alerts: round.alerts,
+      gatheredMs: Math.round(lastSentAt - round.openedAt),
+    });
     for (const [enricher, { members, prometheus, timeoutMs }] of round.byEnricher) void run(enricher, members, prometheus, timeoutMs);
   }
 
   async function run(enricher: BatchEnricher, members: readonly Member[], prometheus: PrometheusClient | undefined, timeoutMs: number) {
     const deadline = startDeadline(timeoutMs);
+    const started = performance.now();
     try {
       const results = await enricher.enrichBatch(
         members.map((member) => member.request),
@@ -91,6 +100,11 @@ export function createEnrichBatcher(options: EnrichBatcherOptions): EnrichBatche
       if (results.length !== members.length) {
         throw new Error(`enrichBatch answered ${results.length} results for ${members.length} notifications`);
       }
+      options.logger.debug('enrichment round answered', {
+        enricher: enricher.name,
+        notifications: members.length,
+        durationMs: Math.round(performance.now() - started),
+      });
       members.forEach((member, index) => member.resolve(results[index] as EnrichmentsByFingerprint));
     } catch (error) {
       for (const member of members) member.reject(error);
@@ -106,7 +120,7 @@ export function createEnrichBatcher(options: EnrichBatcherOptions): EnrichBatche
     const { id } = request.notification;
     if (open !== undefined && !open.notifications.has(id) && isFull(open)) send(open);
     if (open === undefined) {
-      const round: Round = { byEnricher: new Map(), notifications: new Set(), alerts: 0, sent: false };
+      const round: Round = { byEnricher: new Map(), notifications: new Set(), alerts: 0, sent: false, openedAt: performance.now() };
       const wait = Math.max(options.windowMs, lastSentAt + options.minIntervalMs - performance.now());
       round.timer = setTimeout(() => send(round), wait);
       open = round;

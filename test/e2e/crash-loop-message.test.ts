@@ -131,8 +131,8 @@ describe.skipIf(!tools.available)('a crash-looping pod, Prometheus → Alertmana
     expect(fleet.text).toBe('[FIRING:30] KubePodCrashLooping fleet: Pod is crash looping.');
     const [before, afterOne, afterThirty] = requestsAt as [number, number, number];
     reportFigure('prometheus requests per crash-loop notification (e2e)', { pods1: afterOne - before, pods30: afterThirty - afterOne });
-    // pod-resources 6 (graph shares them), restarts 2, workload 4, related-alerts 1 query + the alerts list.
-    expect(afterOne - before).toBe(14);
-    expect(afterThirty - afterOne).toBe(14);
+    // pod-resources 2 (graph shares them), restarts 2, workload 4, related-alerts 1 query + the alerts list.
+    expect(afterOne - before).toBe(10);
+    expect(afterThirty - afterOne).toBe(10);
   });
 });

@@ -120,7 +120,7 @@ describe.skipIf(!tools.available)('Prometheus → Alertmanager → alertpipe →
     expect(big.blocks.some((b) => b.text?.text?.startsWith('…and 15 more alerts'))).toBe(true);
     const [before, afterSmall, afterBig] = queriesAt as [number, number, number];
     reportFigure('promql queries per notification (e2e)', { pods3: afterSmall - before, pods30: afterBig - afterSmall });
-    expect(afterSmall - before).toBe(6);
-    expect(afterBig - afterSmall).toBe(6);
+    expect(afterSmall - before).toBe(2);
+    expect(afterBig - afterSmall).toBe(2);
   });
 });

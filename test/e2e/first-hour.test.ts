@@ -132,11 +132,11 @@ describe.skipIf(!tools.available)('the first hour: npm start with PROMETHEUS_URL
     const image = PNG.sync.read(Buffer.from(await graph.arrayBuffer()));
     expect(image.width).toBeGreaterThan(0);
 
-    // What it cost Prometheus, counted by Prometheus: pod-resources 6 (graph shares them),
+    // What it cost Prometheus, counted by Prometheus: pod-resources 2 (graph shares them),
     // node-resources 5, related-alerts 2, restarts 2, workload 4.
     const requests = (await prometheusRequests(prometheus)) - before;
     reportFigure('prometheus requests for the README alert with the default enrichers (e2e)', { requests });
-    expect(requests).toBe(19);
+    expect(requests).toBe(15);
   });
 
   it('answered /healthz within 3 s of npm start on a built tree', () => {

@@ -12,9 +12,27 @@ export interface PodUsageQueryOptions {
 /** `namespace/pod`, the key of `fetchPodUsage`'s answer. */
 export const podKey = (namespace: string, pod: string): string => `${namespace}/${pod}`;
 
+/** The label that says which part of a merged query a series answers; none of the parts has it. */
+const PART = 'alertpipe_part';
+
+/** `a or b or …`, each part's series labelled with its name, so that `or` keeps them all apart. */
+function tagged(parts: Readonly<Record<string, string>>): string {
+  return Object.entries(parts)
+    .map(([name, promql]) => `label_replace(${promql}, "${PART}", "${name}", "", "")`)
+    .join(' or ');
+}
+
+/** The series of one part of a merged answer, in the order Prometheus answered them. */
+function partOf<T extends { readonly labels: Readonly<Record<string, string>> }>(answer: readonly T[], name: string): T[] {
+  return answer.filter((item) => item.labels[PART] === name);
+}
+
 /**
- * The six queries behind a pod's CPU and memory against its requests and limits, for every pod of
- * the alerts at once. `pod-resources` and `graph` both call this: with the same options they send
+ * The queries behind a pod's CPU and memory against its requests and limits, for every pod of the
+ * alerts at once: one instant query (usage, requests, limits) and one range query (the last hour),
+ * each the six former queries' parts joined with `or`, every part's series labelled with its name,
+ * so that a round costs Prometheus two requests and the figures are those of the parts asked
+ * apart. `pod-resources` and `graph` both call this: with the same options they send
  * byte-identical queries, which the Prometheus client answers with one request (joined in flight,
  * or from its cache), so the graph costs no query of its own.
  */
@@ -37,19 +55,31 @@ export async function fetchPodUsage(
   const cpuRate = `rate(container_cpu_usage_seconds_total{${containers}}[${options.rateWindow}])`;
   const memory = `container_memory_working_set_bytes{${containers}}`;
   const range = { rangeSeconds: options.historySeconds, stepSeconds: options.stepSeconds };
-  const [cpu, mem, requests, limits, cpuHistory, memHistory] = await Promise.all([
-    prometheus.query(`sum by (namespace, pod, container) (${cpuRate})`, signal),
-    prometheus.query(`sum by (namespace, pod, container) (${memory})`, signal),
+  const [now, history] = await Promise.all([
     prometheus.query(
-      `sum by (namespace, pod, container, resource) (kube_pod_container_resource_requests{resource=~"cpu|memory", ${selector}})`,
+      tagged({
+        cpu: `sum by (namespace, pod, container) (${cpuRate})`,
+        mem: `sum by (namespace, pod, container) (${memory})`,
+        requests: `sum by (namespace, pod, container, resource) (kube_pod_container_resource_requests{resource=~"cpu|memory", ${selector}})`,
+        limits: `sum by (namespace, pod, container, resource) (kube_pod_container_resource_limits{resource=~"cpu|memory", ${selector}})`,
+      }),
       signal,
     ),
-    prometheus.query(
-      `sum by (namespace, pod, container, resource) (kube_pod_container_resource_limits{resource=~"cpu|memory", ${selector}})`,
+    prometheus.queryRange(
+      tagged({ cpu: `sum by (namespace, pod) (${cpuRate})`, mem: `sum by (namespace, pod) (${memory})` }),
+      range,
       signal,
     ),
-    prometheus.queryRange(`sum by (namespace, pod) (${cpuRate})`, range, signal),
-    prometheus.queryRange(`sum by (namespace, pod) (${memory})`, range, signal),
   ]);
-  return podUsageOf({ cpu, mem, requests, limits, cpuHistory, memHistory }, pods);
+  return podUsageOf(
+    {
+      cpu: partOf(now, 'cpu'),
+      mem: partOf(now, 'mem'),
+      requests: partOf(now, 'requests'),
+      limits: partOf(now, 'limits'),
+      cpuHistory: partOf(history, 'cpu'),
+      memHistory: partOf(history, 'mem'),
+    },
+    pods,
+  );
 }

@@ -3,6 +3,7 @@ import type { Enricher } from '../../../src/enrichers/enricher.js';
 import { createGraphEnricher } from '../../../src/enrichers/graph/graph-enricher.js';
 import { createNodeResourcesEnricher } from '../../../src/enrichers/node-resources/node-resources-enricher.js';
 import { createPodResourcesEnricher } from '../../../src/enrichers/pod-resources/pod-resources-enricher.js';
+import { createRelatedAlertsEnricher } from '../../../src/enrichers/related-alerts/related-alerts-enricher.js';
 import { createRestartsEnricher } from '../../../src/enrichers/restarts/restarts-enricher.js';
 import { createWorkloadEnricher } from '../../../src/enrichers/workload/workload-enricher.js';
 import type { EnrichedNotification, Notification } from '../../../src/model/model.js';
@@ -30,6 +31,26 @@ const workers: FakePod[] = Array.from({ length: 24 }, (_, i) => ({
   containers: [{ name: 'app', cpuCores: 0.05 * (i + 1), memoryBytes: (50 + i) * MiB, cpuLimit: 2, memoryLimit: 256 * MiB }],
 }));
 
+/** Where each worker runs: even ones on db-1, odd ones on web-1 (the node exporters' instances below). */
+const nodeOf = (i: number): { node: string; hostIp: string } =>
+  i % 2 === 0 ? { node: 'db-1', hostIp: '10.0.0.2' } : { node: 'web-1', hostIp: '10.0.0.3' };
+
+/**
+ * Alerts for related-alerts to find: the larger workers' memory (on both nodes, in both
+ * namespaces), and db-1's node exporter.
+ */
+const RULES = [
+  'groups:',
+  '  - name: scene',
+  '    rules:',
+  '      - alert: PodMemoryHigh',
+  '        expr: container_memory_working_set_bytes{container="app"} > 62 * 1024 * 1024',
+  '      - alert: NodeMemoryLow',
+  '        expr: node_memory_MemAvailable_bytes < 2 * 1024 * 1024 * 1024',
+  '',
+].join('\n');
+const FIRING_RULE_ALERTS = 11 + 1;
+
 const pod = (alertname: string, namespace: string, name: string, status: 'firing' | 'resolved' = 'firing', more = {}) =>
   alertWith({ alertname, namespace, pod: name, ...more }, status);
 
@@ -46,6 +67,9 @@ function storm(): Notification[] {
     [pod('PodGone', 'shop', 'ghost-1'), alertWith({ alertname: 'NodeDiskFilling', instance: 'db-1:9100' })],
     [alertWith({ alertname: 'NodeMemoryPressure', node: 'web-1' }), alertWith({ alertname: 'NodeDown', instance: 'db-1:9100' })],
     [alertWith({ alertname: 'Watchdog' })],
+    // A pod alert without a namespace is placed by its instance: another notification's pods on
+    // that node must not count as on its node.
+    [alertWith({ alertname: 'ScrapeFailing', pod: 'worker-0', instance: 'db-1:9100' })],
     ...Array.from({ length: 12 }, (_, i) =>
       [workers[i * 2]!, workers[i * 2 + 1]!, workers[(i * 5) % workers.length]!].map((w) => pod('PodMemoryHigh', w.namespace, w.pod)),
     ),
@@ -75,6 +99,7 @@ function stepsOf(owners: { count: number }): EnricherStep[] {
     { enricher: createNodeResourcesEnricher({ rateWindow: RATE_WINDOW }), timeoutMs },
     { enricher: createRestartsEnricher({ rateWindow: RATE_WINDOW }), timeoutMs },
     { enricher: createWorkloadEnricher(), timeoutMs },
+    { enricher: createRelatedAlertsEnricher(), timeoutMs },
     { enricher: teamOwner(owners), timeoutMs },
   ];
 }
@@ -171,15 +196,21 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
             ],
           },
           { namespace: 'shop', pod: 'search-1', containers: [{ name: 'search', restartsAtStart: 1, throttledShare: 0.4 }] },
-          ...workers.map((w) => ({ namespace: w.namespace, pod: w.pod, containers: [{ name: 'app', restartsAtStart: 0 }] })),
+          ...workers.map((w, i) => ({
+            namespace: w.namespace,
+            pod: w.pod,
+            ...nodeOf(i),
+            containers: [{ name: 'app', restartsAtStart: 0 }],
+          })),
         ],
         replicaSets: [{ namespace: 'shop', name: 'cart-7d9f', deployment: 'cart' }],
         deployments: [{ namespace: 'shop', name: 'cart', desired: 3, available: 1, generation: 4 }],
       },
     });
-    prometheus = await startPrometheus({ targets: [exporter.target] });
+    prometheus = await startPrometheus({ targets: [exporter.target], rules: RULES });
     await prometheus.waitForSeries('count_over_time(container_cpu_usage_seconds_total{pod="cart-1"}[6s]) >= 6', 3);
     await prometheus.waitForSeries('count_over_time(node_cpu_seconds_total{mode="idle"}[6s]) >= 6', 6);
+    await prometheus.waitForSeries('ALERTS{alertstate="firing"}', FIRING_RULE_ALERTS);
     proxy = await startPinnedPrometheusProxy(prometheus.url);
   }, 60_000);
   afterAll(async () => {
@@ -228,6 +259,17 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
       `https://alertpipe.example/api/notifications/n-7/graphs/${notifications[7]!.alerts[0]!.fingerprint}.png`,
     );
     expect(batched[5]!.alerts[0]!.enrichment).toEqual({});
+    const related = (n: number) => batched[n]!.alerts.map((a) => a.enrichment['related-alerts']?.fields);
+    expect(related(4)).toEqual([
+      [{ label: 'Also firing on the node', value: 'PodMemoryHigh ×6' }],
+      [{ label: 'Also firing on the node', value: 'PodMemoryHigh ×5, NodeMemoryLow' }],
+    ]);
+    // Only db-1's own alert: the workers on db-1 are other notifications' pods.
+    expect(related(6)).toEqual([[{ label: 'Also firing on the node', value: 'NodeMemoryLow' }]]);
+    expect(related(7)[0]).toEqual([
+      { label: 'Also firing on the node', value: 'PodMemoryHigh ×5, NodeMemoryLow' },
+      { label: 'Also firing in the namespace', value: 'PodMemoryHigh ×2' },
+    ]);
     // The enricher without enrichBatch ran once per notification it applies to, in both runs.
     expect(owners.count).toBe(2 * notifications.filter((n) => n.alerts.some((a) => a.labels.namespace)).length);
   });
@@ -242,8 +284,9 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
     proxy.resetCount();
     await together(notifications, proxy.url, steps);
     const batchQueries = proxy.queries();
-    // What all the alerts in one notification cost: pod-resources 6 (graph shares them), graph's
-    // node panels 3, node-resources 5 (4, and kube_pod_info to place the pods), restarts 3 (a CPU alert among them), workload 4.
+    // What all the alerts in one notification cost: pod-resources 2 (graph shares them), graph's
+    // node panels 3, node-resources 5 (4, and kube_pod_info to place the pods), restarts 3 (a CPU alert among them), workload 4,
+    // related-alerts 1 (kube_pod_info to place the pods; the alerts lists are not PromQL).
     proxy.resetCount();
     await oneByOne(
       [
@@ -255,9 +298,9 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
       proxy.url,
       steps,
     );
-    expect(proxy.queries()).toBe(21);
-    expect(batchQueries).toBe(21);
-    expect(oneByOneQueries).toBeGreaterThan(notifications.length * 6);
+    expect(proxy.queries()).toBe(18);
+    expect(batchQueries).toBe(18);
+    expect(oneByOneQueries).toBeGreaterThan(notifications.length * 2);
   });
 
   it('degrades every member of a batch with the note it would have had alone when Prometheus is unreachable', async () => {
@@ -302,8 +345,8 @@ describe.skipIf(!binaries.available)('enrichment coalesced across notifications,
         const [alert] = record.notification.alerts as EnrichedNotification['alerts'];
         expect(alert!.enrichment['pod-resources']!.fields.map((f) => f.label)).toEqual(['CPU', 'Memory']);
       }
-      // One by one: 20 × 6. In rounds: 6 a round, a round at most every 250 ms.
-      expect(proxy.queries()).toBeLessThanOrEqual(36);
+      // One by one: 20 × 2. In rounds: 2 a round, a round at most every 250 ms.
+      expect(proxy.queries()).toBeLessThanOrEqual(12);
     } finally {
       await app.stop();
     }

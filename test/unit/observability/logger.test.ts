@@ -85,3 +85,22 @@ describe('LOG_FORMAT', () => {
     expect(() => parseLogFormat('xml')).toThrow(/LOG_FORMAT: must be json or human/);
   });
 });
+
+describe('levels below the configured one', () => {
+  it('reads nothing of what an info or debug line would say when the level is warn, and still writes warn', async () => {
+    const { logger, lines } = capture({ format: 'json', level: 'warn' });
+    const read: string[] = [];
+    const meta = {
+      get attempt() {
+        read.push('attempt');
+        return 1;
+      },
+    };
+    logger.child({ notification: 'n-1' }).info('action succeeded', meta);
+    logger.debug('enrichment round sent', meta);
+    logger.warn('action failed; will retry', { attempt: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(read).toEqual([]);
+    expect(lines().map((line) => (JSON.parse(line) as { message: string }).message)).toEqual(['action failed; will retry']);
+  });
+});
