@@ -2,12 +2,15 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EscalationPolicy } from '../oncall/escalation-policy.js';
 import type { OnCallLookup } from '../oncall/on-call.js';
+import { recordIncidentEvent } from '../pipeline/escalation/incident-events.js';
 import { prepareStep } from '../pipeline/escalation/prepare-step.js';
 import type { DueStep, EscalationTimerStore } from '../store/ports/escalation-timers.js';
+import type { HistoryStore } from '../store/ports/history.js';
 import { pause, storeBackoffMs } from './store-backoff.js';
 
 export interface EscalationTimersDeps {
-  readonly store: EscalationTimerStore;
+  /** The history too: an episode whose chain stops says so on its group's latest notification. */
+  readonly store: EscalationTimerStore & Pick<HistoryStore, 'getNotification' | 'recordEvent'>;
   /** The policies and the on-call lookup of the config in force, asked at each step. */
   readonly policies: () => ReadonlyMap<string, EscalationPolicy>;
   readonly onCall: () => OnCallLookup | undefined;
@@ -63,14 +66,7 @@ export function createEscalationTimersLoop(deps: EscalationTimersDeps): Escalati
   async function fire(due: DueStep): Promise<void> {
     const { incident } = due;
     const policy = deps.policies().get(incident.policy);
-    if (policy === undefined) {
-      // A reload removed it: the episode waits (seen again when its claim lapses) in case it comes back.
-      logger.warn('escalation policy of an open episode is no longer configured; step not run', {
-        incident: incident.id,
-        policy: incident.policy,
-      });
-      return;
-    }
+    if (policy === undefined) return stopChain(due);
     const at = now();
     const prepared = await prepareStep(due, policy, deps.onCall(), at);
     if (prepared === undefined) {
@@ -95,13 +91,34 @@ export function createEscalationTimersLoop(deps: EscalationTimersDeps): Escalati
     deps.onQueued();
   }
 
+  /**
+   * A reload removed the episode's policy: its chain stops where it is, in the store, so that it is
+   * neither paged by a policy nobody configures any more nor claimed again every lease (which would
+   * keep the loop waking for it, and push other policies' steps back). The episode stays open: an
+   * acknowledgement or a resolve (by hand, or by the group) still ends it. Whoever stops it (one
+   * replica, once) logs it and records it in the group's history; a policy of that name configured
+   * again later walks the group's next episode, not this one.
+   */
+  async function stopChain({ incident }: DueStep): Promise<void> {
+    const at = now();
+    const stopped = await store.stopSteps(incident.id, incident.nextStep, at);
+    if (stopped === undefined) return;
+    logger.warn('escalation policy of an open episode is no longer configured; its chain stopped', {
+      incident: incident.id,
+      policy: incident.policy,
+      step: incident.nextStep + 1,
+    });
+    const detail = `policy ${incident.policy} is no longer configured; no more steps run`;
+    await recordIncidentEvent(store, stopped, { at, kind: 'escalation-stopped', policy: incident.policy, detail }, logger);
+  }
+
   /** How long to sleep after a turn that claimed `claimed` steps. */
   async function delayAfter(claimed: number): Promise<number> {
     if (failures > 0) return storeBackoffMs(failures);
     const next = await store.nextStepDueAt();
     if (next === undefined) return maxIdleMs;
     const wait = next - now();
-    // Due but nothing claimed: another process holds it (or a missing policy keeps it waiting).
+    // Due but nothing claimed: another process holds it.
     if (wait <= 0) return claimed > 0 ? 0 : HELD_RETRY_MS;
     return Math.min(wait, maxIdleMs);
   }

@@ -143,6 +143,7 @@ export function guardStore(store: DeliveryStore, deps: { metrics: Metrics; logge
     claimDueSteps: (now, limit, leaseMs) => call('claimDueSteps', () => store.claimDueSteps(now, limit, leaseMs)),
     nextStepDueAt: () => call('nextStepDueAt', () => store.nextStepDueAt()),
     fireStep: (fire) => call('fireStep', () => store.fireStep(fire)),
+    stopSteps: (id, step, now) => call('stopSteps', () => store.stopSteps(id, step, now)),
     async close() {
       closed = true;
       clearTimeout(probe);

@@ -19,6 +19,8 @@ export interface IncidentWebhookRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly query: URLSearchParams;
   readonly rawBody: Buffer;
+  /** When it arrived (milliseconds since the epoch): how old the event it carries is. */
+  readonly receivedAt: number;
 }
 
 /** One command a webhook asks for: on which episode, by whom (`by.via` the platform). */
@@ -42,6 +44,12 @@ export type IncidentWebhookVerdict =
       readonly commands: readonly IncidentWebhookCommand[];
       /** Why nothing is done, for the answer and the log, when `commands` is empty. */
       readonly ignored?: string;
+      /**
+       * The platform's own id of the event (`pagerduty:<event.id>`), when it gives one: claimed once
+       * in the store for `replayWindowMs`, so that the same signed delivery, received again (a
+       * redelivery, or a captured request replayed), is answered 200 and does nothing.
+       */
+      readonly replay?: { readonly eventId: string; readonly windowMs: number };
       /**
        * Runs once the commands ran, before the answer (Telegram's `answerCallbackQuery`, which
        * stops the button's spinner); it must not throw: it logs its own failures.

@@ -196,6 +196,10 @@ export abstract class ComposedStore implements DeliveryStore {
   fireStep(fire: FireStep): Promise<boolean> {
     return this.parts.escalationTimers.fireStep(fire);
   }
+
+  stopSteps(incidentId: string, step: number, now: number): Promise<Incident | undefined> {
+    return this.parts.escalationTimers.stopSteps(incidentId, step, now);
+  }
 }
 
 /**

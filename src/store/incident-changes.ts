@@ -25,6 +25,16 @@ export function applyIncidentChange(incident: Incident, change: IncidentChange, 
   }
 }
 
+/**
+ * The episode with its chain stopped (nothing due any more), or `undefined` unless it is
+ * triggered at `step` with a step due: the check every adapter makes inside its transaction.
+ */
+export function stoppedAt(incident: Incident, step: number, now: number): Incident | undefined {
+  if (incident.state !== 'triggered' || incident.nextStep !== step || incident.nextStepAt === undefined) return undefined;
+  const { nextStepAt: _due, ...rest } = incident;
+  return { ...rest, updatedAt: now };
+}
+
 /** A new episode, its first step due at `firstStepAt`. */
 export function newIncident(input: {
   id: string;

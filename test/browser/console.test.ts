@@ -1,12 +1,19 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, launchConsoleBrowser, SCREENSHOT_DIR, type ConsoleBrowser } from '../support/console-browser.js';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import {
+  chromiumAvailable,
+  consoleServiceYaml,
+  openConsolePage,
+  postWithToken,
+  SCREENSHOT_DIR,
+  startConsoleSlacks,
+  type ConsoleBrowser,
+} from '../support/console-browser.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 
 const TOKEN = 'console-test-token';
-const BEARER = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
 const run = chromiumAvailable();
 
 let app: TestService;
@@ -47,23 +54,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`${what}: not within ${timeoutMs} ms`);
 }
 
-async function post(body: object): Promise<string> {
-  const answer = await app.post('/alert', body, BEARER);
-  expect(answer.status).toBe(200);
-  return String(answer.body.id);
-}
+const post = (body: object): Promise<string> => postWithToken(app, TOKEN, body);
 
 describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
   beforeAll(async () => {
-    chat = await startFakeSlack();
-    flaky = await startFakeSlack();
     // Slack answers an outage with a 5xx; with max_age at 1 s the second failure dead-letters the job.
-    flaky.failWith({ status: 503, body: 'service_unavailable' });
+    ({ chat, flaky } = await startConsoleSlacks());
     app = await startTestService(
-      [
-        'server:',
-        `  auth: { bearer_token: ${TOKEN} }`,
-        'delivery: { max_age: 1s, initial_backoff: 200ms, max_backoff: 200ms }',
+      consoleServiceYaml(TOKEN, 'max_age: 1s, initial_backoff: 200ms, max_backoff: 200ms', [
         'routes:',
         '  - matchers: [\'severity="critical"\']',
         '    actions: [chat]',
@@ -72,7 +70,7 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
         'actions:',
         `  chat: { type: slack, webhook_url: "${chat.url}" }`,
         `  flaky: { type: slack, webhook_url: "${flaky.url}" }`,
-      ].join('\n'),
+      ]),
     );
     ids.crash = await post(group('KubePodCrashLooping', { severity: 'critical', namespace: 'shop', pod: 'cart-7d9f8b6c5-x2x9z' }));
     ids.disk = await post(group('PostgresDiskFilling', { team: 'db', severity: 'warning', instance: 'pg-0' }));
@@ -82,9 +80,7 @@ describe.runIf(run)('the web console in chromium', { timeout: 30_000 }, () => {
       return record?.jobs.find((j) => j.state === 'dead');
     });
     await app.untilDone(ids.crash as string);
-    browser = await launchConsoleBrowser();
-    const context = await browser.context({ username: 'alertpipe', password: TOKEN });
-    page = await context.newPage();
+    ({ browser, page } = await openConsolePage(TOKEN));
   }, 60_000);
 
   afterAll(async () => {

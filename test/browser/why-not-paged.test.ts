@@ -1,9 +1,17 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, launchConsoleBrowser, SCREENSHOT_DIR, type ConsoleBrowser } from '../support/console-browser.js';
+import {
+  chromiumAvailable,
+  consoleServiceYaml,
+  openConsolePage,
+  postWithToken,
+  SCREENSHOT_DIR,
+  startConsoleSlacks,
+  type ConsoleBrowser,
+} from '../support/console-browser.js';
 import { freePort } from '../support/child-service.js';
-import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { blockActionsPayload, signedInteraction, startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.js';
 import { startAlertmanager, webhookAlertmanagerConfig, type RealAlertmanager } from '../support/real-alertmanager.js';
 import { startTestService, type TestService } from '../support/test-service.js';
@@ -11,7 +19,6 @@ import { until } from '../support/until.js';
 
 const TOKEN = 'why-test-token';
 const SIGNING_SECRET = 'why-test-signing-secret';
-const BEARER = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
 const run = chromiumAvailable();
 
 let app: TestService;
@@ -37,11 +44,7 @@ function group(alertname: string, labels: Record<string, string>): object {
   };
 }
 
-async function post(body: object): Promise<string> {
-  const answer = await app.post('/alert', body, BEARER);
-  expect(answer.status).toBe(200);
-  return String(answer.body.id);
-}
+const post = (body: object): Promise<string> => postWithToken(app, TOKEN, body);
 
 /** What a user does: from the first page, open the notification's row, then its alert's timeline. */
 async function whyFromFirstPage(id: string): Promise<string[]> {
@@ -57,17 +60,12 @@ async function whyFromFirstPage(id: string): Promise<string[]> {
 
 describe.runIf(run)('why was nobody paged: found from the console’s first page, in chromium', { timeout: 30_000 }, () => {
   beforeAll(async () => {
-    chat = await startFakeSlack();
-    flaky = await startFakeSlack();
-    flaky.failWith({ status: 503, body: 'service_unavailable' });
+    ({ chat, flaky } = await startConsoleSlacks());
     slack = await startFakeSlackApi();
     const port = await freePort();
     am = await startAlertmanager(webhookAlertmanagerConfig(`http://127.0.0.1:${port}/alert`));
     app = await startTestService(
-      [
-        'server:',
-        `  auth: { bearer_token: ${TOKEN} }`,
-        'delivery: { max_age: 1s, initial_backoff: 200ms, max_backoff: 200ms, dedup_window: 1h }',
+      consoleServiceYaml(TOKEN, 'max_age: 1s, initial_backoff: 200ms, max_backoff: 200ms, dedup_window: 1h', [
         'routes:',
         '  - matchers: [\'severity="critical"\']',
         '    actions: [oncall]',
@@ -79,7 +77,7 @@ describe.runIf(run)('why was nobody paged: found from the console’s first page
         `  oncall: { type: slack, bot_token: ${slack.token}, channel: C0ALERTS1, api_url: "${slack.url}", signing_secret: ${SIGNING_SECRET}, alertmanager_url: "${am.url}" }`,
         `  chat: { type: slack, webhook_url: "${chat.url}" }`,
         `  flaky: { type: slack, webhook_url: "${flaky.url}" }`,
-      ].join('\n'),
+      ]),
       {},
       { port },
     );
@@ -105,8 +103,7 @@ describe.runIf(run)('why was nobody paged: found from the console’s first page
       10_000,
       'the silence in the history',
     );
-    browser = await launchConsoleBrowser();
-    page = await (await browser.context({ username: 'alertpipe', password: TOKEN })).newPage();
+    ({ browser, page } = await openConsolePage(TOKEN));
   }, 60_000);
 
   afterAll(async () => {

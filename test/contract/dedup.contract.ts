@@ -35,4 +35,13 @@ export function dedupContract({ open }: ContractStores): void {
     expect(answers.filter((duplicates) => duplicates.has('shared'))).toHaveLength(299);
     expect(answers.every((duplicates) => !duplicates.has('own0') && duplicates.size <= 1)).toBe(true);
   });
+
+  it('the holder claiming again with no window gives the key up to the next claimant', async () => {
+    const store = await open();
+    expect(await store.claimDedupKeys('h1', ['event'], 1000, 60_000)).toEqual(new Set());
+    expect(await store.claimDedupKeys('h2', ['event'], 1100, 60_000)).toEqual(new Set(['event']));
+    expect(await store.claimDedupKeys('h1', ['event'], 1200, 0)).toEqual(new Set());
+    expect(await store.claimDedupKeys('h3', ['event'], 1200, 60_000)).toEqual(new Set());
+    expect(await store.claimDedupKeys('h4', ['event'], 1300, 60_000)).toEqual(new Set(['event']));
+  });
 }

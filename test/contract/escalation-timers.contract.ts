@@ -25,6 +25,18 @@ async function episodeDueAt(store: DeliveryStore, at: number, notificationId = '
 
 /** What every adapter does as escalation timers: run on each by delivery-store.contract.ts. */
 export function escalationTimersContract({ open, successor, sibling }: ContractStores): void {
+  it('stops a chain once: nothing due any more, the episode still open and untouched otherwise', async () => {
+    const store = await open();
+    const now = Date.now();
+    const id = await episodeDueAt(store, now);
+    expect(await store.stopSteps(id, 1, now)).toBeUndefined();
+    expect(await store.stopSteps(id, 0, now + 5)).toMatchObject({ id, state: 'triggered', nextStep: 0, updatedAt: now + 5 });
+    expect(await store.stopSteps(id, 0, now + 6)).toBeUndefined();
+    expect((await store.getIncident(id))?.nextStepAt).toBeUndefined();
+    expect(await store.nextStepDueAt()).toBeUndefined();
+    expect(await store.claimDueSteps(now + 60_000, 10, LEASE_MS)).toEqual([]);
+  });
+
   it('finds a step when it falls due, and holds its claim so that it is prepared once', async () => {
     const store = await open();
     const now = Date.now();

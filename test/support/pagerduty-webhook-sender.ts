@@ -1,25 +1,26 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 /**
  * A webhooks v3 delivery as PagerDuty sends it (developer.pagerduty.com, "v3 Overview" and
  * "Verifying Signatures"): one event per body, `data` the incident with the `incident_key` that
  * the Events API's dedup_key set, `agent` the user who acted; `X-PagerDuty-Signature` is
  * `v1=<hex HMAC-SHA256 of the body>` for each of the subscription's secrets, comma-separated
- * (two while a secret is rotated).
+ * (two while a secret is rotated). Each delivery is a new event (its own `id`, `occurred_at` now)
+ * unless the options say otherwise.
  */
 export function pagerDutyDelivery(
   eventType: string,
   incidentKey: string,
   secrets: readonly string[],
-  options: { eventId?: string; agent?: { id: string; summary: string } | null } = {},
+  options: { eventId?: string; occurredAt?: Date; agent?: { id: string; summary: string } | null } = {},
 ): { body: string; headers: Record<string, string> } {
   const agent = options.agent === undefined ? { id: 'PLH1HKV', summary: 'Alice Oncall' } : options.agent;
   const body = JSON.stringify({
     event: {
-      id: options.eventId ?? '5ac64822-4adc-4fda-ade0-410becf0de4f',
+      id: options.eventId ?? randomUUID(),
       event_type: eventType,
       resource_type: 'incident',
-      occurred_at: '2026-12-03T11:45:22.169Z',
+      occurred_at: (options.occurredAt ?? new Date()).toISOString(),
       agent: agent === null ? null : { ...agent, type: 'user_reference', self: `https://api.pagerduty.com/users/${agent.id}` },
       client: { name: 'PagerDuty' },
       data: {

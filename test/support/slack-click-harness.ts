@@ -7,6 +7,7 @@ import { createClickHandler, type ClickDeps } from '../../src/integrations/slack
 import type { EnrichedNotification } from '../../src/model/model.js';
 import type { MessageRef } from '../../src/store/ports/message-refs.js';
 import { createSilentLogger } from '../../src/observability/logger.js';
+import { blockActionsPayload, signedInteraction, type FakeSlackApi, type StoredMessage } from './fake-slack-api.js';
 
 /**
  * The click handler of one Slack app action (`oncall`) over the message of `notification`'s
@@ -63,4 +64,21 @@ export function clickHarness(notification: EnrichedNotification, options: { aler
   const click = (actionId: string): Promise<void> =>
     handler.handle({ actionId, value: ref.id, user: { id: 'U0ALICE01', name: 'alice' }, signedFor: ['oncall'] });
   return { click, log, posted, updated, outcomes };
+}
+
+/** The Slack app action `oncall` posting to C0ALERTS1 through the stand-in, its clicks signed with `signingSecret`: a config line. */
+export function oncallSlackAction(slack: FakeSlackApi, signingSecret: string): string {
+  return `oncall: { type: slack, bot_token: ${slack.token}, channel: C0ALERTS1, api_url: "${slack.url}", signing_secret: ${signingSecret} }`;
+}
+
+/** A click on `button` of `message` by `user`, signed as Slack signs it and sent to the service's interactions path; the answer's status. */
+export async function clickSigned(
+  serviceUrl: string,
+  signingSecret: string,
+  message: StoredMessage,
+  button: string,
+  user = 'U0CAROL01',
+): Promise<number> {
+  const signed = signedInteraction(signingSecret, blockActionsPayload(message, button, { user }));
+  return (await fetch(`${serviceUrl}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body })).status;
 }

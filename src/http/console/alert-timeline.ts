@@ -21,6 +21,7 @@ export interface TimelineEntry {
     | 'escalation-step'
     | 'unacknowledged'
     | 'incident-resolved'
+    | 'escalation-stopped'
     | 'silenced'
     | 'unsilenced'
     | 'template-fallback';
@@ -129,6 +130,7 @@ function incidentDetail(event: NotificationRecord['events'][number]): string {
   if (event.kind === 'incident-opened') return `${episode} began under ${event.policy ?? '?'}`;
   if (event.kind === 'escalation-step') return `${episode}: step ${event.step ?? '?'} of ${event.policy ?? '?'} ran`;
   if (event.kind === 'unacknowledged') return `${episode} unacknowledged${who}: the chain walks on`;
+  if (event.kind === 'escalation-stopped') return `${episode}: its chain stopped (${event.detail ?? 'its policy is gone'})`;
   return event.by === undefined ? `${episode} resolved: the group resolved` : `${episode} resolved${who}`;
 }
 

@@ -5,6 +5,7 @@ import type { DeliveryStore } from '../../store/ports/delivery-store.js';
 import { viewFor } from '../../pipeline/run-job.js';
 import { decodeCursor, encodeCursor } from '../history/history-cursor.js';
 import { NotFoundError, ValidationError } from '../http-errors.js';
+import { couldBeStoredId, refuseNul } from '../store-text.js';
 import { normalize } from '../ingest/normalize.js';
 import { parseJsonBody } from '../parse-json.js';
 import { readBody } from '../read-body.js';
@@ -40,6 +41,7 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
 
   router.get('/api/alerts/:fingerprint/timeline', auth, async (req, res) => {
     const fingerprint = String(req.params.fingerprint);
+    refuseNul(fingerprint, 'fingerprint');
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor !== '' ? decodeCursor(req.query.cursor) : undefined;
     const page = await store.listNotifications({
       limit: TIMELINE_NOTIFICATIONS,
@@ -67,8 +69,8 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
 
   router.post('/api/jobs/:id/retry', auth, crossSiteGuard, async (req, res) => {
     const id = String(req.params.id);
-    const result = await store.retryJob(id, Date.now());
-    if (!result.retried && result.reason === 'not found')
+    const result = couldBeStoredId(id) ? await store.retryJob(id, Date.now()) : undefined;
+    if (result === undefined || (!result.retried && result.reason === 'not found'))
       throw new NotFoundError(`no job with id ${id} (it may have aged out of the history)`);
     if (!result.retried)
       throw new ValidationError(`job ${id} is not dead-lettered or failed; only those can be retried`, [
@@ -79,8 +81,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
   });
 
   router.get('/api/notifications/:id/messages', auth, async (req, res) => {
-    const record = await store.getNotification(String(req.params.id));
-    if (record === undefined) throw new NotFoundError(`no notification with id ${String(req.params.id)}`);
+    const id = String(req.params.id);
+    const record = couldBeStoredId(id) ? await store.getNotification(id) : undefined;
+    if (record === undefined) throw new NotFoundError(`no notification with id ${id}`);
     const notification = unenriched(record.notification);
     const { actions } = deps.routing();
     const messages = record.jobs.map((job) => {
@@ -106,7 +109,7 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     const body = parseJsonBody(await readBody(req, deps.bodyLimit)) as { payload?: unknown; notification?: unknown } | null;
     let notification: EnrichedNotification;
     if (typeof body?.notification === 'string') {
-      const record = await store.getNotification(body.notification);
+      const record = couldBeStoredId(body.notification) ? await store.getNotification(body.notification) : undefined;
       if (record === undefined) throw new NotFoundError(`no notification with id ${body.notification}`);
       notification = unenriched(record.notification);
     } else if (body !== null && typeof body === 'object' && 'payload' in body) {

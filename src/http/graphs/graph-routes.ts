@@ -4,6 +4,7 @@ import { graphDataSchema } from '../../charts/graph-data.js';
 import type { ChartRenderer } from '../../charts/render-chart-png.js';
 import type { EnrichedAlert } from '../../model/model.js';
 import { NotFoundError } from '../http-errors.js';
+import { couldBeStoredId } from '../store-text.js';
 
 /**
  * `GET /api/notifications/:id/graphs/:fingerprint.png`: the graph the `graph` enricher linked from
@@ -17,7 +18,7 @@ export function createGraphRouter(store: DeliveryStore, auth: RequestHandler, ch
     const file = String(req.params.file);
     if (!file.endsWith('.png')) throw new NotFoundError('graphs are served as .png');
     const fingerprint = file.slice(0, -'.png'.length);
-    const record = await store.getNotification(id);
+    const record = couldBeStoredId(id) ? await store.getNotification(id) : undefined;
     if (record === undefined) throw new NotFoundError(`no notification with id ${id} (it may have aged out of the history)`);
     const alert = record.notification.alerts.find((a) => a.fingerprint === fingerprint);
     if (alert === undefined) throw new NotFoundError(`notification ${id} has no alert with fingerprint ${fingerprint}`);

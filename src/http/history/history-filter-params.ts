@@ -1,6 +1,7 @@
 import { OUTCOMES, type HistoryFilter, type Outcome } from '../../store/ports/history-filter.js';
 import { MatcherSyntaxError, parseMatchers, type Matcher } from '../../model/matchers.js';
 import { ValidationError } from '../http-errors.js';
+import { refuseNul } from '../store-text.js';
 
 type Query = Record<string, unknown>;
 
@@ -17,6 +18,8 @@ export function parseHistoryFilter(query: Query): HistoryFilter {
   if (outcome !== undefined && !(OUTCOMES as readonly string[]).includes(outcome)) invalid('outcome', OUTCOMES.join(', '));
   const action = once(query, 'action');
   const receiver = once(query, 'receiver');
+  refuseNul(action, 'action');
+  refuseNul(receiver, 'receiver');
   const since = timeOf(query, 'since');
   const until = timeOf(query, 'until');
   const filter: HistoryFilter = {
@@ -33,7 +36,12 @@ export function parseHistoryFilter(query: Query): HistoryFilter {
 
 function parseMatcherParam(text: string): Matcher[] {
   try {
-    return parseMatchers(text);
+    const matchers = parseMatchers(text);
+    for (const matcher of matchers) {
+      refuseNul(matcher.name, 'matcher');
+      refuseNul(matcher.value, 'matcher');
+    }
+    return matchers;
   } catch (error) {
     if (error instanceof MatcherSyntaxError) throw new ValidationError(error.message, [{ path: 'matcher', message: error.message }]);
     throw error;

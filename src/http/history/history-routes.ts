@@ -5,6 +5,7 @@ import { decodeCursor } from './history-cursor.js';
 import { parseHistoryFilter } from './history-filter-params.js';
 import { presentRecord, serializePage } from './history-page.js';
 import { NotFoundError, ValidationError } from '../http-errors.js';
+import { couldBeStoredId } from '../store-text.js';
 
 const MAX_LIMIT = 500;
 /**
@@ -36,9 +37,9 @@ export function createHistoryRouter(store: DeliveryStore, mask: SecretMasker, au
     res.type('application/json').send(serializePage(page, mask, PAGE_BYTES).text);
   });
   router.get('/api/notifications/:id', auth, async (req, res) => {
-    const record = await store.getNotification(String(req.params.id));
-    if (record === undefined)
-      throw new NotFoundError(`no notification with id ${String(req.params.id)} (it may have aged out of the history)`);
+    const id = String(req.params.id);
+    const record = couldBeStoredId(id) ? await store.getNotification(id) : undefined;
+    if (record === undefined) throw new NotFoundError(`no notification with id ${id} (it may have aged out of the history)`);
     res.json(maskDeep({ status: 'success', notification: presentRecord(record) }, mask));
   });
   return router;

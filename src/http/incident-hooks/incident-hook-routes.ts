@@ -15,6 +15,11 @@ export interface IncidentHookDeps {
   readonly hooks: readonly IncidentWebhook[];
   /** Finds the episode a command means and runs it through the one `IncidentControl`. */
   readonly run: (command: IncidentWebhookCommand) => Promise<IncidentControlResult>;
+  /**
+   * Claims a platform's event id in the store (shared by replicas) for `windowMs`: `first` is false
+   * when it was claimed before. `giveUp` frees it again, for an event whose change was not kept.
+   */
+  readonly claimEvent: (eventId: string, windowMs: number) => Promise<{ readonly first: boolean; giveUp(): Promise<void> }>;
   readonly logger: Logger;
   readonly shutdownSignal: AbortSignal;
 }
@@ -29,8 +34,10 @@ const MAX_BODY_BYTES = 256 * 1024;
  * authenticates is answered 401 and nothing is done; one authenticated but malformed, 400. An
  * event that names no episode of alertpipe's, or one already in the state asked (a redelivery,
  * or the echo of an acknowledgement alertpipe itself sent to PagerDuty), is answered 200 and
- * changes nothing: a 4xx would only make the platform retry or disable the webhook. When the
- * store cannot take the change, 503, so that the platform delivers the event again.
+ * changes nothing: a 4xx would only make the platform retry or disable the webhook. An event the
+ * platform names by id (PagerDuty) is acted on once: received again, 200 and nothing done, so a
+ * captured delivery replayed later cannot move the episode again. When the store cannot take
+ * the change, 503 (and the id is given up), so that the platform delivers the event again.
  */
 export function createIncidentHookRouter(current: () => IncidentHookDeps): Router {
   const router = Router();
@@ -47,13 +54,30 @@ export function createIncidentHookRouter(current: () => IncidentHookDeps): Route
         throw new UnauthorizedError(verdict.error);
       }
       if (verdict.kind === 'invalid') throw new ValidationError(verdict.error);
-      const outcomes: IncidentControlResult[] = [];
-      for (const command of verdict.commands) {
+      // A store step that fails is a 503, so that the platform delivers the event again.
+      const keep = async <T>(step: () => Promise<T>): Promise<T> => {
         try {
-          outcomes.push(await deps.run(command));
+          return await step();
         } catch (error) {
           deps.logger.error('incident webhook: the change could not be kept', { path: req.path, reason: (error as Error).message });
           throw new ServiceUnavailableError('the change could not be kept; deliver the event again');
+        }
+      };
+      const { replay } = verdict;
+      const claim = replay === undefined ? undefined : await keep(() => deps.claimEvent(replay.eventId, replay.windowMs));
+      if (claim?.first === false) {
+        const ignored = 'this event was received before (a redelivery or a replay); handled once already';
+        deps.logger.warn('incident webhook: event received again; ignored', { path: req.path, event: replay?.eventId });
+        return res.status(200).json({ status: 'success', results: [], ignored });
+      }
+      const outcomes: IncidentControlResult[] = [];
+      for (const command of verdict.commands) {
+        try {
+          outcomes.push(await keep(() => deps.run(command)));
+        } catch (error) {
+          // Not kept, so not claimed either: PagerDuty's redelivery must be acted on.
+          await claim?.giveUp().catch(() => undefined);
+          throw error;
         }
       }
       await verdict.after?.(outcomes, deps.shutdownSignal);
@@ -84,7 +108,7 @@ async function requestOf(req: Request): Promise<IncidentWebhookRequest> {
   for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(',') : value;
   const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
   // readBody refused anything that is not UTF-8, so these are the bytes as sent.
-  return { headers, query, rawBody: Buffer.from(text, 'utf8') };
+  return { headers, query, rawBody: Buffer.from(text, 'utf8'), receivedAt: Date.now() };
 }
 
 function describe(outcome: IncidentControlResult): Record<string, string> {

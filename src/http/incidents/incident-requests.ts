@@ -4,6 +4,7 @@ import type { IncidentState } from '../../store/ports/incidents.js';
 import type { Actor } from '../../store/ports/records.js';
 import { ValidationError } from '../http-errors.js';
 import { parseJsonBody } from '../parse-json.js';
+import { refuseNul } from '../store-text.js';
 
 /** What `?state=` may say; `open` is both states whose episode is not over. */
 export const STATE_FILTERS: Readonly<Record<string, readonly IncidentState[]>> = {
@@ -29,20 +30,8 @@ export function parseIncidentQuery(query: Request['query']): { states: readonly 
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw new ValidationError(`limit must be an integer from 1 to ${MAX_LIMIT}`, [{ path: 'limit', message: `got ${rawLimit}` }]);
   const groupKey = single(query.groupKey, 'groupKey');
-  if (groupKey?.includes('\0'))
-    throw new ValidationError('groupKey must not contain a NUL character', [{ path: 'groupKey', message: 'NUL' }]);
+  refuseNul(groupKey, 'groupKey');
   return { states, limit, ...(groupKey === undefined ? {} : { groupKey }) };
-}
-
-const MAX_ID_LENGTH = 256;
-
-/**
- * Whether `id` could name an episode at all. One that cannot (a NUL, which PostgreSQL refuses in
- * text and would report as a failing store, or an id longer than any the store makes) is unknown
- * without asking the store.
- */
-export function couldBeEpisodeId(id: string): boolean {
-  return id.length > 0 && id.length <= MAX_ID_LENGTH && !id.includes('\0');
 }
 
 function single(value: unknown, name: string): string | undefined {

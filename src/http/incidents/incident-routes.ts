@@ -5,7 +5,8 @@ import { crossSiteGuard } from '../cross-site-guard.js';
 import { HttpError, NotFoundError } from '../http-errors.js';
 import { readBody } from '../read-body.js';
 import { presentIncident, type IncidentJson } from './incident-json.js';
-import { actorOf, couldBeEpisodeId, parseCommandBody, parseIncidentQuery } from './incident-requests.js';
+import { couldBeStoredId } from '../store-text.js';
+import { actorOf, parseCommandBody, parseIncidentQuery } from './incident-requests.js';
 
 /** The episode is not in a state the command leaves (acknowledging one acknowledged): a 409 with the episode as it is. */
 export class IncidentConflictError extends HttpError {
@@ -47,7 +48,7 @@ export function createIncidentRouter(deps: IncidentRoutesDeps): Router {
 
   router.get('/api/incidents/:id', auth, async (req, res) => {
     const id = String(req.params.id);
-    const incident = couldBeEpisodeId(id) ? await incidents.getIncident(id) : undefined;
+    const incident = couldBeStoredId(id) ? await incidents.getIncident(id) : undefined;
     if (incident === undefined) throw new NotFoundError(`no episode with id ${id}`);
     res.json({ status: 'success', incident: presentIncident(incident) });
   });
@@ -56,7 +57,7 @@ export function createIncidentRouter(deps: IncidentRoutesDeps): Router {
     router.post(`/api/incidents/:id/${command}`, auth, crossSiteGuard, async (req, res) => {
       const id = String(req.params.id);
       const { by } = parseCommandBody(await readBody(req, deps.bodyLimit));
-      if (!couldBeEpisodeId(id)) throw new NotFoundError(`no episode with id ${id}`);
+      if (!couldBeStoredId(id)) throw new NotFoundError(`no episode with id ${id}`);
       const result = await control.command({ id }, command, actorOf(req, by));
       if (result.done) return res.json({ status: 'success', incident: presentIncident(result.incident) });
       if (result.reason === 'not found') throw new NotFoundError(`no episode with id ${id}`);

@@ -7,6 +7,13 @@ import { DEDUP_KEY_PREFIX } from './pagerduty-event.js';
 /** Where PagerDuty's webhook subscriptions (v3) deliver: one path for every `pagerduty` action. */
 export const PAGERDUTY_WEBHOOK_PATH = '/pagerduty/webhooks';
 
+/**
+ * How old an event may be when it arrives. PagerDuty delivers within seconds and retries for
+ * minutes; an event older than this is a captured delivery replayed (its signature never
+ * expires), and acting on it would move an episode by what was true an hour ago.
+ */
+export const PAGERDUTY_EVENT_MAX_AGE_MS = 60 * 60_000;
+
 // The incident events that move an alertpipe episode; every other event type is answered 2xx and ignored.
 const COMMANDS: Readonly<Record<string, IncidentCommand>> = {
   'incident.acknowledged': 'acknowledge',
@@ -18,8 +25,9 @@ const COMMANDS: Readonly<Record<string, IncidentCommand>> = {
 // `data` an incident (for incident.* events) with the `incident_key` the Events API v2 set as dedup_key.
 const payloadSchema = z.object({
   event: z.object({
-    id: z.string(),
+    id: z.string().min(1),
     event_type: z.string(),
+    occurred_at: z.iso.datetime({ offset: true }),
     agent: z.object({ id: z.string().optional(), summary: z.string().optional(), type: z.string().optional() }).nullish(),
     data: z.object({ incident_key: z.string().nullish(), number: z.number().optional() }).nullish(),
   }),
@@ -35,7 +43,7 @@ const payloadSchema = z.object({
 export function pagerDutyWebhook(secret: string): IncidentWebhook {
   return {
     path: PAGERDUTY_WEBHOOK_PATH,
-    receive({ headers, rawBody }): IncidentWebhookVerdict {
+    receive({ headers, rawBody, receivedAt }): IncidentWebhookVerdict {
       if (!isSignedByPagerDuty(secret, headers['x-pagerduty-signature'], rawBody))
         return { kind: 'unauthorized', error: 'not signed with the webhook subscription secret (X-PagerDuty-Signature)' };
       let parsed;
@@ -44,8 +52,11 @@ export function pagerDutyWebhook(secret: string): IncidentWebhook {
       } catch {
         return { kind: 'invalid', error: 'expected a JSON body' };
       }
-      if (!parsed.success) return { kind: 'invalid', error: 'expected a webhooks v3 payload: {"event": {"id", "event_type", "data"}}' };
+      if (!parsed.success)
+        return { kind: 'invalid', error: 'expected a webhooks v3 payload: {"event": {"id", "event_type", "occurred_at", "data"}}' };
       const { event } = parsed.data;
+      if (receivedAt - Date.parse(event.occurred_at) > PAGERDUTY_EVENT_MAX_AGE_MS)
+        return { kind: 'invalid', error: 'the event occurred more than 1 h ago (occurred_at): a replay, or too late to act on' };
       const command = Object.hasOwn(COMMANDS, event.event_type) ? COMMANDS[event.event_type] : undefined;
       if (command === undefined) return { kind: 'accepted', commands: [], ignored: `${event.event_type} moves no episode` };
       const key = event.data?.incident_key ?? '';
@@ -57,7 +68,9 @@ export function pagerDutyWebhook(secret: string): IncidentWebhook {
         via: 'pagerduty',
       };
       const one: IncidentWebhookCommand = { target: { alertFingerprint: key.slice(DEDUP_KEY_PREFIX.length) }, command, by };
-      return { kind: 'accepted', commands: [one] };
+      // Twice the age bound: a replay is refused as a repeat until it would be refused as stale.
+      const replay = { eventId: `pagerduty:${event.id}`, windowMs: 2 * PAGERDUTY_EVENT_MAX_AGE_MS };
+      return { kind: 'accepted', commands: [one], replay };
     },
   };
 }

@@ -26,8 +26,10 @@ export async function planEpisodes(
   now: number,
 ): Promise<HistoryEvent[]> {
   const policies = deps.policies ?? new Map<string, EscalationPolicy>();
-  if (!deps.routes.some((route) => route.escalation !== undefined)) return [];
+  // Before the shortcut below: an episode begun under a config a reload replaced (its policy, or
+  // every route's `escalation:`, gone) still ends when its group resolves.
   if (notification.alerts.every((alert) => alert.status === 'resolved')) return resolveEpisodes(notification, deps, now);
+  if (!deps.routes.some((route) => route.escalation !== undefined)) return [];
   const events: HistoryEvent[] = [];
   const begun = new Set<string>();
   for (const [index, alerts] of byRoute) {

@@ -1,4 +1,6 @@
 import type { DueStep, EscalationTimerStore, FireStep } from '../ports/escalation-timers.js';
+import type { Incident } from '../ports/incidents.js';
+import { stoppedAt } from '../incident-changes.js';
 import type { QueueStore } from '../ports/queue.js';
 import type { MemoryIncidents } from './memory-incidents.js';
 
@@ -50,5 +52,14 @@ export class MemoryEscalationTimers implements EscalationTimerStore {
       throw error;
     });
     return true;
+  }
+
+  async stopSteps(incidentId: string, step: number, now: number): Promise<Incident | undefined> {
+    const entry = this.incidents.entries.get(incidentId);
+    const stopped = entry === undefined ? undefined : stoppedAt(entry.incident, step, now);
+    if (entry === undefined || stopped === undefined) return undefined;
+    entry.incident = stopped;
+    entry.claimedUntil = 0;
+    return stopped;
   }
 }

@@ -32,4 +32,11 @@ export interface EscalationTimerStore {
   nextStepDueAt(): Promise<number | undefined>;
   /** Runs the step (see the interface); `false` when the episode was no longer triggered at that step, and nothing was queued. */
   fireStep(fire: FireStep): Promise<boolean>;
+  /**
+   * Stops the chain of an episode whose policy is gone (a reload removed it): no step falls due any
+   * more, and the episode stays open (acknowledged, resolved by hand or by its group as before).
+   * Only while it is triggered at `step`; `undefined` when it was not (moved on, or stopped by
+   * another replica), so that whoever stops it says so once.
+   */
+  stopSteps(incidentId: string, step: number, now: number): Promise<Incident | undefined>;
 }

@@ -110,6 +110,8 @@ export interface HistoryEvent {
     | 'escalation-step'
     | 'unacknowledged'
     | 'incident-resolved'
+    /** The episode's policy is no longer configured (a reload removed it): its chain stopped, the episode stays open. */
+    | 'escalation-stopped'
     | 'silenced'
     | 'unsilenced'
     | 'template-fallback';
@@ -128,7 +130,7 @@ export interface HistoryEvent {
   readonly policy?: string;
   /** For `unrouted`: the routes tried, in order, none of which matched. */
   readonly tried?: readonly string[];
-  /** For `template-fallback`: which template failed and why (its default went out); for `silenced`: the matchers. */
+  /** For `template-fallback`: which template failed and why (its default went out); for `silenced`: the matchers; for `escalation-stopped`: why. */
   readonly detail?: string;
 }
 

@@ -1,6 +1,8 @@
 import type { Notification } from '../../model/model.js';
 import type { DueStep, EscalationTimerStore, FireStep } from '../ports/escalation-timers.js';
 import { changedColumns, INCIDENT_COLUMNS, toIncident, type IncidentRow } from '../incident-rows.js';
+import { stoppedAt } from '../incident-changes.js';
+import type { Incident } from '../ports/incidents.js';
 import { decodeNotification, encodeNotification } from '../notification-codec.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import { INCIDENT_SQL } from './postgres-incidents.js';
@@ -69,6 +71,15 @@ export class PostgresEscalationTimers implements EscalationTimerStore {
       ]);
       await client.query(SQL.wake);
       return true;
+    });
+  }
+
+  stopSteps(incidentId: string, step: number, now: number): Promise<Incident | undefined> {
+    return inTransaction(this.db, async (client) => {
+      const [row] = (await client.query<IncidentRow>(INCIDENT_SQL.lock, [incidentId])).rows;
+      const stopped = row === undefined ? undefined : stoppedAt(toIncident(row), step, now);
+      if (stopped !== undefined) await client.query(INCIDENT_SQL.update, [...changedColumns(stopped), incidentId]);
+      return stopped;
     });
   }
 }

@@ -1,6 +1,8 @@
 import type { Notification } from '../../model/model.js';
 import type { DueStep, EscalationTimerStore, FireStep } from '../ports/escalation-timers.js';
 import { changedColumns, INCIDENT_COLUMNS, toIncident, type IncidentRow } from '../incident-rows.js';
+import { stoppedAt } from '../incident-changes.js';
+import type { Incident } from '../ports/incidents.js';
 import { decodeNotification, encodeNotification } from '../notification-codec.js';
 import { INCIDENT_SQL } from './sqlite-incidents.js';
 import { preparedOn } from './sqlite-prepared.js';
@@ -60,5 +62,14 @@ export class SqliteEscalationTimers implements EscalationTimerStore {
     });
     if (fired) this.queue.countQueued();
     return fired;
+  }
+
+  stopSteps(incidentId: string, step: number, now: number): Promise<Incident | undefined> {
+    return this.writer.write(() => {
+      const row = preparedOn(this.writer.db, INCIDENT_SQL.get).get(incidentId) as IncidentRow | undefined;
+      const stopped = row === undefined ? undefined : stoppedAt(toIncident(row), step, now);
+      if (stopped !== undefined) preparedOn(this.writer.db, INCIDENT_SQL.update).run(...changedColumns(stopped), incidentId);
+      return stopped;
+    });
   }
 }

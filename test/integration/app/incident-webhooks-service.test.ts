@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupKeyHash } from '../../../src/integrations/chat/group-key-hash.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../support/fake-pagerduty.js';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram.js';
-import { groupBody, groupKeyOf, sleep, stepsRun } from '../../support/escalation-scene.js';
+import { begin as beginEpisode, groupKeyOf, sceneYaml, sleep, stepsRun } from '../../support/escalation-scene.js';
 import { opsgenieDelivery } from '../../support/opsgenie-webhook-sender.js';
 import { pagerDutyDelivery } from '../../support/pagerduty-webhook-sender.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
@@ -20,23 +20,17 @@ describe('acknowledgements coming back from PagerDuty, Opsgenie and Telegram', (
   beforeAll(async () => {
     pagerduty = await startFakePagerDuty();
     telegram = await startFakeTelegram();
-    const yaml = [
-      'actions:',
-      `  pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}", webhook_secret: ${PD_SECRET} }`,
-      `  tg: { type: telegram, bot_token: "${telegram.token}", api_url: "${telegram.url}", chat_id: ${telegram.chatId},`,
-      `        webhook_secret: ${TG_SECRET}, webhook_url: "https://alertpipe.example.com/telegram/webhooks" }`,
-      // Created with the api_url of nothing listening: the webhook needs no call out.
-      `  og: { type: opsgenie, api_key: 00000000-1111-2222-3333-444444444444, api_url: "http://127.0.0.1:9", webhook_secret: ${OG_SECRET} }`,
-      'escalations:',
-      '  page:',
-      '    steps:',
-      '      - actions: [pager, tg]',
-      '      - { after: 1s, actions: [tg] }',
-      '      - { after: 1s, actions: [tg] }',
-      'routes:',
-      '  - { matchers: [\'severity="critical"\'], escalation: page }',
-      'delivery: { queue: memory }',
-    ].join('\n');
+    const yaml = sceneYaml({
+      actions: [
+        `pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}", webhook_secret: ${PD_SECRET} }`,
+        `tg: { type: telegram, bot_token: "${telegram.token}", api_url: "${telegram.url}", chat_id: ${telegram.chatId},`,
+        `      webhook_secret: ${TG_SECRET}, webhook_url: "https://alertpipe.example.com/telegram/webhooks" }`,
+        // Created with the api_url of nothing listening: the webhook needs no call out.
+        `og: { type: opsgenie, api_key: 00000000-1111-2222-3333-444444444444, api_url: "http://127.0.0.1:9", webhook_secret: ${OG_SECRET} }`,
+      ],
+      escalations: { page: { steps: ['actions: [pager, tg]', '{ after: 1s, actions: [tg] }', '{ after: 1s, actions: [tg] }'] } },
+      routes: ['{ matchers: [\'severity="critical"\'], escalation: page }'],
+    });
     app = await startTestService(yaml);
   });
   afterAll(async () => {
@@ -45,20 +39,7 @@ describe('acknowledgements coming back from PagerDuty, Opsgenie and Telegram', (
     await pagerduty?.close();
   });
 
-  async function begin(alertname: string): Promise<string> {
-    expect((await app.post('/alert', groupBody(alertname, 'firing'))).status).toBe(200);
-    let id = '';
-    await until(
-      async () => {
-        const [open] = await app.service.store.listIncidents({ states: ['triggered'], groupKey: groupKeyOf(alertname), limit: 1 });
-        id = open?.id ?? '';
-        return id !== '' && stepsRun(app, id).length === 1;
-      },
-      5_000,
-      `the first step of ${alertname}`,
-    );
-    return id;
-  }
+  const begin = (alertname: string) => beginEpisode(app, alertname, { firstStep: true });
   const eventsOf = async (incident: string) => {
     const notificationId = (await app.service.store.getIncident(incident))?.notificationId ?? '';
     return (await app.service.store.getNotification(notificationId))?.events ?? [];

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockActionsPayload, signedInteraction, startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api.js';
+import { startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api.js';
+import { clickSigned, oncallSlackAction } from '../../support/slack-click-harness.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../support/fake-pagerduty.js';
-import { groupBody, groupKeyOf, sleep, stepsRun } from '../../support/escalation-scene.js';
+import { groupBody, groupKeyOf, sceneYaml, sleep, stepsRun } from '../../support/escalation-scene.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { until } from '../../support/until.js';
 
@@ -14,24 +15,23 @@ describe("Slack's Acknowledge stops an episode's chain", () => {
   beforeAll(async () => {
     slack = await startFakeSlackApi();
     pagerduty = await startFakePagerDuty();
-    const yaml = [
-      'actions:',
-      `  oncall: { type: slack, bot_token: ${slack.token}, channel: C0ALERTS1, api_url: "${slack.url}", signing_secret: ${SIGNING_SECRET} }`,
-      `  pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}" }`,
-      'escalations:',
-      '  page:',
-      '    steps:',
-      '      - { after: 2s, notify: { schedule: primary }, actions: [pager, oncall] }',
-      '      - { after: 1s, actions: [pager] }',
-      'schedules:',
-      "  primary: { rotation: { participants: [alice], shift: 1w, handoff: 'monday 09:00' } }",
-      'people:',
-      '  alice: { slack: U0ALICE01 }',
-      'routes:',
+    const yaml = sceneYaml({
+      actions: [
+        oncallSlackAction(slack, SIGNING_SECRET),
+        `pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}" }`,
+      ],
+      escalations: {
+        page: { steps: ['{ after: 2s, notify: { schedule: primary }, actions: [pager, oncall] }', '{ after: 1s, actions: [pager] }'] },
+      },
+      more: [
+        'schedules:',
+        "  primary: { rotation: { participants: [alice], shift: 1w, handoff: 'monday 09:00' } }",
+        'people:',
+        '  alice: { slack: U0ALICE01 }',
+      ],
       // Its actions run now, the chain after.
-      '  - { matchers: [\'severity="critical"\'], actions: [oncall], escalation: page }',
-      'delivery: { queue: memory }',
-    ].join('\n');
+      routes: ['{ matchers: [\'severity="critical"\'], actions: [oncall], escalation: page }'],
+    });
     app = await startTestService(yaml);
   });
   afterAll(async () => {
@@ -43,9 +43,7 @@ describe("Slack's Acknowledge stops an episode's chain", () => {
   async function click(alertname: string): Promise<void> {
     const message = slack.topLevel().find((m) => JSON.stringify(m).includes(alertname));
     if (message === undefined) throw new Error(`no message of ${alertname}`);
-    const signed = signedInteraction(SIGNING_SECRET, blockActionsPayload(message, 'acknowledge', { user: 'U0CAROL01' }));
-    const answer = await fetch(`${app.url}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body });
-    expect(answer.status).toBe(200);
+    expect(await clickSigned(app.url, SIGNING_SECRET, message, 'acknowledge', 'U0CAROL01')).toBe(200);
   }
 
   it('a signed click before the first step is due: no step runs, the thread says the chain stopped', async () => {

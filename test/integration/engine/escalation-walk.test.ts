@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePagerDuty, type FakePagerDuty } from '../../support/fake-pagerduty.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 import { startFakeDiscord, type FakeDiscord } from '../../support/fake-discord.js';
-import { groupBody, groupKeyOf, sleep, stepsRun } from '../../support/escalation-scene.js';
+import { begin as beginEpisode, groupBody, groupKeyOf, sceneYaml, sleep, stepsRun } from '../../support/escalation-scene.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { until } from '../../support/until.js';
 
@@ -26,34 +26,33 @@ describe('the escalation loop, with 1-second steps', () => {
     slack = await startFakeSlack();
     discord = await startFakeDiscord();
     pagerduty = await startFakePagerDuty();
-    const yaml = [
-      'actions:',
-      `  chat: { type: slack, webhook_url: "${slack.url}" }`,
-      `  pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}" }`,
-      `  discord: { type: discord, webhook_url: "${discord.url}" }`,
-      'escalations:',
-      '  page:',
-      '    steps:',
-      '      - actions: [chat]',
-      '      - { after: 1s, notify: { schedule: primary }, actions: [pager] }',
-      '      - { after: 1s, notify: { schedule: primary }, actions: [chat, discord] }',
-      '  twice:',
-      '    repeat: 1',
-      '    steps:',
-      '      - actions: [chat]',
-      '      - { after: 1s, actions: [chat] }',
-      'schedules:',
-      '  primary:',
-      '    time_zone: UTC',
-      "    rotation: { participants: [alice, bob], shift: 1d, handoff: '00:00', start: '2026-01-01T00:00:00Z' }",
-      'people:',
-      '  alice: { name: Alice Smith, slack: U0ALICE01 }',
-      '  bob: { name: Bob Jones, slack: U0BOB0001 }',
-      'routes:',
-      '  - { matchers: [\'alertname="Repeated"\'], escalation: twice }',
-      '  - { matchers: [\'severity="critical"\'], escalation: page }',
-      'delivery: { queue: memory }',
-    ].join('\n');
+    const yaml = sceneYaml({
+      actions: [
+        `chat: { type: slack, webhook_url: "${slack.url}" }`,
+        `pager: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}" }`,
+        `discord: { type: discord, webhook_url: "${discord.url}" }`,
+      ],
+      escalations: {
+        page: {
+          steps: [
+            'actions: [chat]',
+            '{ after: 1s, notify: { schedule: primary }, actions: [pager] }',
+            '{ after: 1s, notify: { schedule: primary }, actions: [chat, discord] }',
+          ],
+        },
+        twice: { repeat: 1, steps: ['actions: [chat]', '{ after: 1s, actions: [chat] }'] },
+      },
+      more: [
+        'schedules:',
+        '  primary:',
+        '    time_zone: UTC',
+        "    rotation: { participants: [alice, bob], shift: 1d, handoff: '00:00', start: '2026-01-01T00:00:00Z' }",
+        'people:',
+        '  alice: { name: Alice Smith, slack: U0ALICE01 }',
+        '  bob: { name: Bob Jones, slack: U0BOB0001 }',
+      ],
+      routes: ['{ matchers: [\'alertname="Repeated"\'], escalation: twice }', '{ matchers: [\'severity="critical"\'], escalation: page }'],
+    });
     app = await startTestService(yaml);
   });
   afterAll(async () => {
@@ -63,20 +62,7 @@ describe('the escalation loop, with 1-second steps', () => {
     await slack?.close();
   });
 
-  async function begin(alertname: string): Promise<string> {
-    expect((await app.post('/alert', groupBody(alertname, 'firing'))).status).toBe(200);
-    let id = '';
-    await until(
-      async () => {
-        const [open] = await app.service.store.listIncidents({ states: ['triggered'], groupKey: groupKeyOf(alertname), limit: 1 });
-        id = open?.id ?? '';
-        return id !== '';
-      },
-      5_000,
-      `an episode of ${alertname}`,
-    );
-    return id;
-  }
+  const begin = (alertname: string) => beginEpisode(app, alertname);
   const slackPostsOf = (alertname: string) => slack.accepted.filter((post) => JSON.stringify(post).includes(alertname));
 
   it('walks the chain on time and in order, each step saying which it is and mentioning who is on call', async () => {

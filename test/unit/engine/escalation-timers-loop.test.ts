@@ -1,10 +1,11 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createEscalationTimersLoop } from '../../../src/engine/escalation-timers-loop.js';
 import type { EscalationPolicy } from '../../../src/oncall/escalation-policy.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import { createSilentLogger } from '../../../src/observability/logger.js';
+import { createLogger, createSilentLogger } from '../../../src/observability/logger.js';
 import { MemoryStore } from '../../../src/store/memory/memory-store.js';
-import type { EscalationTimerStore } from '../../../src/store/ports/escalation-timers.js';
+import type { EscalationTimersDeps } from '../../../src/engine/escalation-timers-loop.js';
 import { alertWith, notificationOf } from '../../support/alerts.js';
 import { until } from '../../support/until.js';
 
@@ -24,7 +25,7 @@ async function storeWithEpisode(firstStepAt: number): Promise<MemoryStore> {
   return store;
 }
 
-function loopOver(store: EscalationTimerStore, queued: () => void = () => undefined, maxIdleMs = 5_000) {
+function loopOver(store: EscalationTimersDeps['store'], queued: () => void = () => undefined, maxIdleMs = 5_000) {
   return createEscalationTimersLoop({
     store,
     policies: () => new Map([['page', policy]]),
@@ -78,13 +79,16 @@ describe('the escalation timers loop', () => {
     const store = await storeWithEpisode(Date.now());
     let calls = 0;
     let failing = true;
-    const flaky: EscalationTimerStore = {
+    const flaky: EscalationTimersDeps['store'] = {
       claimDueSteps: (...args) => {
         calls++;
         return failing ? Promise.reject(new Error('disk full')) : store.claimDueSteps(...args);
       },
       nextStepDueAt: () => store.nextStepDueAt(),
       fireStep: (fire) => store.fireStep(fire),
+      stopSteps: (...args) => store.stopSteps(...args),
+      getNotification: (id) => store.getNotification(id),
+      recordEvent: (id, event) => store.recordEvent(id, event),
     };
     let fired = 0;
     const loop = loopOver(flaky, () => fired++);
@@ -103,10 +107,13 @@ describe('the escalation timers loop', () => {
     // Another replica claimed it and is preparing it.
     expect(await store.claimDueSteps(Date.now(), 10, 60_000)).toHaveLength(1);
     let claims = 0;
-    const counting: EscalationTimerStore = {
+    const counting: EscalationTimersDeps['store'] = {
       claimDueSteps: (...args) => (claims++, store.claimDueSteps(...args)),
       nextStepDueAt: () => store.nextStepDueAt(),
       fireStep: (fire) => store.fireStep(fire),
+      stopSteps: (...args) => store.stopSteps(...args),
+      getNotification: (id) => store.getNotification(id),
+      recordEvent: (id, event) => store.recordEvent(id, event),
     };
     const loop = loopOver(counting);
     loop.start();
@@ -126,5 +133,61 @@ describe('the escalation timers loop', () => {
     expect(Date.now() - began).toBeLessThan(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(fired).toBe(0);
+  });
+});
+
+describe('an episode whose policy a reload removed', () => {
+  it('stops stepping, is logged once and says so in its history, while another policy walks on', async () => {
+    const store = new MemoryStore({ maxPending: 100, historyLimit: 100 });
+    const now = Date.now();
+    for (const [id, name] of [
+      ['gone', 'Gone'],
+      ['kept', 'Kept'],
+    ] as const) {
+      const notification = notificationOf([alertWith({ alertname: name })], `n-${id}`);
+      await store.add(notification);
+      const policyName = id === 'gone' ? 'removed' : 'page';
+      await store.openIncident({ id, groupKey: notification.groupKey, policy: policyName, notification, firstStepAt: now, now });
+    }
+    const lines: Array<Record<string, unknown>> = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        callback();
+      },
+    });
+    const fired: string[] = [];
+    const loop = createEscalationTimersLoop({
+      store,
+      policies: () => new Map([['page', policy]]),
+      onCall: () => undefined,
+      logger: createLogger({ level: 'debug', format: 'json', stream }),
+      metrics: createMetrics({ defaultMetrics: false }),
+      onQueued: () => fired.push('kept'),
+      // Claims lapse fast: a chain left waiting would be claimed, and logged, again and again.
+      leaseMs: 50,
+    });
+    loop.start();
+    await until(() => fired.length === 2, 3_000, "the kept policy's two steps");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await loop.stop();
+    const stoppedLines = lines.filter((line) => String(line.message).includes('no longer configured'));
+    expect(stoppedLines).toEqual([expect.objectContaining({ level: 'warn', incident: 'gone', policy: 'removed', step: 1 })]);
+    expect(await store.getIncident('gone')).toMatchObject({ state: 'triggered', nextStep: 0, runs: [] });
+    expect((await store.getIncident('gone'))?.nextStepAt).toBeUndefined();
+    expect(await store.nextStepDueAt()).toBeUndefined();
+    const events = (await store.getNotification('n-gone'))?.events ?? [];
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'escalation-stopped',
+        incident: 'gone',
+        policy: 'removed',
+        detail: expect.stringMatching(/no longer configured/),
+      }),
+    ]);
+    // Still open: it can be acknowledged and resolved as any other.
+    expect(await store.changeIncident('gone', { to: 'acknowledged', by: { id: 'u', name: 'u', via: 'api' } }, Date.now())).toMatchObject({
+      changed: true,
+    });
   });
 });

@@ -83,8 +83,42 @@ describe('PagerDuty webhooks v3', () => {
     const acknowledged = await harness.store.getIncident(episode);
     const again = await harness.post('/pagerduty/webhooks', body, headers);
     expect(again.status).toBe(200);
-    expect(again.body.results).toEqual([expect.objectContaining({ outcome: 'ignored', state: 'acknowledged' })]);
+    expect(again.body).toEqual({ status: 'success', results: [], ignored: expect.stringMatching(/received before/) });
+    expect(harness.calls).toHaveLength(1);
     expect(await harness.store.getIncident(episode)).toEqual(acknowledged);
+  });
+
+  it('a captured delivery replayed later, after the episode moved on, is answered 200 and applies nothing', async () => {
+    const captured = pagerDutyDelivery('incident.acknowledged', keyOf(crash.fingerprint), [SECRET]);
+    expect((await harness.post('/pagerduty/webhooks', captured.body, captured.headers)).status).toBe(200);
+    const unacknowledged = pagerDutyDelivery('incident.unacknowledged', keyOf(crash.fingerprint), [SECRET]);
+    expect((await harness.post('/pagerduty/webhooks', unacknowledged.body, unacknowledged.headers)).status).toBe(200);
+    const replayed = await harness.post('/pagerduty/webhooks', captured.body, captured.headers);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.ignored).toMatch(/received before/);
+    expect(harness.calls.map((c) => c.command)).toEqual(['acknowledge', 'unacknowledge']);
+    expect((await harness.store.getIncident(episode))?.state).toBe('triggered');
+  });
+
+  it('an event that occurred more than an hour ago is refused (400) and changes nothing; one within the hour is kept', async () => {
+    const HOUR = 3_600_000;
+    const stale = pagerDutyDelivery('incident.acknowledged', keyOf(crash.fingerprint), [SECRET], {
+      occurredAt: new Date(Date.now() - HOUR - 60_000),
+    });
+    const refused = await harness.post('/pagerduty/webhooks', stale.body, stale.headers);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/occurred_at/);
+    const undated = JSON.parse(stale.body) as { event: Record<string, unknown> };
+    delete undated.event.occurred_at;
+    const body = JSON.stringify(undated);
+    expect((await harness.post('/pagerduty/webhooks', body, { 'x-pagerduty-signature': signPagerDuty(body, [SECRET]) })).status).toBe(400);
+    expect(harness.calls).toEqual([]);
+    expect((await harness.store.getIncident(episode))?.state).toBe('triggered');
+    const late = pagerDutyDelivery('incident.acknowledged', keyOf(crash.fingerprint), [SECRET], {
+      occurredAt: new Date(Date.now() - HOUR + 60_000),
+    });
+    expect((await harness.post('/pagerduty/webhooks', late.body, late.headers)).status).toBe(200);
+    expect((await harness.store.getIncident(episode))?.state).toBe('acknowledged');
   });
 
   it('an incident alertpipe did not open, an unknown alert and other event types are 200 and ignored', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../../../src/http/ingest/fingerprint.js';
-import { blockActionsPayload, signedInteraction, startFakeSlackApi, type FakeSlackApi } from '../../../support/fake-slack-api.js';
+import { startFakeSlackApi, type FakeSlackApi } from '../../../support/fake-slack-api.js';
+import { clickSigned, oncallSlackAction } from '../../../support/slack-click-harness.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../../support/fake-pagerduty.js';
 import { startTestService, type TestService } from '../../../support/test-service.js';
 
@@ -18,7 +19,7 @@ describe('Acknowledge in Slack', () => {
     pagerduty = await startFakePagerDuty();
     const yaml = [
       'actions:',
-      `  oncall: { type: slack, bot_token: ${slack.token}, channel: C0ALERTS1, api_url: "${slack.url}", signing_secret: ${SIGNING_SECRET} }`,
+      `  ${oncallSlackAction(slack, SIGNING_SECRET)}`,
       `  pd: { type: pagerduty, routing_key: R0UT1NGKEY0000000000000000000001, url: "${pagerduty.url}" }`,
       'routes:',
       '  - { matchers: [\'severity="critical"\'], actions: [oncall, pd] }',
@@ -55,8 +56,7 @@ describe('Acknowledge in Slack', () => {
 
   it('marks the message and the history, and acknowledges in PagerDuty only the alerts routed there', async () => {
     expect(pagerduty.accepted.map((e) => e.event_action)).toEqual(['trigger']);
-    const signed = signedInteraction(SIGNING_SECRET, blockActionsPayload(slack.topLevel()[0]!, 'acknowledge', { user: 'U0CAROL01' }));
-    expect((await fetch(`${app.url}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
+    expect(await clickSigned(app.url, SIGNING_SECRET, slack.topLevel()[0]!, 'acknowledge', 'U0CAROL01')).toBe(200);
 
     await pagerduty.standIn.waitForRequests(2);
     expect(pagerduty.accepted[1]).toMatchObject({ event_action: 'acknowledge', dedup_key: `alertpipe-${fingerprintOf(critical)}` });
