@@ -24,9 +24,10 @@ function filterQuery(filter) {
 }
 
 function Filters({ initial, onApply }) {
+  // The list mounts a new form whenever the applied filter changes (the back button, a shared link,
+  // Clear), so the form starts from what is applied. Resetting the draft in an effect instead would
+  // run a frame later and could throw away what was typed or chosen in that frame.
   const [draft, setDraft] = useState(initial);
-  // The address changed (the back button, a shared link): the form shows what is applied.
-  useEffect(() => setDraft(initial), [JSON.stringify(initial)]);
   const field = (name) => ({
     id: `f-${name}`,
     name,
@@ -139,7 +140,7 @@ export function NotificationsList({ params }) {
 
   return html`<section aria-labelledby="list-title">
     <h1 id="list-title">Notifications</h1>
-    <${Filters} initial=${filter} onApply=${(applied) => navigate(hrefOf('', '', applied))} />
+    <${Filters} key=${JSON.stringify(filter)} initial=${filter} onApply=${(applied) => navigate(hrefOf('', '', applied))} />
     <p role="status" class=${error ? 'error' : 'muted'}>${error || (loaded ? `${items.length} shown · live` : 'Loading…')}</p>
     <table class="list">
       <thead>
