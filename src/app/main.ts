@@ -82,7 +82,7 @@ export async function startService(loaded: LoadedConfig, options: ServiceOptions
       logger.error('job dead-lettered: the process stopped while it ran too many times', { action });
     }
   };
-  const store = guardStore(openStore(config, baseDir, logger, deadLettered), { metrics, logger });
+  const store = guardStore(await openStore(config, baseDir, logger, deadLettered), { metrics, logger });
   const shutdown = new AbortController();
   // Every running attempt listens to it (up to delivery.concurrency × 4 of them, each removed
   // when its attempt ends); past Node's default of 10 it would warn of a leak that is not one.

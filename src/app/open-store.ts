@@ -7,17 +7,18 @@ import type { DeliveryStore } from '../store/ports/delivery-store.js';
 import { MemoryStore } from '../store/memory/memory-store.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { ThreadedSqliteStore } from '../store/sqlite/threaded-sqlite-store.js';
 
 /**
- * The store `delivery.queue` names. PostgreSQL's opens at once and connects in the background;
+ * The store `delivery.queue` names (SQLite's on a thread of its own with `delivery.sqlite_thread`). PostgreSQL's opens at once and connects in the background;
  * `onDeadLettered` hears of the jobs it dead-letters as it takes over a dead replica's work.
  */
-export function openStore(
+export async function openStore(
   config: Config,
   baseDir: string,
   logger: Logger,
   onDeadLettered?: (actions: readonly string[]) => void,
-): DeliveryStore {
+): Promise<DeliveryStore> {
   const { delivery } = config;
   const limits = { maxPending: delivery.max_pending, historyLimit: delivery.history_limit };
   if (delivery.queue === 'memory') return new MemoryStore(limits);
@@ -34,7 +35,8 @@ export function openStore(
       ...(onDeadLettered ? { onDeadLettered } : {}),
     });
   }
-  return new SqliteStore({ ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync, logger });
+  const sqlite = { ...limits, dataDir: path.resolve(baseDir, delivery.data_dir), synchronous: delivery.sqlite_sync, logger };
+  return delivery.sqlite_thread ? ThreadedSqliteStore.open(sqlite) : new SqliteStore(sqlite);
 }
 
 type PostgresTls = NonNullable<NonNullable<Config['delivery']['postgres']>['tls']>;

@@ -180,6 +180,8 @@ const deliverySchema = z
     data_dir: z.string().min(1).default('./data'),
     /** `full` also survives a power loss, at an fsync per write; `normal` survives any process crash. */
     sqlite_sync: z.enum(['normal', 'full']).default('normal'),
+    /** Runs the SQLite queue on a thread of its own, so that its statements and commits never hold the event loop that answers. */
+    sqlite_thread: z.boolean().default(false),
     /** Notifications accepted and not yet finished; past it, ingest answers 503 so the sender retries. */
     max_pending: z.number().int().positive().default(10_000),
     /** Notifications routed and enriched at once (32 times this with enrichers that enrich a round together); four times as many action attempts run at once. */

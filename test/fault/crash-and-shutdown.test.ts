@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** A config writing the queue to `dataDir` and delivering every alert to the receiver. */
-function configFile(name: string, dataDir: string, delayMs = 0): string {
+function configFile(name: string, dataDir: string, delayMs = 0, storeThread = false): string {
   const file = path.join(dir, `${name}.yml`);
   writeFileSync(
     file,
@@ -34,6 +34,7 @@ function configFile(name: string, dataDir: string, delayMs = 0): string {
       `  data_dir: ${dataDir}`,
       '  shutdown_grace: 1s',
       '  initial_backoff: 200ms',
+      ...(storeThread ? ['  sqlite_thread: true'] : []),
       '',
     ].join('\n'),
   );
@@ -72,45 +73,45 @@ async function sendBurst(url: string, run: string, seqs: number[], concurrency: 
   );
 }
 
-describe('kill -9 in the middle of a burst of 1,000 notifications', () => {
+// The run's name prefixes the receiver's paths: neither may begin the other.
+describe.each([
+  { queue: 'the SQLite queue', run: 'kill', storeThread: false },
+  { queue: 'the SQLite queue on its own thread (delivery.sqlite_thread)', run: 'threadkill', storeThread: true },
+])('kill -9 in the middle of a burst of 1,000 notifications, $queue', ({ run, storeThread }) => {
   it('delivers every acknowledged notification after a restart on the same DATA_DIR', async () => {
-    const dataDir = path.join(dir, 'kill-data');
-    const config = configFile('kill', dataDir, 0);
+    const dataDir = path.join(dir, `${run}-data`);
+    const config = configFile(run, dataDir, 0, storeThread);
     const port = await freePort();
     let child: ChildService | undefined = await startChildService({ configFile: config, port });
     const acked = new Set<number>();
     const seqs = Array.from({ length: BURST }, (_, i) => i);
     try {
-      const burst = sendBurst(child.url, 'kill', seqs, 20, (seq) => {
+      const burst = sendBurst(child.url, run, seqs, 20, (seq) => {
         acked.add(seq);
         if (acked.size === 400) child?.process.kill('SIGKILL');
       });
       await burst;
       expect(await child.exited).toBe('SIGKILL');
       const ackedAtKill = acked.size;
-      const deliveredBeforeRestart = new Set(deliveredSeqs('kill')).size;
+      const deliveredBeforeRestart = new Set(deliveredSeqs(run)).size;
 
       child = await startChildService({ configFile: config, port });
       const recovered = child.output.find((line) => line.includes('alertpipe listening')) ?? '';
-      await until(
-        () => [...acked].every((seq) => deliveredSeqs('kill').includes(seq)),
-        60_000,
-        'every acknowledged notification delivered',
-      );
-      const afterRestart = deliveredSeqs('kill');
+      await until(() => [...acked].every((seq) => deliveredSeqs(run).includes(seq)), 60_000, 'every acknowledged notification delivered');
+      const afterRestart = deliveredSeqs(run);
       const missing = [...acked].filter((seq) => !afterRestart.includes(seq));
 
       // What Alertmanager does next: send again what was not acknowledged.
       await sendBurst(
         child.url,
-        'kill',
+        run,
         seqs.filter((seq) => !acked.has(seq)),
         20,
         (seq) => acked.add(seq),
       );
-      await until(() => new Set(deliveredSeqs('kill')).size === BURST, 60_000, 'all 1,000 delivered');
-      const all = deliveredSeqs('kill');
-      reportFigure('kill -9 during a burst of 1,000', {
+      await until(() => new Set(deliveredSeqs(run)).size === BURST, 60_000, 'all 1,000 delivered');
+      const all = deliveredSeqs(run);
+      reportFigure(`kill -9 during a burst of 1,000 (${run})`, {
         acknowledgedBeforeKill: ackedAtKill,
         deliveredBeforeKill: deliveredBeforeRestart,
         recoveredOnRestart: JSON.parse(recovered.slice(recovered.indexOf('{'))).recovered,
