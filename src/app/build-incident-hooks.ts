@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { claimOnce } from './claim-once.js';
 import type { IncidentHookDeps } from '../http/incident-hooks/incident-hook-routes.js';
 import type { Action } from '../integrations/action.js';
 import { groupKeyHash } from '../integrations/chat/group-key-hash.js';
@@ -53,18 +53,7 @@ export function buildIncidentHooks(deps: {
     hooks,
     logger,
     shutdownSignal: deps.shutdownSignal,
-    // The store's dedup keys, as for Slack's redelivered envelopes: each request is its own holder,
-    // so a second delivery of the id is a duplicate, and the holder's claim again with no window
-    // gives the id up.
-    async claimEvent(eventId, windowMs) {
-      const holder = randomUUID();
-      const key = `incident-webhook-event:${eventId}`;
-      const claimed = await store.claimDedupKeys(holder, [key], Date.now(), windowMs);
-      return {
-        first: claimed.size === 0,
-        giveUp: async () => void (await store.claimDedupKeys(holder, [key], Date.now(), 0)),
-      };
-    },
+    claimEvent: (eventId, windowMs) => claimOnce(store, `incident-webhook-event:${eventId}`, windowMs),
     async run({ target, command, by }) {
       const ref = await refOf(target);
       if (ref === undefined) return { done: false, reason: 'not found' };

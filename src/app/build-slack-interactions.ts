@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { claimOnce } from './claim-once.js';
 import type { Action } from '../integrations/action.js';
 import { createClickHandler } from '../integrations/slack/slack-interactions.js';
 import { SLACK_SIGNATURE_MAX_AGE_S } from '../integrations/slack/slack-signature.js';
@@ -112,9 +112,7 @@ export function buildSlackInteractions(deps: {
     logger,
     // Held in the store's dedup keys (shared by replicas) for twice a signature's life: a replay
     // is refused until Slack itself would have refused it as stale.
-    firstSeen: async (signature) =>
-      (await deps.store.claimDedupKeys(randomUUID(), [`slack-click:${signature}`], Date.now(), 2 * SLACK_SIGNATURE_MAX_AGE_S * 1000))
-        .size === 0,
+    firstSeen: async (signature) => (await claimOnce(deps.store, `slack-click:${signature}`, 2 * SLACK_SIGNATURE_MAX_AGE_S * 1000)).first,
     handle: (interaction) => void deps.clicks.track(handler.handle(interaction)),
   };
 }
